@@ -1,0 +1,38 @@
+#include "node/keys_command.h"
+
+namespace tamga::node {
+
+Status KeysGenerate(const KeysGenerateOptions& options, std::ostream& out) {
+  const SecretKey key = SecretKey::Generate();
+  if (options.plain) {
+    TAMGA_RETURN_IF_ERROR(SavePlainKeyFile(options.path, key, {.overwrite = options.overwrite}));
+  } else {
+    TAMGA_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(options.passphrase));
+    TAMGA_RETURN_IF_ERROR(SaveEncryptedKeyFile(options.path, key, pass, options.kdf,
+                                               {.overwrite = options.overwrite}));
+  }
+  out << "wrote " << (options.plain ? "plain (unencrypted) " : "encrypted ") << "key file "
+      << options.path << " (mode 0600)\n"
+      << "public key: " << key.public_key().ToHex() << "\n";
+  return Status::Ok();
+}
+
+Status KeysShow(const std::string& path, std::ostream& out) {
+  TAMGA_ASSIGN_OR_RETURN(KeyFileInfo info, ReadKeyFileInfo(path));
+  out << "key file:   " << path << "\n"
+      << "kind:       " << (info.kind == KeyFileKind::kEncrypted ? "encrypted" : "plain") << "\n"
+      << "public key: " << info.public_key.ToHex() << "\n";
+  return Status::Ok();
+}
+
+Status KeysChangePassphrase(const std::string& path, const PassphraseSource& old_passphrase,
+                            const PassphraseSource& new_passphrase, const KdfParams& kdf,
+                            std::ostream& out) {
+  TAMGA_ASSIGN_OR_RETURN(std::string old_pass, ReadPassphrase(old_passphrase));
+  TAMGA_ASSIGN_OR_RETURN(std::string new_pass, ReadPassphrase(new_passphrase));
+  TAMGA_RETURN_IF_ERROR(ChangeKeyFilePassphrase(path, old_pass, new_pass, kdf));
+  out << "re-sealed " << path << " under the new passphrase\n";
+  return Status::Ok();
+}
+
+}  // namespace tamga::node

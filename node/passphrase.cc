@@ -1,0 +1,68 @@
+#include "node/passphrase.h"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/file_util.h"
+
+namespace tamga::node {
+namespace {
+
+constexpr std::size_t kPassphraseMax = 1024;
+
+std::string FirstLine(std::string text) {
+  const std::size_t eol = text.find('\n');
+  if (eol != std::string::npos) text.resize(eol);
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
+Result<std::string> Prompt(const std::string& prompt) {
+  const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::InvalidArgument(
+        "no terminal to ask for a passphrase: use --passphrase-file or TAMGA_PASSPHRASE");
+  }
+  termios old_attrs{};
+  const bool is_tty = ::tcgetattr(fd, &old_attrs) == 0;
+  if (is_tty) {
+    termios quiet = old_attrs;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  (void)!::write(fd, prompt.data(), prompt.size());
+  std::string line;
+  char c;
+  while (line.size() <= kPassphraseMax && ::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  (void)!::write(fd, "\n", 1);
+  if (is_tty) ::tcsetattr(fd, TCSAFLUSH, &old_attrs);
+  ::close(fd);
+  if (line.size() > kPassphraseMax) return Status::InvalidArgument("passphrase too long");
+  return line;
+}
+
+}  // namespace
+
+Result<std::string> ReadPassphrase(const PassphraseSource& source) {
+  std::string pass;
+  if (!source.file.empty()) {
+    TAMGA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(source.file, kPassphraseMax + 2));
+    pass = FirstLine(std::move(text));
+  } else if (const char* env = std::getenv(source.env.c_str()); env != nullptr) {
+    pass = env;
+  } else {
+    TAMGA_ASSIGN_OR_RETURN(pass, Prompt(source.prompt));
+    if (source.confirm) {
+      TAMGA_ASSIGN_OR_RETURN(std::string again, Prompt("Repeat: "));
+      if (again != pass) return Status::InvalidArgument("the two passphrases differ");
+    }
+  }
+  if (pass.empty()) return Status::InvalidArgument("the passphrase is empty");
+  return pass;
+}
+
+}  // namespace tamga::node
