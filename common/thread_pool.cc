@@ -49,27 +49,32 @@ void ThreadPool::WorkerLoop() {
 void ThreadPool::ParallelFor(std::size_t count,
                              const std::function<void(std::size_t, std::size_t)>& fn) {
   if (count == 0) return;
-  const std::size_t chunks = std::min(count, workers_.size());
-  const std::size_t per_chunk = (count + chunks - 1) / chunks;
+  // Threads take small slices from a shared cursor until none are left, so a thread that
+  // starts late or runs slower (a busy core, a preempted vCPU) takes fewer slices instead
+  // of holding everyone up at the end. About 8 slices per thread keeps the cursor cheap.
+  const std::size_t helpers = std::min(count, workers_.size()) - 1;
+  const std::size_t grain = std::max<std::size_t>(1, count / ((helpers + 1) * 8));
+  std::atomic<std::size_t> cursor{0};
+  auto drain = [&] {
+    for (std::size_t begin = cursor.fetch_add(grain); begin < count;
+         begin = cursor.fetch_add(grain)) {
+      fn(begin, std::min(count, begin + grain));
+    }
+  };
 
   std::mutex done_mu;
   std::condition_variable done_cv;
-  std::size_t pending = 0;
-  // Chunks after the first go to workers; the first runs here so a pool of n threads
-  // keeps n cores busy without the caller idling.
-  for (std::size_t begin = per_chunk; begin < count; begin += per_chunk) {
-    const std::size_t end = std::min(count, begin + per_chunk);
-    {
-      std::lock_guard lock(done_mu);
-      ++pending;
-    }
-    Submit([&, begin, end] {
-      fn(begin, end);
+  std::size_t pending = helpers;  // Guarded by done_mu.
+  for (std::size_t i = 0; i < helpers; ++i) {
+    Submit([&] {
+      drain();
       std::lock_guard lock(done_mu);
       if (--pending == 0) done_cv.notify_one();
     });
   }
-  fn(0, std::min(count, per_chunk));
+  // The calling thread works too, so a pool of n threads keeps n cores busy with one
+  // helper fewer to wake.
+  drain();
   std::unique_lock lock(done_mu);
   done_cv.wait(lock, [&] { return pending == 0; });
 }

@@ -30,9 +30,9 @@ class ThreadPool {
   // Queues `task`; blocks while the queue is full.
   void Submit(std::function<void()> task);
 
-  // Calls fn(begin, end) over [0, count) split into about size() contiguous chunks, one of
-  // them on the calling thread, and returns when all are done. Must not be called from a
-  // worker of this pool (it would wait on itself).
+  // Calls fn(begin, end) over disjoint slices covering [0, count), on size() threads at
+  // most (the calling thread and size() - 1 workers), and returns when all are done. Must
+  // not be called from a worker of this pool (it would wait on itself).
   void ParallelFor(std::size_t count, const std::function<void(std::size_t, std::size_t)>& fn);
 
  private:

@@ -184,6 +184,31 @@ TEST(Chain, HashesAreDomainSeparatedAndStable) {
   EXPECT_NE(h.Id(), b.header.Id());
 }
 
+// The byte layout of docs/encoding.md, written out by hand: a change to the encoder that
+// moved, resized or reordered a field would change every signature and must fail here.
+TEST(Chain, VoteDataBytesMatchTheDocumentedLayout) {
+  auto fill = [](std::uint8_t b) {
+    std::array<std::uint8_t, 32> a{};
+    a.fill(b);
+    return Hash32(a);
+  };
+  VoteData v{fill(0x11), Epoch(1), Round(2), Height(3), fill(0x22),
+             {fill(0x33), fill(0x44), 5}};
+  auto rep = [](const char* byte) {
+    std::string s;
+    for (int i = 0; i < 32; ++i) s += byte;
+    return s;
+  };
+  const std::string expected = rep("11") + "0000000000000001" + "0000000000000002" +
+                               "0000000000000003" + rep("22") + rep("33") + rep("44") +
+                               "0000000000000005";
+  EXPECT_EQ(ToHex(Encode(v)), expected);
+}
+
+TEST(Chain, TransactionSizeMatchesTheDocumentedExample) {
+  EXPECT_EQ(Encode(SampleTransaction(1, 42, 200)).size(), 342u);
+}
+
 TEST(Chain, QuorumSizeIsTwoThirdsPlusOne) {
   ValidatorSet set;
   for (std::size_t n : {1u, 3u, 4u, 7u, 10u, 100u}) {
