@@ -31,6 +31,16 @@ constexpr std::size_t kTransactionMinSize = 32 + 2 + 4 + 32 + 8 + 64;
 
 }  // namespace
 
+Status CheckBlockShape(const Block& b) {
+  if (b.header.transaction_count != b.transactions.size()) {
+    return Status::Corruption("block header counts " +
+                              std::to_string(b.header.transaction_count) +
+                              " transactions, the block holds " +
+                              std::to_string(b.transactions.size()));
+  }
+  return Status::Ok();
+}
+
 Status CheckSignerOrder(const QuorumCertificate& qc) {
   return AscendingSigners(qc.signatures, "QC");
 }
@@ -203,6 +213,8 @@ void DecodeFrom(Decoder& d, TimeoutData& v) {
 void EncodeTo(Encoder& e, const Timeout& v) {
   EncodeTo(e, v.data);
   EncodeTo(e, v.high_qc);
+  e.Bool(v.last_round_tc.has_value());
+  if (v.last_round_tc) EncodeTo(e, *v.last_round_tc);
   e.Id(v.author);
   e.Fixed(v.signature);
 }
@@ -210,6 +222,12 @@ void EncodeTo(Encoder& e, const Timeout& v) {
 void DecodeFrom(Decoder& d, Timeout& v) {
   DecodeFrom(d, v.data);
   DecodeFrom(d, v.high_qc);
+  if (d.Bool()) {
+    v.last_round_tc.emplace();
+    DecodeFrom(d, *v.last_round_tc);
+  } else {
+    v.last_round_tc.reset();
+  }
   v.author = d.Id<ValidatorIndex>();
   v.signature = d.Fixed<Signature>();
 }
@@ -250,11 +268,17 @@ void EncodeTo(Encoder& e, const Block& v) {
 }
 
 void DecodeFrom(Decoder& d, Block& v) {
+  const std::size_t start = d.position();
   DecodeFrom(d, v.header);
   DecodeFrom(d, v.justify);
   const std::size_t n = d.Count(kBlockTransactionsMax, kTransactionMinSize, "block transactions");
   v.transactions.resize(n);
   for (auto& tx : v.transactions) DecodeFrom(d, tx);
+  FailIfError(d, CheckBlockShape(v));
+  if (d.ok() && d.position() - start > kBlockBytesMax) {
+    d.Fail("block of " + std::to_string(d.position() - start) + " bytes > max " +
+           std::to_string(kBlockBytesMax));
+  }
 }
 
 void EncodeTo(Encoder& e, const Proposal& v) {

@@ -34,6 +34,9 @@ using ChainId = Hash32;
 // Limits checked by every decoder before it allocates.
 inline constexpr std::size_t kTxPayloadMax = 1 << 20;       // Batch issuance fits.
 inline constexpr std::size_t kBlockTransactionsMax = 10000;
+// A block's whole canonical encoding; below the wire's frame cap (net/wire.h) so that any
+// block that decodes also travels.
+inline constexpr std::size_t kBlockBytesMax = 8 << 20;
 inline constexpr std::size_t kValidatorsMax = 1024;
 inline constexpr std::uint32_t kBlockHeaderVersion = 1;
 
@@ -123,14 +126,6 @@ struct TimeoutData {
   friend bool operator==(const TimeoutData&, const TimeoutData&) = default;
 };
 
-struct Timeout {
-  TimeoutData data;
-  QuorumCertificate high_qc;  // Its round equals data.high_qc_round.
-  ValidatorIndex author;
-  Signature signature;  // Over Encode(data), domain kTimeout.
-  friend bool operator==(const Timeout&, const Timeout&) = default;
-};
-
 struct TimeoutSignature {
   ValidatorIndex signer;
   Round high_qc_round;
@@ -145,6 +140,17 @@ struct TimeoutCertificate {
   Round round;
   std::vector<TimeoutSignature> signatures;
   friend bool operator==(const TimeoutCertificate&, const TimeoutCertificate&) = default;
+};
+
+struct Timeout {
+  TimeoutData data;
+  QuorumCertificate high_qc;  // Its round equals data.high_qc_round.
+  // The TC that ended the previous round, when the author entered this round by one: it
+  // lets a peer that missed it catch up, and shows the timeout was safe to sign.
+  std::optional<TimeoutCertificate> last_round_tc;
+  ValidatorIndex author;
+  Signature signature;  // Over Encode(data), domain kTimeout.
+  friend bool operator==(const Timeout&, const Timeout&) = default;
 };
 
 struct Block {
@@ -205,6 +211,9 @@ void DecodeFrom(Decoder& d, ValidatorSet& v);
 // decoders apply this; net/ applies it to structs built from wire bytes.
 Status CheckSignerOrder(const QuorumCertificate& qc);
 Status CheckSignerOrder(const TimeoutCertificate& tc);
+// OK iff the header's transaction count equals the transactions the block holds. (The
+// payload root is checked where blocks are verified: consensus/verify.h.)
+Status CheckBlockShape(const Block& block);
 
 // SHA-256 over "tamga/v1/<tag>" || 0x00 || bytes: hashes of different kinds of value can
 // never collide by construction.

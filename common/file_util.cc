@@ -64,41 +64,51 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
 
 Status WriteFileAtomic(const std::string& path, std::string_view contents,
                        const WriteFileOptions& options) {
-  if (!options.overwrite && ::access(path.c_str(), F_OK) == 0) {
-    return Status::AlreadyExists(path + " already exists; refusing to overwrite it");
-  }
-  const std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());  // A leftover from a crash mid-write is ours to replace.
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, options.mode));
-  if (fd.get() < 0) return ErrnoStatus("cannot create " + tmp, errno);
-  // open() applies the umask; set the mode we were asked for exactly.
-  if (::fchmod(fd.get(), options.mode) != 0) return ErrnoStatus("cannot chmod " + tmp, errno);
+  // A unique temporary name in the same directory, so concurrent writers never share one
+  // and the final rename or link stays within one file system.
+  std::string tmp = path + ".tmp.XXXXXX";
+  Fd fd(::mkstemp(tmp.data()));
+  if (fd.get() < 0) return ErrnoStatus("cannot create a temporary file beside " + path, errno);
+  auto fail = [&](const std::string& what, int err) {
+    ::unlink(tmp.c_str());
+    return ErrnoStatus(what, err);
+  };
+  if (::fchmod(fd.get(), options.mode) != 0) return fail("cannot chmod " + tmp, errno);
   std::size_t done = 0;
   while (done < contents.size()) {
     const ssize_t n = ::write(fd.get(), contents.data() + done, contents.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::unlink(tmp.c_str());
-      return ErrnoStatus("cannot write " + tmp, err);
+      return fail("cannot write " + tmp, errno);
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd.get()) != 0 || fd.Close() != 0) {
-    const int err = errno;
+  if (::fsync(fd.get()) != 0) return fail("cannot sync " + tmp, errno);
+  if (fd.Close() != 0) return fail("cannot close " + tmp, errno);
+  if (options.overwrite) {
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      return fail("cannot rename " + tmp + " to " + path, errno);
+    }
+  } else {
+    // link() fails with EEXIST if the name is taken, atomically: two writers racing for a
+    // new file cannot both succeed.
+    if (::link(tmp.c_str(), path.c_str()) != 0) {
+      const int err = errno;
+      ::unlink(tmp.c_str());
+      if (err == EEXIST) {
+        return Status::AlreadyExists(path + " already exists; refusing to overwrite it");
+      }
+      return ErrnoStatus("cannot create " + path, err);
+    }
     ::unlink(tmp.c_str());
-    return ErrnoStatus("cannot sync " + tmp, err);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoStatus("cannot rename " + tmp + " to " + path, err);
   }
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0) return ErrnoStatus("cannot open directory " + dir, errno);
-  if (::fsync(dfd.get()) != 0) return ErrnoStatus("cannot sync directory " + dir, errno);
+  if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) {
+    return ErrnoStatus(path + " was written but its directory " + dir + " could not be synced",
+                       errno);
+  }
   return Status::Ok();
 }
 

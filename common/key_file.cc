@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <vector>
 
@@ -18,6 +20,8 @@ constexpr std::size_t kKeyFileMax = 4096;
 // Upper bound on the Argon2 memory a file may ask for, so that a hostile file cannot make
 // `tamga keys show` allocate without limit. libsodium's SENSITIVE is 1 GiB.
 constexpr std::uint64_t kMemlimitMax = 1ull << 30;
+// Upper bound on Argon2id passes, for the same reason (SENSITIVE is 4).
+constexpr std::uint64_t kOpslimitMax = 64;
 
 struct Fields {
   std::vector<std::pair<std::string, std::string>> ordered;  // In file order, for the checksum.
@@ -96,7 +100,8 @@ Result<std::uint64_t> U64Field(const std::string& path, Fields& f, const std::st
 Result<std::string> ReadKeyText(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return Status::NotFound("key file " + path + " does not exist");
+    if (errno == ENOENT) return Status::NotFound("key file " + path + " does not exist");
+    return Status::IoError("cannot stat key file " + path + ": " + std::strerror(errno));
   }
   if ((st.st_mode & 077) != 0) {
     char mode[8];
@@ -140,7 +145,7 @@ Status SaveEncryptedKeyFile(const std::string& path, const SecretKey& key,
   EnsureSodium();
   if (passphrase.empty()) return Status::InvalidArgument("the passphrase must not be empty");
   if (kdf.memlimit_bytes > kMemlimitMax || kdf.opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
-      kdf.memlimit_bytes < crypto_pwhash_argon2id_MEMLIMIT_MIN) {
+      kdf.opslimit > kOpslimitMax || kdf.memlimit_bytes < crypto_pwhash_argon2id_MEMLIMIT_MIN) {
     return Status::InvalidArgument("Argon2id limits out of range");
   }
   std::array<std::uint8_t, crypto_pwhash_SALTBYTES> salt{};
@@ -221,7 +226,7 @@ Result<SecretKey> LoadKeyFile(const std::string& path, std::optional<std::string
   TAMGA_ASSIGN_OR_RETURN(std::uint64_t ops, U64Field(path, f, "opslimit"));
   TAMGA_ASSIGN_OR_RETURN(std::uint64_t mem, U64Field(path, f, "memlimit"));
   if (mem > kMemlimitMax || mem < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
-      ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > 64) {
+      ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > kOpslimitMax) {
     return Status::Corruption("key file " + path + ": Argon2id limits out of range");
   }
   TAMGA_ASSIGN_OR_RETURN(Bytes salt, HexField(path, f, "salt", crypto_pwhash_SALTBYTES));

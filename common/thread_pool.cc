@@ -6,6 +6,11 @@
 #include "common/status.h"
 
 namespace tamga {
+namespace {
+// The pool whose worker is running on this thread, if any: ParallelFor on it would wait for
+// itself.
+thread_local const ThreadPool* current_pool = nullptr;
+}  // namespace
 
 ThreadPool::ThreadPool(std::size_t threads, std::size_t queue_max) : queue_max_(queue_max) {
   TAMGA_CHECK(threads >= 1 && queue_max >= 1);
@@ -32,6 +37,7 @@ void ThreadPool::Submit(std::function<void()> task) {
 }
 
 void ThreadPool::WorkerLoop() {
+  current_pool = this;
   while (true) {
     std::function<void()> task;
     {
@@ -48,6 +54,7 @@ void ThreadPool::WorkerLoop() {
 
 void ThreadPool::ParallelFor(std::size_t count,
                              const std::function<void(std::size_t, std::size_t)>& fn) {
+  TAMGA_CHECK_MSG(current_pool != this, "ParallelFor called from a worker of its own pool");
   if (count == 0) return;
   // Threads take small slices from a shared cursor until none are left, so a thread that
   // starts late or runs slower (a busy core, a preempted vCPU) takes fewer slices instead

@@ -32,7 +32,8 @@ class ThreadPool {
 
   // Calls fn(begin, end) over disjoint slices covering [0, count), on size() threads at
   // most (the calling thread and size() - 1 workers), and returns when all are done. Must
-  // not be called from a worker of this pool (it would wait on itself).
+  // not be called from a worker of this pool (it would wait on itself; checked).
+  // REQUIRES: fn does not throw (helpers hold references into this call's frame).
   void ParallelFor(std::size_t count, const std::function<void(std::size_t, std::size_t)>& fn);
 
  private:

@@ -74,9 +74,16 @@ void Put(wire::TimeoutData::Builder b, const TimeoutData& v) {
   b.setHighQcRound(v.high_qc_round.value());
 }
 
+void Put(wire::TimeoutCertificate::Builder b, const TimeoutCertificate& v);
+
 void Put(wire::Timeout::Builder b, const Timeout& v) {
   Put(b.initData(), v.data);
   Put(b.initHighQc(), v.high_qc);
+  if (v.last_round_tc) {
+    Put(b.getLastRoundTc().initTc(), *v.last_round_tc);
+  } else {
+    b.getLastRoundTc().setNone();
+  }
   b.setAuthor(v.author.value());
   b.setSignature(Data(v.signature.view()));
 }
@@ -218,6 +225,18 @@ class Reader {
   void Get(wire::Timeout::Reader r, Timeout& v) {
     Get(r.getData(), v.data);
     Get(r.getHighQc(), v.high_qc);
+    auto tc = r.getLastRoundTc();
+    switch (tc.which()) {
+      case wire::Timeout::LastRoundTc::NONE:
+        v.last_round_tc.reset();
+        break;
+      case wire::Timeout::LastRoundTc::TC:
+        v.last_round_tc.emplace();
+        Get(tc.getTc(), *v.last_round_tc);
+        break;
+      default:
+        Fail("timeout lastRoundTc has an unknown variant");
+    }
     v.author = ValidatorIndex(r.getAuthor());
     v.signature = Fixed<Signature>(r.getSignature(), "timeout signature");
   }
@@ -244,6 +263,7 @@ class Reader {
     if (!ListFits(list, kBlockTransactionsMax, "block transactions")) return;
     v.transactions.resize(list.size());
     for (unsigned i = 0; i < list.size() && error_.ok(); ++i) Get(list[i], v.transactions[i]);
+    Check(CheckBlockShape(v));
   }
 
   void Get(wire::Proposal::Reader r, Proposal& v) {

@@ -63,8 +63,10 @@ struct DecodeLimits {
 // The Cap'n Proto flat-array bytes of `envelope` (without a length prefix).
 Bytes EncodeEnvelope(const Envelope& envelope);
 // Decodes one frame. Checks the size cap, alignment, limits, every field's length, the
-// canonical-encoding limits of common/chain.h, and that chain id and protocol version equal
-// the expected ones.
+// canonical-encoding limits of common/chain.h, and that the envelope's chain id and
+// protocol version equal the expected ones. Chain ids inside the message are checked by
+// their consumers (consensus/verify.h for votes, QCs, TCs and proposals; contracts for
+// transactions), which also check signatures.
 Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
                                 const DecodeLimits& limits = {});
 

@@ -57,7 +57,7 @@ int Run() {
   std::printf("KR's vote has not arrived; 3 of 4 is a quorum\n");
 
   net::Envelope env{net::kProtocolVersion, chain,
-                    Timeout{{chain, Epoch(0), Round(2), Round(1)}, qc, ValidatorIndex(3), {}}};
+                    Timeout{{chain, Epoch(0), Round(2), Round(1)}, qc, std::nullopt, ValidatorIndex(3), {}}};
   const Bytes frame = net::EncodeEnvelope(env);
   std::printf("a timeout carrying that QC: %zu bytes on the wire\n", frame.size());
 
@@ -70,6 +70,7 @@ int Run() {
     const Bytes msg = Encode(q.data);
     std::vector<SignatureCheck> checks;
     for (const auto& s : q.signatures) {
+      if (s.signer.value() >= set.size()) return Status::PermissionDenied("unknown signer");
       checks.push_back({set.validators[s.signer.value()], SignDomain::kVote, msg, s.signature});
     }
     BatchResult r = verifier.Verify(checks);

@@ -75,6 +75,10 @@ struct Timeout {
   highQc @1 :QuorumCertificate;
   author @2 :UInt32;
   signature @3 :Data;
+  lastRoundTc :union {
+    none @4 :Void;
+    tc @5 :TimeoutCertificate;
+  }
 }
 
 struct TimeoutSignature {

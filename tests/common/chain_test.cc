@@ -83,8 +83,15 @@ TEST(Chain, VotesCertificatesAndValidatorSetsRoundTrip) {
   ExpectRoundTrip(SampleTc(4, 3), "tc");
   Vote v{qc.data, ValidatorIndex(2), qc.signatures[2].signature};
   ExpectRoundTrip(v, "vote");
-  Timeout t{{testing::TestChain(), Epoch(1), Round(5), Round(4)}, qc, ValidatorIndex(1), {}};
+  Timeout t{{testing::TestChain(), Epoch(1), Round(5), Round(4)}, qc, std::nullopt,
+            ValidatorIndex(1), {}};
   ExpectRoundTrip(t, "timeout");
+  ExpectCanonicalUnderMutation(t, 6);
+  t.last_round_tc = SampleTc(4, 3);
+  ExpectRoundTrip(t, "timeout");
+  ExpectCanonicalUnderMutation(t, 7);
+  ExpectCanonicalUnderMutation(v, 8);
+  ExpectCanonicalUnderMutation(SampleTc(4, 3), 9);
   ValidatorSet set{Epoch(0), {TestKey(1).public_key(), TestKey(2).public_key()}};
   ExpectRoundTrip(set, "validator set");
   ExpectCanonicalUnderMutation(set, 5);
@@ -114,6 +121,32 @@ TEST(Chain, ValidatorSetWithAKeyTwiceIsRejected) {
   ValidatorSet set{Epoch(0), {TestKey(1).public_key(), TestKey(1).public_key()}};
   EXPECT_EQ(Decode<ValidatorSet>(Encode(set), "set").error().message(),
             "set: validator set lists a key twice");
+}
+
+TEST(Chain, BlockWhoseHeaderMiscountsItsTransactionsIsRejected) {
+  Block b = SampleBlock(3, 2);
+  b.header.transaction_count = 3;
+  Result<Block> r = Decode<Block>(Encode(b), "block");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message(),
+            "block: block header counts 3 transactions, the block holds 2");
+}
+
+TEST(Chain, ProposalPresenceByteOtherThanZeroOrOneIsRejected) {
+  Proposal p = SampleProposal(4, 0, false);
+  Bytes enc = Encode(p);
+  enc[enc.size() - 65] = 2;  // The byte before the 64-byte signature: TC present?
+  EXPECT_FALSE(Decode<Proposal>(enc, "proposal").ok());
+}
+
+TEST(Chain, CountsOverTheirLimitsAreRejected) {
+  Encoder e;
+  e.Id(Epoch(0));
+  e.Count(kValidatorsMax + 1);
+  for (std::size_t i = 0; i <= kValidatorsMax; ++i) e.Fixed(TestKey(1).public_key());
+  Result<ValidatorSet> r = Decode<ValidatorSet>(e.bytes(), "set");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message(), "set: validators count 1025 > max 1024");
 }
 
 TEST(Chain, UnknownHeaderVersionIsRejected) {

@@ -1,0 +1,89 @@
+// consensus/safety_rules.h
+// SafetyRules is the only code that decides "may I sign?". It holds the validator's
+// persisted SafetyData and signs votes and timeouts only when the two-chain (Jolteon)
+// voting rules allow it, in the shape of Aptos' safety_rules_2chain:
+//
+//   vote for block B of round r, with the TC of round r-1 if B skipped a round, iff
+//     r > last_voted_round, and
+//     r == B.justify.round + 1, or (r == tc.round + 1 and B.justify.round >= tc.max_hqc_round)
+//   sign a timeout for round r holding a QC of round q (and the TC of r-1, if any) iff
+//     r >= last_voted_round, q >= locked_round, and (r == q + 1 or r == tc.round + 1)
+//
+// Every signature updates SafetyData first; the caller must persist (and sync) the
+// returned SafetyData before the vote or timeout leaves the node. A repeat request for
+// the round already voted returns the stored vote byte for byte.
+//
+// If the node's safety data was lost (the key is there but the file is not), SafetyRules
+// refuses to sign anything until an operator confirms a round from which it may resume
+// (ResumeAfterDataLoss): without its history the node cannot know what it signed.
+//
+// Thread-safety: not thread-safe; owned by the core.
+
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "common/chain.h"
+#include "common/status.h"
+#include "consensus/crypto.h"
+
+namespace tamga::consensus {
+
+struct SafetyData {
+  Epoch epoch;
+  Round last_voted_round;      // Highest round of any vote or timeout signed.
+  Round locked_round;          // Highest QC round seen in a voted block: Jolteon's lock.
+  Round highest_timeout_round;
+  std::optional<Vote> last_vote;
+  // Set when the safety data could not be recovered: nothing is signed until an operator
+  // calls ResumeAfterDataLoss.
+  bool lost = false;
+  friend bool operator==(const SafetyData&, const SafetyData&) = default;
+};
+void EncodeTo(Encoder& e, const SafetyData& v);
+void DecodeFrom(Decoder& d, SafetyData& v);
+
+class SafetyRules {
+ public:
+  // `signer` must outlive this object.
+  SafetyRules(SafetyData data, const Signer& signer, ChainId chain, ValidatorIndex self);
+
+  struct Signed {
+    Vote vote;
+    SafetyData data;  // Persist (synced) before sending the vote.
+    bool repeat;      // The stored vote for this round, unchanged: nothing new to persist.
+  };
+  // REQUIRES: block.justify certifies block.header.parent_id and tc (if any) is for
+  // round block.header.round - 1; both already verified.
+  Result<Signed> SignVote(const Block& block, const ExecutionResult& result,
+                          const std::optional<TimeoutCertificate>& tc);
+
+  struct SignedTimeout {
+    Timeout timeout;
+    SafetyData data;  // Persist (synced) before sending the timeout.
+  };
+  Result<SignedTimeout> SignTimeout(Round round, const QuorumCertificate& high_qc,
+                                    const std::optional<TimeoutCertificate>& last_tc);
+
+  // Moves to a new epoch: rounds restart, so the per-round watermarks reset.
+  SafetyData EnterEpoch(Epoch epoch);
+  // The operator's decision after data loss: sign nothing for rounds <= `round`.
+  SafetyData ResumeAfterDataLoss(Epoch epoch, Round round);
+
+  const SafetyData& data() const { return data_; }
+
+  // Test-only mutation for the simulator's positive controls: votes are signed but the
+  // last voted round is not raised in the data handed back for persistence.
+  bool mutant_skip_persist_voted_round = false;
+
+ private:
+  static Round MaxHqcRound(const TimeoutCertificate& tc);
+
+  SafetyData data_;
+  const Signer& signer_;
+  const ChainId chain_;
+  const ValidatorIndex self_;
+};
+
+}  // namespace tamga::consensus

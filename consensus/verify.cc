@@ -1,0 +1,195 @@
+#include "consensus/verify.h"
+
+#include <algorithm>
+#include <string>
+
+#include "common/merkle.h"
+
+namespace tamga::consensus {
+
+ValidatorIndex LeaderOf(Round round, std::size_t n) {
+  TAMGA_CHECK(n > 0);
+  return ValidatorIndex(static_cast<std::uint32_t>(round.value() % n));
+}
+
+Verifier::Verifier(ChainId chain, ValidatorSet set, QuorumCertificate root_qc,
+                   const SignatureChecker& checker)
+    : chain_(chain),
+      set_(std::move(set)),
+      root_qc_(std::move(root_qc)),
+      checker_(checker),
+      quorum_(set_.QuorumSize()) {}
+
+std::size_t Verifier::Quorum() const {
+  if (mutant_quorum_2f) return (set_.size() - 1) / 3 * 2;
+  return quorum_;
+}
+
+Status Verifier::CheckSigner(ValidatorIndex who, std::string_view what) const {
+  if (who.value() >= set_.size()) {
+    return Status::PermissionDenied(std::string(what) + " by validator " + who.ToString() +
+                                    ", not in the " + std::to_string(set_.size()) +
+                                    "-member set of epoch " + set_.epoch.ToString());
+  }
+  return Status::Ok();
+}
+
+Status Verifier::VerifyQc(const QuorumCertificate& qc) const {
+  if (IsRoot(qc)) return Status::Ok();
+  if (qc.data.chain_id != chain_) return Status::PermissionDenied("QC of another chain");
+  if (qc.data.epoch != set_.epoch) {
+    return Status::PermissionDenied("QC of epoch " + qc.data.epoch.ToString() +
+                                    ", verifier is for epoch " + set_.epoch.ToString());
+  }
+  if (!mutant_count_duplicate_signer) TAMGA_RETURN_IF_ERROR(CheckSignerOrder(qc));
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < qc.signatures.size(); ++i) {
+    if (i == 0 || !(qc.signatures[i].signer == qc.signatures[i - 1].signer) ||
+        mutant_count_duplicate_signer) {
+      ++distinct;
+    }
+  }
+  if (distinct < Quorum()) {
+    return Status::PermissionDenied("QC for round " + qc.data.round.ToString() + " has " +
+                                    std::to_string(distinct) + " signers, quorum is " +
+                                    std::to_string(Quorum()));
+  }
+  const Bytes msg = Encode(qc.data);
+  for (const auto& s : qc.signatures) {
+    TAMGA_RETURN_IF_ERROR(CheckSigner(s.signer, "QC signature"));
+    if (!checker_.Verify(set_.validators[s.signer.value()], SignDomain::kVote, msg,
+                         s.signature)) {
+      return Status::BadSignature("QC for round " + qc.data.round.ToString() +
+                                  ": signature of validator " + s.signer.ToString() +
+                                  " does not verify");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Verifier::VerifyTc(const TimeoutCertificate& tc) const {
+  if (tc.chain_id != chain_) return Status::PermissionDenied("TC of another chain");
+  if (tc.epoch != set_.epoch) {
+    return Status::PermissionDenied("TC of epoch " + tc.epoch.ToString() +
+                                    ", verifier is for epoch " + set_.epoch.ToString());
+  }
+  TAMGA_RETURN_IF_ERROR(CheckSignerOrder(tc));
+  if (tc.signatures.size() < Quorum()) {
+    return Status::PermissionDenied("TC for round " + tc.round.ToString() + " has " +
+                                    std::to_string(tc.signatures.size()) +
+                                    " signers, quorum is " + std::to_string(Quorum()));
+  }
+  for (const auto& s : tc.signatures) {
+    TAMGA_RETURN_IF_ERROR(CheckSigner(s.signer, "TC signature"));
+    if (s.high_qc_round >= tc.round) {
+      return Status::InvalidArgument("TC entry of validator " + s.signer.ToString() +
+                                     " claims a QC of round " + s.high_qc_round.ToString() +
+                                     " >= TC round " + tc.round.ToString());
+    }
+    const TimeoutData td{tc.chain_id, tc.epoch, tc.round, s.high_qc_round};
+    if (!checker_.Verify(set_.validators[s.signer.value()], SignDomain::kTimeout, Encode(td),
+                         s.signature)) {
+      return Status::BadSignature("TC for round " + tc.round.ToString() +
+                                  ": signature of validator " + s.signer.ToString() +
+                                  " does not verify");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Verifier::VerifyVote(const Vote& vote) const {
+  if (vote.data.chain_id != chain_) return Status::PermissionDenied("vote of another chain");
+  if (vote.data.epoch != set_.epoch) {
+    return Status::PermissionDenied("vote of epoch " + vote.data.epoch.ToString());
+  }
+  TAMGA_RETURN_IF_ERROR(CheckSigner(vote.author, "vote"));
+  if (!checker_.Verify(set_.validators[vote.author.value()], SignDomain::kVote,
+                       Encode(vote.data), vote.signature)) {
+    return Status::BadSignature("vote of validator " + vote.author.ToString() + " for round " +
+                                vote.data.round.ToString() + " does not verify");
+  }
+  return Status::Ok();
+}
+
+Status Verifier::VerifyTimeout(const Timeout& t) const {
+  if (t.data.chain_id != chain_) return Status::PermissionDenied("timeout of another chain");
+  if (t.data.epoch != set_.epoch) {
+    return Status::PermissionDenied("timeout of epoch " + t.data.epoch.ToString());
+  }
+  TAMGA_RETURN_IF_ERROR(CheckSigner(t.author, "timeout"));
+  const Round qc_round = IsRoot(t.high_qc) ? Round(0) : t.high_qc.data.round;
+  if (qc_round != t.data.high_qc_round) {
+    return Status::InvalidArgument("timeout claims QC round " + t.data.high_qc_round.ToString() +
+                                   " but carries a QC of round " + qc_round.ToString());
+  }
+  if (qc_round >= t.data.round) {
+    return Status::InvalidArgument("timeout for round " + t.data.round.ToString() +
+                                   " carries a QC of round " + qc_round.ToString());
+  }
+  if (!checker_.Verify(set_.validators[t.author.value()], SignDomain::kTimeout,
+                       Encode(t.data), t.signature)) {
+    return Status::BadSignature("timeout of validator " + t.author.ToString() + " for round " +
+                                t.data.round.ToString() + " does not verify");
+  }
+  return VerifyQc(t.high_qc);
+}
+
+Status Verifier::VerifyProposal(const Proposal& p) const {
+  const BlockHeader& h = p.block.header;
+  if (h.chain_id != chain_) return Status::PermissionDenied("proposal of another chain");
+  if (h.epoch != set_.epoch) {
+    return Status::PermissionDenied("proposal of epoch " + h.epoch.ToString());
+  }
+  TAMGA_RETURN_IF_ERROR(CheckSigner(h.proposer, "proposal"));
+  if (!(h.proposer == LeaderOf(h.round, set_.size()))) {
+    return Status::PermissionDenied("proposal for round " + h.round.ToString() +
+                                    " by validator " + h.proposer.ToString() +
+                                    ", the leader is " +
+                                    LeaderOf(h.round, set_.size()).ToString());
+  }
+  const QuorumCertificate& qc = p.block.justify;
+  if (qc.data.block_id != h.parent_id) {
+    return Status::InvalidArgument("proposal's QC certifies " + qc.data.block_id.ShortHex() +
+                                   ", not its parent " + h.parent_id.ShortHex());
+  }
+  if (h.height != qc.data.height.Next()) {
+    return Status::InvalidArgument("proposal height " + h.height.ToString() +
+                                   " is not parent height + 1");
+  }
+  const Round qc_round = IsRoot(qc) ? Round(0) : qc.data.round;
+  if (h.round <= qc_round) {
+    return Status::InvalidArgument("proposal round " + h.round.ToString() +
+                                   " <= its QC round " + qc_round.ToString());
+  }
+  if (h.transaction_count != p.block.transactions.size()) {
+    return Status::InvalidArgument("header counts " + std::to_string(h.transaction_count) +
+                                   " transactions, block has " +
+                                   std::to_string(p.block.transactions.size()));
+  }
+  std::vector<Hash32> ids;
+  ids.reserve(p.block.transactions.size());
+  for (const auto& tx : p.block.transactions) ids.push_back(tx.Hash());
+  if (MerkleRoot(std::move(ids)) != h.payload_root) {
+    return Status::InvalidArgument("proposal's payload root does not match its transactions");
+  }
+  if (p.last_round_tc) {
+    if (p.last_round_tc->round.Next() != h.round) {
+      return Status::InvalidArgument("proposal for round " + h.round.ToString() +
+                                     " carries a TC of round " +
+                                     p.last_round_tc->round.ToString());
+    }
+    TAMGA_RETURN_IF_ERROR(VerifyTc(*p.last_round_tc));
+  } else if (qc_round.Next() != h.round) {
+    return Status::InvalidArgument("proposal for round " + h.round.ToString() +
+                                   " skips from QC round " + qc_round.ToString() +
+                                   " without a TC");
+  }
+  if (!checker_.Verify(set_.validators[h.proposer.value()], SignDomain::kProposal,
+                       h.Id().view(), p.signature)) {
+    return Status::BadSignature("proposal signature of validator " + h.proposer.ToString() +
+                                " does not verify");
+  }
+  return VerifyQc(qc);
+}
+
+}  // namespace tamga::consensus

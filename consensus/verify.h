@@ -1,0 +1,59 @@
+// consensus/verify.h
+// Checks of everything a peer sends to consensus, done by the core's owner before the
+// event reaches Core::Handle (which assumes them): signatures, authors in range, quorum
+// sizes, and the links between a message and the certificates it carries.
+//
+// A QC is checked against the validator set of its own epoch. The one exception is the
+// epoch's root QC (the genesis QC, or the previous epoch's QC of the block that ended it),
+// which is accepted only if it equals, byte for byte, the root this verifier was given.
+//
+// Thread-safety: immutable after construction; safe to share across threads.
+
+#pragma once
+
+#include "common/chain.h"
+#include "common/status.h"
+#include "consensus/crypto.h"
+
+namespace tamga::consensus {
+
+class Verifier {
+ public:
+  // `checker` must outlive this verifier. Test-only mutation for positive controls:
+  // `mutant_count_duplicate_signer` accepts QCs that list a signer twice.
+  Verifier(ChainId chain, ValidatorSet set, QuorumCertificate root_qc,
+           const SignatureChecker& checker);
+
+  const ValidatorSet& validators() const { return set_; }
+  const QuorumCertificate& root_qc() const { return root_qc_; }
+  std::size_t quorum() const { return quorum_; }
+
+  Status VerifyQc(const QuorumCertificate& qc) const;
+  Status VerifyTc(const TimeoutCertificate& tc) const;
+  Status VerifyVote(const Vote& vote) const;
+  Status VerifyTimeout(const Timeout& timeout) const;
+  // The proposer's signature, the justify QC, the TC if any, and that they fit the block.
+  Status VerifyProposal(const Proposal& proposal) const;
+
+  // Test-only mutations (positive controls of the simulator).
+  bool mutant_quorum_2f = false;
+  bool mutant_count_duplicate_signer = false;
+
+ private:
+  Status CheckSigner(ValidatorIndex who, std::string_view what) const;
+  bool IsRoot(const QuorumCertificate& qc) const { return qc == root_qc_; }
+  std::size_t Quorum() const;
+
+  const ChainId chain_;
+  const ValidatorSet set_;
+  const QuorumCertificate root_qc_;
+  const SignatureChecker& checker_;
+  const std::size_t quorum_;
+};
+
+// Round-robin leader of `round` in a set of `n` validators. Rotation is deterministic from
+// public data, so every node agrees without extra state; a crashed leader costs one
+// timeout every n rounds (docs/consensus.md says why not reputation yet).
+ValidatorIndex LeaderOf(Round round, std::size_t n);
+
+}  // namespace tamga::consensus
