@@ -10,6 +10,7 @@ void EncodeTo(Encoder& e, const SafetyData& v) {
   e.Id(v.last_voted_round);
   e.Id(v.locked_round);
   e.Id(v.highest_timeout_round);
+  e.Id(v.last_proposed_round);
   e.Bool(v.last_vote.has_value());
   if (v.last_vote) EncodeTo(e, *v.last_vote);
   e.Bool(v.lost);
@@ -20,6 +21,7 @@ void DecodeFrom(Decoder& d, SafetyData& v) {
   v.last_voted_round = d.Id<Round>();
   v.locked_round = d.Id<Round>();
   v.highest_timeout_round = d.Id<Round>();
+  v.last_proposed_round = d.Id<Round>();
   if (d.Bool()) {
     v.last_vote.emplace();
     DecodeFrom(d, *v.last_vote);
@@ -125,8 +127,25 @@ Result<SafetyRules::SignedTimeout> SafetyRules::SignTimeout(
   data_.last_voted_round = std::max(data_.last_voted_round, round);
   data_.highest_timeout_round = std::max(data_.highest_timeout_round, round);
   TimeoutData td{chain_, data_.epoch, round, qc_round};
-  Timeout t{td, high_qc, self_, signer_.Sign(SignDomain::kTimeout, Encode(td))};
+  std::optional<TimeoutCertificate> tc;
+  if (last_tc && round == tc_round.Next()) tc = last_tc;
+  Timeout t{td, high_qc, std::move(tc), self_, signer_.Sign(SignDomain::kTimeout, Encode(td))};
   return SignedTimeout{std::move(t), data_};
+}
+
+Result<SafetyRules::SignedProposal> SafetyRules::SignProposal(const BlockHeader& header) {
+  if (data_.lost) {
+    return Status::FailedPrecondition("safety data was lost: refusing to propose");
+  }
+  if (header.epoch != data_.epoch || header.round <= data_.last_voted_round ||
+      header.round <= data_.last_proposed_round) {
+    return Status::FailedPrecondition(
+        "proposal round " + header.round.ToString() + " not above last voted round " +
+        data_.last_voted_round.ToString() + " and last proposed round " +
+        data_.last_proposed_round.ToString());
+  }
+  data_.last_proposed_round = header.round;
+  return SignedProposal{signer_.Sign(SignDomain::kProposal, header.Id().view()), data_};
 }
 
 SafetyData SafetyRules::EnterEpoch(Epoch epoch) {

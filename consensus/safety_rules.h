@@ -35,6 +35,7 @@ struct SafetyData {
   Round last_voted_round;      // Highest round of any vote or timeout signed.
   Round locked_round;          // Highest QC round seen in a voted block: Jolteon's lock.
   Round highest_timeout_round;
+  Round last_proposed_round;  // A leader proposes at most once per round, even across crashes.
   std::optional<Vote> last_vote;
   // Set when the safety data could not be recovered: nothing is signed until an operator
   // calls ResumeAfterDataLoss.
@@ -65,6 +66,15 @@ class SafetyRules {
   };
   Result<SignedTimeout> SignTimeout(Round round, const QuorumCertificate& high_qc,
                                     const std::optional<TimeoutCertificate>& last_tc);
+
+  // Signs a proposal for `header` as this round's leader: only for a round above every
+  // round voted, timed out or proposed in, so a leader never proposes twice in a round or
+  // in a round it has left. Persist the returned data before sending the proposal.
+  struct SignedProposal {
+    Signature signature;
+    SafetyData data;
+  };
+  Result<SignedProposal> SignProposal(const BlockHeader& header);
 
   // Moves to a new epoch: rounds restart, so the per-round watermarks reset.
   SafetyData EnterEpoch(Epoch epoch);

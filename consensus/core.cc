@@ -1,0 +1,444 @@
+#include "consensus/core.h"
+
+#include <algorithm>
+
+#include "common/merkle.h"
+#include "common/sha256.h"
+#include "consensus/verify.h"
+
+namespace tamga::consensus {
+namespace {
+
+Hash32 VoteDataHash(const VoteData& d) { return Sha256Of(Encode(d)); }
+
+}  // namespace
+
+Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block root,
+           QuorumCertificate root_qc, RecoveryData recovered)
+    : config_(std::move(config)),
+      signer_(signer),
+      safety_(std::move(safety), signer, config_.chain, config_.self),
+      tree_(std::move(root), root_qc),
+      pacemaker_(config_.round_timeout_ms_base, config_.round_timeout_ms_max),
+      highest_qc_(std::move(root_qc)) {
+  TAMGA_CHECK(config_.self.value() < config_.validators.size());
+  safety_.mutant_skip_persist_voted_round = config_.mutant_skip_persist_voted_round;
+  // Rebuild the uncommitted part of the tree: parents before children.
+  std::sort(recovered.blocks.begin(), recovered.blocks.end(),
+            [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
+  for (const Block& b : recovered.blocks) {
+    if (b.header.epoch == config_.validators.epoch) tree_.Insert(b);
+  }
+  if (recovered.highest_qc && recovered.highest_qc->data.epoch == config_.validators.epoch &&
+      recovered.highest_qc->data.height > committed_height()) {
+    highest_qc_ = *recovered.highest_qc;
+    tree_.AddQc(highest_qc_);
+  }
+  if (recovered.highest_tc && recovered.highest_tc->epoch == config_.validators.epoch) {
+    highest_tc_ = recovered.highest_tc;
+  }
+}
+
+Round Core::QcRound(const QuorumCertificate& qc) const {
+  return IsRoot(qc) ? tree_.root().block.header.round : qc.data.round;
+}
+
+void Core::InsertBlock(const Block& block, Out& out) {
+  const Hash32 id = block.header.Id();
+  if (tree_.Contains(id) || !tree_.Insert(block)) return;
+  out.push_back(SaveBlock{block});
+}
+
+std::size_t Core::Quorum() const {
+  const std::size_t n = config_.validators.size();
+  if (config_.mutant_quorum_2f) return std::max<std::size_t>(1, (n - 1) / 3 * 2);
+  return n * 2 / 3 + 1;
+}
+
+bool Core::InWindow(Epoch epoch, Round round) const {
+  return epoch == config_.validators.epoch &&
+         round.value() <= pacemaker_.current().value() + config_.round_window;
+}
+
+Core::Footprint Core::footprint() const {
+  Footprint f;
+  f.blocks = tree_.size();
+  for (const auto& [r, m] : votes_seen_) f.votes += m.size();
+  for (const auto& [r, m] : timeouts_) f.timeouts += m.size();
+  f.pending_proposals = pending_proposals_.size();
+  return f;
+}
+
+std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
+  Out out;
+  // Resume in the round after the highest certificate. Certificates are saved before any
+  // signature that relies on them, so this round is at least the last one signed in, and
+  // the node can time out of it if it has to.
+  Round resume = QcRound(highest_qc_);
+  if (highest_tc_) resume = std::max(resume, highest_tc_->round);
+  AdvanceTo(resume.Next(), /*via_tc=*/highest_tc_ && highest_tc_->round == resume, out);
+  // Recovered blocks are re-executed, parents first (OnExecuted walks down the tree).
+  for (const Hash32& child : tree_.ChildrenOf(tree_.root_id())) ExecuteIfReady(child, out);
+  return out;
+}
+
+std::vector<Effect> Core::Handle(std::uint64_t now_ms, const Event& event) {
+  Out out;
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ProposalReceived>) {
+          OnProposal(now_ms, e.proposal, out);
+        } else if constexpr (std::is_same_v<T, VoteReceived>) {
+          OnVote(e.vote, out);
+        } else if constexpr (std::is_same_v<T, TimeoutReceived>) {
+          OnTimeout(e.timeout, out);
+        } else if constexpr (std::is_same_v<T, TimerFired>) {
+          OnTimer(e.round, out);
+        } else if constexpr (std::is_same_v<T, BlockExecuted>) {
+          OnExecuted(e, out);
+        } else if constexpr (std::is_same_v<T, PayloadReady>) {
+          OnPayload(now_ms, e, out);
+        } else {
+          OnFetched(now_ms, e, out);
+        }
+      },
+      event);
+  // A proposal that arrived before its round (or before its parent) is retried whenever
+  // the state moves.
+  if (auto it = pending_proposals_.find(pacemaker_.current()); it != pending_proposals_.end()) {
+    if (tree_.Contains(it->second.block.header.parent_id)) {
+      Proposal p = std::move(it->second);
+      pending_proposals_.erase(it);
+      OnProposal(now_ms, p, out);
+    }
+  }
+  return out;
+}
+
+// --- Proposals --------------------------------------------------------------------------
+
+std::optional<std::string> Core::VoteRefusal(std::uint64_t now_ms, const Block& block) const {
+  const BlockHeader& h = block.header;
+  const BlockNode* parent = tree_.Get(h.parent_id);
+  if (parent == nullptr) return "parent unknown";
+  if (h.height != parent->block.header.height.Next()) return "height is not parent + 1";
+  // Block time: later than the parent's, and not further ahead of our clock than the
+  // configured drift. The QC over the block then signs its time (docs/consensus.md).
+  if (h.timestamp_ms <= parent->block.header.timestamp_ms) {
+    return "timestamp " + std::to_string(h.timestamp_ms) + " <= parent's " +
+           std::to_string(parent->block.header.timestamp_ms);
+  }
+  if (h.timestamp_ms > now_ms + config_.clock_drift_ms_max) {
+    return "timestamp " + std::to_string(h.timestamp_ms) + " is more than " +
+           std::to_string(config_.clock_drift_ms_max) + " ms ahead of local time " +
+           std::to_string(now_ms);
+  }
+  return std::nullopt;
+}
+
+void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
+  const BlockHeader& h = p.block.header;
+  if (!InWindow(h.epoch, h.round) || h.round < pacemaker_.current()) return;
+  const Hash32 id = h.Id();
+  // At most one proposal per (round, leader): a second, different one is evidence.
+  if (auto seen = proposal_seen_.find(h.round); seen != proposal_seen_.end()) {
+    if (seen->second != id) {
+      out.push_back(ReportEquivocation{h.proposer, h.round, "two proposals"});
+      return;
+    }
+    if (tree_.Contains(id)) return;  // A duplicate delivery.
+  }
+  proposal_seen_[h.round] = id;
+
+  ProcessQc(p.block.justify, out);
+  if (p.last_round_tc) ProcessTc(*p.last_round_tc, out);
+  if (h.round != pacemaker_.current()) return;  // Stale now, or our state lags.
+
+  if (!tree_.Contains(h.parent_id)) {
+    pending_proposals_[h.round] = p;
+    RequestFetch(h.proposer, out);
+    return;
+  }
+  InsertBlock(p.block, out);
+  if (!tree_.Contains(id)) return;
+  ExecuteIfReady(id, out);
+  if (VoteRefusal(now_ms, p.block)) return;
+  awaiting_vote_ = AwaitingVote{id, p.last_round_tc};
+  TryVote(out);
+}
+
+void Core::ExecuteIfReady(const Hash32& id, Out& out) {
+  const BlockNode* node = tree_.Get(id);
+  if (node == nullptr || node->result || executing_.count(id)) return;
+  const BlockNode* parent = tree_.Get(node->block.header.parent_id);
+  if (parent == nullptr || !parent->result) return;
+  executing_.insert(id);
+  out.push_back(ExecuteBlock{node->block});
+}
+
+void Core::OnExecuted(const BlockExecuted& e, Out& out) {
+  executing_.erase(e.block_id);
+  const BlockNode* node = tree_.Get(e.block_id);
+  if (node == nullptr) return;
+  tree_.SetResult(e.block_id, e.result, std::nullopt);
+  TryVote(out);
+  for (const Hash32& child : tree_.ChildrenOf(e.block_id)) ExecuteIfReady(child, out);
+}
+
+void Core::TryVote(Out& out) {
+  if (!awaiting_vote_ || voted_this_round_) return;
+  const BlockNode* node = tree_.Get(awaiting_vote_->block_id);
+  if (node == nullptr || !node->result) return;
+  if (node->block.header.round != pacemaker_.current()) return;
+  auto signed_vote = safety_.SignVote(node->block, *node->result, awaiting_vote_->tc);
+  awaiting_vote_.reset();
+  if (!signed_vote.ok()) return;  // SafetyRules said no; the reason is in the Status.
+  voted_this_round_ = true;
+  if (!signed_vote->repeat) out.push_back(PersistSafetyData{signed_vote->data});
+  const ValidatorIndex next = LeaderOf(pacemaker_.current().Next(), config_.validators.size());
+  if (next == config_.self) {
+    OnVote(signed_vote->vote, out);
+  } else {
+    out.push_back(SendTo{next, signed_vote->vote});
+  }
+}
+
+void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
+  const Round round = pacemaker_.current();
+  if (p.round != round || proposed_this_round_ ||
+      !(LeaderOf(round, config_.validators.size()) == config_.self)) {
+    return;
+  }
+  const BlockNode* parent = tree_.Get(highest_qc_.data.block_id);
+  if (parent == nullptr) return;  // Fetching; the round will time out if it takes long.
+  Proposal proposal;
+  Block& b = proposal.block;
+  b.header.chain_id = config_.chain;
+  b.header.epoch = config_.validators.epoch;
+  b.header.round = round;
+  b.header.height = parent->block.header.height.Next();
+  b.header.parent_id = parent->id;
+  b.header.proposer = config_.self;
+  b.header.timestamp_ms = std::max(now_ms, parent->block.header.timestamp_ms + 1);
+  b.transactions = p.transactions;
+  std::vector<Hash32> ids;
+  ids.reserve(b.transactions.size());
+  for (const auto& tx : b.transactions) ids.push_back(tx.Hash());
+  b.header.payload_root = MerkleRoot(std::move(ids));
+  b.header.transaction_count = static_cast<std::uint32_t>(b.transactions.size());
+  b.justify = highest_qc_;
+  const Round qc_round = QcRound(highest_qc_);
+  if (qc_round.Next() != round) {
+    if (!highest_tc_ || highest_tc_->round.Next() != round) return;  // Cannot justify.
+    proposal.last_round_tc = highest_tc_;
+  }
+  auto signed_proposal = safety_.SignProposal(b.header);
+  if (!signed_proposal.ok()) return;
+  proposal.signature = signed_proposal->signature;
+  proposed_this_round_ = true;
+  out.push_back(PersistSafetyData{signed_proposal->data});
+  out.push_back(Broadcast{proposal});
+  OnProposal(now_ms, proposal, out);
+}
+
+// --- Votes and quorum certificates ------------------------------------------------------
+
+void Core::OnVote(const Vote& v, Out& out) {
+  const Round r = v.data.round;
+  if (!InWindow(v.data.epoch, r) || r.Next() < pacemaker_.current()) return;
+  if (qc_formed_.count(r)) return;
+  // Dedup by (epoch, round, author), never by signature bytes: a re-signed copy of a vote
+  // must not count twice. A different vote by the same author is evidence.
+  VoteKey key{v.author, config_.mutant_dedup_votes_by_signature ? v.signature : Signature()};
+  const Hash32 data_hash = VoteDataHash(v.data);
+  auto& seen = votes_seen_[r];
+  if (auto it = seen.find(key); it != seen.end()) {
+    if (it->second != data_hash) {
+      out.push_back(ReportEquivocation{v.author, r, "two votes"});
+    }
+    return;
+  }
+  seen.emplace(key, data_hash);
+  QuorumCertificate& tally = vote_tallies_[r][data_hash];
+  tally.data = v.data;
+  tally.signatures.push_back({v.author, v.signature});
+  if (tally.signatures.size() < Quorum()) return;
+  qc_formed_.insert(r);
+  QuorumCertificate qc = tally;
+  std::stable_sort(qc.signatures.begin(), qc.signatures.end(),
+                   [](const QuorumSignature& a, const QuorumSignature& b) {
+                     return a.signer < b.signer;
+                   });
+  ProcessQc(qc, out);
+}
+
+void Core::ProcessQc(const QuorumCertificate& qc, Out& out) {
+  if (IsRoot(qc) || qc.data.epoch != config_.validators.epoch) return;
+  if (qc.data.height <= committed_height()) return;
+  tree_.AddQc(qc);
+  if (qc.data.round > QcRound(highest_qc_)) {
+    highest_qc_ = qc;
+    out.push_back(SaveCertificates{highest_qc_, highest_tc_});
+  }
+  if (!tree_.Contains(qc.data.block_id)) {
+    RequestFetch(LeaderOf(qc.data.round, config_.validators.size()), out);
+  } else {
+    TryCommit(qc, out);
+  }
+  AdvanceTo(qc.data.round.Next(), /*via_tc=*/false, out);
+}
+
+// The two-chain commit rule: a QC for block B whose parent P has round(B) = round(P) + 1
+// commits P and every ancestor of P (Jolteon, Gelashvili et al. 2022, section 4).
+void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
+  const BlockNode* b = tree_.Get(qc.data.block_id);
+  if (b == nullptr) return;
+  const BlockNode* target = nullptr;
+  if (config_.mutant_commit_one_chain) {
+    target = b;
+  } else {
+    const BlockNode* p = tree_.Get(b->block.header.parent_id);
+    if (p == nullptr || p->id == tree_.root_id()) return;
+    if (p->block.header.round.Next() != b->block.header.round) return;
+    target = p;
+  }
+  const std::vector<const BlockNode*> path = tree_.PathFromRoot(target->id);
+  if (path.empty()) return;
+  std::vector<std::pair<Hash32, ExecutionResult>> certified_results;
+  for (const BlockNode* n : path) {
+    // Every block below B has its certifying QC: the justify of its child on the path.
+    TAMGA_CHECK(n->qc.has_value());
+    out.push_back(CommitBlock{n->block, *n->qc});
+    if (!n->result) certified_results.emplace_back(n->id, n->qc->data.result);
+  }
+  // A committed block's result is the one its QC certifies, whether or not our own
+  // execution has answered yet: the new root must have one for its children to execute.
+  for (const auto& [id, result] : certified_results) tree_.SetResult(id, result, std::nullopt);
+  const Hash32 new_root = target->id;
+  tree_.PruneTo(new_root);
+  for (auto it = executing_.begin(); it != executing_.end();) {
+    it = tree_.Contains(*it) && *it != new_root ? std::next(it) : executing_.erase(it);
+  }
+  for (const Hash32& child : tree_.ChildrenOf(new_root)) ExecuteIfReady(child, out);
+}
+
+// --- Timeouts and timeout certificates --------------------------------------------------
+
+void Core::OnTimer(Round round, Out& out) {
+  if (round != pacemaker_.current()) return;
+  SendTimeout(out);
+  out.push_back(SetTimer{round, pacemaker_.TimeoutMs()});
+}
+
+void Core::SendTimeout(Out& out) {
+  if (my_timeout_) {  // Already signed for this round: send the same bytes again.
+    out.push_back(Broadcast{*my_timeout_});
+    return;
+  }
+  auto signed_timeout = safety_.SignTimeout(pacemaker_.current(), highest_qc_, highest_tc_);
+  if (!signed_timeout.ok()) return;
+  out.push_back(PersistSafetyData{signed_timeout->data});
+  const Timeout mine = signed_timeout->timeout;
+  my_timeout_ = mine;
+  out.push_back(Broadcast{mine});
+  OnTimeout(mine, out);  // Count our own; it may complete a TC.
+}
+
+void Core::OnTimeout(const Timeout& t, Out& out) {
+  const Round r = t.data.round;
+  if (!InWindow(t.data.epoch, r)) return;
+  ProcessQc(t.high_qc, out);
+  if (t.last_round_tc) ProcessTc(*t.last_round_tc, out);
+  if (r < pacemaker_.current() || tc_formed_.count(r)) return;
+  auto& round_timeouts = timeouts_[r];
+  if (round_timeouts.count(t.author)) return;
+  round_timeouts.emplace(t.author, TimeoutSignature{t.author, t.data.high_qc_round, t.signature});
+  // f+1 timeouts for our round mean at least one honest validator gave up on it: join
+  // them rather than wait for our own timer (Bracha-style amplification).
+  const std::size_t f = (config_.validators.size() - 1) / 3;
+  if (r == pacemaker_.current() && !my_timeout_ && round_timeouts.size() >= f + 1) {
+    SendTimeout(out);
+    return;  // SendTimeout re-entered here with our own timeout.
+  }
+  if (round_timeouts.size() < Quorum()) return;
+  tc_formed_.insert(r);
+  TimeoutCertificate tc{config_.chain, config_.validators.epoch, r, {}};
+  for (const auto& [author, sig] : round_timeouts) tc.signatures.push_back(sig);
+  ProcessTc(tc, out);
+}
+
+void Core::ProcessTc(const TimeoutCertificate& tc, Out& out) {
+  if (tc.epoch != config_.validators.epoch) return;
+  if (!highest_tc_ || tc.round > highest_tc_->round) {
+    highest_tc_ = tc;
+    out.push_back(SaveCertificates{highest_qc_, highest_tc_});
+  }
+  AdvanceTo(tc.round.Next(), /*via_tc=*/true, out);
+}
+
+// --- Rounds -----------------------------------------------------------------------------
+
+void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
+  if (!pacemaker_.Advance(round, via_tc)) return;
+  awaiting_vote_.reset();
+  voted_this_round_ = false;
+  proposed_this_round_ = false;
+  my_timeout_.reset();
+  // Forget what no longer matters: votes are for round - 1 (this round's QC) and up,
+  // everything else for this round and up.
+  const Round keep_votes_from(round.value() > 0 ? round.value() - 1 : 0);
+  votes_seen_.erase(votes_seen_.begin(), votes_seen_.lower_bound(keep_votes_from));
+  vote_tallies_.erase(vote_tallies_.begin(), vote_tallies_.lower_bound(keep_votes_from));
+  qc_formed_.erase(qc_formed_.begin(), qc_formed_.lower_bound(keep_votes_from));
+  timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(round));
+  tc_formed_.erase(tc_formed_.begin(), tc_formed_.lower_bound(round));
+  proposal_seen_.erase(proposal_seen_.begin(), proposal_seen_.lower_bound(keep_votes_from));
+  pending_proposals_.erase(pending_proposals_.begin(), pending_proposals_.lower_bound(round));
+
+  out.push_back(SetTimer{round, pacemaker_.TimeoutMs()});
+  if (LeaderOf(round, config_.validators.size()) == config_.self) {
+    out.push_back(RequestPayload{round});
+  }
+}
+
+// --- Catching up ------------------------------------------------------------------------
+
+void Core::RequestFetch(ValidatorIndex peer, Out& out) {
+  const Height from = committed_height().Next();
+  // One request per round and starting height: a burst of messages about blocks we lack
+  // asks once.
+  if (last_fetch_ && last_fetch_->first == pacemaker_.current() && last_fetch_->second == from) {
+    return;
+  }
+  last_fetch_ = {pacemaker_.current(), from};
+  if (peer == config_.self) {
+    peer = ValidatorIndex(
+        static_cast<std::uint32_t>((config_.self.value() + 1) % config_.validators.size()));
+  }
+  out.push_back(FetchBlocks{from, peer});
+}
+
+void Core::OnFetched(std::uint64_t /*now_ms*/, const BlocksFetched& f, Out& out) {
+  for (const CertifiedBlock& cb : f.blocks) {
+    const Hash32 id = cb.block.header.Id();
+    if (cb.qc.data.block_id != id) return;  // The owner checks this; stop if it did not.
+    if (!tree_.Contains(id)) {
+      if (cb.block.header.height <= committed_height()) continue;
+      InsertBlock(cb.block, out);
+      if (!tree_.Contains(id)) return;  // Does not connect: a later fetch will.
+      ProcessQc(cb.block.justify, out);
+      ExecuteIfReady(id, out);
+    }
+    ProcessQc(cb.qc, out);
+  }
+  last_fetch_.reset();
+  // A leader that could not propose for want of its parent asks for a payload again.
+  const Round round = pacemaker_.current();
+  if (!proposed_this_round_ && LeaderOf(round, config_.validators.size()) == config_.self &&
+      tree_.Contains(highest_qc_.data.block_id)) {
+    out.push_back(RequestPayload{round});
+  }
+}
+
+}  // namespace tamga::consensus

@@ -1,0 +1,251 @@
+// consensus/core.h
+// Core is the BFT state machine of one validator: a two-chain HotStuff protocol in the
+// shape of Jolteon (DiemBFT v4 / Aptos), described in docs/consensus.md. It performs no
+// I/O, reads no clock (the time arrives with each event) and starts no threads: the same
+// initial state and the same events give the same effects, which is what lets the
+// simulator in tests/sim drive thousands of seeded fault schedules through it.
+//
+// The owner (the node, or the simulator) must:
+//   - check every message with Verifier (verify.h) before handing it in, after asking
+//     InWindow() so that far-future rounds are dropped before any signature check;
+//   - carry out effects in order, and finish each PersistSafetyData (synced) before
+//     carrying out the next effect, so no vote or timeout leaves before its record;
+//   - answer ExecuteBlock with BlockExecuted, RequestPayload with PayloadReady, and
+//     FetchBlocks with BlocksFetched (certified blocks from a peer, QCs verified).
+//
+// Thread-safety: not thread-safe. One owner, one thread.
+
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/chain.h"
+#include "consensus/block_tree.h"
+#include "consensus/crypto.h"
+#include "consensus/pacemaker.h"
+#include "consensus/safety_rules.h"
+
+namespace tamga::consensus {
+
+struct CoreConfig {
+  ChainId chain;
+  ValidatorSet validators;
+  ValidatorIndex self;
+  std::uint64_t round_timeout_ms_base = 1000;
+  std::uint64_t round_timeout_ms_max = 8000;
+  // Messages for rounds beyond current + round_window are dropped unread: this bounds
+  // what a flood of far-future votes can make the node store or check.
+  std::uint64_t round_window = 100;
+  // A proposal whose timestamp is more than this ahead of our clock gets no vote. Anchor
+  // timestamps have legal meaning, so this is tight (docs/consensus.md).
+  std::uint64_t clock_drift_ms_max = 30'000;
+  // Test-only mutation for the simulator's positive controls: commit on a one-chain.
+  bool mutant_commit_one_chain = false;
+  // Test-only: dedup votes by signature bytes instead of by author (counts a re-signed
+  // vote twice).
+  bool mutant_dedup_votes_by_signature = false;
+  // Test-only: the quorum used to form certificates is 2f instead of 2f+1.
+  bool mutant_quorum_2f = false;
+  // Test-only: SafetyRules hands back safety data without the round it just voted in.
+  bool mutant_skip_persist_voted_round = false;
+};
+
+// --- Events (inputs) --------------------------------------------------------------------
+
+struct ProposalReceived {
+  Proposal proposal;
+};
+struct VoteReceived {
+  Vote vote;
+};
+struct TimeoutReceived {
+  Timeout timeout;
+};
+struct TimerFired {
+  Round round;
+};
+struct BlockExecuted {
+  Hash32 block_id;
+  ExecutionResult result;
+};
+struct PayloadReady {
+  Round round;
+  std::vector<Transaction> transactions;
+};
+// A block with a QC certifying it.
+struct CertifiedBlock {
+  Block block;
+  QuorumCertificate qc;
+};
+struct BlocksFetched {
+  std::vector<CertifiedBlock> blocks;  // Ascending heights.
+};
+using Event = std::variant<ProposalReceived, VoteReceived, TimeoutReceived, TimerFired,
+                           BlockExecuted, PayloadReady, BlocksFetched>;
+
+// --- Effects (outputs) ------------------------------------------------------------------
+
+using Message = std::variant<Proposal, Vote, Timeout>;
+
+struct PersistSafetyData {
+  SafetyData data;
+};
+struct SendTo {
+  ValidatorIndex to;
+  Message message;
+};
+// To every validator but this one.
+struct Broadcast {
+  Message message;
+};
+struct SetTimer {
+  Round round;
+  std::uint64_t delay_ms;
+};
+// Execute `block` on top of its parent's state and answer with BlockExecuted.
+struct ExecuteBlock {
+  Block block;
+};
+// `block` is final; `qc` certifies it with its execution result. In height order.
+struct CommitBlock {
+  Block block;
+  QuorumCertificate qc;
+};
+// This validator leads `round`: answer with PayloadReady.
+struct RequestPayload {
+  Round round;
+};
+// Ask `peer` for certified blocks from `from_height` up; answer with BlocksFetched.
+struct FetchBlocks {
+  Height from_height;
+  ValidatorIndex peer;
+};
+// Store this block durably (uncommitted blocks survive a restart through RecoveryData).
+struct SaveBlock {
+  Block block;
+};
+// Store the highest certificates durably. Emitted before any signature that relies on
+// them, so a restarted node can always time out of the round it was in.
+struct SaveCertificates {
+  QuorumCertificate highest_qc;
+  std::optional<TimeoutCertificate> highest_tc;
+};
+// A validator signed two different proposals or votes for one round.
+struct ReportEquivocation {
+  ValidatorIndex author;
+  Round round;
+  std::string what;
+};
+using Effect =
+    std::variant<PersistSafetyData, SendTo, Broadcast, SetTimer, ExecuteBlock, CommitBlock,
+                 RequestPayload, FetchBlocks, SaveBlock, SaveCertificates, ReportEquivocation>;
+
+// What a restarting node read back from SaveBlock and SaveCertificates.
+struct RecoveryData {
+  std::vector<Block> blocks;  // Uncommitted blocks, any order; stale ones are ignored.
+  std::optional<QuorumCertificate> highest_qc;
+  std::optional<TimeoutCertificate> highest_tc;
+};
+
+class Core {
+ public:
+  // `root` is the last committed block (genesis on first start) and `root_qc` the QC that
+  // certifies it; `safety` and `recovered` are what was last persisted. `signer` must
+  // outlive the core.
+  Core(CoreConfig config, const Signer& signer, SafetyData safety, Block root,
+       QuorumCertificate root_qc, RecoveryData recovered = {});
+
+  // Enters the first round. Call once, before Handle.
+  [[nodiscard]] std::vector<Effect> Start(std::uint64_t now_ms);
+  // REQUIRES: messages inside `event` passed Verifier and InWindow.
+  [[nodiscard]] std::vector<Effect> Handle(std::uint64_t now_ms, const Event& event);
+
+  // Cheap check made before any signature check: is a message of this epoch and round
+  // worth verifying at all?
+  bool InWindow(Epoch epoch, Round round) const;
+
+  Round current_round() const { return pacemaker_.current(); }
+  Epoch epoch() const { return config_.validators.epoch; }
+  Height committed_height() const { return tree_.root().block.header.height; }
+  const BlockTree& tree() const { return tree_; }
+  const QuorumCertificate& highest_qc() const { return highest_qc_; }
+  const SafetyData& safety_data() const { return safety_.data(); }
+  const CoreConfig& config() const { return config_; }
+
+  // What the core holds, for the simulator's memory oracle (O6).
+  struct Footprint {
+    std::size_t blocks = 0;
+    std::size_t votes = 0;
+    std::size_t timeouts = 0;
+    std::size_t pending_proposals = 0;
+  };
+  Footprint footprint() const;
+
+ private:
+  using Out = std::vector<Effect>;
+
+  void OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out);
+  void OnVote(const Vote& v, Out& out);
+  void OnTimeout(const Timeout& t, Out& out);
+  void OnTimer(Round round, Out& out);
+  void OnExecuted(const BlockExecuted& e, Out& out);
+  void OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out);
+  void OnFetched(std::uint64_t now_ms, const BlocksFetched& f, Out& out);
+
+  void ProcessQc(const QuorumCertificate& qc, Out& out);
+  void ProcessTc(const TimeoutCertificate& tc, Out& out);
+  void AdvanceTo(Round round, bool via_tc, Out& out);
+  void TryCommit(const QuorumCertificate& qc, Out& out);
+  void ExecuteIfReady(const Hash32& id, Out& out);
+  void TryVote(Out& out);
+  void SendTimeout(Out& out);
+  void RequestFetch(ValidatorIndex peer, Out& out);
+  // Whether `block` may be voted for at `now_ms`; a reason if not.
+  std::optional<std::string> VoteRefusal(std::uint64_t now_ms, const Block& block) const;
+  std::size_t Quorum() const;
+  bool IsRoot(const QuorumCertificate& qc) const { return qc.data.block_id == tree_.root_id(); }
+  Round QcRound(const QuorumCertificate& qc) const;
+  void InsertBlock(const Block& block, Out& out);
+
+  const CoreConfig config_;
+  const Signer& signer_;
+  SafetyRules safety_;
+  BlockTree tree_;
+  Pacemaker pacemaker_;
+  QuorumCertificate highest_qc_;                 // Highest-round QC seen.
+  std::optional<TimeoutCertificate> highest_tc_;  // Highest-round TC seen.
+
+  // Per round (pruned below current_round - 1).
+  std::map<Round, Hash32> proposal_seen_;  // At most one proposal per (round, leader).
+  std::map<Round, Proposal> pending_proposals_;  // Waiting for their parent; round >= current.
+  struct VoteKey {
+    ValidatorIndex author;
+    Signature signature;  // Part of the key only under the dedup-by-signature mutant.
+    auto operator<=>(const VoteKey&) const = default;
+  };
+  std::map<Round, std::map<VoteKey, Hash32>> votes_seen_;  // -> hash of VoteData.
+  std::map<Round, std::map<Hash32, QuorumCertificate>> vote_tallies_;
+  std::set<Round> qc_formed_;
+  std::map<Round, std::map<ValidatorIndex, TimeoutSignature>> timeouts_;
+  std::set<Round> tc_formed_;
+
+  // The current round's own actions.
+  struct AwaitingVote {
+    Hash32 block_id;
+    std::optional<TimeoutCertificate> tc;
+  };
+  std::optional<AwaitingVote> awaiting_vote_;
+  bool voted_this_round_ = false;
+  bool proposed_this_round_ = false;
+  std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.
+  std::set<Hash32> executing_;         // ExecuteBlock sent, no answer yet.
+  std::optional<std::pair<Round, Height>> last_fetch_;  // Rate limit: one per round/height.
+};
+
+}  // namespace tamga::consensus

@@ -1,0 +1,926 @@
+#include "tests/sim/simulator.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <queue>
+#include <set>
+#include <sstream>
+
+#include "common/merkle.h"
+#include "common/sha256.h"
+#include "consensus/core.h"
+#include "consensus/verify.h"
+#include "tests/sim/fast_crypto.h"
+
+namespace tamga::sim {
+namespace {
+
+using consensus::BlocksFetched;
+using consensus::CertifiedBlock;
+using consensus::Core;
+using consensus::CoreConfig;
+using consensus::Effect;
+using consensus::Event;
+using consensus::SafetyData;
+using consensus::Verifier;
+
+constexpr std::uint64_t kStartMs = 1'800'000'000'000;  // Simulated Unix time at t = 0.
+constexpr std::uint64_t kRoundWindow = 100;
+constexpr std::uint64_t kDriftMs = 30'000;
+constexpr std::size_t kFetchBatch = 50;
+
+// Deterministic on every platform: no std distributions, whose output the standard leaves
+// to the library.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  std::uint64_t Next() {  // splitmix64
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t Below(std::uint64_t n) { return n == 0 ? 0 : Next() % n; }
+  std::uint64_t Between(std::uint64_t lo, std::uint64_t hi) { return lo + Below(hi - lo + 1); }
+  bool PerMillion(std::uint64_t ppm) { return Below(1'000'000) < ppm; }
+
+ private:
+  std::uint64_t state_;
+};
+
+struct FetchRequest {
+  Height from;
+  int reply_to;  // Node id.
+};
+struct FetchResponse {
+  std::vector<CertifiedBlock> blocks;
+};
+using NetMsg = std::variant<Proposal, Vote, Timeout, FetchRequest, FetchResponse>;
+
+struct Node {
+  int id = 0;
+  ValidatorIndex index;
+  bool honest = true;
+  int twin_side = -1;  // 0 or 1 for twins.
+  std::unique_ptr<consensus::Signer> signer;
+  std::unique_ptr<Core> core;
+  SafetyData synced;                         // What survives a crash.
+  std::vector<CertifiedBlock> ledger;        // Committed blocks; ledger[i] is height i + 1.
+  std::map<Hash32, Block> block_store;       // Uncommitted blocks saved by the core.
+  std::optional<QuorumCertificate> saved_qc;
+  std::optional<TimeoutCertificate> saved_tc;
+  std::map<Hash32, ExecutionResult> results;  // Volatile execution cache.
+  bool up = true;
+  std::uint32_t incarnation = 0;
+  std::int64_t clock_offset_ms = 0;
+  std::uint64_t height_at_heal = 0;
+  std::optional<std::uint64_t> live_at_ms;  // When it committed 3 blocks after the heal.
+  std::uint64_t tx_counter = 0;
+};
+
+struct Partition {
+  std::uint64_t start_ms;
+  std::uint64_t end_ms;
+  std::vector<int> side;  // Per node id.
+  bool one_way;           // Only side 0 -> side 1 is cut.
+};
+
+ExecutionResult Execute(const ExecutionResult& parent, const Block& b, const Hash32& id) {
+  ExecutionResult r;
+  r.state_root = Sha256Of(parent.state_root.view(), id.view());
+  r.log_root = Sha256Of(parent.log_root.view(), b.header.payload_root.view());
+  r.log_size = parent.log_size + b.transactions.size();
+  return r;
+}
+
+class Simulation {
+ public:
+  explicit Simulation(const SimOptions& o)
+      : opt_(o), rng_(o.seed), trace_(std::getenv("TAMGA_SIM_TRACE") != nullptr) {
+    report_.options = o;
+  }
+
+  SimReport Run() {
+    Setup();
+    for (auto& n : nodes_) StartNode(n);
+    while (!queue_.empty()) {
+      Scheduled ev = queue_.top();
+      queue_.pop();
+      if (ev.at > kStartMs + opt_.duration_ms) break;
+      now_ = ev.at;
+      ++report_.events;
+      ev.fn();
+      if (report_.violations.size() > 20) break;  // Enough to diagnose.
+    }
+    Finish();
+    return std::move(report_);
+  }
+
+ private:
+  struct Scheduled {
+    std::uint64_t at;
+    std::uint64_t seq;
+    std::function<void()> fn;
+    bool operator<(const Scheduled& o) const {  // Min-heap on (at, seq).
+      return at != o.at ? at > o.at : seq > o.seq;
+    }
+  };
+
+  void At(std::uint64_t at, std::function<void()> fn) {
+    queue_.push(Scheduled{at, seq_++, std::move(fn)});
+  }
+
+  void Violate(const std::string& oracle, const std::string& detail) {
+    report_.violations.push_back({oracle, detail, now_ - kStartMs});
+  }
+
+  // --- Set-up -----------------------------------------------------------------------------
+
+  void Setup() {
+    const std::uint32_t n = opt_.validators;
+    chain_ = Sha256Of(AsBytes("tamga-sim chain " + std::to_string(opt_.seed)));
+    set_.epoch = Epoch(0);
+    std::vector<SecretKey> keys;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (opt_.real_crypto) {
+        std::array<std::uint8_t, 32> seed{};
+        seed.fill(static_cast<std::uint8_t>(i + 1));
+        keys.push_back(SecretKey::FromSeed(seed));
+        set_.validators.push_back(keys.back().public_key());
+      } else {
+        set_.validators.push_back(PublicKey::FromView(
+            Sha256Of(AsBytes("sim key " + std::to_string(i))).view()));
+      }
+    }
+    genesis_.header.chain_id = chain_;
+    genesis_.header.timestamp_ms = kStartMs - 1000;
+    genesis_.header.payload_root = MerkleRoot({});
+    genesis_qc_.data = VoteData{chain_, Epoch(0), Round(0), Height(0), genesis_.header.Id(), {}};
+    if (opt_.real_crypto) {
+      checker_ = std::make_unique<consensus::Ed25519Checker>();
+    } else {
+      checker_ = std::make_unique<FastChecker>();
+    }
+    verifier_ = std::make_unique<Verifier>(chain_, set_, genesis_qc_, *checker_);
+    verifier_->mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
+    verifier_->mutant_count_duplicate_signer = opt_.mutant == Mutant::kDuplicateSigner;
+
+    // Byzantine validators are the highest indexes; twins add a second node per index.
+    const std::uint32_t byz = std::min(opt_.byzantine, n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const bool byzantine = i >= n - byz;
+      const int copies = byzantine && opt_.behaviour == Behaviour::kTwins ? 2 : 1;
+      for (int c = 0; c < copies; ++c) {
+        Node node;
+        node.id = static_cast<int>(nodes_.size());
+        node.index = ValidatorIndex(i);
+        node.honest = !byzantine;
+        node.twin_side = copies == 2 ? c : -1;
+        if (opt_.real_crypto) {
+          node.signer = std::make_unique<consensus::Ed25519Signer>(keys[i]);
+        } else {
+          node.signer = std::make_unique<FastSigner>(set_.validators[i]);
+        }
+        nodes_.push_back(std::move(node));
+      }
+    }
+    DeriveFaults();
+  }
+
+  void DeriveFaults() {
+    std::ostringstream d;
+    // Faults in the first third; the remaining two thirds show liveness after the heal.
+    // That is long enough for the worst backoff here: f Byzantine leaders in a row, each
+    // round at the 8 s timeout cap, after a fault phase that drove the backoff up.
+    heal_ms_ = kStartMs + (opt_.faults ? opt_.duration_ms / 3 : 0);
+    const bool wan = rng_.Below(3) == 0;
+    delay_min_ = wan ? 50 : 1;
+    delay_max_ = wan ? 150 : 10;
+    d << (wan ? "WAN 50-150 ms" : "LAN 1-10 ms");
+    for (auto& n : nodes_) {
+      n.clock_offset_ms = static_cast<std::int64_t>(rng_.Below(2001)) - 1000;
+    }
+    // Twins: in half the seeds each twin talks only to its own half of the honest nodes,
+    // for the whole run (this is the Byzantine strategy, not a network fault).
+    if (opt_.behaviour == Behaviour::kTwins && opt_.byzantine > 0) {
+      twins_split_ = rng_.Below(2) == 0;
+      honest_side_.assign(nodes_.size(), 0);
+      for (auto& s : honest_side_) s = static_cast<int>(rng_.Below(2));
+      if (twins_split_) d << ", twins split";
+    }
+    if (!opt_.faults) {
+      derived_ = d.str() + ", no faults";
+      healed_ = true;  // Liveness is measured from the start.
+      return;
+    }
+    loss_ppm_ = rng_.Below(4) == 0 ? 0 : rng_.Between(0, 300'000);
+    dup_ppm_ = rng_.Between(0, 50'000);
+    straggler_ppm_ = rng_.Between(0, 50'000);
+    d << ", loss " << loss_ppm_ / 10'000 << "%, dup " << dup_ppm_ / 10'000 << "%";
+    const std::uint64_t fault_end = heal_ms_;
+    const int partitions = static_cast<int>(rng_.Below(4));
+    for (int i = 0; i < partitions; ++i) {
+      Partition p;
+      p.start_ms = kStartMs + rng_.Below(opt_.duration_ms / 3);
+      p.end_ms = std::min(fault_end, p.start_ms + rng_.Between(2'000, 15'000));
+      const int kind = static_cast<int>(rng_.Below(3));
+      p.one_way = kind == 2;
+      p.side.assign(nodes_.size(), 0);
+      if (kind == 1) {  // Isolate one validator (often a leader, since all lead in turn).
+        p.side[rng_.Below(nodes_.size())] = 1;
+      } else {
+        for (auto& s : p.side) s = static_cast<int>(rng_.Below(2));
+      }
+      partitions_.push_back(p);
+    }
+    if (twins_split_) {
+      // The Twins scenario proper: for a while the honest halves cannot reach each other
+      // either, so each half with its twin looks like a whole network.
+      Partition p;
+      p.start_ms = kStartMs + rng_.Below(opt_.duration_ms / 6);
+      p.end_ms = std::min(fault_end, p.start_ms + rng_.Between(5'000, 20'000));
+      p.one_way = false;
+      p.side.assign(nodes_.size(), 0);
+      for (const auto& n : nodes_) {
+        p.side[static_cast<std::size_t>(n.id)] =
+            n.twin_side >= 0 ? n.twin_side : honest_side_[static_cast<std::size_t>(n.id)];
+      }
+      partitions_.push_back(p);
+    }
+    d << ", " << partitions << " partitions";
+    const int crashes = static_cast<int>(rng_.Below(4));
+    for (int i = 0; i < crashes; ++i) {
+      const int id = static_cast<int>(rng_.Below(nodes_.size()));
+      const std::uint64_t at = kStartMs + rng_.Below(opt_.duration_ms / 3);
+      const std::uint64_t back = std::min(fault_end, at + rng_.Between(500, 10'000));
+      At(at, [this, id] { Crash(nodes_[id]); });
+      At(back, [this, id] { Restart(nodes_[id]); });
+    }
+    d << ", " << crashes << " crashes";
+    crash_mid_event_ppm_ = rng_.Between(0, 3'000);
+    At(heal_ms_, [this] { Heal(); });
+    derived_ = d.str();
+  }
+
+  // --- Nodes ------------------------------------------------------------------------------
+
+  CoreConfig ConfigFor(const Node& n) const {
+    CoreConfig c;
+    c.chain = chain_;
+    c.validators = set_;
+    c.self = n.index;
+    c.round_timeout_ms_base = opt_.round_timeout_ms_base;
+    c.round_timeout_ms_max = opt_.round_timeout_ms_max;
+    c.round_window = kRoundWindow;
+    c.clock_drift_ms_max = kDriftMs;
+    c.mutant_commit_one_chain = opt_.mutant == Mutant::kCommitOneChain;
+    c.mutant_dedup_votes_by_signature = opt_.mutant == Mutant::kDuplicateSigner;
+    c.mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
+    c.mutant_skip_persist_voted_round = opt_.mutant == Mutant::kSkipPersistVotedRound;
+    return c;
+  }
+
+  std::uint64_t LocalNow(const Node& n) const {
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(now_) + n.clock_offset_ms);
+  }
+
+  void StartNode(Node& n) {
+    Block root = genesis_;
+    QuorumCertificate root_qc = genesis_qc_;
+    if (!n.ledger.empty()) {
+      root = n.ledger.back().block;
+      root_qc = n.ledger.back().qc;
+    }
+    n.results.clear();
+    n.results[root.header.Id()] = root_qc.data.result;
+    consensus::RecoveryData recovered;
+    for (const auto& [id, b] : n.block_store) recovered.blocks.push_back(b);
+    recovered.highest_qc = n.saved_qc;
+    recovered.highest_tc = n.saved_tc;
+    n.core = std::make_unique<Core>(ConfigFor(n), *n.signer, n.synced, root, root_qc,
+                                    std::move(recovered));
+    Apply(n, n.core->Start(LocalNow(n)));
+  }
+
+  void Crash(Node& n) {
+    if (!n.up) return;
+    n.up = false;
+    ++n.incarnation;
+    n.core.reset();
+  }
+
+  void Restart(Node& n) {
+    if (n.up) return;
+    n.up = true;
+    ++n.incarnation;
+    StartNode(n);
+  }
+
+  void Heal() {
+    for (auto& n : nodes_) Restart(n);
+    loss_ppm_ = 0;
+    dup_ppm_ = 0;
+    healed_ = true;
+    for (auto& n : nodes_) {
+      n.height_at_heal = n.ledger.size();
+      if (n.core) round_at_heal_ = std::max(round_at_heal_, n.core->current_round().value());
+    }
+  }
+
+  void Handle(Node& n, const Event& e) {
+    if (!n.up) return;
+    auto effects = n.core->Handle(LocalNow(n), e);
+    if (trace_) Trace(n, e, effects);
+    CheckFootprint(*n.core);
+    Apply(n, std::move(effects));
+  }
+
+  void Apply(Node& n, std::vector<Effect> effects) {
+    const std::uint32_t incarnation = n.incarnation;
+    // A crash between two effects of one event: what was persisted stays, what was not
+    // sent is lost.
+    std::size_t crash_after = effects.size();
+    if (!healed_ && opt_.faults && !effects.empty() && rng_.PerMillion(crash_mid_event_ppm_)) {
+      crash_after = rng_.Below(effects.size());
+    }
+    for (std::size_t i = 0; i < effects.size(); ++i) {
+      if (i == crash_after) {
+        const int id = n.id;
+        Crash(n);
+        At(now_ + rng_.Between(500, 5'000), [this, id] {
+          if (!healed_) Restart(nodes_[id]);
+        });
+        return;
+      }
+      if (!n.up || n.incarnation != incarnation) return;
+      ApplyOne(n, std::move(effects[i]));
+    }
+  }
+
+  void ApplyOne(Node& n, Effect effect) {
+    std::visit(
+        [&](auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, consensus::PersistSafetyData>) {
+            n.synced = e.data;
+          } else if constexpr (std::is_same_v<T, consensus::SendTo>) {
+            SendConsensus(n, e.message, std::optional<ValidatorIndex>(e.to));
+          } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+            SendConsensus(n, e.message, std::nullopt);
+          } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
+            const int id = n.id;
+            const std::uint32_t inc = n.incarnation;
+            const Round round = e.round;
+            At(now_ + e.delay_ms, [this, id, inc, round] {
+              Node& node = nodes_[id];
+              if (node.up && node.incarnation == inc) {
+                Handle(node, consensus::TimerFired{round});
+                if (!node.honest) ByzantineTick(node);
+              }
+            });
+          } else if constexpr (std::is_same_v<T, consensus::ExecuteBlock>) {
+            const Hash32 id = e.block.header.Id();
+            auto parent = n.results.find(e.block.header.parent_id);
+            TAMGA_CHECK_MSG(parent != n.results.end(), "core executed a block before its parent");
+            const ExecutionResult r = Execute(parent->second, e.block, id);
+            n.results[id] = r;
+            Local(n, consensus::BlockExecuted{id, r});
+          } else if constexpr (std::is_same_v<T, consensus::CommitBlock>) {
+            OnCommit(n, e);
+          } else if constexpr (std::is_same_v<T, consensus::RequestPayload>) {
+            std::vector<Transaction> txs;
+            const std::uint64_t count = rng_.Below(3);
+            for (std::uint64_t i = 0; i < count; ++i) {
+              Transaction tx;
+              tx.chain_id = chain_;
+              tx.type = 1;
+              tx.sequence = ++n.tx_counter;
+              tx.signer = set_.validators[n.index.value()];
+              const std::uint64_t tag = rng_.Next();
+              tx.payload.assign(reinterpret_cast<const std::uint8_t*>(&tag),
+                                reinterpret_cast<const std::uint8_t*>(&tag) + sizeof tag);
+              txs.push_back(std::move(tx));
+            }
+            Local(n, consensus::PayloadReady{e.round, std::move(txs)});
+          } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
+            SendTo(n, e.peer, FetchRequest{e.from_height, n.id});
+          } else if constexpr (std::is_same_v<T, consensus::SaveBlock>) {
+            n.block_store[e.block.header.Id()] = e.block;
+          } else if constexpr (std::is_same_v<T, consensus::SaveCertificates>) {
+            n.saved_qc = e.highest_qc;
+            n.saved_tc = e.highest_tc;
+          } else if constexpr (std::is_same_v<T, consensus::ReportEquivocation>) {
+            if (IsHonestIndex(e.author)) {
+              Violate("O7 evidence", "evidence of '" + e.what + "' against honest validator " +
+                                         e.author.ToString() + " in round " + e.round.ToString());
+            }
+          }
+        },
+        effect);
+  }
+
+  // Delivers an event to a node at the current time, after what is already queued now.
+  void Local(Node& n, Event e) {
+    const int id = n.id;
+    const std::uint32_t inc = n.incarnation;
+    At(now_, [this, id, inc, e = std::move(e)] {
+      Node& node = nodes_[id];
+      if (node.up && node.incarnation == inc) Handle(node, e);
+    });
+  }
+
+  bool IsHonestIndex(ValidatorIndex i) const {
+    for (const auto& n : nodes_) {
+      if (n.index == i) return n.honest;
+    }
+    return false;
+  }
+
+  // --- Network ----------------------------------------------------------------------------
+
+  bool Connected(const Node& from, const Node& to) const {
+    if (healed_) return !TwinCut(from, to);
+    for (const auto& p : partitions_) {
+      if (now_ < p.start_ms || now_ >= p.end_ms) continue;
+      const int a = p.side[static_cast<std::size_t>(from.id)];
+      const int b = p.side[static_cast<std::size_t>(to.id)];
+      if (a != b && (!p.one_way || (a == 0 && b == 1))) return false;
+    }
+    return !TwinCut(from, to);
+  }
+
+  // Twins split: each twin talks only with the honest nodes of its side.
+  bool TwinCut(const Node& from, const Node& to) const {
+    if (!twins_split_) return false;
+    const Node* twin = from.twin_side >= 0 ? &from : (to.twin_side >= 0 ? &to : nullptr);
+    const Node* other = twin == &from ? &to : &from;
+    if (twin == nullptr || other->twin_side >= 0) return false;
+    return honest_side_[static_cast<std::size_t>(other->id)] != twin->twin_side;
+  }
+
+  void Transmit(const Node& from, Node& to, const NetMsg& msg) {
+    if (!Connected(from, to) || rng_.PerMillion(loss_ppm_)) return;
+    const int copies = rng_.PerMillion(dup_ppm_) ? 2 : 1;
+    for (int c = 0; c < copies; ++c) {
+      std::uint64_t delay = rng_.Between(delay_min_, delay_max_);
+      if (rng_.PerMillion(straggler_ppm_)) delay *= rng_.Between(2, 10);
+      ++report_.messages;
+      const int id = to.id;
+      At(now_ + delay, [this, id, msg] { Deliver(nodes_[id], msg); });
+    }
+  }
+
+  void SendTo(const Node& from, ValidatorIndex to, const NetMsg& msg) {
+    for (auto& n : nodes_) {
+      if (n.index == to && n.id != from.id) Transmit(from, n, msg);
+    }
+  }
+
+  void SendConsensus(Node& n, consensus::Message m, std::optional<ValidatorIndex> to) {
+    if (n.honest) CheckHonestSignature(n, m);
+    if (!n.honest && !Corrupt(n, m, to)) return;
+    for (auto& other : nodes_) {
+      if (other.id == n.id || other.index == n.index) continue;
+      if (to && !(other.index == *to)) continue;
+      std::visit([&](const auto& x) { Transmit(n, other, NetMsg(x)); }, m);
+    }
+  }
+
+  void Deliver(Node& n, const NetMsg& msg) {
+    if (!n.up) return;
+    std::visit(
+        [&](const auto& m) {
+          using T = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<T, Proposal>) {
+            if (!n.core->InWindow(m.block.header.epoch, m.block.header.round)) return;
+            if (!verifier_->VerifyProposal(m).ok()) return;
+            Handle(n, consensus::ProposalReceived{m});
+            if (n.up && !n.honest && opt_.behaviour == Behaviour::kEquivocator) {
+              DoubleVote(n, m);
+            }
+          } else if constexpr (std::is_same_v<T, Vote>) {
+            if (!n.core->InWindow(m.data.epoch, m.data.round)) return;
+            if (!verifier_->VerifyVote(m).ok()) return;
+            Handle(n, consensus::VoteReceived{m});
+          } else if constexpr (std::is_same_v<T, Timeout>) {
+            if (!n.core->InWindow(m.data.epoch, m.data.round)) return;
+            if (!verifier_->VerifyTimeout(m).ok()) return;
+            if (m.last_round_tc && !verifier_->VerifyTc(*m.last_round_tc).ok()) return;
+            Handle(n, consensus::TimeoutReceived{m});
+          } else if constexpr (std::is_same_v<T, FetchRequest>) {
+            ServeFetch(n, m);
+          } else {
+            BlocksFetched fetched;
+            for (const auto& cb : m.blocks) {
+              if (cb.qc.data.block_id != cb.block.header.Id()) break;
+              if (!verifier_->VerifyQc(cb.qc).ok()) break;
+              if (!verifier_->VerifyQc(cb.block.justify).ok()) break;
+              fetched.blocks.push_back(cb);
+            }
+            if (!fetched.blocks.empty()) Handle(n, fetched);
+          }
+        },
+        msg);
+  }
+
+  // Committed blocks from the ledger, then the certified path of the tree above them.
+  void ServeFetch(const Node& n, const FetchRequest& req) {
+    FetchResponse resp;
+    for (std::uint64_t h = req.from.value(); h >= 1 && h <= n.ledger.size(); ++h) {
+      resp.blocks.push_back(n.ledger[h - 1]);
+      if (resp.blocks.size() >= kFetchBatch) break;
+    }
+    if (resp.blocks.size() < kFetchBatch) {
+      const auto path = n.core->tree().PathFromRoot(n.core->highest_qc().data.block_id);
+      for (const auto* node : path) {
+        if (!node->qc || node->block.header.height < req.from) continue;
+        resp.blocks.push_back({node->block, *node->qc});
+        if (resp.blocks.size() >= kFetchBatch) break;
+      }
+    }
+    if (resp.blocks.empty()) return;
+    Node& to = nodes_[static_cast<std::size_t>(req.reply_to)];
+    Transmit(n, to, resp);
+  }
+
+  // --- Byzantine behaviour ----------------------------------------------------------------
+
+  // Returns false to drop the message; may rewrite it.
+  bool Corrupt(Node& n, consensus::Message& m, std::optional<ValidatorIndex> to) {
+    switch (opt_.behaviour) {
+      case Behaviour::kTwins:
+      case Behaviour::kFutureVotes:
+        return true;
+      case Behaviour::kWithholdVotes:
+        return std::holds_alternative<Proposal>(m);
+      case Behaviour::kBadSignatures:
+        if (rng_.Below(2) == 0) {
+          std::visit([](auto& x) { x.signature.data()[0] ^= 0x80; }, m);
+        }
+        return true;
+      case Behaviour::kTimestamp:
+        if (auto* p = std::get_if<Proposal>(&m)) {
+          // A year ahead, or a time long before its parent's.
+          p->block.header.timestamp_ms = rng_.Below(2) == 0
+                                             ? LocalNow(n) + 365ull * 24 * 3600 * 1000
+                                             : kStartMs - 3'600'000;
+          p->signature = n.signer->Sign(SignDomain::kProposal, p->block.header.Id().view());
+        }
+        return true;
+      case Behaviour::kEquivocator:
+        if (auto* p = std::get_if<Proposal>(&m); p != nullptr && !to) {
+          // Two blocks for one round: the second gets one more transaction. Each half of
+          // the validators sees one of them.
+          Proposal other = *p;
+          Transaction extra;
+          extra.chain_id = chain_;
+          extra.sequence = rng_.Next();
+          other.block.transactions.push_back(extra);
+          std::vector<Hash32> ids;
+          for (const auto& tx : other.block.transactions) ids.push_back(tx.Hash());
+          other.block.header.payload_root = MerkleRoot(ids);
+          other.block.header.transaction_count =
+              static_cast<std::uint32_t>(other.block.transactions.size());
+          other.signature =
+              n.signer->Sign(SignDomain::kProposal, other.block.header.Id().view());
+          for (auto& peer : nodes_) {
+            if (peer.index == n.index) continue;
+            Transmit(n, peer, peer.index.value() % 2 == 0 ? NetMsg(*p) : NetMsg(other));
+          }
+          return false;
+        }
+        return true;
+    }
+    return true;
+  }
+
+  // Votes for every proposal it sees, ignoring the rules, and signs each vote twice with
+  // different "nonces" so a verifier that deduplicated by signature would count it twice.
+  void DoubleVote(Node& n, const Proposal& p) {
+    const Hash32 id = p.block.header.Id();
+    auto parent = n.results.find(p.block.header.parent_id);
+    if (parent == n.results.end()) return;
+    const ExecutionResult r = Execute(parent->second, p.block, id);
+    VoteData vd{chain_, p.block.header.epoch, p.block.header.round, p.block.header.height, id, r};
+    const Bytes msg = Encode(vd);
+    const ValidatorIndex next = consensus::LeaderOf(vd.round.Next(), set_.size());
+    for (std::uint8_t nonce = 0; nonce < (opt_.real_crypto ? 1 : 2); ++nonce) {
+      Vote v{vd, n.index,
+             opt_.real_crypto ? n.signer->Sign(SignDomain::kVote, msg)
+                              : FastSign(n.signer->public_key(), SignDomain::kVote, msg, nonce)};
+      SendTo(n, next, v);
+    }
+  }
+
+  // Future-round flood: validly signed votes for rounds past the window, every tick.
+  void ByzantineTick(Node& n) {
+    if (opt_.behaviour != Behaviour::kFutureVotes || !n.up) return;
+    const std::uint64_t cur = n.core->current_round().value();
+    for (std::uint64_t r : {cur + kRoundWindow + 1, cur + 1000, cur + 1'000'000,
+                            std::uint64_t{1} << 62}) {
+      VoteData vd{chain_, Epoch(0), Round(r), Height(r), Sha256Of(AsBytes(std::to_string(r))), {}};
+      Vote v{vd, n.index, n.signer->Sign(SignDomain::kVote, Encode(vd))};
+      for (auto& peer : nodes_) {
+        if (peer.index == n.index) continue;
+        Transmit(n, peer, v);
+      }
+    }
+  }
+
+  // TAMGA_SIM_TRACE=1 prints every event and its effects: for reading one failing seed.
+  void Trace(const Node& n, const Event& e, const std::vector<Effect>& effects) const {
+    static const char* kEvents[] = {"proposal", "vote", "timeout", "timer", "executed",
+                                    "payload", "fetched"};
+    std::string what = kEvents[e.index()];
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, consensus::ProposalReceived>) {
+            what += " r" + x.proposal.block.header.round.ToString() + " by " +
+                    x.proposal.block.header.proposer.ToString();
+          } else if constexpr (std::is_same_v<T, consensus::VoteReceived>) {
+            what += " r" + x.vote.data.round.ToString() + " from " + x.vote.author.ToString();
+          } else if constexpr (std::is_same_v<T, consensus::TimeoutReceived>) {
+            what += " r" + x.timeout.data.round.ToString() + " from " +
+                    x.timeout.author.ToString() + " hqc " + x.timeout.data.high_qc_round.ToString();
+          } else if constexpr (std::is_same_v<T, consensus::TimerFired>) {
+            what += " r" + x.round.ToString();
+          }
+        },
+        e);
+    std::string effs;
+    static const char* kEffects[] = {"persist", "send",  "broadcast", "timer",
+                                     "execute", "commit", "payload?", "fetch",
+                                     "save-block", "save-certs", "evidence"};
+    for (const auto& ef : effects) effs += std::string(" ") + kEffects[ef.index()];
+    std::printf("%8llu node %d r%llu: %s ->%s\n",
+                static_cast<unsigned long long>(now_ - kStartMs), n.id,
+                static_cast<unsigned long long>(n.core ? n.core->current_round().value() : 0),
+                what.c_str(), effs.c_str());
+  }
+
+  // --- Oracles ----------------------------------------------------------------------------
+
+  // O3: an honest key never signs two different votes in a round, nor a vote in a round it
+  // has timed out of; and nothing leaves before the round it signs is persisted.
+  void CheckHonestSignature(const Node& n, const consensus::Message& m) {
+    if (const auto* v = std::get_if<Vote>(&m)) {
+      const auto key = std::make_pair(n.index.value(), v->data.round.value());
+      const Hash32 h = Sha256Of(Encode(v->data));
+      auto [it, inserted] = honest_votes_.emplace(key, h);
+      if (!inserted && it->second != h) {
+        Violate("O3 equivocation", "validator " + n.index.ToString() +
+                                       " signed two different votes in round " +
+                                       v->data.round.ToString());
+      }
+      auto t = honest_timeouts_.find(n.index.value());
+      if (t != honest_timeouts_.end() && t->second > v->data.round.value()) {
+        Violate("O3 equivocation", "validator " + n.index.ToString() + " voted in round " +
+                                       v->data.round.ToString() + " after timing out of round " +
+                                       std::to_string(t->second));
+      }
+      if (n.synced.last_voted_round < v->data.round) {
+        Violate("O3 persist-before-send",
+                "validator " + n.index.ToString() + " sent a vote for round " +
+                    v->data.round.ToString() + " while its persisted last voted round is " +
+                    n.synced.last_voted_round.ToString());
+      }
+    } else if (const auto* t = std::get_if<Timeout>(&m)) {
+      auto& hi = honest_timeouts_[n.index.value()];
+      hi = std::max(hi, t->data.round.value());
+      if (n.synced.last_voted_round < t->data.round) {
+        Violate("O3 persist-before-send", "validator " + n.index.ToString() +
+                                              " sent a timeout for round " +
+                                              t->data.round.ToString() + " before persisting it");
+      }
+    }
+  }
+
+  void OnCommit(Node& n, const consensus::CommitBlock& c) {
+    const BlockHeader& h = c.block.header;
+    const Hash32 id = h.Id();
+    // O2: the committed chain only grows, one height at a time, and links up.
+    if (h.height.value() != n.ledger.size() + 1) {
+      Violate("O2 durability", "node " + std::to_string(n.id) + " committed height " +
+                                   h.height.ToString() + " after " +
+                                   std::to_string(n.ledger.size()));
+      return;
+    }
+    const Hash32 parent_id = n.ledger.empty() ? genesis_.header.Id() : n.ledger.back().block.header.Id();
+    if (h.parent_id != parent_id) {
+      Violate("O2 durability", "node " + std::to_string(n.id) + " committed a block at height " +
+                                   h.height.ToString() + " that does not extend its chain");
+    }
+    const std::uint64_t parent_ts = n.ledger.empty() ? genesis_.header.timestamp_ms
+                                                     : n.ledger.back().block.header.timestamp_ms;
+    n.ledger.push_back({c.block, c.qc});
+    for (auto it = n.block_store.begin(); it != n.block_store.end();) {
+      it = it->second.header.height <= h.height ? n.block_store.erase(it) : std::next(it);
+    }
+    n.results[id] = c.qc.data.result;
+    report_.max_round = std::max(report_.max_round, h.round.value());
+    if (!n.honest) return;
+    report_.commits = std::max<std::uint64_t>(report_.commits, n.ledger.size());
+    // O1: agreement among honest nodes.
+    auto [it, inserted] = committed_.emplace(h.height.value(), id);
+    if (!inserted && it->second != id) {
+      Violate("O1 agreement", "two blocks committed at height " + h.height.ToString() + ": " +
+                                  it->second.ShortHex() + " and " + id.ShortHex());
+    }
+    // O4 certificate validity, as an auditor would check it: the QC of a committed block
+    // holds a quorum of distinct validators, so at least f + 1 of them honest.
+    std::set<std::uint32_t> signers;
+    std::size_t honest_signers = 0;
+    for (const auto& s : c.qc.signatures) {
+      if (signers.insert(s.signer.value()).second && IsHonestIndex(s.signer)) ++honest_signers;
+    }
+    const std::size_t f = (set_.size() - 1) / 3;
+    if (signers.size() < set_.QuorumSize() || honest_signers < f + 1) {
+      Violate("O4 certificate", "height " + h.height.ToString() + " committed with a QC of " +
+                                    std::to_string(c.qc.signatures.size()) + " signatures from " +
+                                    std::to_string(signers.size()) + " distinct validators (" +
+                                    std::to_string(honest_signers) + " honest)");
+    }
+    // Block time: strictly increasing, and never ahead of the honest clocks by more than
+    // the drift bound.
+    if (h.timestamp_ms <= parent_ts) {
+      Violate("block time", "height " + h.height.ToString() + " has timestamp " +
+                                std::to_string(h.timestamp_ms) + " <= parent's");
+    }
+    std::int64_t max_offset = 0;
+    for (const auto& x : nodes_) {
+      if (x.honest) max_offset = std::max(max_offset, x.clock_offset_ms);
+    }
+    const std::uint64_t honest_clock = now_ + static_cast<std::uint64_t>(max_offset);
+    if (h.timestamp_ms > honest_clock + kDriftMs) {
+      Violate("block time", "height " + h.height.ToString() + " is stamped " +
+                                std::to_string(h.timestamp_ms - honest_clock) +
+                                " ms ahead of the fastest honest clock");
+    }
+    // O5 bookkeeping.
+    if (healed_ && !n.live_at_ms && n.ledger.size() >= n.height_at_heal + 3) {
+      n.live_at_ms = now_;
+      const std::uint64_t r = h.round.value();
+      rounds_to_live_ = std::max(rounds_to_live_, r > round_at_heal_ ? r - round_at_heal_ : 0);
+    }
+  }
+
+  void CheckFootprint(const Core& core) {
+    const auto f = core.footprint();
+    report_.peak_blocks = std::max<std::uint64_t>(report_.peak_blocks, f.blocks);
+    report_.peak_votes = std::max<std::uint64_t>(report_.peak_votes, f.votes);
+    report_.peak_timeouts = std::max<std::uint64_t>(report_.peak_timeouts, f.timeouts);
+    // O6: what a core holds is bounded by the round window, whatever peers send.
+    const std::uint64_t n = opt_.validators;
+    const std::uint64_t votes_max = (kRoundWindow + 2) * n * 2;
+    const std::uint64_t timeouts_max = (kRoundWindow + 1) * n;
+    if (f.votes > votes_max || f.timeouts > timeouts_max ||
+        f.pending_proposals > kRoundWindow + 1 || f.blocks > 20'000) {
+      if (!memory_violated_) {
+        Violate("O6 memory", "core holds " + std::to_string(f.votes) + " votes, " +
+                                 std::to_string(f.timeouts) + " timeouts, " +
+                                 std::to_string(f.blocks) + " blocks");
+      }
+      memory_violated_ = true;
+    }
+  }
+
+  void Finish() {
+    for (const auto& n : nodes_) {
+      if (n.up && n.core) {
+        report_.max_round = std::max(report_.max_round, n.core->current_round().value());
+      }
+    }
+    // O5: after the heal, every honest node commits at least 3 new blocks.
+    std::uint64_t worst = 0;
+    bool all_live = true;
+    for (const auto& n : nodes_) {
+      if (!n.honest) continue;
+      if (!n.live_at_ms) {
+        all_live = false;
+        Violate("O5 liveness", "node " + std::to_string(n.id) + " committed " +
+                                   std::to_string(n.ledger.size() - n.height_at_heal) +
+                                   " blocks in the " +
+                                   std::to_string(kStartMs + opt_.duration_ms - heal_ms_) +
+                                   " ms after the heal");
+      } else {
+        worst = std::max(worst, *n.live_at_ms - heal_ms_);
+      }
+    }
+    if (all_live) {
+      report_.heal_to_commit_ms = worst;
+      report_.heal_to_commit_rounds = rounds_to_live_;
+    }
+    report_.derived = derived_;
+    for (const auto& n : nodes_) {
+      std::ostringstream s;
+      s << "node " << n.id << " (validator " << n.index << (n.honest ? "" : ", byzantine")
+        << (n.up ? "" : ", down") << "): committed " << n.ledger.size();
+      if (n.core) {
+        const auto& sd = n.core->safety_data();
+        s << ", round " << n.core->current_round() << ", highest QC round "
+          << n.core->highest_qc().data.round << ", last voted " << sd.last_voted_round
+          << ", locked " << sd.locked_round << ", tree " << n.core->tree().size();
+      }
+      report_.final_state.push_back(s.str());
+    }
+  }
+
+  const SimOptions opt_;
+  Rng rng_;
+  const bool trace_;
+  SimReport report_;
+  std::uint64_t now_ = kStartMs;
+  std::uint64_t seq_ = 0;
+  std::priority_queue<Scheduled> queue_;
+
+  std::vector<Node> nodes_;
+  ChainId chain_;
+  ValidatorSet set_;
+  Block genesis_;
+  QuorumCertificate genesis_qc_;
+  std::unique_ptr<consensus::SignatureChecker> checker_;
+  std::unique_ptr<Verifier> verifier_;
+
+  std::string derived_;
+  std::uint64_t heal_ms_ = kStartMs;
+  bool healed_ = false;
+  std::uint64_t delay_min_ = 1, delay_max_ = 10;
+  std::uint64_t loss_ppm_ = 0, dup_ppm_ = 0, straggler_ppm_ = 0, crash_mid_event_ppm_ = 0;
+  std::vector<Partition> partitions_;
+  bool twins_split_ = false;
+  std::vector<int> honest_side_;
+
+  std::map<std::uint64_t, Hash32> committed_;
+  std::map<std::pair<std::uint32_t, std::uint64_t>, Hash32> honest_votes_;
+  std::map<std::uint32_t, std::uint64_t> honest_timeouts_;
+  std::uint64_t round_at_heal_ = 0;
+  std::uint64_t rounds_to_live_ = 0;
+  bool memory_violated_ = false;
+};
+
+}  // namespace
+
+bool SimReport::safe() const {
+  return std::all_of(violations.begin(), violations.end(),
+                     [](const Violation& v) { return v.oracle.rfind("O5", 0) == 0; });
+}
+
+std::string SimReport::ReplayCommand() const {
+  std::ostringstream c;
+  c << "build/ci/tests/sim/tamga-sim --seed " << options.seed << " --validators "
+    << options.validators << " --byzantine " << options.byzantine << " --behaviour "
+    << BehaviourName(options.behaviour) << " --seconds " << options.duration_ms / 1000;
+  if (options.mutant != Mutant::kNone) c << " --mutant " << MutantName(options.mutant);
+  if (options.real_crypto) c << " --real-crypto";
+  if (!options.faults) c << " --no-faults";
+  return c.str();
+}
+
+SimReport RunSimulation(const SimOptions& options) { return Simulation(options).Run(); }
+
+std::string BehaviourName(Behaviour b) {
+  switch (b) {
+    case Behaviour::kTwins: return "twins";
+    case Behaviour::kEquivocator: return "equivocator";
+    case Behaviour::kFutureVotes: return "future-votes";
+    case Behaviour::kBadSignatures: return "bad-signatures";
+    case Behaviour::kWithholdVotes: return "withhold-votes";
+    case Behaviour::kTimestamp: return "timestamp";
+  }
+  return "?";
+}
+
+std::string MutantName(Mutant m) {
+  switch (m) {
+    case Mutant::kNone: return "none";
+    case Mutant::kSkipPersistVotedRound: return "skip-persist";
+    case Mutant::kQuorum2f: return "quorum-2f";
+    case Mutant::kDuplicateSigner: return "duplicate-signer";
+    case Mutant::kCommitOneChain: return "one-chain";
+  }
+  return "?";
+}
+
+std::optional<Behaviour> ParseBehaviour(const std::string& s) {
+  for (Behaviour b : {Behaviour::kTwins, Behaviour::kEquivocator, Behaviour::kFutureVotes,
+                      Behaviour::kBadSignatures, Behaviour::kWithholdVotes,
+                      Behaviour::kTimestamp}) {
+    if (BehaviourName(b) == s) return b;
+  }
+  return std::nullopt;
+}
+
+std::optional<Mutant> ParseMutant(const std::string& s) {
+  for (Mutant m : {Mutant::kNone, Mutant::kSkipPersistVotedRound, Mutant::kQuorum2f,
+                   Mutant::kDuplicateSigner, Mutant::kCommitOneChain}) {
+    if (MutantName(m) == s) return m;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tamga::sim
