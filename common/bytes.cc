@@ -1,5 +1,7 @@
 #include "common/bytes.h"
 
+#include <sodium.h>
+
 namespace tamga {
 namespace {
 
@@ -11,6 +13,11 @@ int HexValue(char c) {
 }
 
 }  // namespace
+
+void SecureWipe(std::string& s) {
+  sodium_memzero(s.data(), s.size());
+  s.clear();
+}
 
 std::string ToHex(ByteView bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

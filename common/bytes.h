@@ -28,6 +28,10 @@ inline ByteView AsBytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
+// Overwrites a string that held a secret (a passphrase, a seed in hex) and empties it, in
+// a way the compiler may not optimise away.
+void SecureWipe(std::string& s);
+
 // Lower-case hex of `bytes`.
 std::string ToHex(ByteView bytes);
 // Accepts upper or lower case; rejects odd lengths and non-hex characters.

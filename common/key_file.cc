@@ -127,7 +127,10 @@ Result<SecretKey> KeyFromSeed(const std::string& path, ByteView seed, const Byte
 
 Status SaveFields(const std::string& path, const std::vector<std::pair<std::string, std::string>>& fields,
                   KeyFileWriteOptions options) {
-  return WriteFileAtomic(path, Render(fields), {.mode = 0600, .overwrite = options.overwrite});
+  std::string text = Render(fields);
+  const Status s = WriteFileAtomic(path, text, {.mode = 0600, .overwrite = options.overwrite});
+  SecureWipe(text);
+  return s;
 }
 
 }  // namespace
@@ -209,9 +212,14 @@ Result<SecretKey> LoadKeyFile(const std::string& path, std::optional<std::string
   TAMGA_ASSIGN_OR_RETURN(Bytes pub, HexField(path, f, "public-key", PublicKey::kSize));
   const std::string& kind = f.by_name["kind"];
   if (kind == "plain") {
-    TAMGA_ASSIGN_OR_RETURN(Bytes seed, HexField(path, f, "seed", SecretKey::kSeedSize));
-    auto key = KeyFromSeed(path, seed, pub);
-    sodium_memzero(seed.data(), seed.size());
+    auto seed = HexField(path, f, "seed", SecretKey::kSeedSize);
+    // The seed's hex is in the file text and the parsed fields: wipe them all.
+    SecureWipe(text);
+    for (auto& field : f.ordered) SecureWipe(field.second);
+    for (auto& field : f.by_name) SecureWipe(field.second);
+    if (!seed.ok()) return seed.error();
+    auto key = KeyFromSeed(path, *seed, pub);
+    sodium_memzero(seed->data(), seed->size());
     return key;
   }
   if (kind != "encrypted") {

@@ -139,7 +139,18 @@ std::optional<std::string> Core::VoteRefusal(std::uint64_t now_ms, const Block& 
 
 void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   const BlockHeader& h = p.block.header;
-  if (!InWindow(h.epoch, h.round) || h.round < pacemaker_.current()) return;
+  if (!InWindow(h.epoch, h.round)) return;
+  // A proposal of a round already left gets no vote, but its block may be the one our
+  // highest QC certifies (its votes overtook it): keep it, so the next leader can build on
+  // it without a fetch.
+  if (h.round < pacemaker_.current()) {
+    if (h.parent_id == highest_qc_.data.block_id || h.Id() == highest_qc_.data.block_id) {
+      InsertBlock(p.block, out);
+      ExecuteIfReady(h.Id(), out);
+      MaybeRequestPayload(out);
+    }
+    return;
+  }
   const Hash32 id = h.Id();
   // At most one proposal per (round, leader): a second, different one is evidence.
   if (auto seen = proposal_seen_.find(h.round); seen != proposal_seen_.end()) {
@@ -211,7 +222,10 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
     return;
   }
   const BlockNode* parent = tree_.Get(highest_qc_.data.block_id);
-  if (parent == nullptr) return;  // Fetching; the round will time out if it takes long.
+  if (parent == nullptr) {  // Its votes overtook it; it arrives, or is fetched.
+    waiting_for_parent_ = true;
+    return;
+  }
   Proposal proposal;
   Block& b = proposal.block;
   b.header.chain_id = config_.chain;
@@ -384,6 +398,7 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   awaiting_vote_.reset();
   voted_this_round_ = false;
   proposed_this_round_ = false;
+  waiting_for_parent_ = false;
   my_timeout_.reset();
   // Forget what no longer matters: votes are for round - 1 (this round's QC) and up,
   // everything else for this round and up.
@@ -433,10 +448,17 @@ void Core::OnFetched(std::uint64_t /*now_ms*/, const BlocksFetched& f, Out& out)
     ProcessQc(cb.qc, out);
   }
   last_fetch_.reset();
-  // A leader that could not propose for want of its parent asks for a payload again.
+  MaybeRequestPayload(out);
+}
+
+// A leader that could not propose for want of its parent asks for a payload again once
+// the parent is in the tree.
+void Core::MaybeRequestPayload(Out& out) {
   const Round round = pacemaker_.current();
-  if (!proposed_this_round_ && LeaderOf(round, config_.validators.size()) == config_.self &&
+  if (waiting_for_parent_ && !proposed_this_round_ &&
+      LeaderOf(round, config_.validators.size()) == config_.self &&
       tree_.Contains(highest_qc_.data.block_id)) {
+    waiting_for_parent_ = false;
     out.push_back(RequestPayload{round});
   }
 }

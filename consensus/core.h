@@ -206,6 +206,7 @@ class Core {
   void TryVote(Out& out);
   void SendTimeout(Out& out);
   void RequestFetch(ValidatorIndex peer, Out& out);
+  void MaybeRequestPayload(Out& out);
   // Whether `block` may be voted for at `now_ms`; a reason if not.
   std::optional<std::string> VoteRefusal(std::uint64_t now_ms, const Block& block) const;
   std::size_t Quorum() const;
@@ -243,6 +244,7 @@ class Core {
   std::optional<AwaitingVote> awaiting_vote_;
   bool voted_this_round_ = false;
   bool proposed_this_round_ = false;
+  bool waiting_for_parent_ = false;  // Leader of this round, its parent not yet in the tree.
   std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.
   std::set<Hash32> executing_;         // ExecuteBlock sent, no answer yet.
   std::optional<std::pair<Round, Height>> last_fetch_;  // Rate limit: one per round/height.

@@ -8,8 +8,10 @@ Status KeysGenerate(const KeysGenerateOptions& options, std::ostream& out) {
     TAMGA_RETURN_IF_ERROR(SavePlainKeyFile(options.path, key, {.overwrite = options.overwrite}));
   } else {
     TAMGA_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(options.passphrase));
-    TAMGA_RETURN_IF_ERROR(SaveEncryptedKeyFile(options.path, key, pass, options.kdf,
-                                               {.overwrite = options.overwrite}));
+    const Status saved = SaveEncryptedKeyFile(options.path, key, pass, options.kdf,
+                                              {.overwrite = options.overwrite});
+    SecureWipe(pass);
+    TAMGA_RETURN_IF_ERROR(saved);
   }
   out << "wrote " << (options.plain ? "plain (unencrypted) " : "encrypted ") << "key file "
       << options.path << " (mode 0600)\n"
@@ -29,8 +31,15 @@ Status KeysChangePassphrase(const std::string& path, const PassphraseSource& old
                             const PassphraseSource& new_passphrase, const KdfParams& kdf,
                             std::ostream& out) {
   TAMGA_ASSIGN_OR_RETURN(std::string old_pass, ReadPassphrase(old_passphrase));
-  TAMGA_ASSIGN_OR_RETURN(std::string new_pass, ReadPassphrase(new_passphrase));
-  TAMGA_RETURN_IF_ERROR(ChangeKeyFilePassphrase(path, old_pass, new_pass, kdf));
+  auto new_pass = ReadPassphrase(new_passphrase);
+  if (!new_pass.ok()) {
+    SecureWipe(old_pass);
+    return new_pass.error();
+  }
+  const Status changed = ChangeKeyFilePassphrase(path, old_pass, *new_pass, kdf);
+  SecureWipe(old_pass);
+  SecureWipe(*new_pass);
+  TAMGA_RETURN_IF_ERROR(changed);
   out << "re-sealed " << path << " under the new passphrase\n";
   return Status::Ok();
 }

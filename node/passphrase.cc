@@ -14,11 +14,11 @@ namespace {
 
 constexpr std::size_t kPassphraseMax = 1024;
 
-std::string FirstLine(std::string text) {
-  const std::size_t eol = text.find('\n');
-  if (eol != std::string::npos) text.resize(eol);
-  if (!text.empty() && text.back() == '\r') text.pop_back();
-  return text;
+std::string FirstLine(const std::string& text) {
+  std::size_t len = text.find('\n');
+  if (len == std::string::npos) len = text.size();
+  if (len > 0 && text[len - 1] == '\r') --len;
+  return text.substr(0, len);
 }
 
 Result<std::string> Prompt(const std::string& prompt) {
@@ -36,12 +36,16 @@ Result<std::string> Prompt(const std::string& prompt) {
   }
   (void)!::write(fd, prompt.data(), prompt.size());
   std::string line;
+  line.reserve(kPassphraseMax + 1);  // No reallocation leaves a stray copy behind.
   char c;
   while (line.size() <= kPassphraseMax && ::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
   (void)!::write(fd, "\n", 1);
   if (is_tty) ::tcsetattr(fd, TCSAFLUSH, &old_attrs);
   ::close(fd);
-  if (line.size() > kPassphraseMax) return Status::InvalidArgument("passphrase too long");
+  if (line.size() > kPassphraseMax) {
+    SecureWipe(line);
+    return Status::InvalidArgument("passphrase too long");
+  }
   return line;
 }
 
@@ -51,14 +55,20 @@ Result<std::string> ReadPassphrase(const PassphraseSource& source) {
   std::string pass;
   if (!source.file.empty()) {
     TAMGA_ASSIGN_OR_RETURN(std::string text, ReadFileToString(source.file, kPassphraseMax + 2));
-    pass = FirstLine(std::move(text));
+    pass = FirstLine(text);
+    SecureWipe(text);
   } else if (const char* env = std::getenv(source.env.c_str()); env != nullptr) {
     pass = env;
   } else {
     TAMGA_ASSIGN_OR_RETURN(pass, Prompt(source.prompt));
     if (source.confirm) {
       TAMGA_ASSIGN_OR_RETURN(std::string again, Prompt("Repeat: "));
-      if (again != pass) return Status::InvalidArgument("the two passphrases differ");
+      const bool same = again == pass;
+      SecureWipe(again);
+      if (!same) {
+        SecureWipe(pass);
+        return Status::InvalidArgument("the two passphrases differ");
+      }
     }
   }
   if (pass.empty()) return Status::InvalidArgument("the passphrase is empty");

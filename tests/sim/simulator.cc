@@ -197,7 +197,8 @@ class Simulation {
     // That is long enough for the worst backoff here: f Byzantine leaders in a row, each
     // round at the 8 s timeout cap, after a fault phase that drove the backoff up.
     heal_ms_ = kStartMs + (opt_.faults ? opt_.duration_ms / 3 : 0);
-    const bool wan = rng_.Below(3) == 0;
+    const bool wan_draw = rng_.Below(3) == 0;  // Drawn always, so seeds replay alike.
+    const bool wan = opt_.network == Network::kPerSeed ? wan_draw : opt_.network == Network::kWan;
     delay_min_ = wan ? 50 : 1;
     delay_max_ = wan ? 150 : 10;
     d << (wan ? "WAN 50-150 ms" : "LAN 1-10 ms");
@@ -321,10 +322,11 @@ class Simulation {
   }
 
   void Heal() {
-    for (auto& n : nodes_) Restart(n);
+    // Healed first: a node restarted here must not crash again mid-event (faults are over).
+    healed_ = true;
     loss_ppm_ = 0;
     dup_ppm_ = 0;
-    healed_ = true;
+    for (auto& n : nodes_) Restart(n);
     for (auto& n : nodes_) {
       n.height_at_heal = n.ledger.size();
       if (n.core) round_at_heal_ = std::max(round_at_heal_, n.core->current_round().value());

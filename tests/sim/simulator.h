@@ -41,6 +41,12 @@ enum class Mutant : std::uint8_t {
   kCommitOneChain,
 };
 
+enum class Network : std::uint8_t {
+  kPerSeed,  // LAN in two seeds of three, WAN in the third.
+  kLan,      // 1-10 ms.
+  kWan,      // 50-150 ms.
+};
+
 struct SimOptions {
   std::uint64_t seed = 1;
   std::uint32_t validators = 4;
@@ -49,6 +55,7 @@ struct SimOptions {
   Mutant mutant = Mutant::kNone;
   bool real_crypto = false;  // Ed25519 instead of the keyed-hash stand-in.
   bool faults = true;        // Network faults, partitions and crashes.
+  Network network = Network::kPerSeed;
   std::uint64_t duration_ms = 90'000;  // Simulated; faults stop after the first third.
   std::uint64_t round_timeout_ms_base = 1000;
   std::uint64_t round_timeout_ms_max = 8000;

@@ -1,0 +1,118 @@
+#include "consensus/core.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "common/merkle.h"
+#include "tests/sim/fast_crypto.h"
+
+namespace tamga::consensus {
+namespace {
+
+const ChainId kChain = Sha256Of(AsBytes("core test"));
+
+struct Fixture {
+  explicit Fixture(std::uint32_t n, std::uint32_t self = 0) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      set.validators.push_back(PublicKey::FromView(Sha256Of(Bytes{std::uint8_t(i)}).view()));
+    }
+    genesis.header.chain_id = kChain;
+    genesis.header.payload_root = MerkleRoot({});
+    genesis_qc.data = VoteData{kChain, Epoch(0), Round(0), Height(0), genesis.header.Id(), {}};
+    signer = std::make_unique<sim::FastSigner>(set.validators[self]);
+    CoreConfig c;
+    c.chain = kChain;
+    c.validators = set;
+    c.self = ValidatorIndex(self);
+    core = std::make_unique<Core>(c, *signer, SafetyData{}, genesis, genesis_qc);
+  }
+  ValidatorSet set;
+  Block genesis;
+  QuorumCertificate genesis_qc;
+  std::unique_ptr<sim::FastSigner> signer;
+  std::unique_ptr<Core> core;
+};
+
+// A lone validator (n = 1, quorum 1) runs the whole protocol on its own: propose, execute,
+// vote to itself, certify, commit on the two-chain rule. Its owner's loop is this test.
+TEST(Core, SingleValidatorCommitsInOrderAndPersistsBeforeSigningLeaves) {
+  Fixture fx(1);
+  std::deque<Effect> pending;
+  for (auto& e : fx.core->Start(1000)) pending.push_back(std::move(e));
+  std::vector<CommitBlock> commits;
+  std::map<Hash32, ExecutionResult> results{{fx.genesis.header.Id(), {}}};
+  std::uint64_t now = 1000;
+  int persisted = 0;
+  for (int steps = 0; steps < 10'000 && commits.size() < 5; ++steps) {
+    ASSERT_FALSE(pending.empty()) << "the core stopped asking for anything";
+    Effect e = std::move(pending.front());
+    pending.pop_front();
+    std::vector<Effect> more;
+    now += 1;
+    if (auto* p = std::get_if<RequestPayload>(&e)) {
+      more = fx.core->Handle(now, PayloadReady{p->round, {}});
+    } else if (auto* x = std::get_if<ExecuteBlock>(&e)) {
+      const Hash32 id = x->block.header.Id();
+      ExecutionResult r{Sha256Of(id.view()), {}, 0};
+      results[id] = r;
+      more = fx.core->Handle(now, BlockExecuted{id, r});
+    } else if (auto* c = std::get_if<CommitBlock>(&e)) {
+      commits.push_back(*c);
+    } else if (std::get_if<PersistSafetyData>(&e)) {
+      ++persisted;
+    }
+    for (auto& m : more) pending.push_back(std::move(m));
+  }
+  ASSERT_EQ(commits.size(), 5u);
+  for (std::size_t i = 0; i < commits.size(); ++i) {
+    EXPECT_EQ(commits[i].block.header.height, Height(i + 1));
+    EXPECT_EQ(commits[i].qc.data.block_id, commits[i].block.header.Id());
+    EXPECT_EQ(commits[i].qc.data.result, results[commits[i].block.header.Id()]);
+  }
+  EXPECT_GT(persisted, 5);
+  EXPECT_GE(fx.core->safety_data().last_voted_round, Round(6));
+}
+
+TEST(Core, RoundWindowBoundsWhatIsWorthVerifying) {
+  Fixture fx(4, 1);
+  (void)fx.core->Start(1000);
+  EXPECT_TRUE(fx.core->InWindow(Epoch(0), Round(1)));
+  EXPECT_TRUE(fx.core->InWindow(Epoch(0), Round(101)));
+  EXPECT_FALSE(fx.core->InWindow(Epoch(0), Round(102)));
+  EXPECT_FALSE(fx.core->InWindow(Epoch(0), Round(~0ull)));
+  EXPECT_FALSE(fx.core->InWindow(Epoch(1), Round(1)));
+}
+
+TEST(Core, LeaderAsksForAPayloadAndFollowersSetATimer) {
+  Fixture leader(4, 1);  // Round 1's leader is validator 1.
+  auto effects = leader.core->Start(1000);
+  bool asked = false;
+  for (const auto& e : effects) asked |= std::holds_alternative<RequestPayload>(e);
+  EXPECT_TRUE(asked);
+  Fixture follower(4, 2);
+  effects = follower.core->Start(1000);
+  ASSERT_EQ(effects.size(), 1u);
+  const auto* timer = std::get_if<SetTimer>(&effects[0]);
+  ASSERT_NE(timer, nullptr);
+  EXPECT_EQ(timer->round, Round(1));
+  EXPECT_EQ(timer->delay_ms, 1000u);
+}
+
+TEST(Core, TimerExpiryPersistsThenBroadcastsATimeout) {
+  Fixture fx(4, 2);
+  (void)fx.core->Start(1000);
+  auto effects = fx.core->Handle(2000, TimerFired{Round(1)});
+  ASSERT_GE(effects.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<PersistSafetyData>(effects[0]));
+  const auto* b = std::get_if<Broadcast>(&effects[1]);
+  ASSERT_NE(b, nullptr);
+  const auto* t = std::get_if<Timeout>(&b->message);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->data.round, Round(1));
+  // A stale timer is ignored.
+  EXPECT_TRUE(fx.core->Handle(2001, TimerFired{Round(0)}).empty());
+}
+
+}  // namespace
+}  // namespace tamga::consensus
