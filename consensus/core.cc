@@ -79,6 +79,9 @@ std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
   AdvanceTo(resume.Next(), /*via_tc=*/highest_tc_ && highest_tc_->round == resume, out);
   // Recovered blocks are re-executed, parents first (OnExecuted walks down the tree).
   for (const Hash32& child : tree_.ChildrenOf(tree_.root_id())) ExecuteIfReady(child, out);
+  if (!tree_.Contains(highest_qc_.data.block_id)) {
+    RequestFetch(LeaderOf(highest_qc_.data.round, config_.validators.size()), out);
+  }
   return out;
 }
 
@@ -144,7 +147,9 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   // highest QC certifies (its votes overtook it): keep it, so the next leader can build on
   // it without a fetch.
   if (h.round < pacemaker_.current()) {
-    if (h.parent_id == highest_qc_.data.block_id || h.Id() == highest_qc_.data.block_id) {
+    // Only the very block our highest QC certifies: nothing else from a past round can
+    // enter, so a leader cannot grow the tree with variants of old rounds.
+    if (h.Id() == highest_qc_.data.block_id) {
       InsertBlock(p.block, out);
       ExecuteIfReady(h.Id(), out);
       MaybeRequestPayload(out);
@@ -245,6 +250,14 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   const Round qc_round = QcRound(highest_qc_);
   if (qc_round.Next() != round) {
     if (!highest_tc_ || highest_tc_->round.Next() != round) return;  // Cannot justify.
+    // Voters refuse a block whose QC is below the TC's highest: we lack that QC, so
+    // fetch it instead of proposing in vain.
+    Round tc_hqc;
+    for (const auto& s : highest_tc_->signatures) tc_hqc = std::max(tc_hqc, s.high_qc_round);
+    if (qc_round < tc_hqc) {
+      RequestFetch(LeaderOf(tc_hqc, config_.validators.size()), out);
+      return;
+    }
     proposal.last_round_tc = highest_tc_;
   }
   auto signed_proposal = safety_.SignProposal(b.header);
@@ -324,7 +337,15 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
     // Every block below B has its certifying QC: the justify of its child on the path.
     TAMGA_CHECK(n->qc.has_value());
     out.push_back(CommitBlock{n->block, *n->qc});
-    if (!n->result) certified_results.emplace_back(n->id, n->qc->data.result);
+    if (!n->result) {
+      certified_results.emplace_back(n->id, n->qc->data.result);
+    } else {
+      // A quorum certified another result than our execution gave: this node's state has
+      // diverged. Stop rather than build on it (STYLE.md: our bugs abort).
+      TAMGA_CHECK_MSG(*n->result == n->qc->data.result,
+                      "execution result of height " + n->block.header.height.ToString() +
+                          " differs from the one its QC certifies");
+    }
   }
   // A committed block's result is the one its QC certifies, whether or not our own
   // execution has answered yet: the new root must have one for its children to execute.
@@ -343,6 +364,13 @@ void Core::OnTimer(Round round, Out& out) {
   if (round != pacemaker_.current()) return;
   SendTimeout(out);
   out.push_back(SetTimer{round, pacemaker_.TimeoutMs()});
+  // A round that outlives two timers may mean this node fell behind further than the
+  // round window lets it see: ask the peers in turn for what they have certified.
+  if (++timer_fires_this_round_ >= 2) {
+    fetch_peer_ = static_cast<std::uint32_t>((fetch_peer_ + 1) % config_.validators.size());
+    last_fetch_.reset();
+    RequestFetch(ValidatorIndex(fetch_peer_), out);
+  }
 }
 
 void Core::SendTimeout(Out& out) {
@@ -373,9 +401,12 @@ void Core::OnTimeout(const Timeout& t, Out& out) {
   const std::size_t f = (config_.validators.size() - 1) / 3;
   if (r == pacemaker_.current() && !my_timeout_ && round_timeouts.size() >= f + 1) {
     SendTimeout(out);
-    return;  // SendTimeout re-entered here with our own timeout.
+    // If it signed, our own timeout came back through here and checked for a TC (and may
+    // have moved the round on, dropping `round_timeouts`). If SafetyRules refused, the
+    // others' timeouts may still make one.
+    if (my_timeout_ || pacemaker_.current() != r) return;
   }
-  if (round_timeouts.size() < Quorum()) return;
+  if (tc_formed_.count(r) || round_timeouts.size() < Quorum()) return;
   tc_formed_.insert(r);
   TimeoutCertificate tc{config_.chain, config_.validators.epoch, r, {}};
   for (const auto& [author, sig] : round_timeouts) tc.signatures.push_back(sig);
@@ -399,6 +430,7 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   voted_this_round_ = false;
   proposed_this_round_ = false;
   waiting_for_parent_ = false;
+  timer_fires_this_round_ = 0;
   my_timeout_.reset();
   // Forget what no longer matters: votes are for round - 1 (this round's QC) and up,
   // everything else for this round and up.

@@ -8,8 +8,9 @@
 // The owner (the node, or the simulator) must:
 //   - check every message with Verifier (verify.h) before handing it in, after asking
 //     InWindow() so that far-future rounds are dropped before any signature check;
-//   - carry out effects in order, and finish each PersistSafetyData (synced) before
-//     carrying out the next effect, so no vote or timeout leaves before its record;
+//   - carry out effects in order, and finish each PersistSafetyData and SaveCertificates
+//     (synced) before carrying out the next effect, so no vote or timeout leaves before
+//     its record, and a restart always finds the certificate of the round it signed in;
 //   - answer ExecuteBlock with BlockExecuted, RequestPayload with PayloadReady, and
 //     FetchBlocks with BlocksFetched (certified blocks from a peer, QCs verified).
 //
@@ -245,6 +246,8 @@ class Core {
   bool voted_this_round_ = false;
   bool proposed_this_round_ = false;
   bool waiting_for_parent_ = false;  // Leader of this round, its parent not yet in the tree.
+  std::uint32_t timer_fires_this_round_ = 0;
+  std::uint32_t fetch_peer_ = 0;  // Rotates over the validators for timer-driven fetches.
   std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.
   std::set<Hash32> executing_;         // ExecuteBlock sent, no answer yet.
   std::optional<std::pair<Round, Height>> last_fetch_;  // Rate limit: one per round/height.

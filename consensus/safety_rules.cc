@@ -162,6 +162,10 @@ SafetyData SafetyRules::ResumeAfterDataLoss(Epoch epoch, Round round) {
   data_.epoch = epoch;
   data_.last_voted_round = round;
   data_.highest_timeout_round = round;
+  data_.last_proposed_round = round;
+  // The lock it had is unknown; any QC it could have locked on is of a round it signed
+  // in, so below `round`. Locking just below keeps its future timeouts honest.
+  data_.locked_round = round.value() > 0 ? Round(round.value() - 1) : Round(0);
   return data_;
 }
 

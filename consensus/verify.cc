@@ -134,6 +134,49 @@ Status Verifier::VerifyTimeout(const Timeout& t) const {
   return VerifyQc(t.high_qc);
 }
 
+Status Verifier::CheckBlockBody(const Block& b) const {
+  const BlockHeader& h = b.header;
+  const QuorumCertificate& qc = b.justify;
+  if (qc.data.block_id != h.parent_id) {
+    return Status::InvalidArgument("block's QC certifies " + qc.data.block_id.ShortHex() +
+                                   ", not its parent " + h.parent_id.ShortHex());
+  }
+  if (h.height != qc.data.height.Next()) {
+    return Status::InvalidArgument("block height " + h.height.ToString() +
+                                   " is not parent height + 1");
+  }
+  const Round qc_round = IsRoot(qc) ? Round(0) : qc.data.round;
+  if (h.round <= qc_round) {
+    return Status::InvalidArgument("block round " + h.round.ToString() + " <= its QC round " +
+                                   qc_round.ToString());
+  }
+  if (h.transaction_count != b.transactions.size()) {
+    return Status::InvalidArgument("header counts " + std::to_string(h.transaction_count) +
+                                   " transactions, block has " +
+                                   std::to_string(b.transactions.size()));
+  }
+  std::vector<Hash32> ids;
+  ids.reserve(b.transactions.size());
+  for (const auto& tx : b.transactions) ids.push_back(tx.Hash());
+  if (MerkleRoot(std::move(ids)) != h.payload_root) {
+    return Status::InvalidArgument("block's payload root does not match its transactions");
+  }
+  return Status::Ok();
+}
+
+Status Verifier::VerifyCertifiedBlock(const Block& block, const QuorumCertificate& qc) const {
+  if (block.header.chain_id != chain_ || block.header.epoch != set_.epoch) {
+    return Status::PermissionDenied("served block of another chain or epoch");
+  }
+  if (qc.data.block_id != block.header.Id() || qc.data.height != block.header.height ||
+      qc.data.round != block.header.round) {
+    return Status::InvalidArgument("served QC does not certify the served block");
+  }
+  TAMGA_RETURN_IF_ERROR(CheckBlockBody(block));
+  TAMGA_RETURN_IF_ERROR(VerifyQc(qc));
+  return VerifyQc(block.justify);
+}
+
 Status Verifier::VerifyProposal(const Proposal& p) const {
   const BlockHeader& h = p.block.header;
   if (h.chain_id != chain_) return Status::PermissionDenied("proposal of another chain");
@@ -147,31 +190,9 @@ Status Verifier::VerifyProposal(const Proposal& p) const {
                                     ", the leader is " +
                                     LeaderOf(h.round, set_.size()).ToString());
   }
+  TAMGA_RETURN_IF_ERROR(CheckBlockBody(p.block));
   const QuorumCertificate& qc = p.block.justify;
-  if (qc.data.block_id != h.parent_id) {
-    return Status::InvalidArgument("proposal's QC certifies " + qc.data.block_id.ShortHex() +
-                                   ", not its parent " + h.parent_id.ShortHex());
-  }
-  if (h.height != qc.data.height.Next()) {
-    return Status::InvalidArgument("proposal height " + h.height.ToString() +
-                                   " is not parent height + 1");
-  }
   const Round qc_round = IsRoot(qc) ? Round(0) : qc.data.round;
-  if (h.round <= qc_round) {
-    return Status::InvalidArgument("proposal round " + h.round.ToString() +
-                                   " <= its QC round " + qc_round.ToString());
-  }
-  if (h.transaction_count != p.block.transactions.size()) {
-    return Status::InvalidArgument("header counts " + std::to_string(h.transaction_count) +
-                                   " transactions, block has " +
-                                   std::to_string(p.block.transactions.size()));
-  }
-  std::vector<Hash32> ids;
-  ids.reserve(p.block.transactions.size());
-  for (const auto& tx : p.block.transactions) ids.push_back(tx.Hash());
-  if (MerkleRoot(std::move(ids)) != h.payload_root) {
-    return Status::InvalidArgument("proposal's payload root does not match its transactions");
-  }
   if (p.last_round_tc) {
     if (p.last_round_tc->round.Next() != h.round) {
       return Status::InvalidArgument("proposal for round " + h.round.ToString() +

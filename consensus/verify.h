@@ -34,6 +34,11 @@ class Verifier {
   Status VerifyTimeout(const Timeout& timeout) const;
   // The proposer's signature, the justify QC, the TC if any, and that they fit the block.
   Status VerifyProposal(const Proposal& proposal) const;
+  // A block a peer served with the QC that certifies it (catching up): the QC certifies
+  // this header, the justify QC certifies its parent one height below, the transactions
+  // match the header, and both QCs verify. The block id covers the header only, so
+  // without these checks a peer could swap in other transactions or another QC.
+  Status VerifyCertifiedBlock(const Block& block, const QuorumCertificate& qc) const;
 
   // Test-only mutations (positive controls of the simulator).
   bool mutant_quorum_2f = false;
@@ -41,6 +46,8 @@ class Verifier {
 
  private:
   Status CheckSigner(ValidatorIndex who, std::string_view what) const;
+  // The header fits its justify QC and its transactions.
+  Status CheckBlockBody(const Block& block) const;
   bool IsRoot(const QuorumCertificate& qc) const { return qc == root_qc_; }
   std::size_t Quorum() const;
 

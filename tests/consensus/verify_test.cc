@@ -93,6 +93,27 @@ TEST_F(VerifyTest, ProposalsMustComeFromTheLeaderAndFitTheirQc) {
   EXPECT_EQ(V().VerifyProposal(bad_sig).code(), StatusCode::kBadSignature);
 }
 
+TEST_F(VerifyTest, ServedBlocksMustMatchTheirQcsAndTransactions) {
+  const QuorumCertificate parent_qc = Qc(4, {0, 1, 3});
+  Block b = MakeProposal(5, parent_qc).block;
+  QuorumCertificate qc;
+  qc.data = VoteData{kChain, Epoch(0), Round(5), Height(5), b.header.Id(), {}};
+  for (std::uint32_t s : {0u, 2u, 3u}) {
+    qc.signatures.push_back(
+        {ValidatorIndex(s), sim::FastSign(set_.validators[s], SignDomain::kVote, Encode(qc.data))});
+  }
+  EXPECT_TRUE(V().VerifyCertifiedBlock(b, qc).ok());
+  Block swapped = b;  // Another transaction under the same header: the id does not change.
+  swapped.transactions.push_back(Transaction{});
+  swapped.header.transaction_count = 1;
+  EXPECT_FALSE(V().VerifyCertifiedBlock(swapped, qc).ok());
+  Block other_justify = b;  // A genuine QC, but for another block than the parent.
+  other_justify.justify = Qc(3, {0, 1, 2});
+  EXPECT_FALSE(V().VerifyCertifiedBlock(other_justify, qc).ok());
+  QuorumCertificate wrong = Qc(5, {0, 1, 2});  // Certifies some other block of round 5.
+  EXPECT_FALSE(V().VerifyCertifiedBlock(b, wrong).ok());
+}
+
 TEST_F(VerifyTest, TimeoutsMustCarryTheQcTheyClaim) {
   const QuorumCertificate qc = Qc(4, {0, 1, 2});
   Timeout t{{kChain, Epoch(0), Round(6), Round(4)}, qc, std::nullopt, ValidatorIndex(3), {}};

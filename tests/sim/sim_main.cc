@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   app.add_flag("--real-crypto", base.real_crypto, "Ed25519 instead of the fast stand-in");
   app.add_flag("--no-faults", no_faults, "No network faults, partitions or crashes");
   app.add_option("--jobs", jobs, "Seeds run in parallel")->capture_default_str();
-  app.add_flag("-v,--verbose", verbose, "Print every seed");
+  app.add_flag("-v,--verbose", verbose, "Print every violation and the final state of failing seeds");
   CLI11_PARSE(app, argc, argv);
 
   auto b = tamga::sim::ParseBehaviour(behaviour);
@@ -86,13 +86,14 @@ int main(int argc, char** argv) {
       }
       if (!r.safe()) ++unsafe;
       if (r.safe() && !r.ok()) ++not_live;
-      if (verbose || !r.ok()) {
+      {  // Every run prints its seed and derived options; failures print more.
         std::printf("seed %llu: %s; round %llu, height %llu, %llu messages%s\n",
                     static_cast<unsigned long long>(o.seed), r.derived.c_str(),
                     static_cast<unsigned long long>(r.max_round),
                     static_cast<unsigned long long>(r.commits),
                     static_cast<unsigned long long>(r.messages), r.ok() ? "" : "  FAILED");
         for (const auto& v : r.violations) {
+          if (!verbose && &v - r.violations.data() >= 5) break;
           std::printf("  %s at %llu ms: %s\n", v.oracle.c_str(),
                       static_cast<unsigned long long>(v.at_ms), v.detail.c_str());
         }

@@ -518,9 +518,7 @@ class Simulation {
           } else {
             BlocksFetched fetched;
             for (const auto& cb : m.blocks) {
-              if (cb.qc.data.block_id != cb.block.header.Id()) break;
-              if (!verifier_->VerifyQc(cb.qc).ok()) break;
-              if (!verifier_->VerifyQc(cb.block.justify).ok()) break;
+              if (!verifier_->VerifyCertifiedBlock(cb.block, cb.qc).ok()) break;
               fetched.blocks.push_back(cb);
             }
             if (!fetched.blocks.empty()) Handle(n, fetched);
@@ -545,6 +543,17 @@ class Simulation {
       }
     }
     if (resp.blocks.empty()) return;
+    if (!n.honest && opt_.behaviour == Behaviour::kBadSignatures) {
+      // A lying server: other transactions under a genuine header and QC.
+      for (auto& cb : resp.blocks) {
+        Transaction forged;
+        forged.chain_id = chain_;
+        forged.sequence = rng_.Next();
+        cb.block.transactions.push_back(forged);
+        cb.block.header.transaction_count =
+            static_cast<std::uint32_t>(cb.block.transactions.size());
+      }
+    }
     Node& to = nodes_[static_cast<std::size_t>(req.reply_to)];
     Transmit(n, to, resp);
   }
@@ -679,8 +688,9 @@ class Simulation {
                                        " signed two different votes in round " +
                                        v->data.round.ToString());
       }
+      // A fresh vote (not the re-send of one signed before) in a round it timed out of.
       auto t = honest_timeouts_.find(n.index.value());
-      if (t != honest_timeouts_.end() && t->second > v->data.round.value()) {
+      if (inserted && t != honest_timeouts_.end() && t->second >= v->data.round.value()) {
         Violate("O3 equivocation", "validator " + n.index.ToString() + " voted in round " +
                                        v->data.round.ToString() + " after timing out of round " +
                                        std::to_string(t->second));
