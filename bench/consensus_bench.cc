@@ -53,7 +53,6 @@ void BM_VoteHandling(benchmark::State& state) {
   CoreConfig config;
   config.chain = chain;
   config.validators = set;
-  config.self = ValidatorIndex(0);
   std::unique_ptr<Core> core;
   std::uint64_t round = kRounds + 1;
   std::int64_t handled = 0;

@@ -11,36 +11,56 @@ namespace {
 
 Hash32 VoteDataHash(const VoteData& d) { return Sha256Of(Encode(d)); }
 
+std::optional<ValidatorIndex> IndexOf(const ValidatorSet& set, const PublicKey& key) {
+  for (std::size_t i = 0; i < set.validators.size(); ++i) {
+    if (set.validators[i] == key) return ValidatorIndex(static_cast<std::uint32_t>(i));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block root,
            QuorumCertificate root_qc, RecoveryData recovered)
     : config_(std::move(config)),
       signer_(signer),
-      safety_(std::move(safety), signer, config_.chain, config_.self),
+      validators_(config_.validators),
+      self_(IndexOf(validators_, signer.public_key())),
+      safety_(std::move(safety), signer, config_.chain, self_.value_or(ValidatorIndex(0))),
       tree_(std::move(root), root_qc),
       pacemaker_(config_.round_timeout_ms_base, config_.round_timeout_ms_max),
       highest_qc_(std::move(root_qc)) {
-  TAMGA_CHECK(config_.self.value() < config_.validators.size());
   safety_.mutant_skip_persist_voted_round = config_.mutant_skip_persist_voted_round;
   // Rebuild the uncommitted part of the tree: parents before children.
   std::sort(recovered.blocks.begin(), recovered.blocks.end(),
             [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
   for (const Block& b : recovered.blocks) {
-    if (b.header.epoch == config_.validators.epoch) tree_.Insert(b);
+    if (b.header.epoch == validators_.epoch) tree_.Insert(b);
   }
-  if (recovered.highest_qc && recovered.highest_qc->data.epoch == config_.validators.epoch &&
+  if (recovered.highest_qc && recovered.highest_qc->data.epoch == validators_.epoch &&
       recovered.highest_qc->data.height > committed_height()) {
     highest_qc_ = *recovered.highest_qc;
     tree_.AddQc(highest_qc_);
   }
-  if (recovered.highest_tc && recovered.highest_tc->epoch == config_.validators.epoch) {
+  if (recovered.highest_tc && recovered.highest_tc->epoch == validators_.epoch) {
     highest_tc_ = recovered.highest_tc;
   }
 }
 
 Round Core::QcRound(const QuorumCertificate& qc) const {
-  return IsRoot(qc) ? tree_.root().block.header.round : qc.data.round;
+  return qc.data.epoch == validators_.epoch ? qc.data.round : Round(0);
+}
+
+ValidatorIndex Core::LeaderOfRound(Round round) const {
+  return LeaderOf(round, validators_.size());
+}
+
+bool Core::ExtendsPendingReconfiguration(const Hash32& parent_id) const {
+  for (const BlockNode* n = tree_.Get(parent_id); n != nullptr && n->id != tree_.root_id();
+       n = tree_.Get(n->block.header.parent_id)) {
+    if (n->next_validators) return true;
+  }
+  return false;
 }
 
 void Core::InsertBlock(const Block& block, Out& out) {
@@ -50,13 +70,13 @@ void Core::InsertBlock(const Block& block, Out& out) {
 }
 
 std::size_t Core::Quorum() const {
-  const std::size_t n = config_.validators.size();
+  const std::size_t n = validators_.size();
   if (config_.mutant_quorum_2f) return std::max<std::size_t>(1, (n - 1) / 3 * 2);
   return n * 2 / 3 + 1;
 }
 
 bool Core::InWindow(Epoch epoch, Round round) const {
-  return epoch == config_.validators.epoch &&
+  return epoch == validators_.epoch &&
          round.value() <= pacemaker_.current().value() + config_.round_window;
 }
 
@@ -71,6 +91,12 @@ Core::Footprint Core::footprint() const {
 
 std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
   Out out;
+  // A crash between committing an epoch change and persisting the new epoch's safety data
+  // leaves the data one epoch behind: catch it up before anything is signed.
+  if (safety_.data().epoch < validators_.epoch) {
+    out.push_back(PersistSafetyData{
+        safety_.EnterEpoch(validators_.epoch, self_.value_or(ValidatorIndex(0)))});
+  }
   // Resume in the round after the highest certificate. Certificates are saved before any
   // signature that relies on them, so this round is at least the last one signed in, and
   // the node can time out of it if it has to.
@@ -80,7 +106,7 @@ std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
   // Recovered blocks are re-executed, parents first (OnExecuted walks down the tree).
   for (const Hash32& child : tree_.ChildrenOf(tree_.root_id())) ExecuteIfReady(child, out);
   if (!tree_.Contains(highest_qc_.data.block_id)) {
-    RequestFetch(LeaderOf(highest_qc_.data.round, config_.validators.size()), out);
+    RequestFetch(LeaderOfRound(highest_qc_.data.round), out);
   }
   return out;
 }
@@ -132,6 +158,9 @@ std::optional<std::string> Core::VoteRefusal(std::uint64_t now_ms, const Block& 
     return "timestamp " + std::to_string(h.timestamp_ms) + " <= parent's " +
            std::to_string(parent->block.header.timestamp_ms);
   }
+  if (!block.transactions.empty() && ExtendsPendingReconfiguration(h.parent_id)) {
+    return "carries transactions after an uncommitted change of the validator set";
+  }
   if (h.timestamp_ms > now_ms + config_.clock_drift_ms_max) {
     return "timestamp " + std::to_string(h.timestamp_ms) + " is more than " +
            std::to_string(config_.clock_drift_ms_max) + " ms ahead of local time " +
@@ -168,6 +197,7 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   proposal_seen_[h.round] = id;
 
   ProcessQc(p.block.justify, out);
+  if (h.epoch != validators_.epoch) return;  // Its QC ended the epoch.
   if (p.last_round_tc) ProcessTc(*p.last_round_tc, out);
   if (h.round != pacemaker_.current()) return;  // Stale now, or our state lags.
 
@@ -197,13 +227,21 @@ void Core::OnExecuted(const BlockExecuted& e, Out& out) {
   executing_.erase(e.block_id);
   const BlockNode* node = tree_.Get(e.block_id);
   if (node == nullptr) return;
-  tree_.SetResult(e.block_id, e.result, std::nullopt);
+  // A change of the validator set counts only for the next epoch, and only if it leaves
+  // someone to run it.
+  std::optional<ValidatorSet> next = e.next_validators;
+  if (next && (next->epoch != validators_.epoch.Next() || next->validators.empty())) next.reset();
+  tree_.SetResult(e.block_id, e.result, std::move(next));
   TryVote(out);
+  if (deferred_commit_) {
+    const QuorumCertificate qc = *deferred_commit_;
+    TryCommit(qc, out);
+  }
   for (const Hash32& child : tree_.ChildrenOf(e.block_id)) ExecuteIfReady(child, out);
 }
 
 void Core::TryVote(Out& out) {
-  if (!awaiting_vote_ || voted_this_round_) return;
+  if (!self_ || !awaiting_vote_ || voted_this_round_) return;
   const BlockNode* node = tree_.Get(awaiting_vote_->block_id);
   if (node == nullptr || !node->result) return;
   if (node->block.header.round != pacemaker_.current()) return;
@@ -212,8 +250,8 @@ void Core::TryVote(Out& out) {
   if (!signed_vote.ok()) return;  // SafetyRules said no; the reason is in the Status.
   voted_this_round_ = true;
   if (!signed_vote->repeat) out.push_back(PersistSafetyData{signed_vote->data});
-  const ValidatorIndex next = LeaderOf(pacemaker_.current().Next(), config_.validators.size());
-  if (next == config_.self) {
+  const ValidatorIndex next = LeaderOfRound(pacemaker_.current().Next());
+  if (IsSelf(next)) {
     OnVote(signed_vote->vote, out);
   } else {
     out.push_back(SendTo{next, signed_vote->vote});
@@ -223,7 +261,7 @@ void Core::TryVote(Out& out) {
 void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   const Round round = pacemaker_.current();
   if (p.round != round || proposed_this_round_ ||
-      !(LeaderOf(round, config_.validators.size()) == config_.self)) {
+      !IsLeader(round)) {
     return;
   }
   const BlockNode* parent = tree_.Get(highest_qc_.data.block_id);
@@ -234,13 +272,14 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   Proposal proposal;
   Block& b = proposal.block;
   b.header.chain_id = config_.chain;
-  b.header.epoch = config_.validators.epoch;
+  b.header.epoch = validators_.epoch;
   b.header.round = round;
   b.header.height = parent->block.header.height.Next();
   b.header.parent_id = parent->id;
-  b.header.proposer = config_.self;
+  b.header.proposer = *self_;
   b.header.timestamp_ms = std::max(now_ms, parent->block.header.timestamp_ms + 1);
-  b.transactions = p.transactions;
+  // After an uncommitted change of the validator set, blocks stay empty until it commits.
+  if (!ExtendsPendingReconfiguration(parent->id)) b.transactions = p.transactions;
   std::vector<Hash32> ids;
   ids.reserve(b.transactions.size());
   for (const auto& tx : b.transactions) ids.push_back(tx.Hash());
@@ -255,7 +294,7 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
     Round tc_hqc;
     for (const auto& s : highest_tc_->signatures) tc_hqc = std::max(tc_hqc, s.high_qc_round);
     if (qc_round < tc_hqc) {
-      RequestFetch(LeaderOf(tc_hqc, config_.validators.size()), out);
+      RequestFetch(LeaderOfRound(tc_hqc), out);
       return;
     }
     proposal.last_round_tc = highest_tc_;
@@ -301,7 +340,7 @@ void Core::OnVote(const Vote& v, Out& out) {
 }
 
 void Core::ProcessQc(const QuorumCertificate& qc, Out& out) {
-  if (IsRoot(qc) || qc.data.epoch != config_.validators.epoch) return;
+  if (IsRoot(qc) || qc.data.epoch != validators_.epoch) return;
   if (qc.data.height <= committed_height()) return;
   tree_.AddQc(qc);
   if (qc.data.round > QcRound(highest_qc_)) {
@@ -309,9 +348,10 @@ void Core::ProcessQc(const QuorumCertificate& qc, Out& out) {
     out.push_back(SaveCertificates{highest_qc_, highest_tc_});
   }
   if (!tree_.Contains(qc.data.block_id)) {
-    RequestFetch(LeaderOf(qc.data.round, config_.validators.size()), out);
+    RequestFetch(LeaderOfRound(qc.data.round), out);
   } else {
     TryCommit(qc, out);
+    if (qc.data.epoch != validators_.epoch) return;  // It ended the epoch.
   }
   AdvanceTo(qc.data.round.Next(), /*via_tc=*/false, out);
 }
@@ -330,32 +370,89 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
     if (p->block.header.round.Next() != b->block.header.round) return;
     target = p;
   }
-  const std::vector<const BlockNode*> path = tree_.PathFromRoot(target->id);
-  if (path.empty()) return;
-  std::vector<std::pair<Hash32, ExecutionResult>> certified_results;
+  const std::vector<const BlockNode*> full_path = tree_.PathFromRoot(target->id);
+  if (full_path.empty()) return;
+  // Only executed blocks commit: execution tells whether a block changes the validator
+  // set, and every node must switch epochs at the same block. The rest commits when its
+  // execution answers (OnExecuted retries).
+  std::vector<const BlockNode*> path = full_path;
+  std::size_t executed = 0;
+  while (executed < path.size() && path[executed]->result) ++executed;
+  deferred_commit_.reset();
+  if (executed < path.size()) {
+    deferred_commit_ = qc;
+    path.resize(executed);
+    if (path.empty()) return;
+  }
+  // A block that changes the validator set ends the epoch: commit up to it, and prove its
+  // commit with the certified blocks above it up to the QC that committed it.
+  std::vector<CertifiedBlock> epoch_proof;
+  const BlockNode* reconfiguration = nullptr;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (!path[i]->next_validators) continue;
+    reconfiguration = path[i];
+    for (std::size_t j = i + 1; j < full_path.size(); ++j) {
+      epoch_proof.push_back({full_path[j]->block, *full_path[j]->qc});
+    }
+    if (b != target) epoch_proof.push_back({b->block, qc});
+    path.resize(i + 1);
+    deferred_commit_.reset();
+    break;
+  }
   for (const BlockNode* n : path) {
     // Every block below B has its certifying QC: the justify of its child on the path.
     TAMGA_CHECK(n->qc.has_value());
-    out.push_back(CommitBlock{n->block, *n->qc});
-    if (!n->result) {
-      certified_results.emplace_back(n->id, n->qc->data.result);
+    // A quorum certified another result than our execution gave: this node's state has
+    // diverged. Stop rather than build on it (STYLE.md: our bugs abort).
+    TAMGA_CHECK_MSG(*n->result == n->qc->data.result,
+                    "execution result of height " + n->block.header.height.ToString() +
+                        " differs from the one its QC certifies");
+    if (n == reconfiguration) {
+      out.push_back(CommitBlock{n->block, *n->qc, epoch_proof, n->next_validators});
     } else {
-      // A quorum certified another result than our execution gave: this node's state has
-      // diverged. Stop rather than build on it (STYLE.md: our bugs abort).
-      TAMGA_CHECK_MSG(*n->result == n->qc->data.result,
-                      "execution result of height " + n->block.header.height.ToString() +
-                          " differs from the one its QC certifies");
+      out.push_back(CommitBlock{n->block, *n->qc, {}, std::nullopt});
     }
   }
-  // A committed block's result is the one its QC certifies, whether or not our own
-  // execution has answered yet: the new root must have one for its children to execute.
-  for (const auto& [id, result] : certified_results) tree_.SetResult(id, result, std::nullopt);
-  const Hash32 new_root = target->id;
+  if (reconfiguration != nullptr) {
+    SwitchEpoch(*reconfiguration, out);
+    return;
+  }
+  const Hash32 new_root = path.back()->id;
   tree_.PruneTo(new_root);
   for (auto it = executing_.begin(); it != executing_.end();) {
     it = tree_.Contains(*it) && *it != new_root ? std::next(it) : executing_.erase(it);
   }
   for (const Hash32& child : tree_.ChildrenOf(new_root)) ExecuteIfReady(child, out);
+}
+
+// The committed `reconfiguration` block ends this epoch. Everything of the old epoch above it
+// is dropped (only empty blocks can be there), rounds restart at 1 under the new set, and
+// the QC of `reconfiguration` becomes the new epoch's root.
+void Core::SwitchEpoch(const BlockNode& reconfiguration, Out& out) {
+  const Block root = reconfiguration.block;
+  const QuorumCertificate root_qc = *reconfiguration.qc;
+  validators_ = *reconfiguration.next_validators;
+  self_ = IndexOf(validators_, signer_.public_key());
+  tree_ = BlockTree(root, root_qc);
+  tree_.SetResult(tree_.root_id(), root_qc.data.result, std::nullopt);
+  highest_qc_ = root_qc;
+  highest_tc_.reset();
+  proposal_seen_.clear();
+  pending_proposals_.clear();
+  votes_seen_.clear();
+  vote_tallies_.clear();
+  qc_formed_.clear();
+  timeouts_.clear();
+  tc_formed_.clear();
+  executing_.clear();
+  last_fetch_.reset();
+  deferred_commit_.reset();
+  out.push_back(EnterEpoch{validators_, root_qc});
+  out.push_back(PersistSafetyData{safety_.EnterEpoch(validators_.epoch,
+                                                     self_.value_or(ValidatorIndex(0)))});
+  out.push_back(SaveCertificates{highest_qc_, std::nullopt});
+  pacemaker_.Reset();
+  AdvanceTo(Round(1), /*via_tc=*/false, out);
 }
 
 // --- Timeouts and timeout certificates --------------------------------------------------
@@ -367,13 +464,14 @@ void Core::OnTimer(Round round, Out& out) {
   // A round that outlives two timers may mean this node fell behind further than the
   // round window lets it see: ask the peers in turn for what they have certified.
   if (++timer_fires_this_round_ >= 2) {
-    fetch_peer_ = static_cast<std::uint32_t>((fetch_peer_ + 1) % config_.validators.size());
+    fetch_peer_ = static_cast<std::uint32_t>((fetch_peer_ + 1) % validators_.size());
     last_fetch_.reset();
     RequestFetch(ValidatorIndex(fetch_peer_), out);
   }
 }
 
 void Core::SendTimeout(Out& out) {
+  if (!self_) return;  // Not a member of this epoch: nothing to sign.
   if (my_timeout_) {  // Already signed for this round: send the same bytes again.
     out.push_back(Broadcast{*my_timeout_});
     return;
@@ -391,6 +489,7 @@ void Core::OnTimeout(const Timeout& t, Out& out) {
   const Round r = t.data.round;
   if (!InWindow(t.data.epoch, r)) return;
   ProcessQc(t.high_qc, out);
+  if (t.data.epoch != validators_.epoch) return;  // Its QC ended the epoch.
   if (t.last_round_tc) ProcessTc(*t.last_round_tc, out);
   if (r < pacemaker_.current() || tc_formed_.count(r)) return;
   auto& round_timeouts = timeouts_[r];
@@ -398,7 +497,7 @@ void Core::OnTimeout(const Timeout& t, Out& out) {
   round_timeouts.emplace(t.author, TimeoutSignature{t.author, t.data.high_qc_round, t.signature});
   // f+1 timeouts for our round mean at least one honest validator gave up on it: join
   // them rather than wait for our own timer (Bracha-style amplification).
-  const std::size_t f = (config_.validators.size() - 1) / 3;
+  const std::size_t f = (validators_.size() - 1) / 3;
   if (r == pacemaker_.current() && !my_timeout_ && round_timeouts.size() >= f + 1) {
     SendTimeout(out);
     // If it signed, our own timeout came back through here and checked for a TC (and may
@@ -408,13 +507,13 @@ void Core::OnTimeout(const Timeout& t, Out& out) {
   }
   if (tc_formed_.count(r) || round_timeouts.size() < Quorum()) return;
   tc_formed_.insert(r);
-  TimeoutCertificate tc{config_.chain, config_.validators.epoch, r, {}};
+  TimeoutCertificate tc{config_.chain, validators_.epoch, r, {}};
   for (const auto& [author, sig] : round_timeouts) tc.signatures.push_back(sig);
   ProcessTc(tc, out);
 }
 
 void Core::ProcessTc(const TimeoutCertificate& tc, Out& out) {
-  if (tc.epoch != config_.validators.epoch) return;
+  if (tc.epoch != validators_.epoch) return;
   if (!highest_tc_ || tc.round > highest_tc_->round) {
     highest_tc_ = tc;
     out.push_back(SaveCertificates{highest_qc_, highest_tc_});
@@ -444,7 +543,7 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   pending_proposals_.erase(pending_proposals_.begin(), pending_proposals_.lower_bound(round));
 
   out.push_back(SetTimer{round, pacemaker_.TimeoutMs()});
-  if (LeaderOf(round, config_.validators.size()) == config_.self) {
+  if (IsLeader(round)) {
     out.push_back(RequestPayload{round});
   }
 }
@@ -459,15 +558,16 @@ void Core::RequestFetch(ValidatorIndex peer, Out& out) {
     return;
   }
   last_fetch_ = {pacemaker_.current(), from};
-  if (peer == config_.self) {
-    peer = ValidatorIndex(
-        static_cast<std::uint32_t>((config_.self.value() + 1) % config_.validators.size()));
+  if (IsSelf(peer)) {
+    peer = ValidatorIndex(static_cast<std::uint32_t>((peer.value() + 1) % validators_.size()));
   }
   out.push_back(FetchBlocks{from, peer});
 }
 
 void Core::OnFetched(std::uint64_t /*now_ms*/, const BlocksFetched& f, Out& out) {
   for (const CertifiedBlock& cb : f.blocks) {
+    // Blocks of another epoch (one ended while handling this batch) wait for another fetch.
+    if (cb.block.header.epoch != validators_.epoch) continue;
     const Hash32 id = cb.block.header.Id();
     if (cb.qc.data.block_id != id) return;  // The owner checks this; stop if it did not.
     if (!tree_.Contains(id)) {
@@ -488,7 +588,7 @@ void Core::OnFetched(std::uint64_t /*now_ms*/, const BlocksFetched& f, Out& out)
 void Core::MaybeRequestPayload(Out& out) {
   const Round round = pacemaker_.current();
   if (waiting_for_parent_ && !proposed_this_round_ &&
-      LeaderOf(round, config_.validators.size()) == config_.self &&
+      IsLeader(round) &&
       tree_.Contains(highest_qc_.data.block_id)) {
     waiting_for_parent_ = false;
     out.push_back(RequestPayload{round});

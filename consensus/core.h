@@ -36,8 +36,10 @@ namespace tamga::consensus {
 
 struct CoreConfig {
   ChainId chain;
+  // The validator set of the epoch the node starts in. The node's own index is where its
+  // signer's key appears; a node whose key is not in the set follows the chain without
+  // signing (an observer, or a validator added in a later epoch).
   ValidatorSet validators;
-  ValidatorIndex self;
   std::uint64_t round_timeout_ms_base = 1000;
   std::uint64_t round_timeout_ms_max = 8000;
   // Messages for rounds beyond current + round_window are dropped unread: this bounds
@@ -74,6 +76,9 @@ struct TimerFired {
 struct BlockExecuted {
   Hash32 block_id;
   ExecutionResult result;
+  // Set iff the block holds a governance change of the validator set, to take effect when
+  // the block commits (epoch + 1).
+  std::optional<ValidatorSet> next_validators;
 };
 struct PayloadReady {
   Round round;
@@ -113,10 +118,24 @@ struct SetTimer {
 struct ExecuteBlock {
   Block block;
 };
-// `block` is final; `qc` certifies it with its execution result. In height order.
+// `block` is final; `qc` certifies it with its execution result. In height order. For the
+// block that ends an epoch, `epoch_proof` holds the certified blocks above it up to the QC
+// that committed it: with them, a node that missed the change can check it (a peer serves
+// them right after the block when it catches a node up).
 struct CommitBlock {
   Block block;
   QuorumCertificate qc;
+  std::vector<CertifiedBlock> epoch_proof;
+  // For the block that ends an epoch, the set of the next one. The owner stores it with
+  // the block, in the same atomic write: a restart must find the epoch the block began.
+  std::optional<ValidatorSet> next_validators;
+};
+// The committed block `root` changed the validator set: from now on the node runs epoch
+// `validators.epoch` with that set, and verifies its messages against it, accepting
+// `root_qc` (of the previous epoch) as the new epoch's root.
+struct EnterEpoch {
+  ValidatorSet validators;
+  QuorumCertificate root_qc;
 };
 // This validator leads `round`: answer with PayloadReady.
 struct RequestPayload {
@@ -143,9 +162,9 @@ struct ReportEquivocation {
   Round round;
   std::string what;
 };
-using Effect =
-    std::variant<PersistSafetyData, SendTo, Broadcast, SetTimer, ExecuteBlock, CommitBlock,
-                 RequestPayload, FetchBlocks, SaveBlock, SaveCertificates, ReportEquivocation>;
+using Effect = std::variant<PersistSafetyData, SendTo, Broadcast, SetTimer, ExecuteBlock,
+                            CommitBlock, RequestPayload, FetchBlocks, SaveBlock,
+                            SaveCertificates, ReportEquivocation, EnterEpoch>;
 
 // What a restarting node read back from SaveBlock and SaveCertificates.
 struct RecoveryData {
@@ -172,7 +191,10 @@ class Core {
   bool InWindow(Epoch epoch, Round round) const;
 
   Round current_round() const { return pacemaker_.current(); }
-  Epoch epoch() const { return config_.validators.epoch; }
+  Epoch epoch() const { return validators_.epoch; }
+  const ValidatorSet& validators() const { return validators_; }
+  // This node's index in the current set; empty if it is not a member.
+  const std::optional<ValidatorIndex>& self() const { return self_; }
   Height committed_height() const { return tree_.root().block.header.height; }
   const BlockTree& tree() const { return tree_; }
   const QuorumCertificate& highest_qc() const { return highest_qc_; }
@@ -212,11 +234,21 @@ class Core {
   std::optional<std::string> VoteRefusal(std::uint64_t now_ms, const Block& block) const;
   std::size_t Quorum() const;
   bool IsRoot(const QuorumCertificate& qc) const { return qc.data.block_id == tree_.root_id(); }
+  // A QC's round in this epoch: the root QC of an epoch is of the previous one, round 0 here.
   Round QcRound(const QuorumCertificate& qc) const;
+  bool IsSelf(ValidatorIndex i) const { return self_.has_value() && *self_ == i; }
+  bool IsLeader(Round round) const { return IsSelf(LeaderOfRound(round)); }
+  ValidatorIndex LeaderOfRound(Round round) const;
+  // Whether a block extends an uncommitted block that changes the validator set: such a
+  // block must be empty, since its transactions could take effect in no epoch.
+  bool ExtendsPendingReconfiguration(const Hash32& parent_id) const;
+  void SwitchEpoch(const BlockNode& reconfiguration, Out& out);
   void InsertBlock(const Block& block, Out& out);
 
   const CoreConfig config_;
   const Signer& signer_;
+  ValidatorSet validators_;               // Of the current epoch.
+  std::optional<ValidatorIndex> self_;    // Our index in validators_, if a member.
   SafetyRules safety_;
   BlockTree tree_;
   Pacemaker pacemaker_;
@@ -250,6 +282,8 @@ class Core {
   std::uint32_t fetch_peer_ = 0;  // Rotates over the validators for timer-driven fetches.
   std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.
   std::set<Hash32> executing_;         // ExecuteBlock sent, no answer yet.
+  // A QC whose commit waits for the execution of blocks it would commit.
+  std::optional<QuorumCertificate> deferred_commit_;
   std::optional<std::pair<Round, Height>> last_fetch_;  // Rate limit: one per round/height.
 };
 

@@ -25,6 +25,11 @@ class Pacemaker {
   // Enters `round` if it is higher than the current one. `via_tc` says a timeout
   // certificate ended the previous round. Returns true iff the round changed.
   bool Advance(Round round, bool via_tc);
+  // Back to round 0 with no backoff: a new epoch starts its rounds afresh.
+  void Reset() {
+    current_ = Round(0);
+    timeouts_in_a_row_ = 0;
+  }
   // The timeout of the current round, in milliseconds.
   std::uint64_t TimeoutMs() const;
 

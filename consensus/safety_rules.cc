@@ -35,6 +35,11 @@ SafetyRules::SafetyRules(SafetyData data, const Signer& signer, ChainId chain,
                          ValidatorIndex self)
     : data_(std::move(data)), signer_(signer), chain_(chain), self_(self) {}
 
+Round SafetyRules::RoundInEpoch(const QuorumCertificate& qc) const {
+  // The root QC of an epoch certifies the previous epoch's last block: round 0 here.
+  return qc.data.epoch == data_.epoch ? qc.data.round : Round(0);
+}
+
 Round SafetyRules::MaxHqcRound(const TimeoutCertificate& tc) {
   Round max;
   for (const auto& s : tc.signatures) max = std::max(max, s.high_qc_round);
@@ -70,7 +75,7 @@ Result<SafetyRules::Signed> SafetyRules::SignVote(const Block& block,
   }
   // Rule 2: the block extends the QC of the previous round, or a TC of the previous round
   // whose highest QC it does not go below.
-  const Round qc_round = block.justify.data.round;
+  const Round qc_round = RoundInEpoch(block.justify);
   const bool extends_qc = h.round == qc_round.Next();
   const bool extends_tc =
       tc.has_value() && h.round == tc->round.Next() && qc_round >= MaxHqcRound(*tc);
@@ -115,8 +120,7 @@ Result<SafetyRules::SignedTimeout> SafetyRules::SignTimeout(
                                       " < last voted round " +
                                       data_.last_voted_round.ToString());
   }
-  // The root QC of an epoch certifies the previous epoch's last block: round 0 here.
-  const Round qc_round = high_qc.data.epoch == data_.epoch ? high_qc.data.round : Round(0);
+  const Round qc_round = RoundInEpoch(high_qc);
   const Round tc_round = last_tc ? last_tc->round : Round(0);
   const bool follows = round == qc_round.Next() || (last_tc && round == tc_round.Next());
   if (!follows || qc_round < data_.locked_round) {
@@ -148,8 +152,9 @@ Result<SafetyRules::SignedProposal> SafetyRules::SignProposal(const BlockHeader&
   return SignedProposal{signer_.Sign(SignDomain::kProposal, header.Id().view()), data_};
 }
 
-SafetyData SafetyRules::EnterEpoch(Epoch epoch) {
+SafetyData SafetyRules::EnterEpoch(Epoch epoch, ValidatorIndex self) {
   TAMGA_CHECK(epoch > data_.epoch);
+  self_ = self;
   const bool lost = data_.lost;
   data_ = SafetyData{};
   data_.epoch = epoch;

@@ -76,8 +76,9 @@ class SafetyRules {
   };
   Result<SignedProposal> SignProposal(const BlockHeader& header);
 
-  // Moves to a new epoch: rounds restart, so the per-round watermarks reset.
-  SafetyData EnterEpoch(Epoch epoch);
+  // Moves to a new epoch, in which this validator signs as `self`: rounds restart, so the
+  // per-round watermarks reset.
+  SafetyData EnterEpoch(Epoch epoch, ValidatorIndex self);
   // The operator's decision after data loss: sign nothing for rounds <= `round`.
   SafetyData ResumeAfterDataLoss(Epoch epoch, Round round);
 
@@ -89,11 +90,12 @@ class SafetyRules {
 
  private:
   static Round MaxHqcRound(const TimeoutCertificate& tc);
+  Round RoundInEpoch(const QuorumCertificate& qc) const;
 
   SafetyData data_;
   const Signer& signer_;
   const ChainId chain_;
-  const ValidatorIndex self_;
+  ValidatorIndex self_;  // This validator's index in the current epoch's set.
 };
 
 }  // namespace tamga::consensus

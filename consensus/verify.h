@@ -5,7 +5,8 @@
 //
 // A QC is checked against the validator set of its own epoch. The one exception is the
 // epoch's root QC (the genesis QC, or the previous epoch's QC of the block that ended it),
-// which is accepted only if it equals, byte for byte, the root this verifier was given.
+// which is accepted only if it certifies exactly what the root this verifier was given
+// certifies (the owner committed that block itself).
 //
 // Thread-safety: immutable after construction; safe to share across threads.
 
@@ -48,7 +49,9 @@ class Verifier {
   Status CheckSigner(ValidatorIndex who, std::string_view what) const;
   // The header fits its justify QC and its transactions.
   Status CheckBlockBody(const Block& block) const;
-  bool IsRoot(const QuorumCertificate& qc) const { return qc == root_qc_; }
+  // The root may be certified by several QCs (different signer subsets of one quorum): what
+  // makes it the root is what it certifies.
+  bool IsRoot(const QuorumCertificate& qc) const { return qc.data == root_qc_.data; }
   std::size_t Quorum() const;
 
   const ChainId chain_;

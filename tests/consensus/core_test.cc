@@ -24,7 +24,6 @@ struct Fixture {
     CoreConfig c;
     c.chain = kChain;
     c.validators = set;
-    c.self = ValidatorIndex(self);
     core = std::make_unique<Core>(c, *signer, SafetyData{}, genesis, genesis_qc);
   }
   ValidatorSet set;
@@ -56,7 +55,7 @@ TEST(Core, SingleValidatorCommitsInOrderAndPersistsBeforeSigningLeaves) {
       const Hash32 id = x->block.header.Id();
       ExecutionResult r{Sha256Of(id.view()), {}, 0};
       results[id] = r;
-      more = fx.core->Handle(now, BlockExecuted{id, r});
+      more = fx.core->Handle(now, BlockExecuted{id, r, std::nullopt});
     } else if (auto* c = std::get_if<CommitBlock>(&e)) {
       commits.push_back(*c);
     } else if (std::get_if<PersistSafetyData>(&e)) {

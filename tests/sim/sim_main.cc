@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   app.add_option("--minutes", minutes, "Stop starting new seeds after this much wall time");
   app.add_flag("--real-crypto", base.real_crypto, "Ed25519 instead of the fast stand-in");
   app.add_flag("--no-faults", no_faults, "No network faults, partitions or crashes");
+  app.add_flag("--reconfigure", base.reconfigure,
+               "Change the validator set mid-run (validator 0 leaves, a new one joins)");
   app.add_option("--jobs", jobs, "Seeds run in parallel")->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "Print every violation and the final state of failing seeds");
   CLI11_PARSE(app, argc, argv);
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
   };
   std::mutex mu;
   std::atomic<std::uint64_t> next{0};
-  std::uint64_t run = 0, unsafe = 0, not_live = 0, rounds = 0, commits = 0;
+  std::uint64_t run = 0, unsafe = 0, not_live = 0, rounds = 0, commits = 0, reconfigured = 0;
   std::uint64_t peak_votes = 0, peak_timeouts = 0, peak_blocks = 0;
   std::vector<std::uint64_t> heal_ms, heal_rounds;
   auto worker = [&] {
@@ -85,6 +87,7 @@ int main(int argc, char** argv) {
         heal_rounds.push_back(*r.heal_to_commit_rounds);
       }
       if (!r.safe()) ++unsafe;
+      if (r.final_epoch > 0) ++reconfigured;
       if (r.safe() && !r.ok()) ++not_live;
       {  // Every run prints its seed and derived options; failures print more.
         std::printf("seed %llu: %s; round %llu, height %llu, %llu messages%s\n",
@@ -125,6 +128,10 @@ int main(int argc, char** argv) {
       base.real_crypto ? "Ed25519" : "fast", wall);
   std::printf("  simulated rounds: %llu, committed blocks: %llu\n",
               static_cast<unsigned long long>(rounds), static_cast<unsigned long long>(commits));
+  if (base.reconfigure) {
+    std::printf("  seeds that changed the validator set: %llu\n",
+                static_cast<unsigned long long>(reconfigured));
+  }
   std::printf("  seeds with safety violations: %llu\n", static_cast<unsigned long long>(unsafe));
   std::printf("  seeds without liveness after heal: %llu\n",
               static_cast<unsigned long long>(not_live));

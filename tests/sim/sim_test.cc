@@ -77,6 +77,22 @@ TEST(SimSeeds, N7WithholdVotes) {
   ExpectAllPass(Options(7, 2, Behaviour::kWithholdVotes), 1, 50);
 }
 
+// A change of the validator set (validator 0 leaves, a new one joins) in the middle of the
+// faults, with Byzantine validators: the epoch changes in (nearly) every seed.
+void ExpectReconfigurations(std::uint32_t n, std::uint32_t byzantine, std::uint64_t count) {
+  SimOptions o = Options(n, byzantine, Behaviour::kTwins);
+  o.reconfigure = true;
+  ExpectAllPass(o, 5001, count);
+  std::uint64_t changed = 0;
+  for (std::uint64_t s = 5001; s < 5001 + count; ++s) {
+    o.seed = s;
+    changed += RunSimulation(o).final_epoch > 0 ? 1 : 0;
+  }
+  EXPECT_GE(changed * 10, count * 9) << "the validator set changed in only " << changed;
+}
+TEST(SimSeeds, N4TwinsReconfigure) { ExpectReconfigurations(4, 1, 60); }
+TEST(SimSeeds, N7TwinsReconfigure) { ExpectReconfigurations(7, 2, 60); }
+
 // A sample with real Ed25519 signatures instead of the stand-in.
 TEST(SimSeeds, N4TwinsRealEd25519) {
   SimOptions o = Options(4, 1, Behaviour::kTwins);

@@ -9,6 +9,7 @@
 #include <queue>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "common/merkle.h"
 #include "common/sha256.h"
@@ -32,6 +33,9 @@ constexpr std::uint64_t kStartMs = 1'800'000'000'000;  // Simulated Unix time at
 constexpr std::uint64_t kRoundWindow = 100;
 constexpr std::uint64_t kDriftMs = 30'000;
 constexpr std::size_t kFetchBatch = 50;
+// The transaction type the simulated executor reads as a change of the validator set (its
+// payload is the new set); the real one comes with the governance contracts.
+constexpr std::uint16_t kReconfigureTxType = 0xFFFF;
 
 // Deterministic on every platform: no std distributions, whose output the standard leaves
 // to the library.
@@ -61,15 +65,23 @@ struct FetchResponse {
 };
 using NetMsg = std::variant<Proposal, Vote, Timeout, FetchRequest, FetchResponse>;
 
+struct LedgerEntry {
+  CertifiedBlock certified;
+  std::vector<CertifiedBlock> epoch_proof;      // For the block that ended an epoch,
+  std::optional<ValidatorSet> next_validators;  // with the set it began.
+};
+
 struct Node {
   int id = 0;
-  ValidatorIndex index;
+  ValidatorIndex index;  // In the genesis set (or past its end, for a joining validator).
+  PublicKey key;
+  ValidatorSet set;      // Of the epoch it is in; rebuilt from the ledger on restart.
   bool honest = true;
   int twin_side = -1;  // 0 or 1 for twins.
   std::unique_ptr<consensus::Signer> signer;
   std::unique_ptr<Core> core;
   SafetyData synced;                         // What survives a crash.
-  std::vector<CertifiedBlock> ledger;        // Committed blocks; ledger[i] is height i + 1.
+  std::vector<LedgerEntry> ledger;           // Committed blocks; ledger[i] is height i + 1.
   std::map<Hash32, Block> block_store;       // Uncommitted blocks saved by the core.
   std::optional<QuorumCertificate> saved_qc;
   std::optional<TimeoutCertificate> saved_tc;
@@ -80,6 +92,7 @@ struct Node {
   std::uint64_t height_at_heal = 0;
   std::optional<std::uint64_t> live_at_ms;  // When it committed 3 blocks after the heal.
   std::uint64_t tx_counter = 0;
+  std::uint64_t next_epoch_fetch_ms = 0;  // Rate limit of catch-up across an epoch change.
 };
 
 struct Partition {
@@ -145,17 +158,20 @@ class Simulation {
     chain_ = Sha256Of(AsBytes("tamga-sim chain " + std::to_string(opt_.seed)));
     set_.epoch = Epoch(0);
     std::vector<SecretKey> keys;
-    for (std::uint32_t i = 0; i < n; ++i) {
+    std::vector<PublicKey> all_keys;  // Genesis validators, then the one that joins.
+    for (std::uint32_t i = 0; i < n + 1; ++i) {
       if (opt_.real_crypto) {
         std::array<std::uint8_t, 32> seed{};
         seed.fill(static_cast<std::uint8_t>(i + 1));
         keys.push_back(SecretKey::FromSeed(seed));
-        set_.validators.push_back(keys.back().public_key());
+        all_keys.push_back(keys.back().public_key());
       } else {
-        set_.validators.push_back(PublicKey::FromView(
+        all_keys.push_back(PublicKey::FromView(
             Sha256Of(AsBytes("sim key " + std::to_string(i))).view()));
       }
     }
+    set_.validators.assign(all_keys.begin(), all_keys.begin() + n);
+    sets_[Epoch(0)] = set_;
     genesis_.header.chain_id = chain_;
     genesis_.header.timestamp_ms = kStartMs - 1000;
     genesis_.header.payload_root = MerkleRoot({});
@@ -165,9 +181,7 @@ class Simulation {
     } else {
       checker_ = std::make_unique<FastChecker>();
     }
-    verifier_ = std::make_unique<Verifier>(chain_, set_, genesis_qc_, *checker_);
-    verifier_->mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
-    verifier_->mutant_count_duplicate_signer = opt_.mutant == Mutant::kDuplicateSigner;
+    AddVerifier(set_, genesis_qc_);
 
     // Byzantine validators are the highest indexes; twins add a second node per index.
     const std::uint32_t byz = std::min(opt_.byzantine, n);
@@ -180,13 +194,32 @@ class Simulation {
         node.index = ValidatorIndex(i);
         node.honest = !byzantine;
         node.twin_side = copies == 2 ? c : -1;
+        node.key = all_keys[i];
+        node.set = set_;
         if (opt_.real_crypto) {
           node.signer = std::make_unique<consensus::Ed25519Signer>(keys[i]);
         } else {
-          node.signer = std::make_unique<FastSigner>(set_.validators[i]);
+          node.signer = std::make_unique<FastSigner>(all_keys[i]);
         }
         nodes_.push_back(std::move(node));
       }
+    }
+    if (opt_.reconfigure) {
+      // A validator that joins: it runs from the start, following the chain without a
+      // vote, and becomes a member when the change commits. Validator 0 leaves then.
+      Node node;
+      node.id = static_cast<int>(nodes_.size());
+      node.index = ValidatorIndex(n);
+      node.key = all_keys[n];
+      node.set = set_;
+      if (opt_.real_crypto) {
+        node.signer = std::make_unique<consensus::Ed25519Signer>(keys[n]);
+      } else {
+        node.signer = std::make_unique<FastSigner>(all_keys[n]);
+      }
+      nodes_.push_back(std::move(node));
+      next_set_.epoch = Epoch(1);
+      next_set_.validators.assign(all_keys.begin() + 1, all_keys.end());
     }
     DeriveFaults();
   }
@@ -198,6 +231,7 @@ class Simulation {
     // round at the 8 s timeout cap, after a fault phase that drove the backoff up.
     heal_ms_ = kStartMs + (opt_.faults ? opt_.duration_ms / 3 : 0);
     const bool wan_draw = rng_.Below(3) == 0;  // Drawn always, so seeds replay alike.
+    reconfigure_at_ = kStartMs + opt_.duration_ms / 6 + rng_.Below(opt_.duration_ms / 6);
     const bool wan = opt_.network == Network::kPerSeed ? wan_draw : opt_.network == Network::kWan;
     delay_min_ = wan ? 50 : 1;
     delay_max_ = wan ? 150 : 10;
@@ -272,8 +306,7 @@ class Simulation {
   CoreConfig ConfigFor(const Node& n) const {
     CoreConfig c;
     c.chain = chain_;
-    c.validators = set_;
-    c.self = n.index;
+    c.validators = n.set;
     c.round_timeout_ms_base = opt_.round_timeout_ms_base;
     c.round_timeout_ms_max = opt_.round_timeout_ms_max;
     c.round_window = kRoundWindow;
@@ -292,9 +325,17 @@ class Simulation {
   void StartNode(Node& n) {
     Block root = genesis_;
     QuorumCertificate root_qc = genesis_qc_;
+    // The epoch comes from the committed chain alone, as the daemon's will.
+    n.set = set_;
+    for (const LedgerEntry& e : n.ledger) {
+      if (e.next_validators) {
+        n.set = *e.next_validators;
+        AddVerifier(n.set, e.certified.qc);
+      }
+    }
     if (!n.ledger.empty()) {
-      root = n.ledger.back().block;
-      root_qc = n.ledger.back().qc;
+      root = n.ledger.back().certified.block;
+      root_qc = n.ledger.back().certified.qc;
     }
     n.results.clear();
     n.results[root.header.Id()] = root_qc.data.result;
@@ -390,18 +431,32 @@ class Simulation {
             TAMGA_CHECK_MSG(parent != n.results.end(), "core executed a block before its parent");
             const ExecutionResult r = Execute(parent->second, e.block, id);
             n.results[id] = r;
-            Local(n, consensus::BlockExecuted{id, r});
+            std::optional<ValidatorSet> next;
+            for (const auto& tx : e.block.transactions) {
+              if (tx.type != kReconfigureTxType) continue;
+              auto set = Decode<ValidatorSet>(tx.payload, "validator set");
+              if (set.ok() && set->epoch == e.block.header.epoch.Next()) next = *set;
+            }
+            Local(n, consensus::BlockExecuted{id, r, std::move(next)});
           } else if constexpr (std::is_same_v<T, consensus::CommitBlock>) {
             OnCommit(n, e);
           } else if constexpr (std::is_same_v<T, consensus::RequestPayload>) {
             std::vector<Transaction> txs;
+            if (opt_.reconfigure && now_ >= reconfigure_at_ && n.core->epoch() == Epoch(0)) {
+              // The governance change: validator 0 leaves, the new one joins.
+              Transaction tx;
+              tx.chain_id = chain_;
+              tx.type = kReconfigureTxType;
+              tx.payload = Encode(next_set_);
+              txs.push_back(std::move(tx));
+            }
             const std::uint64_t count = rng_.Below(3);
             for (std::uint64_t i = 0; i < count; ++i) {
               Transaction tx;
               tx.chain_id = chain_;
               tx.type = 1;
               tx.sequence = ++n.tx_counter;
-              tx.signer = set_.validators[n.index.value()];
+              tx.signer = n.key;
               const std::uint64_t tag = rng_.Next();
               tx.payload.assign(reinterpret_cast<const std::uint8_t*>(&tag),
                                 reinterpret_cast<const std::uint8_t*>(&tag) + sizeof tag);
@@ -415,8 +470,11 @@ class Simulation {
           } else if constexpr (std::is_same_v<T, consensus::SaveCertificates>) {
             n.saved_qc = e.highest_qc;
             n.saved_tc = e.highest_tc;
+          } else if constexpr (std::is_same_v<T, consensus::EnterEpoch>) {
+            n.set = e.validators;
+            AddVerifier(e.validators, e.root_qc);
           } else if constexpr (std::is_same_v<T, consensus::ReportEquivocation>) {
-            if (IsHonestIndex(e.author)) {
+            if (IsHonestKey(n.set.validators[e.author.value()])) {
               Violate("O7 evidence", "evidence of '" + e.what + "' against honest validator " +
                                          e.author.ToString() + " in round " + e.round.ToString());
             }
@@ -435,11 +493,34 @@ class Simulation {
     });
   }
 
-  bool IsHonestIndex(ValidatorIndex i) const {
+  bool IsHonestKey(const PublicKey& key) const {
     for (const auto& n : nodes_) {
-      if (n.index == i) return n.honest;
+      if (n.key == key) return n.honest;
     }
     return false;
+  }
+
+  // One verifier per epoch, shared by all nodes: the first node to enter an epoch makes
+  // it. Honest nodes must all enter it with the same set and root.
+  void AddVerifier(const ValidatorSet& set, const QuorumCertificate& root) {
+    auto it = verifiers_.find(set.epoch);
+    if (it != verifiers_.end()) {
+      if (!(it->second->root_qc().data == root.data) || !(it->second->validators() == set)) {
+        Violate("O1 agreement", "two different changes of the validator set into epoch " +
+                                    set.epoch.ToString());
+      }
+      return;
+    }
+    auto v = std::make_unique<Verifier>(chain_, set, root, *checker_);
+    v->mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
+    v->mutant_count_duplicate_signer = opt_.mutant == Mutant::kDuplicateSigner;
+    verifiers_.emplace(set.epoch, std::move(v));
+    sets_[set.epoch] = set;
+  }
+
+  const Verifier* VerifierFor(const Node& n) const {
+    auto it = verifiers_.find(n.core->epoch());
+    return it == verifiers_.end() ? nullptr : it->second.get();
   }
 
   // --- Network ----------------------------------------------------------------------------
@@ -472,56 +553,97 @@ class Simulation {
       if (rng_.PerMillion(straggler_ppm_)) delay *= rng_.Between(2, 10);
       ++report_.messages;
       const int id = to.id;
-      At(now_ + delay, [this, id, msg] { Deliver(nodes_[id], msg); });
+      const int sender = from.id;
+      At(now_ + delay, [this, id, sender, msg] { Deliver(nodes_[id], msg, sender); });
     }
   }
 
+  // Validator indexes mean what the sender's current set says.
   void SendTo(const Node& from, ValidatorIndex to, const NetMsg& msg) {
+    if (to.value() >= from.set.size()) return;
+    const PublicKey& key = from.set.validators[to.value()];
     for (auto& n : nodes_) {
-      if (n.index == to && n.id != from.id) Transmit(from, n, msg);
+      if (n.key == key && n.id != from.id) Transmit(from, n, msg);
     }
+  }
+
+  bool InSet(const ValidatorSet& set, const PublicKey& key) const {
+    return std::find(set.validators.begin(), set.validators.end(), key) != set.validators.end();
   }
 
   void SendConsensus(Node& n, consensus::Message m, std::optional<ValidatorIndex> to) {
     if (n.honest) CheckHonestSignature(n, m);
     if (!n.honest && !Corrupt(n, m, to)) return;
+    if (to) {
+      std::visit([&](const auto& x) { SendTo(n, *to, NetMsg(x)); }, m);
+      return;
+    }
     for (auto& other : nodes_) {
-      if (other.id == n.id || other.index == n.index) continue;
-      if (to && !(other.index == *to)) continue;
+      if (other.key == n.key || !InSet(n.set, other.key)) continue;
       std::visit([&](const auto& x) { Transmit(n, other, NetMsg(x)); }, m);
     }
   }
 
-  void Deliver(Node& n, const NetMsg& msg) {
+  void Deliver(Node& n, const NetMsg& msg, int sender) {
     if (!n.up) return;
+    const Verifier* verifier = VerifierFor(n);
+    if (verifier == nullptr) return;
+    // A peer already in a later epoch: this node missed the change. Ask that peer for the
+    // blocks it has committed (which carry the proof of the change), at most once a second.
+    const Epoch msg_epoch = std::visit(
+        [](const auto& m) {
+          using T = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<T, Proposal>) return m.block.header.epoch;
+          else if constexpr (std::is_same_v<T, Vote> || std::is_same_v<T, Timeout>) {
+            return m.data.epoch;
+          } else {
+            return Epoch(0);
+          }
+        },
+        msg);
+    if (msg_epoch > n.core->epoch() && now_ >= n.next_epoch_fetch_ms) {
+      n.next_epoch_fetch_ms = now_ + 1000;
+      Transmit(n, nodes_[static_cast<std::size_t>(sender)],
+               FetchRequest{Height(n.ledger.size() + 1), n.id});
+      return;
+    }
     std::visit(
         [&](const auto& m) {
           using T = std::decay_t<decltype(m)>;
           if constexpr (std::is_same_v<T, Proposal>) {
             if (!n.core->InWindow(m.block.header.epoch, m.block.header.round)) return;
-            if (!verifier_->VerifyProposal(m).ok()) return;
+            if (!verifier->VerifyProposal(m).ok()) return;
             Handle(n, consensus::ProposalReceived{m});
             if (n.up && !n.honest && opt_.behaviour == Behaviour::kEquivocator) {
               DoubleVote(n, m);
             }
           } else if constexpr (std::is_same_v<T, Vote>) {
             if (!n.core->InWindow(m.data.epoch, m.data.round)) return;
-            if (!verifier_->VerifyVote(m).ok()) return;
+            if (!verifier->VerifyVote(m).ok()) return;
             Handle(n, consensus::VoteReceived{m});
           } else if constexpr (std::is_same_v<T, Timeout>) {
             if (!n.core->InWindow(m.data.epoch, m.data.round)) return;
-            if (!verifier_->VerifyTimeout(m).ok()) return;
-            if (m.last_round_tc && !verifier_->VerifyTc(*m.last_round_tc).ok()) return;
+            if (!verifier->VerifyTimeout(m).ok()) return;
+            if (m.last_round_tc && !verifier->VerifyTc(*m.last_round_tc).ok()) return;
             Handle(n, consensus::TimeoutReceived{m});
           } else if constexpr (std::is_same_v<T, FetchRequest>) {
             ServeFetch(n, m);
           } else {
-            BlocksFetched fetched;
+            // One block at a time: a block may end an epoch, and the blocks after it are
+            // checked against the next epoch's set.
             for (const auto& cb : m.blocks) {
-              if (!verifier_->VerifyCertifiedBlock(cb.block, cb.qc).ok()) break;
-              fetched.blocks.push_back(cb);
+              if (!n.up) return;
+              const Verifier* v = VerifierFor(n);
+              if (v == nullptr) return;
+              const Epoch epoch = cb.block.header.epoch;
+              if (epoch < n.core->epoch()) continue;  // Behind us already.
+              if (epoch > n.core->epoch()) return;    // Needs an epoch change first.
+              if (Status s = v->VerifyCertifiedBlock(cb.block, cb.qc); !s.ok()) {
+                if (trace_) std::printf("node %d: served block refused: %s\n", n.id, s.ToString().c_str());
+                return;
+              }
+              Handle(n, BlocksFetched{{cb}});
             }
-            if (!fetched.blocks.empty()) Handle(n, fetched);
           }
         },
         msg);
@@ -531,7 +653,8 @@ class Simulation {
   void ServeFetch(const Node& n, const FetchRequest& req) {
     FetchResponse resp;
     for (std::uint64_t h = req.from.value(); h >= 1 && h <= n.ledger.size(); ++h) {
-      resp.blocks.push_back(n.ledger[h - 1]);
+      resp.blocks.push_back(n.ledger[h - 1].certified);
+      for (const auto& p : n.ledger[h - 1].epoch_proof) resp.blocks.push_back(p);
       if (resp.blocks.size() >= kFetchBatch) break;
     }
     if (resp.blocks.size() < kFetchBatch) {
@@ -599,8 +722,8 @@ class Simulation {
           other.signature =
               n.signer->Sign(SignDomain::kProposal, other.block.header.Id().view());
           for (auto& peer : nodes_) {
-            if (peer.index == n.index) continue;
-            Transmit(n, peer, peer.index.value() % 2 == 0 ? NetMsg(*p) : NetMsg(other));
+            if (peer.key == n.key || !InSet(n.set, peer.key)) continue;
+            Transmit(n, peer, peer.id % 2 == 0 ? NetMsg(*p) : NetMsg(other));
           }
           return false;
         }
@@ -618,9 +741,10 @@ class Simulation {
     const ExecutionResult r = Execute(parent->second, p.block, id);
     VoteData vd{chain_, p.block.header.epoch, p.block.header.round, p.block.header.height, id, r};
     const Bytes msg = Encode(vd);
-    const ValidatorIndex next = consensus::LeaderOf(vd.round.Next(), set_.size());
+    if (!n.core->self()) return;
+    const ValidatorIndex next = consensus::LeaderOf(vd.round.Next(), n.set.size());
     for (std::uint8_t nonce = 0; nonce < (opt_.real_crypto ? 1 : 2); ++nonce) {
-      Vote v{vd, n.index,
+      Vote v{vd, *n.core->self(),
              opt_.real_crypto ? n.signer->Sign(SignDomain::kVote, msg)
                               : FastSign(n.signer->public_key(), SignDomain::kVote, msg, nonce)};
       SendTo(n, next, v);
@@ -629,14 +753,15 @@ class Simulation {
 
   // Future-round flood: validly signed votes for rounds past the window, every tick.
   void ByzantineTick(Node& n) {
-    if (opt_.behaviour != Behaviour::kFutureVotes || !n.up) return;
+    if (opt_.behaviour != Behaviour::kFutureVotes || !n.up || !n.core->self()) return;
     const std::uint64_t cur = n.core->current_round().value();
     for (std::uint64_t r : {cur + kRoundWindow + 1, cur + 1000, cur + 1'000'000,
                             std::uint64_t{1} << 62}) {
-      VoteData vd{chain_, Epoch(0), Round(r), Height(r), Sha256Of(AsBytes(std::to_string(r))), {}};
-      Vote v{vd, n.index, n.signer->Sign(SignDomain::kVote, Encode(vd))};
+      VoteData vd{chain_, n.core->epoch(), Round(r), Height(r),
+                  Sha256Of(AsBytes(std::to_string(r))), {}};
+      Vote v{vd, *n.core->self(), n.signer->Sign(SignDomain::kVote, Encode(vd))};
       for (auto& peer : nodes_) {
-        if (peer.index == n.index) continue;
+        if (peer.key == n.key) continue;
         Transmit(n, peer, v);
       }
     }
@@ -666,7 +791,7 @@ class Simulation {
     std::string effs;
     static const char* kEffects[] = {"persist", "send",  "broadcast", "timer",
                                      "execute", "commit", "payload?", "fetch",
-                                     "save-block", "save-certs", "evidence"};
+                                     "save-block", "save-certs", "evidence", "epoch"};
     for (const auto& ef : effects) effs += std::string(" ") + kEffects[ef.index()];
     std::printf("%8llu node %d r%llu: %s ->%s\n",
                 static_cast<unsigned long long>(now_ - kStartMs), n.id,
@@ -679,34 +804,33 @@ class Simulation {
   // O3: an honest key never signs two different votes in a round, nor a vote in a round it
   // has timed out of; and nothing leaves before the round it signs is persisted.
   void CheckHonestSignature(const Node& n, const consensus::Message& m) {
+    const std::string who = "validator " + n.key.ShortHex();
     if (const auto* v = std::get_if<Vote>(&m)) {
-      const auto key = std::make_pair(n.index.value(), v->data.round.value());
+      const std::uint64_t epoch = v->data.epoch.value(), round = v->data.round.value();
       const Hash32 h = Sha256Of(Encode(v->data));
-      auto [it, inserted] = honest_votes_.emplace(key, h);
+      auto [it, inserted] = honest_votes_.emplace(std::make_tuple(n.key, epoch, round), h);
       if (!inserted && it->second != h) {
-        Violate("O3 equivocation", "validator " + n.index.ToString() +
-                                       " signed two different votes in round " +
-                                       v->data.round.ToString());
+        Violate("O3 equivocation", who + " signed two different votes in round " +
+                                       std::to_string(round) + " of epoch " +
+                                       std::to_string(epoch));
       }
       // A fresh vote (not the re-send of one signed before) in a round it timed out of.
-      auto t = honest_timeouts_.find(n.index.value());
-      if (inserted && t != honest_timeouts_.end() && t->second >= v->data.round.value()) {
-        Violate("O3 equivocation", "validator " + n.index.ToString() + " voted in round " +
-                                       v->data.round.ToString() + " after timing out of round " +
-                                       std::to_string(t->second));
+      auto t = honest_timeouts_.find(std::make_pair(n.key, epoch));
+      if (inserted && t != honest_timeouts_.end() && t->second >= round) {
+        Violate("O3 equivocation", who + " voted in round " + std::to_string(round) +
+                                       " after timing out of round " + std::to_string(t->second));
       }
-      if (n.synced.last_voted_round < v->data.round) {
+      if (n.synced.epoch == v->data.epoch && n.synced.last_voted_round < v->data.round) {
         Violate("O3 persist-before-send",
-                "validator " + n.index.ToString() + " sent a vote for round " +
-                    v->data.round.ToString() + " while its persisted last voted round is " +
+                who + " sent a vote for round " + std::to_string(round) +
+                    " while its persisted last voted round is " +
                     n.synced.last_voted_round.ToString());
       }
     } else if (const auto* t = std::get_if<Timeout>(&m)) {
-      auto& hi = honest_timeouts_[n.index.value()];
+      auto& hi = honest_timeouts_[std::make_pair(n.key, t->data.epoch.value())];
       hi = std::max(hi, t->data.round.value());
-      if (n.synced.last_voted_round < t->data.round) {
-        Violate("O3 persist-before-send", "validator " + n.index.ToString() +
-                                              " sent a timeout for round " +
+      if (n.synced.epoch == t->data.epoch && n.synced.last_voted_round < t->data.round) {
+        Violate("O3 persist-before-send", who + " sent a timeout for round " +
                                               t->data.round.ToString() + " before persisting it");
       }
     }
@@ -722,14 +846,14 @@ class Simulation {
                                    std::to_string(n.ledger.size()));
       return;
     }
-    const Hash32 parent_id = n.ledger.empty() ? genesis_.header.Id() : n.ledger.back().block.header.Id();
+    const Hash32 parent_id = n.ledger.empty() ? genesis_.header.Id() : n.ledger.back().certified.block.header.Id();
     if (h.parent_id != parent_id) {
       Violate("O2 durability", "node " + std::to_string(n.id) + " committed a block at height " +
                                    h.height.ToString() + " that does not extend its chain");
     }
     const std::uint64_t parent_ts = n.ledger.empty() ? genesis_.header.timestamp_ms
-                                                     : n.ledger.back().block.header.timestamp_ms;
-    n.ledger.push_back({c.block, c.qc});
+                                                     : n.ledger.back().certified.block.header.timestamp_ms;
+    n.ledger.push_back({{c.block, c.qc}, c.epoch_proof, c.next_validators});
     for (auto it = n.block_store.begin(); it != n.block_store.end();) {
       it = it->second.header.height <= h.height ? n.block_store.erase(it) : std::next(it);
     }
@@ -745,13 +869,17 @@ class Simulation {
     }
     // O4 certificate validity, as an auditor would check it: the QC of a committed block
     // holds a quorum of distinct validators, so at least f + 1 of them honest.
+    const ValidatorSet& qc_set = sets_.at(c.qc.data.epoch);
     std::set<std::uint32_t> signers;
     std::size_t honest_signers = 0;
     for (const auto& s : c.qc.signatures) {
-      if (signers.insert(s.signer.value()).second && IsHonestIndex(s.signer)) ++honest_signers;
+      if (s.signer.value() < qc_set.size() && signers.insert(s.signer.value()).second &&
+          IsHonestKey(qc_set.validators[s.signer.value()])) {
+        ++honest_signers;
+      }
     }
-    const std::size_t f = (set_.size() - 1) / 3;
-    if (signers.size() < set_.QuorumSize() || honest_signers < f + 1) {
+    const std::size_t f = (qc_set.size() - 1) / 3;
+    if (signers.size() < qc_set.QuorumSize() || honest_signers < f + 1) {
       Violate("O4 certificate", "height " + h.height.ToString() + " committed with a QC of " +
                                     std::to_string(c.qc.signatures.size()) + " signatures from " +
                                     std::to_string(signers.size()) + " distinct validators (" +
@@ -805,13 +933,16 @@ class Simulation {
     for (const auto& n : nodes_) {
       if (n.up && n.core) {
         report_.max_round = std::max(report_.max_round, n.core->current_round().value());
+        if (n.honest) report_.final_epoch = std::max(report_.final_epoch, n.core->epoch().value());
       }
     }
     // O5: after the heal, every honest node commits at least 3 new blocks.
     std::uint64_t worst = 0;
     bool all_live = true;
+    const ValidatorSet& final_set = sets_.rbegin()->second;
     for (const auto& n : nodes_) {
-      if (!n.honest) continue;
+      // A validator that left follows the chain by fetching, without a vote: not checked.
+      if (!n.honest || !InSet(final_set, n.key)) continue;
       if (!n.live_at_ms) {
         all_live = false;
         Violate("O5 liveness", "node " + std::to_string(n.id) + " committed " +
@@ -856,7 +987,6 @@ class Simulation {
   Block genesis_;
   QuorumCertificate genesis_qc_;
   std::unique_ptr<consensus::SignatureChecker> checker_;
-  std::unique_ptr<Verifier> verifier_;
 
   std::string derived_;
   std::uint64_t heal_ms_ = kStartMs;
@@ -868,8 +998,12 @@ class Simulation {
   std::vector<int> honest_side_;
 
   std::map<std::uint64_t, Hash32> committed_;
-  std::map<std::pair<std::uint32_t, std::uint64_t>, Hash32> honest_votes_;
-  std::map<std::uint32_t, std::uint64_t> honest_timeouts_;
+  std::map<std::tuple<PublicKey, std::uint64_t, std::uint64_t>, Hash32> honest_votes_;
+  std::map<std::pair<PublicKey, std::uint64_t>, std::uint64_t> honest_timeouts_;
+  std::map<Epoch, ValidatorSet> sets_;
+  std::map<Epoch, std::unique_ptr<Verifier>> verifiers_;
+  ValidatorSet next_set_;  // The change of the validator set, if the run makes one.
+  std::uint64_t reconfigure_at_ = 0;
   std::uint64_t round_at_heal_ = 0;
   std::uint64_t rounds_to_live_ = 0;
   bool memory_violated_ = false;
@@ -889,6 +1023,7 @@ std::string SimReport::ReplayCommand() const {
     << BehaviourName(options.behaviour) << " --seconds " << options.duration_ms / 1000;
   if (options.mutant != Mutant::kNone) c << " --mutant " << MutantName(options.mutant);
   if (options.real_crypto) c << " --real-crypto";
+  if (options.reconfigure) c << " --reconfigure";
   if (!options.faults) c << " --no-faults";
   return c.str();
 }

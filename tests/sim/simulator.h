@@ -55,6 +55,9 @@ struct SimOptions {
   Mutant mutant = Mutant::kNone;
   bool real_crypto = false;  // Ed25519 instead of the keyed-hash stand-in.
   bool faults = true;        // Network faults, partitions and crashes.
+  // Midway through the faults, a governance change removes validator 0 and adds a new
+  // validator, which has run from the start as an observer: an epoch change under fire.
+  bool reconfigure = false;
   Network network = Network::kPerSeed;
   std::uint64_t duration_ms = 90'000;  // Simulated; faults stop after the first third.
   std::uint64_t round_timeout_ms_base = 1000;
@@ -73,6 +76,7 @@ struct SimReport {
   std::uint64_t max_round = 0;
   std::uint64_t commits = 0;  // Highest committed height among honest nodes.
   std::uint64_t messages = 0;
+  std::uint64_t final_epoch = 0;  // Highest epoch an honest node reached.
   std::uint64_t events = 0;
   std::vector<Violation> violations;
   // After the heal: time and rounds until every honest node committed 3 new blocks.
