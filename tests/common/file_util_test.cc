@@ -8,20 +8,16 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace tamga {
 namespace {
 
 class FileUtilTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tamga_file_util_test_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Path(const std::string& n) const { return (dir_ / n).string(); }
-  std::filesystem::path dir_;
+  std::string Path(const std::string& n) const { return tmp_.File(n); }
+  testing::TempDir tmp_{"file_util_test"};
+  const std::filesystem::path& dir_ = tmp_.path();
 };
 
 TEST_F(FileUtilTest, WritesWithTheRequestedModeAndReadsBack) {

@@ -10,21 +10,14 @@
 
 #include "common/file_util.h"
 #include "common/sha256.h"
+#include "tests/support/temp_dir.h"
 
 namespace tamga {
 namespace {
 
 class KeyFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tamga_key_file_test_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Path(const std::string& name) const { return tmp_.File(name); }
 
   static std::string Read(const std::string& path) {
     std::ifstream in(path);
@@ -37,7 +30,8 @@ class KeyFileTest : public ::testing::Test {
     ASSERT_TRUE(WriteFileAtomic(path, text, {.mode = 0600, .overwrite = true}).ok());
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir tmp_{"key_file_test"};
+  const std::filesystem::path& dir_ = tmp_.path();
   const SecretKey key_ = SecretKey::Generate();
 };
 

@@ -7,24 +7,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/temp_dir.h"
+
 namespace tamga::node {
 namespace {
 
 class KeysCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tamga_keys_command_test_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Path(const std::string& n) const { return (dir_ / n).string(); }
+  std::string Path(const std::string& n) const { return tmp_.File(n); }
   std::string WritePassFile(const std::string& name, const std::string& text) const {
     std::ofstream(Path(name)) << text;
     return Path(name);
   }
-  std::filesystem::path dir_;
+  testing::TempDir tmp_{"keys_command_test"};
 };
 
 TEST_F(KeysCommandTest, GenerateThenShowPrintsTheSamePublicKey) {

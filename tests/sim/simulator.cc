@@ -184,40 +184,32 @@ class Simulation {
     AddVerifier(set_, genesis_qc_);
 
     // Byzantine validators are the highest indexes; twins add a second node per index.
+    // Node `i` of the genesis set (or, at i == n, the validator that joins later).
+    auto add_node = [&](std::uint32_t i, bool honest, int twin_side) {
+      Node node;
+      node.id = static_cast<int>(nodes_.size());
+      node.index = ValidatorIndex(i);
+      node.honest = honest;
+      node.twin_side = twin_side;
+      node.key = all_keys[i];
+      node.set = set_;
+      if (opt_.real_crypto) {
+        node.signer = std::make_unique<consensus::Ed25519Signer>(keys[i]);
+      } else {
+        node.signer = std::make_unique<FastSigner>(all_keys[i]);
+      }
+      nodes_.push_back(std::move(node));
+    };
     const std::uint32_t byz = std::min(opt_.byzantine, n);
     for (std::uint32_t i = 0; i < n; ++i) {
       const bool byzantine = i >= n - byz;
       const int copies = byzantine && opt_.behaviour == Behaviour::kTwins ? 2 : 1;
-      for (int c = 0; c < copies; ++c) {
-        Node node;
-        node.id = static_cast<int>(nodes_.size());
-        node.index = ValidatorIndex(i);
-        node.honest = !byzantine;
-        node.twin_side = copies == 2 ? c : -1;
-        node.key = all_keys[i];
-        node.set = set_;
-        if (opt_.real_crypto) {
-          node.signer = std::make_unique<consensus::Ed25519Signer>(keys[i]);
-        } else {
-          node.signer = std::make_unique<FastSigner>(all_keys[i]);
-        }
-        nodes_.push_back(std::move(node));
-      }
+      for (int c = 0; c < copies; ++c) add_node(i, !byzantine, copies == 2 ? c : -1);
     }
     if (opt_.reconfigure) {
       // A validator that joins: it runs from the start, following the chain without a
       // vote, and becomes a member when the change commits. Validator 0 leaves then.
-      Node node;
-      node.id = static_cast<int>(nodes_.size());
-      node.index = ValidatorIndex(n);
-      node.key = all_keys[n];
-      node.set = set_;
-      if (opt_.real_crypto) {
-        node.signer = std::make_unique<consensus::Ed25519Signer>(keys[n]);
-      } else {
-        node.signer = std::make_unique<FastSigner>(all_keys[n]);
-      }
-      nodes_.push_back(std::move(node));
+      add_node(n, /*honest=*/true, /*twin_side=*/-1);
       next_set_.epoch = Epoch(1);
       next_set_.validators.assign(all_keys.begin() + 1, all_keys.end());
     }
