@@ -213,8 +213,7 @@ void DecodeFrom(Decoder& d, TimeoutData& v) {
 void EncodeTo(Encoder& e, const Timeout& v) {
   EncodeTo(e, v.data);
   EncodeTo(e, v.high_qc);
-  e.Bool(v.last_round_tc.has_value());
-  if (v.last_round_tc) EncodeTo(e, *v.last_round_tc);
+  EncodeOptional(e, v.last_round_tc);
   e.Id(v.author);
   e.Fixed(v.signature);
 }
@@ -222,12 +221,7 @@ void EncodeTo(Encoder& e, const Timeout& v) {
 void DecodeFrom(Decoder& d, Timeout& v) {
   DecodeFrom(d, v.data);
   DecodeFrom(d, v.high_qc);
-  if (d.Bool()) {
-    v.last_round_tc.emplace();
-    DecodeFrom(d, *v.last_round_tc);
-  } else {
-    v.last_round_tc.reset();
-  }
+  DecodeOptional(d, v.last_round_tc);
   v.author = d.Id<ValidatorIndex>();
   v.signature = d.Fixed<Signature>();
 }
@@ -283,19 +277,13 @@ void DecodeFrom(Decoder& d, Block& v) {
 
 void EncodeTo(Encoder& e, const Proposal& v) {
   EncodeTo(e, v.block);
-  e.Bool(v.last_round_tc.has_value());
-  if (v.last_round_tc) EncodeTo(e, *v.last_round_tc);
+  EncodeOptional(e, v.last_round_tc);
   e.Fixed(v.signature);
 }
 
 void DecodeFrom(Decoder& d, Proposal& v) {
   DecodeFrom(d, v.block);
-  if (d.Bool()) {
-    v.last_round_tc.emplace();
-    DecodeFrom(d, *v.last_round_tc);
-  } else {
-    v.last_round_tc.reset();
-  }
+  DecodeOptional(d, v.last_round_tc);
   v.signature = d.Fixed<Signature>();
 }
 

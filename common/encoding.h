@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -121,6 +122,22 @@ Bytes Encode(const T& value) {
   Encoder e;
   EncodeTo(e, value);
   return e.Take();
+}
+
+// An optional value: a presence boolean, then the value if present.
+template <typename T>
+void EncodeOptional(Encoder& e, const std::optional<T>& v) {
+  e.Bool(v.has_value());
+  if (v) EncodeTo(e, *v);
+}
+template <typename T>
+void DecodeOptional(Decoder& d, std::optional<T>& v) {
+  if (d.Bool()) {
+    v.emplace();
+    DecodeFrom(d, *v);
+  } else {
+    v.reset();
+  }
 }
 
 // Decodes a whole value with its DecodeFrom(Decoder&, T&) overload; fails on any

@@ -11,8 +11,7 @@ void EncodeTo(Encoder& e, const SafetyData& v) {
   e.Id(v.locked_round);
   e.Id(v.highest_timeout_round);
   e.Id(v.last_proposed_round);
-  e.Bool(v.last_vote.has_value());
-  if (v.last_vote) EncodeTo(e, *v.last_vote);
+  EncodeOptional(e, v.last_vote);
   e.Bool(v.lost);
 }
 
@@ -22,12 +21,7 @@ void DecodeFrom(Decoder& d, SafetyData& v) {
   v.locked_round = d.Id<Round>();
   v.highest_timeout_round = d.Id<Round>();
   v.last_proposed_round = d.Id<Round>();
-  if (d.Bool()) {
-    v.last_vote.emplace();
-    DecodeFrom(d, *v.last_vote);
-  } else {
-    v.last_vote.reset();
-  }
+  DecodeOptional(d, v.last_vote);
   v.lost = d.Bool();
 }
 
