@@ -275,6 +275,16 @@ void DecodeFrom(Decoder& d, Block& v) {
   }
 }
 
+void EncodeTo(Encoder& e, const CertifiedBlock& v) {
+  EncodeTo(e, v.block);
+  EncodeTo(e, v.qc);
+}
+
+void DecodeFrom(Decoder& d, CertifiedBlock& v) {
+  DecodeFrom(d, v.block);
+  DecodeFrom(d, v.qc);
+}
+
 void EncodeTo(Encoder& e, const Proposal& v) {
   EncodeTo(e, v.block);
   EncodeOptional(e, v.last_round_tc);

@@ -160,6 +160,13 @@ struct Block {
   friend bool operator==(const Block&, const Block&) = default;
 };
 
+// A block with a QC certifying it (and the block's execution result).
+struct CertifiedBlock {
+  Block block;
+  QuorumCertificate qc;
+  friend bool operator==(const CertifiedBlock&, const CertifiedBlock&) = default;
+};
+
 // A leader's proposal: the block, the TC that let it skip a round if any, and its
 // signature over the block id (domain kProposal).
 struct Proposal {
@@ -202,6 +209,8 @@ void EncodeTo(Encoder& e, const TimeoutCertificate& v);
 void DecodeFrom(Decoder& d, TimeoutCertificate& v);
 void EncodeTo(Encoder& e, const Block& v);
 void DecodeFrom(Decoder& d, Block& v);
+void EncodeTo(Encoder& e, const CertifiedBlock& v);
+void DecodeFrom(Decoder& d, CertifiedBlock& v);
 void EncodeTo(Encoder& e, const Proposal& v);
 void DecodeFrom(Decoder& d, Proposal& v);
 void EncodeTo(Encoder& e, const ValidatorSet& v);

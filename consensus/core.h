@@ -84,11 +84,6 @@ struct PayloadReady {
   Round round;
   std::vector<Transaction> transactions;
 };
-// A block with a QC certifying it.
-struct CertifiedBlock {
-  Block block;
-  QuorumCertificate qc;
-};
 struct BlocksFetched {
   std::vector<CertifiedBlock> blocks;  // Ascending heights.
 };

@@ -21,7 +21,6 @@ namespace tamga::sim {
 namespace {
 
 using consensus::BlocksFetched;
-using consensus::CertifiedBlock;
 using consensus::Core;
 using consensus::CoreConfig;
 using consensus::Effect;

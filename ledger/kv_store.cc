@@ -1,0 +1,102 @@
+// ledger/kv_store.cc
+
+#include "ledger/kv_store.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace tamga::ledger {
+
+std::string_view ColumnName(Column c) {
+  switch (c) {
+    case Column::kMeta: return "meta";
+    case Column::kBlocks: return "blocks";
+    case Column::kCertificates: return "certificates";
+    case Column::kTransactions: return "transactions";
+    case Column::kReceipts: return "receipts";
+    case Column::kLog: return "log";
+    case Column::kState: return "state";
+    case Column::kIndex: return "index";
+  }
+  return "unknown";
+}
+
+Result<std::optional<Bytes>> MemKvStore::Get(Column column, ByteView key) const {
+  std::shared_lock lock(mu_);
+  const Map& m = columns_[static_cast<std::size_t>(column)];
+  auto it = m.find(Bytes(key.begin(), key.end()));
+  if (it == m.end()) return std::optional<Bytes>();
+  return std::optional<Bytes>(it->second);
+}
+
+Status MemKvStore::Write(const WriteBatch& batch, bool /*sync*/) {
+  std::unique_lock lock(mu_);
+  for (const WriteBatch::Op& op : batch.ops()) {
+    Map& m = columns_[static_cast<std::size_t>(op.column)];
+    if (op.value) {
+      m.insert_or_assign(op.key, *op.value);
+    } else {
+      m.erase(op.key);
+    }
+  }
+  return Status::Ok();
+}
+
+Status MemKvStore::Scan(Column column, ByteView prefix, ByteView start,
+                        const ScanFn& fn) const {
+  std::shared_lock lock(mu_);
+  const Map& m = columns_[static_cast<std::size_t>(column)];
+  const Bytes from = start.empty() ? Bytes(prefix.begin(), prefix.end())
+                                   : Bytes(start.begin(), start.end());
+  for (auto it = m.lower_bound(from); it != m.end(); ++it) {
+    const Bytes& k = it->first;
+    if (k.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), k.begin())) break;
+    if (!fn(k, it->second)) break;
+  }
+  return Status::Ok();
+}
+
+std::size_t MemKvStore::TotalBytes() const {
+  std::shared_lock lock(mu_);
+  std::size_t total = 0;
+  for (const Map& m : columns_) {
+    for (const auto& [k, v] : m) total += k.size() + v.size();
+  }
+  return total;
+}
+
+Result<std::optional<Bytes>> Overlay::Get(Column column, ByteView key) const {
+  for (const Overlay* o = this; o != nullptr; o = o->parent_.get()) {
+    auto it = o->entries_.find(std::make_pair(column, Bytes(key.begin(), key.end())));
+    if (it != o->entries_.end()) return std::optional<Bytes>(it->second);
+    if (o->parent_ == nullptr) return o->base_->Get(column, key);
+  }
+  return std::optional<Bytes>();
+}
+
+void Overlay::Put(Column column, ByteView key, ByteView value) {
+  entries_.insert_or_assign(std::make_pair(column, Bytes(key.begin(), key.end())),
+                            Bytes(value.begin(), value.end()));
+}
+
+void Overlay::AppendTo(WriteBatch& batch) const {
+  for (const auto& [k, v] : entries_) batch.Put(k.first, k.second, v);
+}
+
+void AppendU64(Bytes& out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+std::uint64_t ReadU64(ByteView in) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | in[i];
+  return v;
+}
+
+Bytes KeyU64(std::uint8_t tag, std::uint64_t v) {
+  Bytes out{tag};
+  AppendU64(out, v);
+  return out;
+}
+
+}  // namespace tamga::ledger

@@ -1,0 +1,128 @@
+// ledger/kv_store.h
+// The narrow key-value interface under the ledger: a few named columns of byte keys and
+// values, point reads, ordered prefix scans and atomic batches of writes. Two
+// implementations: MemKvStore (tests, simulation) and RocksKvStore (ledger/rocks_kv_store.h,
+// one RocksDB column family per column).
+//
+// A batch is atomic: after a crash either all of it is visible or none. A batch written
+// with `sync` is durable when Write returns; an unsynced batch may be lost by a crash (and
+// then so is every later one).
+//
+// Thread-safety: implementations allow concurrent reads and one writer.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace tamga::ledger {
+
+enum class Column : std::uint8_t {
+  kMeta,          // Format version, chain id, heads; small values.
+  kBlocks,        // Committed blocks by height.
+  kCertificates,  // QCs and epoch proofs by height.
+  kTransactions,  // Transaction location by hash.
+  kReceipts,      // Receipts by height.
+  kLog,           // Record log: leaves and complete subtree hashes.
+  kState,         // State tree nodes, content-addressed.
+  kIndex,         // Secondary indexes (records by key, heights by epoch...).
+};
+inline constexpr std::size_t kColumnCount = 8;
+std::string_view ColumnName(Column c);
+
+class WriteBatch {
+ public:
+  struct Op {
+    Column column;
+    Bytes key;
+    std::optional<Bytes> value;  // nullopt: delete.
+  };
+  void Put(Column column, ByteView key, ByteView value) {
+    bytes_ += key.size() + value.size();
+    ops_.push_back({column, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
+  }
+  void Delete(Column column, ByteView key) {
+    bytes_ += key.size();
+    ops_.push_back({column, Bytes(key.begin(), key.end()), std::nullopt});
+  }
+  const std::vector<Op>& ops() const { return ops_; }
+  std::size_t ApproximateBytes() const { return bytes_; }
+  bool empty() const { return ops_.empty(); }
+
+ private:
+  std::vector<Op> ops_;
+  std::size_t bytes_ = 0;
+};
+
+// Called for each key in order; return false to stop.
+using ScanFn = std::function<bool(ByteView key, ByteView value)>;
+
+// Point reads: what the log and the state tree need to read their nodes.
+class KvReader {
+ public:
+  virtual ~KvReader() = default;
+  // nullopt if absent; an error only when the store itself fails.
+  virtual Result<std::optional<Bytes>> Get(Column column, ByteView key) const = 0;
+};
+
+class KvStore : public KvReader {
+ public:
+  // Applies the batch atomically. With `sync`, durable on return. An error means the
+  // batch may or may not have been applied and the store must not be written again: the
+  // owner stops (a failed sync leaves the on-disk state unknown).
+  virtual Status Write(const WriteBatch& batch, bool sync) = 0;
+  // Keys starting with `prefix`, ascending, from `start` (inclusive; empty: from prefix).
+  virtual Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const = 0;
+};
+
+// Everything in memory; Write is atomic under a lock and "durable" for the process's life.
+class MemKvStore final : public KvStore {
+ public:
+  Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
+  Status Write(const WriteBatch& batch, bool sync) override;
+  Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const override;
+
+  // Total key and value bytes held (for tests and benchmarks).
+  std::size_t TotalBytes() const;
+
+ private:
+  using Map = std::map<Bytes, Bytes, std::less<>>;
+  mutable std::shared_mutex mu_;
+  Map columns_[kColumnCount];
+};
+
+// Writes not yet in the store: those of a block being executed, on top of its parent's
+// (another Overlay, for a parent not yet committed) or of the store. Reads see this
+// overlay's writes, then the parent's, then the base's. Entries are only added, never
+// deleted: the log and the state tree never overwrite or delete what they wrote.
+class Overlay final : public KvReader {
+ public:
+  Overlay(std::shared_ptr<const Overlay> parent, const KvReader* base)
+      : parent_(std::move(parent)), base_(base) {}
+  Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
+  void Put(Column column, ByteView key, ByteView value);
+  // This overlay's own writes (not the parent's), in key order.
+  void AppendTo(WriteBatch& batch) const;
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::shared_ptr<const Overlay> parent_;
+  const KvReader* base_;
+  std::map<std::pair<Column, Bytes>, Bytes, std::less<>> entries_;
+};
+
+// Big-endian fixed-width integers in keys keep numeric order equal to byte order.
+void AppendU64(Bytes& out, std::uint64_t v);
+std::uint64_t ReadU64(ByteView in);  // REQUIRES: in.size() >= 8.
+Bytes KeyU64(std::uint8_t tag, std::uint64_t v);
+
+}  // namespace tamga::ledger

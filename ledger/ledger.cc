@@ -1,0 +1,441 @@
+// ledger/ledger.cc
+
+#include "ledger/ledger.h"
+
+#include "common/merkle.h"
+#include "common/sha256.h"
+#include "ledger/merkle_log.h"
+#include "ledger/rocks_kv_store.h"
+
+namespace tamga::ledger {
+namespace {
+
+const Bytes kFormatKey = {'f', 'o', 'r', 'm', 'a', 't'};
+const Bytes kChainKey = {'c', 'h', 'a', 'i', 'n'};
+const Bytes kHeadKey = {'h', 'e', 'a', 'd'};
+
+// How far above a block the ledger looks for the two-chain that committed it.
+constexpr std::uint64_t kCommitSearchMax = 1000;
+
+Bytes U64Bytes(std::uint64_t v) {
+  Bytes out;
+  AppendU64(out, v);
+  return out;
+}
+
+Bytes IndexKey(ByteView key) {
+  Bytes k(1 + key.size());
+  k[0] = 'a';
+  std::copy(key.begin(), key.end(), k.begin() + 1);
+  return k;
+}
+
+template <typename T>
+Result<T> GetDecoded(const KvReader& r, Column c, ByteView key, std::string_view what) {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, r.Get(c, key));
+  if (!v) return Status::NotFound(std::string(what) + " not found");
+  return Decode<T>(*v, what);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
+                                             const TrustAnchor& anchor) {
+  if (anchor.validators.validators.empty() || anchor.validators.epoch != Epoch(0)) {
+    return Status::InvalidArgument("genesis needs a non-empty validator set of epoch 0");
+  }
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(store), anchor));
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> format, ledger->store_->Get(Column::kMeta, kFormatKey));
+  if (!format) {
+    TAMGA_RETURN_IF_ERROR(ledger->Initialise());
+  } else {
+    const std::uint64_t version = format->size() == 8 ? ReadU64(*format) : 0;
+    if (version != kFormatVersion) {
+      return Status::FailedPrecondition("the data directory holds ledger format " +
+                                        std::to_string(version) + "; this build reads format " +
+                                        std::to_string(kFormatVersion));
+    }
+    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> chain, ledger->store_->Get(Column::kMeta, kChainKey));
+    if (!chain || chain->size() != 32 || Hash32::FromView(*chain) != anchor.chain_id) {
+      return Status::FailedPrecondition(
+          "the data directory belongs to chain " +
+          (chain && chain->size() == 32 ? Hash32::FromView(*chain).ToHex() : std::string("?")) +
+          ", but the genesis given is chain " + anchor.chain_id.ToHex());
+    }
+  }
+  TAMGA_RETURN_IF_ERROR(ledger->LoadHead());
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenDirectory(const std::string& directory,
+                                                      const TrustAnchor& anchor) {
+  TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<RocksKvStore> store, RocksKvStore::Open(directory));
+  return Open(std::move(store), anchor);
+}
+
+Status Ledger::Initialise() {
+  Overlay overlay(nullptr, store_.get());
+  const Bytes set_bytes = Encode(anchor_.validators);
+  TAMGA_ASSIGN_OR_RETURN(Hash32 state_root,
+                         StateTree::Update(overlay, Hash32(), {{ValidatorSetKey(), set_bytes}}));
+  const ExecutionResult result{state_root, MerkleRoot({}), 0};
+  const Block genesis = GenesisBlock(anchor_);
+  const QuorumCertificate qc{
+      VoteData{anchor_.chain_id, Epoch(0), Round(0), Height(0), genesis.header.Id(), result}, {}};
+
+  WriteBatch batch;
+  overlay.AppendTo(batch);
+  batch.Put(Column::kBlocks, KeyU64('b', 0), Encode(genesis));
+  batch.Put(Column::kCertificates, KeyU64('q', 0), Encode(qc));
+  batch.Put(Column::kReceipts, KeyU64('r', 0), Encode(std::vector<Receipt>{}));
+  batch.Put(Column::kIndex, KeyU64('x', 0), Encode(result));
+  batch.Put(Column::kIndex, KeyU64('e', 0), set_bytes);
+  batch.Put(Column::kIndex, KeyU64('E', 0), U64Bytes(0));
+  batch.Put(Column::kMeta, kChainKey, anchor_.chain_id.view());
+  batch.Put(Column::kMeta, kHeadKey, U64Bytes(0));
+  // Last in the batch, but the batch is atomic: a store with a format key is complete.
+  batch.Put(Column::kMeta, kFormatKey, U64Bytes(kFormatVersion));
+  return store_->Write(batch, /*sync=*/true);
+}
+
+Status Ledger::LoadHead() {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> head, store_->Get(Column::kMeta, kHeadKey));
+  if (!head || head->size() != 8) return Status::Corruption("ledger head is missing");
+  const Height h(ReadU64(*head));
+  TAMGA_ASSIGN_OR_RETURN(Block block, BlockAt(h));
+  TAMGA_ASSIGN_OR_RETURN(ExecutionResult result, ResultAt(h));
+  std::optional<Bytes> last_set;
+  TAMGA_RETURN_IF_ERROR(store_->Scan(Column::kIndex, Bytes{'e'}, {}, [&](ByteView, ByteView v) {
+    last_set = Bytes(v.begin(), v.end());
+    return true;
+  }));
+  if (!last_set) return Status::Corruption("ledger has no validator set");
+  TAMGA_ASSIGN_OR_RETURN(ValidatorSet set, Decode<ValidatorSet>(*last_set, "validator set"));
+  std::lock_guard lock(mu_);
+  head_ = LedgerHead{h, block.header.Id(), block.header.round, result, std::move(set)};
+  return Status::Ok();
+}
+
+LedgerHead Ledger::Head() const {
+  std::lock_guard lock(mu_);
+  return head_;
+}
+
+QuorumCertificate Ledger::GenesisQc() const {
+  Result<QuorumCertificate> qc = QcAt(Height(0));
+  TAMGA_CHECK_MSG(qc.ok(), qc.error().ToString());
+  return *qc;
+}
+
+Status Ledger::CheckWritable() const {
+  if (failed_.load()) {
+    return Status::FailedPrecondition(
+        "an earlier ledger write failed; the node must stop and restart from disk");
+  }
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
+    std::shared_ptr<const PreparedBlock> parent, const Block& block, BlockOutput output) const {
+  TAMGA_RETURN_IF_ERROR(CheckWritable());
+  Height base_height;
+  Hash32 base_id;
+  ExecutionResult base_result;
+  if (parent) {
+    base_height = parent->block.header.height;
+    base_id = parent->block.header.Id();
+    base_result = parent->result;
+  } else {
+    const LedgerHead head = Head();
+    base_height = head.height;
+    base_id = head.block_id;
+    base_result = head.result;
+  }
+  const BlockHeader& h = block.header;
+  if (h.chain_id != anchor_.chain_id) return Status::InvalidArgument("block of another chain");
+  if (h.height != base_height.Next() || h.parent_id != base_id) {
+    return Status::FailedPrecondition("block " + h.height.ToString() + " does not extend block " +
+                                      base_height.ToString() + " (" + base_id.ShortHex() + ")");
+  }
+  if (output.receipts.size() != block.transactions.size()) {
+    return Status::InvalidArgument("block of " + std::to_string(block.transactions.size()) +
+                                   " transactions has " + std::to_string(output.receipts.size()) +
+                                   " receipts");
+  }
+  // Receipts point at their records: number them from the log's size before the block.
+  std::uint64_t next_record = base_result.log_size;
+  for (std::size_t i = 0; i < output.receipts.size(); ++i) {
+    Receipt& r = output.receipts[i];
+    if (r.tx_hash != block.transactions[i].Hash()) {
+      return Status::InvalidArgument("receipt " + std::to_string(i) + " is for another transaction");
+    }
+    r.first_record = next_record;
+    next_record += r.record_count;
+  }
+  if (next_record - base_result.log_size != output.records.size()) {
+    return Status::InvalidArgument("receipts account for " +
+                                   std::to_string(next_record - base_result.log_size) +
+                                   " records, the output has " +
+                                   std::to_string(output.records.size()));
+  }
+  std::vector<Bytes> leaves;
+  leaves.reserve(output.records.size());
+  for (LogRecord& r : output.records) {
+    r.height = h.height;
+    leaves.push_back(Encode(r));
+  }
+  std::vector<StateWrite> writes = output.writes;
+  if (output.next_validators) {
+    const ValidatorSet& next = *output.next_validators;
+    if (next.epoch != h.epoch.Next() || next.validators.empty()) {
+      return Status::InvalidArgument("a validator set change in epoch " + h.epoch.ToString() +
+                                     " must name a non-empty set for epoch " +
+                                     h.epoch.Next().ToString());
+    }
+    writes.push_back({ValidatorSetKey(), Encode(next)});
+  }
+
+  auto overlay = std::make_shared<Overlay>(parent ? parent->overlay : nullptr, store_.get());
+  auto prepared = std::make_shared<PreparedBlock>();
+  TAMGA_ASSIGN_OR_RETURN(prepared->result.log_root,
+                         MerkleLog::Append(*overlay, base_result.log_size, leaves));
+  prepared->result.log_size = base_result.log_size + leaves.size();
+  TAMGA_ASSIGN_OR_RETURN(prepared->result.state_root,
+                         StateTree::Update(*overlay, base_result.state_root, std::move(writes)));
+  prepared->block = block;
+  prepared->output = std::move(output);
+  prepared->overlay = std::move(overlay);
+  return std::shared_ptr<const PreparedBlock>(std::move(prepared));
+}
+
+Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
+                      const std::vector<CertifiedBlock>& epoch_proof) {
+  TAMGA_RETURN_IF_ERROR(CheckWritable());
+  const LedgerHead head = Head();
+  const BlockHeader& h = p.block.header;
+  if (h.height != head.height.Next() || h.parent_id != head.block_id) {
+    return Status::FailedPrecondition("block " + h.height.ToString() +
+                                      " does not extend the committed head " +
+                                      head.height.ToString());
+  }
+  if (qc.data.block_id != h.Id()) {
+    return Status::InvalidArgument("the QC certifies another block");
+  }
+  if (!(qc.data.result == p.result)) {
+    return Status::Internal("execution diverged at height " + h.height.ToString() +
+                            ": a quorum certified state root " +
+                            qc.data.result.state_root.ShortHex() + ", this node computed " +
+                            p.result.state_root.ShortHex());
+  }
+  const std::uint64_t height = h.height.value();
+  WriteBatch batch;
+  p.overlay->AppendTo(batch);
+  batch.Put(Column::kBlocks, KeyU64('b', height), Encode(p.block));
+  batch.Put(Column::kCertificates, KeyU64('q', height), Encode(qc));
+  if (!epoch_proof.empty()) {
+    batch.Put(Column::kCertificates, KeyU64('p', height), Encode(EpochProof{epoch_proof}));
+  }
+  batch.Put(Column::kReceipts, KeyU64('r', height), Encode(p.output.receipts));
+  for (std::size_t i = 0; i < p.block.transactions.size(); ++i) {
+    Bytes where = U64Bytes(height);
+    for (int s = 24; s >= 0; s -= 8) where.push_back(static_cast<std::uint8_t>(i >> s));
+    batch.Put(Column::kTransactions, p.block.transactions[i].Hash().view(), where);
+  }
+  for (const auto& [k, v] : p.output.index) batch.Put(Column::kIndex, IndexKey(k), v);
+  batch.Put(Column::kIndex, KeyU64('x', height), Encode(p.result));
+  ValidatorSet validators = head.validators;
+  if (p.output.next_validators) {
+    validators = *p.output.next_validators;
+    batch.Put(Column::kIndex, KeyU64('e', validators.epoch.value()), Encode(validators));
+    batch.Put(Column::kIndex, KeyU64('E', validators.epoch.value()), U64Bytes(height));
+  }
+  batch.Put(Column::kMeta, kHeadKey, U64Bytes(height));
+  Status s = store_->Write(batch, /*sync=*/true);
+  if (!s.ok()) {
+    failed_.store(true);
+    return s.WithContext("committing block " + h.height.ToString());
+  }
+  std::lock_guard lock(mu_);
+  head_ = LedgerHead{h.height, h.Id(), h.round, p.result, std::move(validators)};
+  return Status::Ok();
+}
+
+Result<Block> Ledger::BlockAt(Height h) const {
+  return GetDecoded<Block>(*store_, Column::kBlocks, KeyU64('b', h.value()),
+                           "block " + h.ToString());
+}
+
+Result<QuorumCertificate> Ledger::QcAt(Height h) const {
+  return GetDecoded<QuorumCertificate>(*store_, Column::kCertificates, KeyU64('q', h.value()),
+                                       "QC of block " + h.ToString());
+}
+
+Result<std::vector<Receipt>> Ledger::ReceiptsAt(Height h) const {
+  return GetDecoded<std::vector<Receipt>>(*store_, Column::kReceipts, KeyU64('r', h.value()),
+                                          "receipts of block " + h.ToString());
+}
+
+Result<ExecutionResult> Ledger::ResultAt(Height h) const {
+  return GetDecoded<ExecutionResult>(*store_, Column::kIndex, KeyU64('x', h.value()),
+                                     "execution result of block " + h.ToString());
+}
+
+Result<std::optional<std::pair<Height, std::uint32_t>>> Ledger::FindTransaction(
+    const Hash32& tx) const {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, store_->Get(Column::kTransactions, tx.view()));
+  if (!v) return std::optional<std::pair<Height, std::uint32_t>>();
+  if (v->size() != 12) return Status::Corruption("transaction index entry is malformed");
+  std::uint32_t index = 0;
+  for (std::size_t i = 8; i < 12; ++i) index = (index << 8) | (*v)[i];
+  return std::optional(std::make_pair(Height(ReadU64(*v)), index));
+}
+
+Result<LogRecord> Ledger::RecordAt(std::uint64_t index) const {
+  TAMGA_ASSIGN_OR_RETURN(Bytes leaf, MerkleLog::Leaf(*store_, index));
+  return Decode<LogRecord>(leaf, "log record");
+}
+
+Result<std::optional<Bytes>> Ledger::StateAt(Height h, const Hash32& key) const {
+  TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ResultAt(h));
+  return StateTree::Get(*store_, r.state_root, key);
+}
+
+Result<std::optional<Bytes>> Ledger::IndexGet(ByteView key) const {
+  return store_->Get(Column::kIndex, IndexKey(key));
+}
+
+Status Ledger::IndexScan(ByteView prefix, const ScanFn& fn) const {
+  const Bytes p = IndexKey(prefix);
+  return store_->Scan(Column::kIndex, p, {}, [&](ByteView k, ByteView v) {
+    return fn(k.subspan(1), v);
+  });
+}
+
+Result<Height> Ledger::HeightAtTime(std::uint64_t time_ms) const {
+  // Block times never decrease along the chain (consensus checks each against its parent),
+  // so the last block at or before `time_ms` is found by bisection.
+  std::uint64_t lo = 0, hi = Head().height.value();
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo + 1) / 2;
+    TAMGA_ASSIGN_OR_RETURN(Block b, BlockAt(Height(mid)));
+    if (b.header.timestamp_ms <= time_ms) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return Height(lo);
+}
+
+Result<ValidatorSet> Ledger::SetOfEpoch(Epoch e) const {
+  return GetDecoded<ValidatorSet>(*store_, Column::kIndex, KeyU64('e', e.value()),
+                                  "validator set of epoch " + e.ToString());
+}
+
+Result<CommittedHeader> Ledger::Committed(Height h) const {
+  CommittedHeader out;
+  TAMGA_ASSIGN_OR_RETURN(Block block, BlockAt(h));
+  TAMGA_ASSIGN_OR_RETURN(out.qc, QcAt(h));
+  out.header = block.header;
+  const Epoch epoch = block.header.epoch;
+  const std::uint64_t head = Head().height.value();
+  BlockHeader prev = block.header;
+  QuorumCertificate prev_qc = out.qc;
+  for (std::uint64_t j = h.value() + 1; j <= head && j <= h.value() + kCommitSearchMax; ++j) {
+    TAMGA_ASSIGN_OR_RETURN(Block next, BlockAt(Height(j)));
+    if (next.header.epoch != epoch) break;
+    TAMGA_ASSIGN_OR_RETURN(QuorumCertificate next_qc, QcAt(Height(j)));
+    out.commit.headers.push_back(next.header);
+    if (next.header.round == prev.round.Next()) {
+      out.commit.qcs = {prev_qc, next_qc};
+      return out;
+    }
+    prev = next.header;
+    prev_qc = next_qc;
+  }
+  // The last block of an epoch was committed by blocks that were then abandoned; the
+  // ledger keeps them as its epoch proof.
+  const Height last(h.value() + out.commit.headers.size());
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> proof_bytes,
+                         store_->Get(Column::kCertificates, KeyU64('p', last.value())));
+  if (proof_bytes) {
+    TAMGA_ASSIGN_OR_RETURN(EpochProof above, Decode<EpochProof>(*proof_bytes, "epoch proof"));
+    for (const CertifiedBlock& c : above.blocks) {
+      out.commit.headers.push_back(c.block.header);
+      if (c.block.header.round == prev.round.Next()) {
+        out.commit.qcs = {prev_qc, c.qc};
+        return out;
+      }
+      prev = c.block.header;
+      prev_qc = c.qc;
+    }
+  }
+  return Status::NotFound("block " + h.ToString() +
+                          " is committed but the blocks that commit it are not stored yet; "
+                          "a proof is possible once the next blocks commit");
+}
+
+Result<Height> Ledger::ProvableHeight() const {
+  const std::uint64_t head = Head().height.value();
+  for (std::uint64_t h = head; h > 0 && head - h < kCommitSearchMax; --h) {
+    if (Committed(Height(h)).ok()) return Height(h);
+  }
+  return Status::NotFound("no block can be proven yet: the chain has not committed past genesis");
+}
+
+Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
+                                     const std::vector<Hash32>& state_keys,
+                                     std::optional<Height> height) const {
+  Height h;
+  if (height) {
+    h = *height;
+  } else {
+    TAMGA_ASSIGN_OR_RETURN(h, ProvableHeight());
+  }
+  if (h == Height(0)) return Status::InvalidArgument("the genesis block has no proof: pin genesis");
+  ProofFile p;
+  p.chain_id = anchor_.chain_id;
+  TAMGA_ASSIGN_OR_RETURN(p.block, Committed(h));
+  const ExecutionResult& result = p.block.qc.data.result;
+  // Every epoch change from genesis up to the block's epoch.
+  for (std::uint64_t e = 1; e <= p.block.header.epoch.value(); ++e) {
+    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> at, store_->Get(Column::kIndex, KeyU64('E', e)));
+    if (!at || at->size() != 8) {
+      return Status::Corruption("the block that began epoch " + std::to_string(e) +
+                                " is not recorded");
+    }
+    EpochChange change;
+    TAMGA_ASSIGN_OR_RETURN(change.block, Committed(Height(ReadU64(*at))));
+    TAMGA_ASSIGN_OR_RETURN(change.next, SetOfEpoch(Epoch(e)));
+    TAMGA_ASSIGN_OR_RETURN(auto vp, StateTree::Prove(*store_, change.block.qc.data.result.state_root,
+                                                     ValidatorSetKey()));
+    change.next_proof = std::move(vp.second);
+    p.epochs.push_back(std::move(change));
+  }
+  if (log_index) {
+    if (*log_index >= result.log_size) {
+      return Status::NotFound("record " + std::to_string(*log_index) + " is not in the log at height " +
+                              h.ToString() + " (" + std::to_string(result.log_size) + " records)");
+    }
+    LogEntryProof log;
+    log.index = *log_index;
+    TAMGA_ASSIGN_OR_RETURN(log.record, MerkleLog::Leaf(*store_, *log_index));
+    TAMGA_ASSIGN_OR_RETURN(log.path, MerkleLog::InclusionProof(*store_, *log_index, result.log_size));
+    p.log = std::move(log);
+  }
+  for (const Hash32& key : state_keys) {
+    TAMGA_ASSIGN_OR_RETURN(auto found, StateTree::Prove(*store_, result.state_root, key));
+    p.state.push_back({key, std::move(found.first), std::move(found.second)});
+  }
+  return p;
+}
+
+Result<std::vector<Hash32>> Ledger::LogConsistency(std::uint64_t first, std::uint64_t second) const {
+  if (second > Head().result.log_size) {
+    return Status::InvalidArgument("the log has only " + std::to_string(Head().result.log_size) +
+                                   " records");
+  }
+  return MerkleLog::ConsistencyProof(*store_, first, second);
+}
+
+}  // namespace tamga::ledger

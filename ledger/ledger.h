@@ -1,0 +1,142 @@
+// ledger/ledger.h
+// The ledger of one node: committed blocks with their QCs and receipts, the record log and
+// the authenticated state, over a KvStore.
+//
+// Life of a block: consensus asks to execute it; contracts/ turn its transactions into a
+// BlockOutput (receipts, records, state writes, index entries); Prepare() applies that
+// output on top of the parent (the committed head, or a prepared block not yet committed)
+// in an Overlay and returns the ExecutionResult the validators vote on. When consensus
+// commits the block, Commit() writes the block, its QC, the receipts, the overlay and the
+// indexes in one batch, synced once: after a crash a block is either wholly there or not.
+//
+// Layout (docs/ARCHITECTURE.md, "Ledger storage"):
+//   meta          "format" -> u32 kFormatVersion, "chain" -> chain id, "head" -> u64 height
+//   blocks        'b' height -> Encode(Block)
+//   certificates  'q' height -> Encode(QC of the block); 'p' height -> epoch proof
+//   receipts      'r' height -> list<Receipt>
+//   transactions  tx hash -> height u64, index u32
+//   log, state    MerkleLog, StateTree
+//   index         'x' height -> ExecutionResult; 'e' epoch -> ValidatorSet;
+//                 'E' epoch -> height of the block the epoch follows; 'a' || key -> value
+//                 for contracts' own indexes
+//
+// A failed write stops the ledger: every later call fails with FailedPrecondition, and the
+// owner must exit and restart from what is on disk.
+//
+// Thread-safety: reads may run concurrently with each other and with one writer
+// (Prepare/Commit), which the owner serialises.
+
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/kv_store.h"
+#include "ledger/proof_file.h"
+#include "ledger/records.h"
+#include "ledger/state_tree.h"
+
+namespace tamga::ledger {
+
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+// What contracts/ produced from a block's transactions.
+struct BlockOutput {
+  std::vector<Receipt> receipts;  // One per transaction, in block order.
+  std::vector<LogRecord> records;  // Appended in order; their height is set by Prepare.
+  std::vector<StateWrite> writes;
+  std::vector<std::pair<Bytes, Bytes>> index;  // Contracts' index entries (unproven).
+  std::optional<ValidatorSet> next_validators;  // A governance change of the set.
+};
+
+// A block executed on top of its parent, not yet committed.
+struct PreparedBlock {
+  Block block;
+  ExecutionResult result;
+  BlockOutput output;
+  std::shared_ptr<const Overlay> overlay;  // Log and state writes.
+};
+
+struct LedgerHead {
+  Height height;
+  Hash32 block_id;
+  Round round;
+  ExecutionResult result;
+  ValidatorSet validators;  // In force for the next block.
+};
+
+class Ledger {
+ public:
+  // Opens the ledger in `store`, initialising it with `anchor`'s genesis if empty. Fails
+  // with a clear message for a store of another chain or another format version.
+  static Result<std::unique_ptr<Ledger>> Open(std::unique_ptr<KvStore> store,
+                                              const TrustAnchor& anchor);
+  // Opens (or creates) a RocksDB store in `directory`, then as above.
+  static Result<std::unique_ptr<Ledger>> OpenDirectory(const std::string& directory,
+                                                       const TrustAnchor& anchor);
+
+  const TrustAnchor& anchor() const { return anchor_; }
+  LedgerHead Head() const;
+  // The QC that certifies the genesis block (no signatures: everyone starts from it).
+  QuorumCertificate GenesisQc() const;
+
+  // Executes `output` for `block` on top of `parent` (nullptr: the committed head).
+  Result<std::shared_ptr<const PreparedBlock>> Prepare(
+      std::shared_ptr<const PreparedBlock> parent, const Block& block, BlockOutput output) const;
+
+  // Commits `prepared`, which must extend the head. `qc` must certify it with the result
+  // Prepare computed: a QC for another result means this node executed differently from
+  // a quorum, and Commit refuses (Internal) rather than store a divergent state.
+  Status Commit(const PreparedBlock& prepared, const QuorumCertificate& qc,
+                const std::vector<CertifiedBlock>& epoch_proof = {});
+
+  // --- Reads ---
+  Result<Block> BlockAt(Height h) const;
+  Result<QuorumCertificate> QcAt(Height h) const;
+  Result<std::vector<Receipt>> ReceiptsAt(Height h) const;
+  Result<ExecutionResult> ResultAt(Height h) const;
+  // Where a committed transaction is: its block height and position.
+  Result<std::optional<std::pair<Height, std::uint32_t>>> FindTransaction(const Hash32& tx) const;
+  Result<LogRecord> RecordAt(std::uint64_t index) const;
+  // The state value of `key` after block `h`.
+  Result<std::optional<Bytes>> StateAt(Height h, const Hash32& key) const;
+  // A contracts' index entry (these are not covered by proofs).
+  Result<std::optional<Bytes>> IndexGet(ByteView key) const;
+  Status IndexScan(ByteView prefix, const ScanFn& fn) const;
+  // The highest committed block whose timestamp is <= `time_ms` (genesis if none later).
+  Result<Height> HeightAtTime(std::uint64_t time_ms) const;
+
+  // --- Proofs ---
+  // The highest height a proof can be built for: its commit evidence must be stored.
+  Result<Height> ProvableHeight() const;
+  // A proof at `height` (default: the highest provable) of log record `log_index` (if
+  // any) and of the listed state keys.
+  Result<ProofFile> BuildProof(std::optional<std::uint64_t> log_index,
+                               const std::vector<Hash32>& state_keys,
+                               std::optional<Height> height = std::nullopt) const;
+  // RFC 9162 consistency proof between two log sizes.
+  Result<std::vector<Hash32>> LogConsistency(std::uint64_t first, std::uint64_t second) const;
+
+  KvStore& store() { return *store_; }
+
+ private:
+  Ledger(std::unique_ptr<KvStore> store, TrustAnchor anchor)
+      : store_(std::move(store)), anchor_(std::move(anchor)) {}
+  Status Initialise();
+  Status LoadHead();
+  Status CheckWritable() const;
+  Result<CommittedHeader> Committed(Height h) const;
+  Result<ValidatorSet> SetOfEpoch(Epoch e) const;
+
+  std::unique_ptr<KvStore> store_;
+  TrustAnchor anchor_;
+  mutable std::mutex mu_;  // Guards head_.
+  LedgerHead head_;
+  std::atomic<bool> failed_{false};
+};
+
+}  // namespace tamga::ledger

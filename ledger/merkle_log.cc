@@ -1,0 +1,83 @@
+// ledger/merkle_log.cc
+
+#include "ledger/merkle_log.h"
+
+#include <bit>
+
+#include "common/merkle.h"
+#include "common/sha256.h"
+#include "ledger/log_proof.h"
+
+namespace tamga::ledger {
+namespace {
+
+Bytes NodeKey(unsigned level, std::uint64_t index) {
+  Bytes k{'n', static_cast<std::uint8_t>(level)};
+  AppendU64(k, index);
+  return k;
+}
+
+Result<Hash32> ReadNode(const KvReader& r, unsigned level, std::uint64_t index) {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, r.Get(Column::kLog, NodeKey(level, index)));
+  if (!v || v->size() != Hash32::kSize) {
+    return Status::Corruption("record log: subtree hash (level " + std::to_string(level) +
+                              ", index " + std::to_string(index) + ") is " +
+                              (v ? "malformed" : "missing"));
+  }
+  return Hash32::FromView(*v);
+}
+
+// The complete-subtree reader the proof builders need.
+SubtreeHashFn CompleteFn(const KvReader& r) {
+  return [&r](std::uint64_t start, std::uint64_t end) -> Result<Hash32> {
+    const std::uint64_t n = end - start;
+    if (!std::has_single_bit(n) || start % n != 0) {
+      return RangeHash(start, end, CompleteFn(r));
+    }
+    const unsigned level = static_cast<unsigned>(std::countr_zero(n));
+    return ReadNode(r, level, start >> level);
+  };
+}
+
+}  // namespace
+
+Result<Hash32> MerkleLog::Append(Overlay& out, std::uint64_t size,
+                                 std::span<const Bytes> leaves) {
+  for (const Bytes& leaf : leaves) {
+    const std::uint64_t index = size++;
+    out.Put(Column::kLog, KeyU64('d', index), leaf);
+    Hash32 h = MerkleLeafHash(leaf);
+    out.Put(Column::kLog, NodeKey(0, index), h.view());
+    // Each time the new leaf completes a subtree, store that subtree's hash.
+    std::uint64_t i = index;
+    for (unsigned level = 0; (i & 1) == 1; ++level, i >>= 1) {
+      TAMGA_ASSIGN_OR_RETURN(Hash32 left, ReadNode(out, level, i - 1));
+      h = MerkleNodeHash(left, h);
+      out.Put(Column::kLog, NodeKey(level + 1, i >> 1), h.view());
+    }
+  }
+  return Root(out, size);
+}
+
+Result<Hash32> MerkleLog::Root(const KvReader& r, std::uint64_t size) {
+  if (size == 0) return Sha256Of(ByteView());
+  return RangeHash(0, size, CompleteFn(r));
+}
+
+Result<Bytes> MerkleLog::Leaf(const KvReader& r, std::uint64_t index) {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, r.Get(Column::kLog, KeyU64('d', index)));
+  if (!v) return Status::NotFound("record " + std::to_string(index) + " is not in the log");
+  return std::move(*v);
+}
+
+Result<std::vector<Hash32>> MerkleLog::InclusionProof(const KvReader& r, std::uint64_t index,
+                                                      std::uint64_t size) {
+  return BuildInclusionProof(index, size, CompleteFn(r));
+}
+
+Result<std::vector<Hash32>> MerkleLog::ConsistencyProof(const KvReader& r, std::uint64_t first,
+                                                        std::uint64_t second) {
+  return BuildConsistencyProof(first, second, CompleteFn(r));
+}
+
+}  // namespace tamga::ledger

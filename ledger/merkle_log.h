@@ -1,0 +1,37 @@
+// ledger/merkle_log.h
+// The append-only record log: every accepted record is a leaf of one RFC 9162 Merkle tree.
+// Stored in Column::kLog as the leaf bytes and the hash of every complete subtree
+// ('n' || level || index: the subtree of leaves [index * 2^level, (index + 1) * 2^level)),
+// so the root of any past size and any proof take O(log n) reads, and an append writes
+// one leaf plus on average one node.
+//
+// The log's size is not stored here: the ledger keeps it (in each block's execution
+// result) and passes it in.
+//
+// Thread-safety: stateless; concurrency is that of the reader/overlay passed in.
+
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ledger/kv_store.h"
+
+namespace tamga::ledger {
+
+class MerkleLog {
+ public:
+  // Appends `leaves` to a log of `size` leaves, writing into `out`; returns the new root.
+  static Result<Hash32> Append(Overlay& out, std::uint64_t size, std::span<const Bytes> leaves);
+
+  // MTH of the first `size` leaves.
+  static Result<Hash32> Root(const KvReader& r, std::uint64_t size);
+  static Result<Bytes> Leaf(const KvReader& r, std::uint64_t index);
+  static Result<std::vector<Hash32>> InclusionProof(const KvReader& r, std::uint64_t index,
+                                                    std::uint64_t size);
+  static Result<std::vector<Hash32>> ConsistencyProof(const KvReader& r, std::uint64_t first,
+                                                      std::uint64_t second);
+};
+
+}  // namespace tamga::ledger

@@ -1,0 +1,439 @@
+// ledger/proof_file.cc
+
+#include "ledger/proof_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/ed25519.h"
+#include "common/merkle.h"
+#include "common/sha256.h"
+#include "ledger/log_proof.h"
+
+namespace tamga::ledger {
+namespace {
+
+using nlohmann::json;
+
+// --- JSON -------------------------------------------------------------------------------
+
+template <typename T>
+std::string HexOf(const T& value) {
+  return ToHex(Encode(value));
+}
+
+json StateProofJson(const StateProof& p) {
+  json siblings = json::array();
+  for (const Hash32& h : p.siblings) siblings.push_back(h.ToHex());
+  json leaf = nullptr;
+  if (p.leaf) leaf = {{"key", p.leaf->key.ToHex()}, {"value_hash", p.leaf->value_hash.ToHex()}};
+  return {{"siblings", siblings}, {"leaf", leaf}};
+}
+
+json CommittedJson(const CommittedHeader& c) {
+  json headers = json::array(), qcs = json::array();
+  for (const BlockHeader& h : c.commit.headers) headers.push_back(HexOf(h));
+  for (const QuorumCertificate& q : c.commit.qcs) qcs.push_back(HexOf(q));
+  return {{"header", HexOf(c.header)},
+          {"qc", HexOf(c.qc)},
+          {"commit", {{"headers", headers}, {"qcs", qcs}}}};
+}
+
+// Reading: every accessor names the field it failed on.
+class Reader {
+ public:
+  Status error;
+
+  const json* Field(const json& obj, const char* name) {
+    if (!error.ok()) return nullptr;
+    if (!obj.is_object() || !obj.contains(name)) {
+      Fail(std::string("missing field \"") + name + "\"");
+      return nullptr;
+    }
+    return &obj.at(name);
+  }
+  std::string String(const json& obj, const char* name) {
+    const json* v = Field(obj, name);
+    if (v == nullptr) return {};
+    if (!v->is_string()) {
+      Fail(std::string("field \"") + name + "\" is not a string");
+      return {};
+    }
+    return v->get<std::string>();
+  }
+  Bytes HexBytes(const json& obj, const char* name) {
+    std::string s = String(obj, name);
+    if (!error.ok()) return {};
+    Result<Bytes> b = FromHex(s);
+    if (!b.ok()) {
+      Fail(std::string("field \"") + name + "\" is not hex");
+      return {};
+    }
+    return std::move(b).value();
+  }
+  Hash32 Hash(const json& v, const char* what) {
+    if (!error.ok()) return {};
+    if (!v.is_string()) {
+      Fail(std::string(what) + " is not a string");
+      return {};
+    }
+    Result<Hash32> h = Hash32::FromHex(v.get<std::string>());
+    if (!h.ok()) {
+      Fail(std::string(what) + " is not 64 hex digits");
+      return {};
+    }
+    return h.value();
+  }
+  Hash32 HashField(const json& obj, const char* name) {
+    const json* v = Field(obj, name);
+    return v == nullptr ? Hash32() : Hash(*v, name);
+  }
+  const json* Array(const json& obj, const char* name) {
+    const json* v = Field(obj, name);
+    if (v != nullptr && !v->is_array()) {
+      Fail(std::string("field \"") + name + "\" is not an array");
+      return nullptr;
+    }
+    return v;
+  }
+  template <typename T>
+  T Decoded(const json& obj, const char* name) {
+    Bytes b = HexBytes(obj, name);
+    if (!error.ok()) return T();
+    return DecodeHex<T>(b, name);
+  }
+  template <typename T>
+  T DecodeHex(const Bytes& b, std::string_view name) {
+    Result<T> v = Decode<T>(b, name);
+    if (!v.ok()) {
+      Fail(v.error().ToString());
+      return T();
+    }
+    return std::move(v).value();
+  }
+  void Fail(std::string m) {
+    if (error.ok()) error = Status::Corruption(std::move(m));
+  }
+};
+
+StateProof ReadStateProof(Reader& r, const json& obj) {
+  StateProof p;
+  const json* siblings = r.Array(obj, "siblings");
+  if (siblings == nullptr) return p;
+  if (siblings->size() > kStateKeyBits) {
+    r.Fail("state proof has more than 256 siblings");
+    return p;
+  }
+  for (const json& s : *siblings) p.siblings.push_back(r.Hash(s, "sibling"));
+  const json* leaf = r.Field(obj, "leaf");
+  if (leaf != nullptr && !leaf->is_null()) {
+    p.leaf = StateLeaf{r.HashField(*leaf, "key"), r.HashField(*leaf, "value_hash")};
+  }
+  return p;
+}
+
+CommittedHeader ReadCommitted(Reader& r, const json& obj) {
+  CommittedHeader c;
+  c.header = r.Decoded<BlockHeader>(obj, "header");
+  c.qc = r.Decoded<QuorumCertificate>(obj, "qc");
+  const json* commit = r.Field(obj, "commit");
+  if (commit == nullptr) return c;
+  const json* headers = r.Array(*commit, "headers");
+  const json* qcs = r.Array(*commit, "qcs");
+  if (headers == nullptr || qcs == nullptr) return c;
+  if (headers->size() > 1000 || qcs->size() > 2) {
+    r.Fail("commit evidence is longer than allowed");
+    return c;
+  }
+  for (const json& h : *headers) {
+    if (!h.is_string()) return r.Fail("commit header is not a string"), c;
+    Result<Bytes> b = FromHex(h.get<std::string>());
+    if (!b.ok()) return r.Fail("commit header is not hex"), c;
+    c.commit.headers.push_back(r.DecodeHex<BlockHeader>(*b, "commit header"));
+  }
+  for (const json& q : *qcs) {
+    if (!q.is_string()) return r.Fail("commit qc is not a string"), c;
+    Result<Bytes> b = FromHex(q.get<std::string>());
+    if (!b.ok()) return r.Fail("commit qc is not hex"), c;
+    c.commit.qcs.push_back(r.DecodeHex<QuorumCertificate>(*b, "commit qc"));
+  }
+  return c;
+}
+
+// --- Verification -----------------------------------------------------------------------
+
+struct Failure {
+  ProofError error = ProofError::kOk;
+  std::string message;
+  bool ok() const { return error == ProofError::kOk; }
+};
+
+Failure Fail(ProofError e, std::string m) { return {e, std::move(m)}; }
+
+// `qc` is a valid quorum certificate of `set` for the block `header`.
+Failure CheckQc(const ChainId& chain, const ValidatorSet& set, const BlockHeader& header,
+                const QuorumCertificate& qc, std::string_view what) {
+  const std::string w(what);
+  if (header.chain_id != chain || qc.data.chain_id != chain) {
+    return Fail(ProofError::kWrongChain, w + " belongs to chain " +
+                                             qc.data.chain_id.ShortHex() + ", not the pinned one");
+  }
+  if (header.epoch != set.epoch || qc.data.epoch != set.epoch) {
+    return Fail(ProofError::kBrokenEpochChain,
+                w + " is of epoch " + header.epoch.ToString() + " but the validator set " +
+                    "followed from genesis is of epoch " + set.epoch.ToString());
+  }
+  if (qc.data.block_id != header.Id() || qc.data.height != header.height ||
+      qc.data.round != header.round) {
+    return Fail(ProofError::kBadSignature, "the QC of " + w + " certifies block " +
+                                               qc.data.block_id.ShortHex() +
+                                               ", not this header (" +
+                                               header.Id().ShortHex() + ")");
+  }
+  for (const QuorumSignature& s : qc.signatures) {
+    if (s.signer.value() >= set.size()) {
+      return Fail(ProofError::kSignerNotInSet,
+                  "the QC of " + w + " names validator " + s.signer.ToString() +
+                      ", but epoch " + set.epoch.ToString() + " has " +
+                      std::to_string(set.size()) + " validators");
+    }
+  }
+  if (qc.signatures.size() < set.QuorumSize()) {
+    return Fail(ProofError::kQuorumNotReached,
+                "the QC of " + w + " has " + std::to_string(qc.signatures.size()) +
+                    " signers; a quorum of epoch " + set.epoch.ToString() + " is " +
+                    std::to_string(set.QuorumSize()));
+  }
+  const Bytes message = Encode(qc.data);
+  for (const QuorumSignature& s : qc.signatures) {
+    if (!VerifySignature(set.validators[s.signer.value()], SignDomain::kVote, message,
+                         s.signature)
+             .ok()) {
+      return Fail(ProofError::kBadSignature, "the QC of " + w + ": signature of validator " +
+                                                 s.signer.ToString() + " does not verify");
+    }
+  }
+  return {};
+}
+
+Failure CheckCommitted(const ChainId& chain, const ValidatorSet& set, const CommittedHeader& c,
+                       std::string_view what) {
+  Failure f = CheckQc(chain, set, c.header, c.qc, what);
+  if (!f.ok()) return f;
+  const std::string w(what);
+  const CommitEvidence& e = c.commit;
+  if (e.headers.empty() || e.qcs.size() != 2) {
+    return Fail(ProofError::kNotCommitted,
+                "commit evidence of " + w + " needs at least one header and two QCs");
+  }
+  const BlockHeader* prev = &c.header;
+  for (const BlockHeader& h : e.headers) {
+    if (h.parent_id != prev->Id() || h.height != prev->height.Next() || h.epoch != set.epoch) {
+      return Fail(ProofError::kNotCommitted, "commit evidence of " + w + ": header at height " +
+                                                 h.height.ToString() +
+                                                 " is not the child of the one before it");
+    }
+    prev = &h;
+  }
+  const BlockHeader& last = e.headers.back();
+  const BlockHeader& before = e.headers.size() >= 2 ? e.headers[e.headers.size() - 2] : c.header;
+  if (last.round != before.round.Next()) {
+    return Fail(ProofError::kNotCommitted,
+                "commit evidence of " + w + ": the last two rounds (" + before.round.ToString() +
+                    ", " + last.round.ToString() + ") are not consecutive");
+  }
+  if (!(e.headers.size() == 1 && e.qcs[0] == c.qc)) {  // Else already checked above.
+    f = CheckQc(chain, set, before, e.qcs[0], w + "'s commit evidence");
+    if (!f.ok()) return f;
+  }
+  return CheckQc(chain, set, last, e.qcs[1], w + "'s commit evidence");
+}
+
+Failure FromLogCheck(LogProofCheck c, std::string_view what) {
+  switch (c) {
+    case LogProofCheck::kOk: return {};
+    case LogProofCheck::kBadPath:
+      return Fail(ProofError::kBadInclusionPath, std::string(what) + ": the path has the wrong shape for its position");
+    case LogProofCheck::kRootMismatch:
+      return Fail(ProofError::kRootMismatch, std::string(what) + ": the path does not lead to the certified root");
+  }
+  return {};
+}
+
+Failure FromStateCheck(StateProofCheck c, std::string_view what) {
+  switch (c) {
+    case StateProofCheck::kOk: return {};
+    case StateProofCheck::kBadPath:
+      return Fail(ProofError::kBadInclusionPath, std::string(what) + ": the path does not belong to this key");
+    case StateProofCheck::kRootMismatch:
+      return Fail(ProofError::kRootMismatch, std::string(what) + ": the path does not lead to the certified state root");
+  }
+  return {};
+}
+
+ProofVerdict Verdict(const Failure& f) { return ProofVerdict{f.error, f.message, {}}; }
+
+}  // namespace
+
+std::string_view ProofErrorName(ProofError e) {
+  switch (e) {
+    case ProofError::kOk: return "ok";
+    case ProofError::kMalformed: return "malformed file";
+    case ProofError::kWrongChain: return "wrong chain";
+    case ProofError::kBrokenEpochChain: return "broken epoch chain";
+    case ProofError::kSignerNotInSet: return "signer not in the epoch's set";
+    case ProofError::kQuorumNotReached: return "quorum not reached";
+    case ProofError::kBadSignature: return "bad signature";
+    case ProofError::kNotCommitted: return "not committed";
+    case ProofError::kBadInclusionPath: return "bad inclusion path";
+    case ProofError::kRootMismatch: return "root mismatch";
+  }
+  return "unknown";
+}
+
+std::string ProofToJson(const ProofFile& p) {
+  json epochs = json::array();
+  for (const EpochChange& c : p.epochs) {
+    epochs.push_back({{"block", CommittedJson(c.block)},
+                      {"next_validators", HexOf(c.next)},
+                      {"next_validators_proof", StateProofJson(c.next_proof)}});
+  }
+  json out = {{"format", kProofFormat},
+              {"chain_id", p.chain_id.ToHex()},
+              {"epochs", epochs},
+              {"block", CommittedJson(p.block)}};
+  if (p.log) {
+    json path = json::array();
+    for (const Hash32& h : p.log->path) path.push_back(h.ToHex());
+    out["log"] = {{"index", p.log->index}, {"record", ToHex(p.log->record)}, {"path", path}};
+  }
+  json state = json::array();
+  for (const StateEntryProof& s : p.state) {
+    state.push_back({{"key", s.key.ToHex()},
+                     {"value", s.value ? json(ToHex(*s.value)) : json(nullptr)},
+                     {"proof", StateProofJson(s.proof)}});
+  }
+  out["state"] = state;
+  return out.dump(1);
+}
+
+Result<ProofFile> ProofFromJson(std::string_view text) {
+  if (text.size() > kProofFileMax) {
+    return Status::Corruption("proof file of " + std::to_string(text.size()) +
+                              " bytes is over the limit of " + std::to_string(kProofFileMax));
+  }
+  json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::Corruption("proof file is not valid JSON");
+  Reader r;
+  ProofFile p;
+  if (r.String(doc, "format") != kProofFormat && r.error.ok()) {
+    return Status::Corruption("proof file format is not \"" + std::string(kProofFormat) + "\"");
+  }
+  p.chain_id = r.HashField(doc, "chain_id");
+  if (const json* epochs = r.Array(doc, "epochs")) {
+    for (const json& e : *epochs) {
+      EpochChange c;
+      if (const json* b = r.Field(e, "block")) c.block = ReadCommitted(r, *b);
+      c.next = r.Decoded<ValidatorSet>(e, "next_validators");
+      if (const json* sp = r.Field(e, "next_validators_proof")) c.next_proof = ReadStateProof(r, *sp);
+      p.epochs.push_back(std::move(c));
+    }
+  }
+  if (const json* b = r.Field(doc, "block")) p.block = ReadCommitted(r, *b);
+  if (r.error.ok() && doc.contains("log") && !doc.at("log").is_null()) {
+    const json& l = doc.at("log");
+    LogEntryProof log;
+    const json* index = r.Field(l, "index");
+    if (index != nullptr && !index->is_number_unsigned()) r.Fail("log index is not a number");
+    if (r.error.ok()) log.index = index->get<std::uint64_t>();
+    log.record = r.HexBytes(l, "record");
+    if (const json* path = r.Array(l, "path")) {
+      if (path->size() > 64) r.Fail("log path longer than 64");
+      for (const json& h : *path) log.path.push_back(r.Hash(h, "log path entry"));
+    }
+    p.log = std::move(log);
+  }
+  if (const json* state = r.Array(doc, "state")) {
+    for (const json& s : *state) {
+      StateEntryProof e;
+      e.key = r.HashField(s, "key");
+      if (const json* v = r.Field(s, "value")) {
+        if (!v->is_null()) e.value = r.HexBytes(s, "value");
+      }
+      if (const json* sp = r.Field(s, "proof")) e.proof = ReadStateProof(r, *sp);
+      p.state.push_back(std::move(e));
+    }
+  }
+  if (!r.error.ok()) return r.error;
+  return p;
+}
+
+ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
+  if (p.chain_id != anchor.chain_id) {
+    return Verdict(Fail(ProofError::kWrongChain, "the proof is for chain " + p.chain_id.ShortHex() +
+                                                     ", the pinned genesis is chain " +
+                                                     anchor.chain_id.ShortHex()));
+  }
+  ValidatorSet set = anchor.validators;
+  for (std::size_t i = 0; i < p.epochs.size(); ++i) {
+    const EpochChange& c = p.epochs[i];
+    const std::string what = "the end of epoch " + set.epoch.ToString();
+    Failure f = CheckCommitted(anchor.chain_id, set, c.block, what);
+    if (!f.ok()) return Verdict(f);
+    if (c.next.epoch != set.epoch.Next() || c.next.validators.empty()) {
+      return Verdict(Fail(ProofError::kBrokenEpochChain,
+                          what + " names a set for epoch " + c.next.epoch.ToString()));
+    }
+    const StateProofCheck sc = CheckStateProof(c.block.qc.data.result.state_root, ValidatorSetKey(),
+                                               Sha256Of(Encode(c.next)), c.next_proof);
+    if (sc != StateProofCheck::kOk) {
+      return Verdict(Fail(ProofError::kBrokenEpochChain,
+                          what + ": the next validator set is not the one in that block's state"));
+    }
+    set = c.next;
+  }
+  Failure f = CheckCommitted(anchor.chain_id, set, p.block, "the block");
+  if (!f.ok()) return Verdict(f);
+
+  ProofVerdict v;
+  const ExecutionResult& result = p.block.qc.data.result;
+  if (p.log) {
+    f = FromLogCheck(CheckInclusion(p.log->index, result.log_size, MerkleLeafHash(p.log->record),
+                                    p.log->path, result.log_root),
+                     "log record " + std::to_string(p.log->index));
+    if (!f.ok()) return Verdict(f);
+    Result<LogRecord> record = Decode<LogRecord>(p.log->record, "log record");
+    if (!record.ok()) {
+      return Verdict(Fail(ProofError::kMalformed, record.error().ToString()));
+    }
+    v.facts.record = std::move(record).value();
+    v.facts.log = p.log;
+  }
+  for (const StateEntryProof& s : p.state) {
+    std::optional<Hash32> vh;
+    if (s.value) vh = Sha256Of(*s.value);
+    f = FromStateCheck(CheckStateProof(result.state_root, s.key, vh, s.proof),
+                       "state entry " + s.key.ShortHex());
+    if (!f.ok()) return Verdict(f);
+  }
+  v.facts.state = p.state;
+  const BlockHeader& h = p.block.header;
+  v.facts.height = h.height;
+  v.facts.epoch = h.epoch;
+  v.facts.round = h.round;
+  v.facts.timestamp_ms = h.timestamp_ms;
+  v.facts.block_id = h.Id();
+  v.facts.result = result;
+  for (const QuorumSignature& s : p.block.qc.signatures) {
+    v.facts.signers.push_back(s.signer);
+    v.facts.signer_keys.push_back(set.validators[s.signer.value()]);
+  }
+  return v;
+}
+
+ProofVerdict VerifyProofJson(const TrustAnchor& anchor, std::string_view json_text) {
+  Result<ProofFile> p = ProofFromJson(json_text);
+  if (!p.ok()) return ProofVerdict{ProofError::kMalformed, p.error().message(), {}};
+  return VerifyProof(anchor, *p);
+}
+
+}  // namespace tamga::ledger

@@ -1,0 +1,148 @@
+// ledger/rocks_kv_store.cc
+
+#include "ledger/rocks_kv_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+
+namespace tamga::ledger {
+namespace {
+
+rocksdb::Slice ToSlice(ByteView v) {
+  return {reinterpret_cast<const char*>(v.data()), v.size()};
+}
+ByteView FromSlice(const rocksdb::Slice& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string message = std::string(what) + ": " + s.ToString();
+  if (s.IsNoSpace()) return Status::ResourceExhausted("disk full: " + message);
+  if (s.IsCorruption()) return Status::Corruption(message);
+  if (s.IsIOError()) return Status::IoError(message);
+  return Status::Internal(message);
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(Column c) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  // Point reads by hash dominate the state, transaction and log columns: a Bloom filter
+  // per SST file saves a disk read for every file a key is not in.
+  if (c == Column::kState || c == Column::kTransactions || c == Column::kIndex ||
+      c == Column::kLog) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return Status::IoError("cannot create " + directory + ": " + ec.message());
+
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.paranoid_checks = true;
+  options.max_open_files = 512;
+  options.keep_log_file_num = 4;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (std::size_t i = 0; i < kColumnCount; ++i) {
+    const Column c = static_cast<Column>(i);
+    families.emplace_back(std::string(ColumnName(c)), FamilyOptions(c));
+  }
+  std::unique_ptr<RocksKvStore> store(new RocksKvStore());
+  store->directory_ = directory;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, directory, families, &handles, &db);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::FailedPrecondition("data directory " + directory +
+                                        " is in use by another process (" + s.ToString() +
+                                        ")");
+    }
+    return FromRocks(s, "opening " + directory);
+  }
+  store->db_.reset(db);
+  // handles[0] is the default family, unused: it is kept only because RocksDB requires it.
+  store->handles_.assign(handles.begin() + 1, handles.end());
+  store->handles_.insert(store->handles_.begin(), handles[0]);
+  return store;
+}
+
+RocksKvStore::~RocksKvStore() {
+  if (!db_) return;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    (void)db_->DestroyColumnFamilyHandle(h);
+  }
+  (void)db_->Close();
+}
+
+Result<std::optional<Bytes>> RocksKvStore::Get(Column column, ByteView key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(),
+                               handles_[1 + static_cast<std::size_t>(column)], ToSlice(key),
+                               &value);
+  if (s.IsNotFound()) return std::optional<Bytes>();
+  TAMGA_RETURN_IF_ERROR(FromRocks(s, "reading " + std::string(ColumnName(column))));
+  return std::optional<Bytes>(Bytes(value.begin(), value.end()));
+}
+
+Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
+  if (failed_.load()) {
+    return Status::FailedPrecondition("an earlier write to " + directory_ +
+                                      " failed; restart the node to recover from disk");
+  }
+  rocksdb::WriteBatch wb;
+  for (const WriteBatch::Op& op : batch.ops()) {
+    rocksdb::ColumnFamilyHandle* h = handles_[1 + static_cast<std::size_t>(op.column)];
+    rocksdb::Status s = op.value ? wb.Put(h, ToSlice(op.key), ToSlice(*op.value))
+                                 : wb.Delete(h, ToSlice(op.key));
+    TAMGA_RETURN_IF_ERROR(FromRocks(s, "building a write batch"));
+  }
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  Status st = FromRocks(db_->Write(options, &wb), "writing to " + directory_);
+  if (!st.ok()) failed_.store(true);
+  return st;
+}
+
+Status RocksKvStore::Scan(Column column, ByteView prefix, ByteView start,
+                          const ScanFn& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(
+      rocksdb::ReadOptions(), handles_[1 + static_cast<std::size_t>(column)]));
+  it->Seek(ToSlice(start.empty() ? prefix : start));
+  for (; it->Valid(); it->Next()) {
+    ByteView k = FromSlice(it->key());
+    if (k.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), k.begin())) break;
+    if (!fn(k, FromSlice(it->value()))) break;
+  }
+  return FromRocks(it->status(), "scanning " + std::string(ColumnName(column)));
+}
+
+Result<std::uint64_t> RocksKvStore::DiskBytes() {
+  TAMGA_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing"));
+  std::uint64_t total = 0;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    std::string v;
+    if (db_->GetProperty(h, rocksdb::DB::Properties::kLiveSstFilesSize, &v)) {
+      total += std::stoull(v);
+    }
+  }
+  return total;
+}
+
+}  // namespace tamga::ledger

@@ -1,0 +1,47 @@
+// ledger/rocks_kv_store.h
+// KvStore on RocksDB: one column family per Column, batches as rocksdb::WriteBatch across
+// families (atomic), `sync` as WriteOptions::sync (WAL fsync before return).
+//
+// RocksDB's own LOCK file keeps a second process out of the directory; Open turns that into
+// a plain "in use" message. After any failed write the store refuses further writes: the
+// state on disk is then unknown and the owner must stop and restart from it.
+//
+// Thread-safety: concurrent reads and one writer.
+
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "ledger/kv_store.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace tamga::ledger {
+
+class RocksKvStore final : public KvStore {
+ public:
+  // Opens or creates the database in `directory` (created if missing).
+  static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& directory);
+  ~RocksKvStore() override;
+
+  Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
+  Status Write(const WriteBatch& batch, bool sync) override;
+  Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const override;
+
+  // Bytes of live SST and WAL files (for benchmarks); flushes memtables first.
+  Result<std::uint64_t> DiskBytes();
+
+ private:
+  RocksKvStore() = default;
+  std::string directory_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Indexed by Column.
+  std::atomic<bool> failed_{false};
+};
+
+}  // namespace tamga::ledger

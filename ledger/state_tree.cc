@@ -1,0 +1,196 @@
+// ledger/state_tree.cc
+
+#include "ledger/state_tree.h"
+
+#include <algorithm>
+
+#include "common/sha256.h"
+
+namespace tamga::ledger {
+namespace {
+
+enum class Kind { kEmpty, kLeaf, kNode };
+
+struct Sub {
+  Kind kind = Kind::kEmpty;
+  Hash32 hash;       // Zero when empty.
+  StateLeaf leaf;    // kLeaf.
+  Hash32 left, right;  // kNode.
+};
+
+struct Item {
+  Hash32 key;
+  std::optional<Hash32> value_hash;  // nullopt: delete.
+};
+
+Bytes Key(std::uint8_t tag, const Hash32& h) {
+  Bytes k{tag};
+  k.insert(k.end(), h.data(), h.data() + 32);
+  return k;
+}
+
+Result<Sub> Load(const KvReader& r, const Hash32& hash) {
+  Sub s;
+  if (hash == Hash32()) return s;
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, r.Get(Column::kState, Key('n', hash)));
+  if (!v || v->size() != 65 || (*v)[0] > 1) {
+    return Status::Corruption("state tree: node " + hash.ShortHex() + " is " +
+                              (v ? "malformed" : "missing"));
+  }
+  const ByteView a(v->data() + 1, 32), b(v->data() + 33, 32);
+  s.hash = hash;
+  if ((*v)[0] == 0) {
+    s.kind = Kind::kLeaf;
+    s.leaf = {Hash32::FromView(a), Hash32::FromView(b)};
+  } else {
+    s.kind = Kind::kNode;
+    s.left = Hash32::FromView(a);
+    s.right = Hash32::FromView(b);
+  }
+  return s;
+}
+
+Sub MakeLeaf(Overlay& out, const Hash32& key, const Hash32& value_hash) {
+  Sub s;
+  s.kind = Kind::kLeaf;
+  s.leaf = {key, value_hash};
+  s.hash = StateLeafHash(key, value_hash);
+  Bytes enc{0};
+  enc.insert(enc.end(), key.data(), key.data() + 32);
+  enc.insert(enc.end(), value_hash.data(), value_hash.data() + 32);
+  out.Put(Column::kState, Key('n', s.hash), enc);
+  return s;
+}
+
+// The canonical subtree over two children: a lone leaf floats up, two empties vanish.
+Sub Combine(Overlay& out, const Sub& l, const Sub& r) {
+  if (l.kind == Kind::kEmpty && r.kind != Kind::kNode) return r;
+  if (r.kind == Kind::kEmpty && l.kind == Kind::kLeaf) return l;
+  Sub s;
+  s.kind = Kind::kNode;
+  s.left = l.hash;
+  s.right = r.hash;
+  s.hash = StateNodeHash(l.hash, r.hash);
+  Bytes enc{1};
+  enc.insert(enc.end(), l.hash.data(), l.hash.data() + 32);
+  enc.insert(enc.end(), r.hash.data(), r.hash.data() + 32);
+  out.Put(Column::kState, Key('n', s.hash), enc);
+  return s;
+}
+
+// Index of the first item whose bit `depth` is 1 (items are sorted by key).
+std::size_t SplitAt(std::span<const Item> items, std::size_t depth) {
+  return static_cast<std::size_t>(
+      std::partition_point(items.begin(), items.end(),
+                           [depth](const Item& it) { return !KeyBit(it.key, depth); }) -
+      items.begin());
+}
+
+// The subtree at `depth` holding exactly the present items of `items`.
+Sub Build(Overlay& out, std::size_t depth, std::span<const Item> items) {
+  std::size_t present = 0;
+  const Item* only = nullptr;
+  for (const Item& it : items) {
+    if (it.value_hash) {
+      ++present;
+      only = &it;
+    }
+  }
+  if (present == 0) return Sub{};
+  if (present == 1) return MakeLeaf(out, only->key, *only->value_hash);
+  const std::size_t k = SplitAt(items, depth);
+  return Combine(out, Build(out, depth + 1, items.first(k)),
+                 Build(out, depth + 1, items.subspan(k)));
+}
+
+Result<Sub> Apply(Overlay& out, const Sub& node, std::size_t depth, std::span<const Item> items) {
+  if (items.empty()) return node;
+  switch (node.kind) {
+    case Kind::kEmpty:
+      return Build(out, depth, items);
+    case Kind::kLeaf: {
+      // The existing entry joins the writes unless one of them replaces it.
+      std::vector<Item> merged(items.begin(), items.end());
+      auto pos = std::lower_bound(merged.begin(), merged.end(), node.leaf.key,
+                                  [](const Item& it, const Hash32& k) { return it.key < k; });
+      if (pos == merged.end() || pos->key != node.leaf.key) {
+        merged.insert(pos, Item{node.leaf.key, node.leaf.value_hash});
+      }
+      return Build(out, depth, merged);
+    }
+    case Kind::kNode: {
+      if (depth >= kStateKeyBits) return Status::Corruption("state tree deeper than 256");
+      const std::size_t k = SplitAt(items, depth);
+      Sub l = node, r = node;
+      if (k > 0) {
+        TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out, node.left));
+        TAMGA_ASSIGN_OR_RETURN(l, Apply(out, child, depth + 1, items.first(k)));
+      } else {
+        TAMGA_ASSIGN_OR_RETURN(l, Load(out, node.left));
+      }
+      if (k < items.size()) {
+        TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out, node.right));
+        TAMGA_ASSIGN_OR_RETURN(r, Apply(out, child, depth + 1, items.subspan(k)));
+      } else {
+        TAMGA_ASSIGN_OR_RETURN(r, Load(out, node.right));
+      }
+      return Combine(out, l, r);
+    }
+  }
+  return Status::Internal("unreachable");
+}
+
+}  // namespace
+
+Result<Hash32> StateTree::Update(Overlay& out, const Hash32& root, std::vector<StateWrite> writes) {
+  std::stable_sort(writes.begin(), writes.end(),
+                   [](const StateWrite& a, const StateWrite& b) { return a.key < b.key; });
+  std::vector<Item> items;
+  items.reserve(writes.size());
+  for (const StateWrite& w : writes) {
+    std::optional<Hash32> vh;
+    if (w.value) {
+      vh = Sha256Of(*w.value);
+      out.Put(Column::kState, Key('v', *vh), *w.value);
+    }
+    if (!items.empty() && items.back().key == w.key) {
+      items.back().value_hash = vh;  // The last write of a key counts.
+    } else {
+      items.push_back({w.key, vh});
+    }
+  }
+  TAMGA_ASSIGN_OR_RETURN(Sub top, Load(out, root));
+  TAMGA_ASSIGN_OR_RETURN(Sub result, Apply(out, top, 0, items));
+  return result.hash;
+}
+
+Result<std::pair<std::optional<Bytes>, StateProof>> StateTree::Prove(const KvReader& r,
+                                                                     const Hash32& root,
+                                                                     const Hash32& key) {
+  StateProof proof;
+  Hash32 h = root;
+  for (std::size_t depth = 0;; ++depth) {
+    TAMGA_ASSIGN_OR_RETURN(Sub s, Load(r, h));
+    if (s.kind == Kind::kEmpty) return std::make_pair(std::optional<Bytes>(), proof);
+    if (s.kind == Kind::kLeaf) {
+      proof.leaf = s.leaf;
+      if (s.leaf.key != key) return std::make_pair(std::optional<Bytes>(), proof);
+      TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v,
+                             r.Get(Column::kState, Key('v', s.leaf.value_hash)));
+      if (!v) return Status::Corruption("state tree: value " + s.leaf.value_hash.ShortHex() + " is missing");
+      return std::make_pair(std::move(v), proof);
+    }
+    if (depth >= kStateKeyBits) return Status::Corruption("state tree deeper than 256");
+    const bool right = KeyBit(key, depth);
+    proof.siblings.push_back(right ? s.left : s.right);
+    h = right ? s.right : s.left;
+  }
+}
+
+Result<std::optional<Bytes>> StateTree::Get(const KvReader& r, const Hash32& root,
+                                            const Hash32& key) {
+  TAMGA_ASSIGN_OR_RETURN(auto found, Prove(r, root, key));
+  return std::move(found.first);
+}
+
+}  // namespace tamga::ledger

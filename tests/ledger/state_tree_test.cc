@@ -1,0 +1,181 @@
+// tests/ledger/state_tree_test.cc
+// The state tree against a plain map: roots independent of history and batching, proofs
+// of presence and absence that verify (and fail when anything is changed), old roots that
+// stay readable.
+
+#include "ledger/state_tree.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "common/sha256.h"
+
+namespace tamga::ledger {
+namespace {
+
+Hash32 KeyOf(std::uint64_t i) {
+  Bytes b;
+  AppendU64(b, i);
+  return StateKeyOf(b);
+}
+
+Bytes ValueOf(std::uint64_t i, std::uint64_t version) {
+  const std::string s = "value " + std::to_string(i) + "/" + std::to_string(version);
+  return Bytes(s.begin(), s.end());
+}
+
+class StateFixture : public ::testing::Test {
+ protected:
+  Hash32 Apply(const Hash32& root, std::vector<StateWrite> writes) {
+    Overlay o(nullptr, &store_);
+    const Hash32 out = StateTree::Update(o, root, std::move(writes)).value();
+    WriteBatch b;
+    o.AppendTo(b);
+    EXPECT_TRUE(store_.Write(b, true).ok());
+    return out;
+  }
+  // The root of `model` built from nothing in one batch, in a separate store.
+  static Hash32 FromScratch(const std::map<Hash32, Bytes>& model) {
+    MemKvStore s;
+    Overlay o(nullptr, &s);
+    std::vector<StateWrite> w;
+    for (const auto& [k, v] : model) w.push_back({k, v});
+    return StateTree::Update(o, Hash32(), w).value();
+  }
+  void ExpectProofs(const Hash32& root, const std::map<Hash32, Bytes>& model,
+                    std::uint64_t key_space) {
+    for (std::uint64_t i = 0; i < key_space; ++i) {
+      const Hash32 k = KeyOf(i);
+      auto [value, proof] = StateTree::Prove(store_, root, k).value();
+      auto it = model.find(k);
+      if (it == model.end()) {
+        ASSERT_FALSE(value.has_value());
+        ASSERT_EQ(CheckStateProof(root, k, std::nullopt, proof), StateProofCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, Sha256Of(ValueOf(i, 0)), proof), StateProofCheck::kOk);
+      } else {
+        ASSERT_EQ(value, it->second);
+        ASSERT_EQ(CheckStateProof(root, k, Sha256Of(it->second), proof), StateProofCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, std::nullopt, proof), StateProofCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, Sha256Of(AsBytes("other")), proof), StateProofCheck::kOk);
+      }
+    }
+  }
+  MemKvStore store_;
+};
+
+TEST_F(StateFixture, EmptyTreeHasTheZeroRootAndProvesAbsence) {
+  const Hash32 root = Apply(Hash32(), {});
+  EXPECT_EQ(root, Hash32());
+  auto [value, proof] = StateTree::Prove(store_, root, KeyOf(1)).value();
+  EXPECT_FALSE(value);
+  EXPECT_EQ(CheckStateProof(root, KeyOf(1), std::nullopt, proof), StateProofCheck::kOk);
+}
+
+TEST_F(StateFixture, OneEntryIsTheRootLeaf) {
+  const Hash32 root = Apply(Hash32(), {{KeyOf(1), ValueOf(1, 0)}});
+  EXPECT_EQ(root, StateLeafHash(KeyOf(1), Sha256Of(ValueOf(1, 0))));
+}
+
+TEST_F(StateFixture, RandomHistoryMatchesAModelAndARebuildAndOldRootsStayReadable) {
+  std::mt19937_64 rng(2024);
+  std::map<Hash32, Bytes> model;
+  Hash32 root;
+  std::vector<std::pair<Hash32, std::map<Hash32, Bytes>>> versions;
+  constexpr std::uint64_t kKeys = 300;
+  for (std::uint64_t block = 1; block <= 60; ++block) {
+    std::vector<StateWrite> writes;
+    const std::uint64_t n = rng() % 40;
+    for (std::uint64_t j = 0; j < n; ++j) {
+      const std::uint64_t i = rng() % kKeys;
+      if (rng() % 4 == 0) {
+        writes.push_back({KeyOf(i), std::nullopt});
+        model.erase(KeyOf(i));
+      } else {
+        writes.push_back({KeyOf(i), ValueOf(i, block)});
+        model[KeyOf(i)] = ValueOf(i, block);
+      }
+    }
+    root = Apply(root, writes);
+    ASSERT_EQ(root, FromScratch(model)) << "block " << block;
+    versions.emplace_back(root, model);
+  }
+  ExpectProofs(root, model, kKeys);
+  // Every past version still answers as it did.
+  for (std::size_t v = 0; v < versions.size(); v += 7) {
+    for (std::uint64_t i = 0; i < kKeys; i += 13) {
+      auto it = versions[v].second.find(KeyOf(i));
+      const std::optional<Bytes> expected =
+          it == versions[v].second.end() ? std::nullopt : std::optional<Bytes>(it->second);
+      ASSERT_EQ(StateTree::Get(store_, versions[v].first, KeyOf(i)).value(), expected);
+    }
+  }
+}
+
+TEST_F(StateFixture, DeletingEverythingReturnsToTheEmptyRoot) {
+  std::vector<StateWrite> add, del;
+  for (std::uint64_t i = 0; i < 50; ++i) {
+    add.push_back({KeyOf(i), ValueOf(i, 0)});
+    del.push_back({KeyOf(i), std::nullopt});
+  }
+  const Hash32 full = Apply(Hash32(), add);
+  EXPECT_NE(full, Hash32());
+  EXPECT_EQ(Apply(full, del), Hash32());
+}
+
+TEST_F(StateFixture, BatchingAndOrderDoNotChangeTheRoot) {
+  std::vector<StateWrite> writes;
+  for (std::uint64_t i = 0; i < 200; ++i) writes.push_back({KeyOf(i), ValueOf(i, 1)});
+  const Hash32 batched = Apply(Hash32(), writes);
+  Hash32 one_by_one;
+  for (auto it = writes.rbegin(); it != writes.rend(); ++it) one_by_one = Apply(one_by_one, {*it});
+  EXPECT_EQ(batched, one_by_one);
+}
+
+TEST_F(StateFixture, TheLastWriteOfAKeyInABatchCounts) {
+  const Hash32 a = Apply(Hash32(), {{KeyOf(1), ValueOf(1, 1)}, {KeyOf(1), ValueOf(1, 2)}});
+  EXPECT_EQ(a, StateLeafHash(KeyOf(1), Sha256Of(ValueOf(1, 2))));
+  const Hash32 b = Apply(Hash32(), {{KeyOf(1), ValueOf(1, 1)}, {KeyOf(1), std::nullopt}});
+  EXPECT_EQ(b, Hash32());
+}
+
+TEST_F(StateFixture, ForgedProofsFail) {
+  std::vector<StateWrite> writes;
+  for (std::uint64_t i = 0; i < 64; ++i) writes.push_back({KeyOf(i), ValueOf(i, 0)});
+  const Hash32 root = Apply(Hash32(), writes);
+  auto [value, proof] = StateTree::Prove(store_, root, KeyOf(5)).value();
+  ASSERT_TRUE(value);
+  ASSERT_FALSE(proof.siblings.empty());
+  // Presence claimed with a proof that ends at another key's leaf.
+  auto [v2, other] = StateTree::Prove(store_, root, KeyOf(6)).value();
+  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), other), StateProofCheck::kBadPath);
+  // A changed sibling.
+  StateProof bad = proof;
+  bad.siblings[0].data()[0] ^= 1;
+  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), StateProofCheck::kRootMismatch);
+  // A dropped sibling.
+  bad = proof;
+  bad.siblings.pop_back();
+  EXPECT_NE(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), StateProofCheck::kOk);
+  // Absence shown by a leaf off the key's path.
+  const Hash32 absent = KeyOf(1000);
+  auto [none, absence] = StateTree::Prove(store_, root, absent).value();
+  ASSERT_FALSE(none);
+  StateProof off_path = absence;
+  off_path.leaf = StateLeaf{KeyOf(5), Sha256Of(*value)};
+  EXPECT_NE(CheckStateProof(root, absent, std::nullopt, off_path), StateProofCheck::kOk);
+  // Too deep.
+  bad = proof;
+  bad.siblings.resize(257);
+  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), StateProofCheck::kBadPath);
+}
+
+TEST_F(StateFixture, AMissingNodeIsCorruption) {
+  Hash32 bogus;
+  bogus.data()[0] = 1;
+  EXPECT_EQ(StateTree::Get(store_, bogus, KeyOf(1)).error().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace tamga::ledger
