@@ -50,7 +50,7 @@ Status CheckSignerOrder(const TimeoutCertificate& tc) {
 }
 
 Hash32 TaggedHash(std::string_view tag, ByteView bytes) {
-  Sha256 h;
+  thread_local Sha256 h;  // Finish() leaves it ready for the next hash.
   h.Update(AsBytes("tamga/v1/"));
   h.Update(AsBytes(tag));
   h.Update(std::uint8_t{0});

@@ -65,9 +65,21 @@ std::size_t MemKvStore::TotalBytes() const {
   return total;
 }
 
+namespace {
+
+std::string FlatKey(Column column, ByteView key) {
+  std::string k(1 + key.size(), '\0');
+  k[0] = static_cast<char>(column);
+  std::copy(key.begin(), key.end(), k.begin() + 1);
+  return k;
+}
+
+}  // namespace
+
 Result<std::optional<Bytes>> Overlay::Get(Column column, ByteView key) const {
+  const std::string flat = FlatKey(column, key);
   for (const Overlay* o = this; o != nullptr; o = o->parent_.get()) {
-    auto it = o->entries_.find(std::make_pair(column, Bytes(key.begin(), key.end())));
+    auto it = o->entries_.find(flat);
     if (it != o->entries_.end()) return std::optional<Bytes>(it->second);
     if (o->parent_ == nullptr) return o->base_->Get(column, key);
   }
@@ -75,12 +87,55 @@ Result<std::optional<Bytes>> Overlay::Get(Column column, ByteView key) const {
 }
 
 void Overlay::Put(Column column, ByteView key, ByteView value) {
-  entries_.insert_or_assign(std::make_pair(column, Bytes(key.begin(), key.end())),
-                            Bytes(value.begin(), value.end()));
+  entries_.insert_or_assign(FlatKey(column, key), Bytes(value.begin(), value.end()));
 }
 
 void Overlay::AppendTo(WriteBatch& batch) const {
-  for (const auto& [k, v] : entries_) batch.Put(k.first, k.second, v);
+  // Sorted, so that the batch (and the bytes RocksDB writes) do not depend on hashing.
+  std::vector<const std::pair<const std::string, Bytes>*> sorted;
+  sorted.reserve(entries_.size());
+  for (const auto& e : entries_) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* e : sorted) {
+    const std::string& k = e->first;
+    batch.Put(static_cast<Column>(k[0]),
+              ByteView(reinterpret_cast<const std::uint8_t*>(k.data()) + 1, k.size() - 1),
+              e->second);
+  }
+}
+
+Result<std::optional<Bytes>> ImmutableCache::Get(Column column, ByteView key) const {
+  if (!Cached(column)) return base_->Get(column, key);
+  std::string flat = FlatKey(column, key);
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = young_.find(flat); it != young_.end()) return std::optional<Bytes>(it->second);
+    if (auto it = old_.find(flat); it != old_.end()) {
+      Bytes v = it->second;
+      InsertLocked(std::move(flat), v);
+      return std::optional<Bytes>(std::move(v));
+    }
+  }
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, base_->Get(column, key));
+  if (v) {
+    std::lock_guard lock(mu_);
+    InsertLocked(std::move(flat), *v);
+  }
+  return v;
+}
+
+void ImmutableCache::Insert(Column column, ByteView key, ByteView value) const {
+  if (!Cached(column)) return;
+  std::lock_guard lock(mu_);
+  InsertLocked(FlatKey(column, key), Bytes(value.begin(), value.end()));
+}
+
+void ImmutableCache::InsertLocked(std::string key, Bytes value) const {
+  if (young_.size() >= capacity_ / 2) {
+    old_ = std::move(young_);
+    young_.clear();
+  }
+  young_.insert_or_assign(std::move(key), std::move(value));
 }
 
 void AppendU64(Bytes& out, std::uint64_t v) {
@@ -94,8 +149,9 @@ std::uint64_t ReadU64(ByteView in) {
 }
 
 Bytes KeyU64(std::uint8_t tag, std::uint64_t v) {
-  Bytes out{tag};
-  AppendU64(out, v);
+  Bytes out(9);
+  out[0] = tag;
+  for (std::size_t i = 0; i < 8; ++i) out[1 + i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
   return out;
 }
 

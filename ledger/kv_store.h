@@ -17,8 +17,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/bytes.h"
@@ -117,7 +119,32 @@ class Overlay final : public KvReader {
  private:
   std::shared_ptr<const Overlay> parent_;
   const KvReader* base_;
-  std::map<std::pair<Column, Bytes>, Bytes, std::less<>> entries_;
+  // Keyed by the column's byte followed by the key.
+  std::unordered_map<std::string, Bytes> entries_;
+};
+
+// Caches reads of the columns whose entries never change once written (the log and the
+// state tree are content-addressed or append-only), so a cached value is never stale.
+// Other columns pass through. Two generations approximate LRU cheaply: lookups check the
+// young one, then the old one (promoting the hit); when the young one is full it becomes
+// the old one.
+//
+// Thread-safety: thread-safe.
+class ImmutableCache final : public KvReader {
+ public:
+  ImmutableCache(const KvReader* base, std::size_t capacity) : base_(base), capacity_(capacity) {}
+  Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
+  // Entries just committed: recent nodes are the ones the next blocks read.
+  void Insert(Column column, ByteView key, ByteView value) const;
+
+ private:
+  static bool Cached(Column c) { return c == Column::kLog || c == Column::kState; }
+  void InsertLocked(std::string key, Bytes value) const;
+
+  const KvReader* base_;
+  const std::size_t capacity_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Bytes> young_, old_;
 };
 
 // Big-endian fixed-width integers in keys keep numeric order equal to byte order.

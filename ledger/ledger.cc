@@ -86,6 +86,7 @@ Status Ledger::Initialise() {
   WriteBatch batch;
   overlay.AppendTo(batch);
   batch.Put(Column::kBlocks, KeyU64('b', 0), Encode(genesis));
+  batch.Put(Column::kBlocks, KeyU64('h', 0), Encode(genesis.header));
   batch.Put(Column::kCertificates, KeyU64('q', 0), Encode(qc));
   batch.Put(Column::kReceipts, KeyU64('r', 0), Encode(std::vector<Receipt>{}));
   batch.Put(Column::kIndex, KeyU64('x', 0), Encode(result));
@@ -102,7 +103,7 @@ Status Ledger::LoadHead() {
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> head, store_->Get(Column::kMeta, kHeadKey));
   if (!head || head->size() != 8) return Status::Corruption("ledger head is missing");
   const Height h(ReadU64(*head));
-  TAMGA_ASSIGN_OR_RETURN(Block block, BlockAt(h));
+  TAMGA_ASSIGN_OR_RETURN(BlockHeader header, HeaderAt(h));
   TAMGA_ASSIGN_OR_RETURN(ExecutionResult result, ResultAt(h));
   std::optional<Bytes> last_set;
   TAMGA_RETURN_IF_ERROR(store_->Scan(Column::kIndex, Bytes{'e'}, {}, [&](ByteView, ByteView v) {
@@ -112,7 +113,7 @@ Status Ledger::LoadHead() {
   if (!last_set) return Status::Corruption("ledger has no validator set");
   TAMGA_ASSIGN_OR_RETURN(ValidatorSet set, Decode<ValidatorSet>(*last_set, "validator set"));
   std::lock_guard lock(mu_);
-  head_ = LedgerHead{h, block.header.Id(), block.header.round, result, std::move(set)};
+  head_ = LedgerHead{h, header.Id(), header.round, result, std::move(set)};
   return Status::Ok();
 }
 
@@ -195,7 +196,7 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
     writes.push_back({ValidatorSetKey(), Encode(next)});
   }
 
-  auto overlay = std::make_shared<Overlay>(parent ? parent->overlay : nullptr, store_.get());
+  auto overlay = std::make_shared<Overlay>(parent ? parent->overlay : nullptr, cache_.get());
   auto prepared = std::make_shared<PreparedBlock>();
   TAMGA_ASSIGN_OR_RETURN(prepared->result.log_root,
                          MerkleLog::Append(*overlay, base_result.log_size, leaves));
@@ -231,6 +232,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   WriteBatch batch;
   p.overlay->AppendTo(batch);
   batch.Put(Column::kBlocks, KeyU64('b', height), Encode(p.block));
+  batch.Put(Column::kBlocks, KeyU64('h', height), Encode(p.block.header));
   batch.Put(Column::kCertificates, KeyU64('q', height), Encode(qc));
   if (!epoch_proof.empty()) {
     batch.Put(Column::kCertificates, KeyU64('p', height), Encode(EpochProof{epoch_proof}));
@@ -255,6 +257,9 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
     failed_.store(true);
     return s.WithContext("committing block " + h.height.ToString());
   }
+  for (const WriteBatch::Op& op : batch.ops()) {
+    if (op.value) cache_->Insert(op.column, op.key, *op.value);
+  }
   std::lock_guard lock(mu_);
   head_ = LedgerHead{h.height, h.Id(), h.round, p.result, std::move(validators)};
   return Status::Ok();
@@ -263,6 +268,11 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
 Result<Block> Ledger::BlockAt(Height h) const {
   return GetDecoded<Block>(*store_, Column::kBlocks, KeyU64('b', h.value()),
                            "block " + h.ToString());
+}
+
+Result<BlockHeader> Ledger::HeaderAt(Height h) const {
+  return GetDecoded<BlockHeader>(*store_, Column::kBlocks, KeyU64('h', h.value()),
+                                 "header of block " + h.ToString());
 }
 
 Result<QuorumCertificate> Ledger::QcAt(Height h) const {
@@ -291,13 +301,13 @@ Result<std::optional<std::pair<Height, std::uint32_t>>> Ledger::FindTransaction(
 }
 
 Result<LogRecord> Ledger::RecordAt(std::uint64_t index) const {
-  TAMGA_ASSIGN_OR_RETURN(Bytes leaf, MerkleLog::Leaf(*store_, index));
+  TAMGA_ASSIGN_OR_RETURN(Bytes leaf, MerkleLog::Leaf(*cache_, index));
   return Decode<LogRecord>(leaf, "log record");
 }
 
 Result<std::optional<Bytes>> Ledger::StateAt(Height h, const Hash32& key) const {
   TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ResultAt(h));
-  return StateTree::Get(*store_, r.state_root, key);
+  return StateTree::Get(*cache_, r.state_root, key);
 }
 
 Result<std::optional<Bytes>> Ledger::IndexGet(ByteView key) const {
@@ -317,8 +327,8 @@ Result<Height> Ledger::HeightAtTime(std::uint64_t time_ms) const {
   std::uint64_t lo = 0, hi = Head().height.value();
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo + 1) / 2;
-    TAMGA_ASSIGN_OR_RETURN(Block b, BlockAt(Height(mid)));
-    if (b.header.timestamp_ms <= time_ms) {
+    TAMGA_ASSIGN_OR_RETURN(BlockHeader header, HeaderAt(Height(mid)));
+    if (header.timestamp_ms <= time_ms) {
       lo = mid;
     } else {
       hi = mid - 1;
@@ -334,23 +344,22 @@ Result<ValidatorSet> Ledger::SetOfEpoch(Epoch e) const {
 
 Result<CommittedHeader> Ledger::Committed(Height h) const {
   CommittedHeader out;
-  TAMGA_ASSIGN_OR_RETURN(Block block, BlockAt(h));
+  TAMGA_ASSIGN_OR_RETURN(out.header, HeaderAt(h));
   TAMGA_ASSIGN_OR_RETURN(out.qc, QcAt(h));
-  out.header = block.header;
-  const Epoch epoch = block.header.epoch;
+  const Epoch epoch = out.header.epoch;
   const std::uint64_t head = Head().height.value();
-  BlockHeader prev = block.header;
+  BlockHeader prev = out.header;
   QuorumCertificate prev_qc = out.qc;
   for (std::uint64_t j = h.value() + 1; j <= head && j <= h.value() + kCommitSearchMax; ++j) {
-    TAMGA_ASSIGN_OR_RETURN(Block next, BlockAt(Height(j)));
-    if (next.header.epoch != epoch) break;
+    TAMGA_ASSIGN_OR_RETURN(BlockHeader next, HeaderAt(Height(j)));
+    if (next.epoch != epoch) break;
     TAMGA_ASSIGN_OR_RETURN(QuorumCertificate next_qc, QcAt(Height(j)));
-    out.commit.headers.push_back(next.header);
-    if (next.header.round == prev.round.Next()) {
+    out.commit.headers.push_back(next);
+    if (next.round == prev.round.Next()) {
       out.commit.qcs = {prev_qc, next_qc};
       return out;
     }
-    prev = next.header;
+    prev = next;
     prev_qc = next_qc;
   }
   // The last block of an epoch was committed by blocks that were then abandoned; the
@@ -407,7 +416,7 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
     EpochChange change;
     TAMGA_ASSIGN_OR_RETURN(change.block, Committed(Height(ReadU64(*at))));
     TAMGA_ASSIGN_OR_RETURN(change.next, SetOfEpoch(Epoch(e)));
-    TAMGA_ASSIGN_OR_RETURN(auto vp, StateTree::Prove(*store_, change.block.qc.data.result.state_root,
+    TAMGA_ASSIGN_OR_RETURN(auto vp, StateTree::Prove(*cache_, change.block.qc.data.result.state_root,
                                                      ValidatorSetKey()));
     change.next_proof = std::move(vp.second);
     p.epochs.push_back(std::move(change));
@@ -419,12 +428,12 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
     }
     LogEntryProof log;
     log.index = *log_index;
-    TAMGA_ASSIGN_OR_RETURN(log.record, MerkleLog::Leaf(*store_, *log_index));
-    TAMGA_ASSIGN_OR_RETURN(log.path, MerkleLog::InclusionProof(*store_, *log_index, result.log_size));
+    TAMGA_ASSIGN_OR_RETURN(log.record, MerkleLog::Leaf(*cache_, *log_index));
+    TAMGA_ASSIGN_OR_RETURN(log.path, MerkleLog::InclusionProof(*cache_, *log_index, result.log_size));
     p.log = std::move(log);
   }
   for (const Hash32& key : state_keys) {
-    TAMGA_ASSIGN_OR_RETURN(auto found, StateTree::Prove(*store_, result.state_root, key));
+    TAMGA_ASSIGN_OR_RETURN(auto found, StateTree::Prove(*cache_, result.state_root, key));
     p.state.push_back({key, std::move(found.first), std::move(found.second)});
   }
   return p;
@@ -435,7 +444,7 @@ Result<std::vector<Hash32>> Ledger::LogConsistency(std::uint64_t first, std::uin
     return Status::InvalidArgument("the log has only " + std::to_string(Head().result.log_size) +
                                    " records");
   }
-  return MerkleLog::ConsistencyProof(*store_, first, second);
+  return MerkleLog::ConsistencyProof(*cache_, first, second);
 }
 
 }  // namespace tamga::ledger

@@ -11,7 +11,7 @@
 //
 // Layout (docs/ARCHITECTURE.md, "Ledger storage"):
 //   meta          "format" -> u32 kFormatVersion, "chain" -> chain id, "head" -> u64 height
-//   blocks        'b' height -> Encode(Block)
+//   blocks        'b' height -> Encode(Block); 'h' height -> Encode(BlockHeader)
 //   certificates  'q' height -> Encode(QC of the block); 'p' height -> epoch proof
 //   receipts      'r' height -> list<Receipt>
 //   transactions  tx hash -> height u64, index u32
@@ -96,6 +96,8 @@ class Ledger {
 
   // --- Reads ---
   Result<Block> BlockAt(Height h) const;
+  // Just the header (stored apart: proofs and time lookups need no transactions).
+  Result<BlockHeader> HeaderAt(Height h) const;
   Result<QuorumCertificate> QcAt(Height h) const;
   Result<std::vector<Receipt>> ReceiptsAt(Height h) const;
   Result<ExecutionResult> ResultAt(Height h) const;
@@ -125,14 +127,21 @@ class Ledger {
 
  private:
   Ledger(std::unique_ptr<KvStore> store, TrustAnchor anchor)
-      : store_(std::move(store)), anchor_(std::move(anchor)) {}
+      : store_(std::move(store)),
+        cache_(std::make_unique<ImmutableCache>(store_.get(), kNodeCacheEntries)),
+        anchor_(std::move(anchor)) {}
   Status Initialise();
   Status LoadHead();
   Status CheckWritable() const;
   Result<CommittedHeader> Committed(Height h) const;
   Result<ValidatorSet> SetOfEpoch(Epoch e) const;
 
+  // Log and state-tree entries kept in memory (about 100 bytes each): the upper levels of
+  // both trees, read by every block and every proof.
+  static constexpr std::size_t kNodeCacheEntries = 1 << 20;
+
   std::unique_ptr<KvStore> store_;
+  std::unique_ptr<ImmutableCache> cache_;  // Over store_; all log and state reads go here.
   TrustAnchor anchor_;
   mutable std::mutex mu_;  // Guards head_.
   LedgerHead head_;

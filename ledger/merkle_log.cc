@@ -12,8 +12,10 @@ namespace tamga::ledger {
 namespace {
 
 Bytes NodeKey(unsigned level, std::uint64_t index) {
-  Bytes k{'n', static_cast<std::uint8_t>(level)};
-  AppendU64(k, index);
+  Bytes k(10);
+  k[0] = 'n';
+  k[1] = static_cast<std::uint8_t>(level);
+  for (std::size_t i = 0; i < 8; ++i) k[2 + i] = static_cast<std::uint8_t>(index >> (56 - 8 * i));
   return k;
 }
 

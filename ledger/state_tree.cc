@@ -9,7 +9,8 @@
 namespace tamga::ledger {
 namespace {
 
-enum class Kind { kEmpty, kLeaf, kNode };
+// kUnread: a non-empty subtree not read from the store (a leaf or a node).
+enum class Kind { kEmpty, kLeaf, kNode, kUnread };
 
 struct Sub {
   Kind kind = Kind::kEmpty;
@@ -24,8 +25,9 @@ struct Item {
 };
 
 Bytes Key(std::uint8_t tag, const Hash32& h) {
-  Bytes k{tag};
-  k.insert(k.end(), h.data(), h.data() + 32);
+  Bytes k(33);
+  k[0] = tag;
+  std::copy(h.data(), h.data() + 32, k.begin() + 1);
   return k;
 }
 
@@ -50,19 +52,28 @@ Result<Sub> Load(const KvReader& r, const Hash32& hash) {
   return s;
 }
 
+Sub Unread(const Hash32& hash) {
+  Sub s;
+  s.hash = hash;
+  s.kind = hash == Hash32() ? Kind::kEmpty : Kind::kUnread;
+  return s;
+}
+
 Sub MakeLeaf(Overlay& out, const Hash32& key, const Hash32& value_hash) {
   Sub s;
   s.kind = Kind::kLeaf;
   s.leaf = {key, value_hash};
   s.hash = StateLeafHash(key, value_hash);
-  Bytes enc{0};
-  enc.insert(enc.end(), key.data(), key.data() + 32);
-  enc.insert(enc.end(), value_hash.data(), value_hash.data() + 32);
+  Bytes enc(65);
+  enc[0] = 0;
+  std::copy(key.data(), key.data() + 32, enc.begin() + 1);
+  std::copy(value_hash.data(), value_hash.data() + 32, enc.begin() + 33);
   out.Put(Column::kState, Key('n', s.hash), enc);
   return s;
 }
 
 // The canonical subtree over two children: a lone leaf floats up, two empties vanish.
+// A child may be kUnread only if the other is not empty.
 Sub Combine(Overlay& out, const Sub& l, const Sub& r) {
   if (l.kind == Kind::kEmpty && r.kind != Kind::kNode) return r;
   if (r.kind == Kind::kEmpty && l.kind == Kind::kLeaf) return l;
@@ -71,9 +82,10 @@ Sub Combine(Overlay& out, const Sub& l, const Sub& r) {
   s.left = l.hash;
   s.right = r.hash;
   s.hash = StateNodeHash(l.hash, r.hash);
-  Bytes enc{1};
-  enc.insert(enc.end(), l.hash.data(), l.hash.data() + 32);
-  enc.insert(enc.end(), r.hash.data(), r.hash.data() + 32);
+  Bytes enc(65);
+  enc[0] = 1;
+  std::copy(l.hash.data(), l.hash.data() + 32, enc.begin() + 1);
+  std::copy(r.hash.data(), r.hash.data() + 32, enc.begin() + 33);
   out.Put(Column::kState, Key('n', s.hash), enc);
   return s;
 }
@@ -108,6 +120,8 @@ Result<Sub> Apply(Overlay& out, const Sub& node, std::size_t depth, std::span<co
   switch (node.kind) {
     case Kind::kEmpty:
       return Build(out, depth, items);
+    case Kind::kUnread:
+      return Status::Internal("state tree: applying writes to an unread subtree");
     case Kind::kLeaf: {
       // The existing entry joins the writes unless one of them replaces it.
       std::vector<Item> merged(items.begin(), items.end());
@@ -121,18 +135,22 @@ Result<Sub> Apply(Overlay& out, const Sub& node, std::size_t depth, std::span<co
     case Kind::kNode: {
       if (depth >= kStateKeyBits) return Status::Corruption("state tree deeper than 256");
       const std::size_t k = SplitAt(items, depth);
-      Sub l = node, r = node;
+      // Only the sides that change are read. An unchanged side matters only if the other
+      // side empties, when a lone leaf on it must float up: then it is read too.
+      Sub l = Unread(node.left), r = Unread(node.right);
       if (k > 0) {
         TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out, node.left));
         TAMGA_ASSIGN_OR_RETURN(l, Apply(out, child, depth + 1, items.first(k)));
-      } else {
-        TAMGA_ASSIGN_OR_RETURN(l, Load(out, node.left));
       }
       if (k < items.size()) {
         TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out, node.right));
         TAMGA_ASSIGN_OR_RETURN(r, Apply(out, child, depth + 1, items.subspan(k)));
-      } else {
-        TAMGA_ASSIGN_OR_RETURN(r, Load(out, node.right));
+      }
+      if (l.kind == Kind::kEmpty && r.kind == Kind::kUnread) {
+        TAMGA_ASSIGN_OR_RETURN(r, Load(out, r.hash));
+      }
+      if (r.kind == Kind::kEmpty && l.kind == Kind::kUnread) {
+        TAMGA_ASSIGN_OR_RETURN(l, Load(out, l.hash));
       }
       return Combine(out, l, r);
     }
