@@ -310,12 +310,21 @@ void DecodeFrom(Decoder& d, ValidatorSet& v) {
   const std::size_t n = d.Count(kValidatorsMax, PublicKey::kSize, "validators");
   v.validators.resize(n);
   for (auto& k : v.validators) k = d.Fixed<PublicKey>();
+  if (d.ok()) FailIfError(d, CheckValidatorKeys(v));
+}
+
+Status CheckValidatorKeys(const ValidatorSet& v) {
+  if (v.validators.size() > kValidatorsMax) {
+    return Status::InvalidArgument("validator set of " + std::to_string(v.validators.size()) +
+                                   " keys, max " + std::to_string(kValidatorsMax));
+  }
   // A key listed twice would hold two votes; found by sorting a copy.
   std::vector<PublicKey> sorted = v.validators;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    d.Fail("validator set lists a key twice");
+    return Status::InvalidArgument("validator set lists a key twice");
   }
+  return Status::Ok();
 }
 
 Hash32 ValidatorSet::Hash() const { return TaggedHash("validator-set", Encode(*this)); }

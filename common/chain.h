@@ -220,6 +220,9 @@ void DecodeFrom(Decoder& d, ValidatorSet& v);
 // decoders apply this; net/ applies it to structs built from wire bytes.
 Status CheckSignerOrder(const QuorumCertificate& qc);
 Status CheckSignerOrder(const TimeoutCertificate& tc);
+// OK iff the set has at most kValidatorsMax keys and no key twice (the decoder applies
+// this; so do holders of sets built in memory).
+Status CheckValidatorKeys(const ValidatorSet& v);
 // OK iff the header's transaction count equals the transactions the block holds. (The
 // payload root is checked where blocks are verified: consensus/verify.h.)
 Status CheckBlockShape(const Block& block);

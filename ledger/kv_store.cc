@@ -24,7 +24,7 @@ std::string_view ColumnName(Column c) {
 Result<std::optional<Bytes>> MemKvStore::Get(Column column, ByteView key) const {
   std::shared_lock lock(mu_);
   const Map& m = columns_[static_cast<std::size_t>(column)];
-  auto it = m.find(Bytes(key.begin(), key.end()));
+  auto it = m.find(key);
   if (it == m.end()) return std::optional<Bytes>();
   return std::optional<Bytes>(it->second);
 }
@@ -46,9 +46,7 @@ Status MemKvStore::Scan(Column column, ByteView prefix, ByteView start,
                         const ScanFn& fn) const {
   std::shared_lock lock(mu_);
   const Map& m = columns_[static_cast<std::size_t>(column)];
-  const Bytes from = start.empty() ? Bytes(prefix.begin(), prefix.end())
-                                   : Bytes(start.begin(), start.end());
-  for (auto it = m.lower_bound(from); it != m.end(); ++it) {
+  for (auto it = m.lower_bound(start.empty() ? prefix : start); it != m.end(); ++it) {
     const Bytes& k = it->first;
     if (k.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), k.begin())) break;
     if (!fn(k, it->second)) break;
@@ -74,12 +72,33 @@ std::string FlatKey(Column column, ByteView key) {
   return k;
 }
 
+// The flat key in a buffer on the stack when it fits (node keys do), else on the heap.
+class FlatKeyView {
+ public:
+  FlatKeyView(Column column, ByteView key) {
+    if (1 + key.size() <= sizeof small_) {
+      small_[0] = static_cast<char>(column);
+      std::copy(key.begin(), key.end(), small_ + 1);
+      view_ = std::string_view(small_, 1 + key.size());
+    } else {
+      large_ = FlatKey(column, key);
+      view_ = large_;
+    }
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  char small_[64];
+  std::string large_;
+  std::string_view view_;
+};
+
 }  // namespace
 
 Result<std::optional<Bytes>> Overlay::Get(Column column, ByteView key) const {
-  const std::string flat = FlatKey(column, key);
+  const FlatKeyView flat(column, key);
   for (const Overlay* o = this; o != nullptr; o = o->parent_.get()) {
-    auto it = o->entries_.find(flat);
+    auto it = o->entries_.find(flat.view());
     if (it != o->entries_.end()) return std::optional<Bytes>(it->second);
     if (o->parent_ == nullptr) return o->base_->Get(column, key);
   }
@@ -104,22 +123,29 @@ void Overlay::AppendTo(WriteBatch& batch) const {
   }
 }
 
+void Overlay::Detach() {
+  entries_.clear();
+  parent_.reset();
+}
+
 Result<std::optional<Bytes>> ImmutableCache::Get(Column column, ByteView key) const {
   if (!Cached(column)) return base_->Get(column, key);
-  std::string flat = FlatKey(column, key);
+  const FlatKeyView flat(column, key);
   {
     std::lock_guard lock(mu_);
-    if (auto it = young_.find(flat); it != young_.end()) return std::optional<Bytes>(it->second);
-    if (auto it = old_.find(flat); it != old_.end()) {
+    if (auto it = young_.find(flat.view()); it != young_.end()) {
+      return std::optional<Bytes>(it->second);
+    }
+    if (auto it = old_.find(flat.view()); it != old_.end()) {
       Bytes v = it->second;
-      InsertLocked(std::move(flat), v);
+      InsertLocked(std::string(flat.view()), v);
       return std::optional<Bytes>(std::move(v));
     }
   }
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, base_->Get(column, key));
   if (v) {
     std::lock_guard lock(mu_);
-    InsertLocked(std::move(flat), *v);
+    InsertLocked(std::string(flat.view()), *v);
   }
   return v;
 }

@@ -12,6 +12,7 @@
 
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -20,6 +21,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -97,10 +99,25 @@ class MemKvStore final : public KvStore {
   std::size_t TotalBytes() const;
 
  private:
-  using Map = std::map<Bytes, Bytes, std::less<>>;
+  // Ordered by bytes, and searchable by a ByteView without copying it.
+  struct Less {
+    using is_transparent = void;
+    bool operator()(ByteView a, ByteView b) const {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    }
+  };
+  using Map = std::map<Bytes, Bytes, Less>;
   mutable std::shared_mutex mu_;
   Map columns_[kColumnCount];
 };
+
+// Keys of the in-memory maps below: the column's byte, then the key. Looked up through
+// a string_view (FlatKeyView) so that a read allocates nothing.
+struct FlatKeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+using FlatMap = std::unordered_map<std::string, Bytes, FlatKeyHash, std::equal_to<>>;
 
 // Writes not yet in the store: those of a block being executed, on top of its parent's
 // (another Overlay, for a parent not yet committed) or of the store. Reads see this
@@ -114,13 +131,16 @@ class Overlay final : public KvReader {
   void Put(Column column, ByteView key, ByteView value);
   // This overlay's own writes (not the parent's), in key order.
   void AppendTo(WriteBatch& batch) const;
+  // Once its writes are in the base store: drops them and the link to the parent, so a
+  // chain of overlays stays as long as the blocks not yet committed, and reads go
+  // straight to the base. Not thread-safe: the owner calls it between reads.
+  void Detach();
   std::size_t size() const { return entries_.size(); }
 
  private:
   std::shared_ptr<const Overlay> parent_;
   const KvReader* base_;
-  // Keyed by the column's byte followed by the key.
-  std::unordered_map<std::string, Bytes> entries_;
+  FlatMap entries_;
 };
 
 // Caches reads of the columns whose entries never change once written (the log and the
@@ -144,7 +164,7 @@ class ImmutableCache final : public KvReader {
   const KvReader* base_;
   const std::size_t capacity_;
   mutable std::mutex mu_;
-  mutable std::unordered_map<std::string, Bytes> young_, old_;
+  mutable FlatMap young_, old_;
 };
 
 // Big-endian fixed-width integers in keys keep numeric order equal to byte order.

@@ -76,8 +76,10 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenDirectory(const std::string& directo
 Status Ledger::Initialise() {
   Overlay overlay(nullptr, store_.get());
   const Bytes set_bytes = Encode(anchor_.validators);
-  TAMGA_ASSIGN_OR_RETURN(Hash32 state_root,
-                         StateTree::Update(overlay, Hash32(), {{ValidatorSetKey(), set_bytes}}));
+  TAMGA_ASSIGN_OR_RETURN(
+      Hash32 state_root,
+      StateTree::Update(overlay, Hash32(),
+                        {{ValidatorSetKey(), Encode(ValidatorSetEntry{anchor_.validators, Height(0)})}}));
   const ExecutionResult result{state_root, MerkleRoot({}), 0};
   const Block genesis = GenesisBlock(anchor_);
   const QuorumCertificate qc{
@@ -122,11 +124,7 @@ LedgerHead Ledger::Head() const {
   return head_;
 }
 
-QuorumCertificate Ledger::GenesisQc() const {
-  Result<QuorumCertificate> qc = QcAt(Height(0));
-  TAMGA_CHECK_MSG(qc.ok(), qc.error().ToString());
-  return *qc;
-}
+Result<QuorumCertificate> Ledger::GenesisQc() const { return QcAt(Height(0)); }
 
 Status Ledger::CheckWritable() const {
   if (failed_.load()) {
@@ -193,7 +191,7 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
                                      " must name a non-empty set for epoch " +
                                      h.epoch.Next().ToString());
     }
-    writes.push_back({ValidatorSetKey(), Encode(next)});
+    writes.push_back({ValidatorSetKey(), Encode(ValidatorSetEntry{next, h.height})});
   }
 
   auto overlay = std::make_shared<Overlay>(parent ? parent->overlay : nullptr, cache_.get());
@@ -228,14 +226,35 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
                             qc.data.result.state_root.ShortHex() + ", this node computed " +
                             p.result.state_root.ShortHex());
   }
+  // Keep the epoch proof up to its first two-chain above the block: that is what commits
+  // it, and all a proof needs.
+  std::vector<CertifiedBlock> kept;
+  if (p.output.next_validators) {
+    const BlockHeader* prev = &h;
+    for (const CertifiedBlock& c : epoch_proof) {
+      if (kept.size() == kEpochProofMax) break;
+      if (c.block.header.parent_id != prev->Id() || c.qc.data.block_id != c.block.header.Id()) {
+        return Status::InvalidArgument("the epoch proof is not a chain of certified blocks above block " +
+                                       h.height.ToString());
+      }
+      kept.push_back(c);
+      if (c.block.header.round == prev->round.Next()) break;
+      prev = &c.block.header;
+    }
+    if (kept.empty() || kept.back().block.header.round !=
+                            (kept.size() == 1 ? h.round : kept[kept.size() - 2].block.header.round).Next()) {
+      return Status::InvalidArgument("block " + h.height.ToString() +
+                                     " changes the validator set but its epoch proof holds no two-chain");
+    }
+  }
   const std::uint64_t height = h.height.value();
   WriteBatch batch;
   p.overlay->AppendTo(batch);
   batch.Put(Column::kBlocks, KeyU64('b', height), Encode(p.block));
   batch.Put(Column::kBlocks, KeyU64('h', height), Encode(p.block.header));
   batch.Put(Column::kCertificates, KeyU64('q', height), Encode(qc));
-  if (!epoch_proof.empty()) {
-    batch.Put(Column::kCertificates, KeyU64('p', height), Encode(EpochProof{epoch_proof}));
+  if (!kept.empty()) {
+    batch.Put(Column::kCertificates, KeyU64('p', height), Encode(EpochProof{std::move(kept)}));
   }
   batch.Put(Column::kReceipts, KeyU64('r', height), Encode(p.output.receipts));
   for (std::size_t i = 0; i < p.block.transactions.size(); ++i) {
@@ -260,6 +279,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   for (const WriteBatch::Op& op : batch.ops()) {
     if (op.value) cache_->Insert(op.column, op.key, *op.value);
   }
+  p.overlay->Detach();
   std::lock_guard lock(mu_);
   head_ = LedgerHead{h.height, h.Id(), h.round, p.result, std::move(validators)};
   return Status::Ok();
@@ -278,6 +298,14 @@ Result<BlockHeader> Ledger::HeaderAt(Height h) const {
 Result<QuorumCertificate> Ledger::QcAt(Height h) const {
   return GetDecoded<QuorumCertificate>(*store_, Column::kCertificates, KeyU64('q', h.value()),
                                        "QC of block " + h.ToString());
+}
+
+Result<std::optional<EpochProof>> Ledger::EpochProofAt(Height h) const {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v,
+                         store_->Get(Column::kCertificates, KeyU64('p', h.value())));
+  if (!v) return std::optional<EpochProof>();
+  TAMGA_ASSIGN_OR_RETURN(EpochProof proof, Decode<EpochProof>(*v, "epoch proof"));
+  return std::optional<EpochProof>(std::move(proof));
 }
 
 Result<std::vector<Receipt>> Ledger::ReceiptsAt(Height h) const {
@@ -337,11 +365,6 @@ Result<Height> Ledger::HeightAtTime(std::uint64_t time_ms) const {
   return Height(lo);
 }
 
-Result<ValidatorSet> Ledger::SetOfEpoch(Epoch e) const {
-  return GetDecoded<ValidatorSet>(*store_, Column::kIndex, KeyU64('e', e.value()),
-                                  "validator set of epoch " + e.ToString());
-}
-
 Result<CommittedHeader> Ledger::Committed(Height h) const {
   CommittedHeader out;
   TAMGA_ASSIGN_OR_RETURN(out.header, HeaderAt(h));
@@ -365,11 +388,9 @@ Result<CommittedHeader> Ledger::Committed(Height h) const {
   // The last block of an epoch was committed by blocks that were then abandoned; the
   // ledger keeps them as its epoch proof.
   const Height last(h.value() + out.commit.headers.size());
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> proof_bytes,
-                         store_->Get(Column::kCertificates, KeyU64('p', last.value())));
-  if (proof_bytes) {
-    TAMGA_ASSIGN_OR_RETURN(EpochProof above, Decode<EpochProof>(*proof_bytes, "epoch proof"));
-    for (const CertifiedBlock& c : above.blocks) {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<EpochProof> above, EpochProofAt(last));
+  if (above) {
+    for (const CertifiedBlock& c : above->blocks) {
       out.commit.headers.push_back(c.block.header);
       if (c.block.header.round == prev.round.Next()) {
         out.commit.qcs = {prev_qc, c.qc};
@@ -390,6 +411,15 @@ Result<Height> Ledger::ProvableHeight() const {
     if (Committed(Height(h)).ok()) return Height(h);
   }
   return Status::NotFound("no block can be proven yet: the chain has not committed past genesis");
+}
+
+Result<std::pair<ValidatorSetEntry, StateProof>> Ledger::ValidatorSetProof(
+    const Hash32& state_root) const {
+  TAMGA_ASSIGN_OR_RETURN(auto found, StateTree::Prove(*cache_, state_root, ValidatorSetKey()));
+  if (!found.first) return Status::Corruption("a state root without a validator set");
+  TAMGA_ASSIGN_OR_RETURN(ValidatorSetEntry entry,
+                         Decode<ValidatorSetEntry>(*found.first, "validator set entry"));
+  return std::make_pair(std::move(entry), std::move(found.second));
 }
 
 Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
@@ -415,12 +445,12 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
     }
     EpochChange change;
     TAMGA_ASSIGN_OR_RETURN(change.block, Committed(Height(ReadU64(*at))));
-    TAMGA_ASSIGN_OR_RETURN(change.next, SetOfEpoch(Epoch(e)));
-    TAMGA_ASSIGN_OR_RETURN(auto vp, StateTree::Prove(*cache_, change.block.qc.data.result.state_root,
-                                                     ValidatorSetKey()));
-    change.next_proof = std::move(vp.second);
+    TAMGA_ASSIGN_OR_RETURN(std::tie(change.next, change.next_proof),
+                           ValidatorSetProof(change.block.qc.data.result.state_root));
     p.epochs.push_back(std::move(change));
   }
+  TAMGA_ASSIGN_OR_RETURN(std::tie(p.block_validators, p.block_validators_proof),
+                         ValidatorSetProof(result.state_root));
   if (log_index) {
     if (*log_index >= result.log_size) {
       return Status::NotFound("record " + std::to_string(*log_index) + " is not in the log at height " +

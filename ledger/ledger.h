@@ -10,13 +10,13 @@
 // indexes in one batch, synced once: after a crash a block is either wholly there or not.
 //
 // Layout (docs/ARCHITECTURE.md, "Ledger storage"):
-//   meta          "format" -> u32 kFormatVersion, "chain" -> chain id, "head" -> u64 height
+//   meta          "format" -> u64 kFormatVersion, "chain" -> chain id, "head" -> u64 height
 //   blocks        'b' height -> Encode(Block); 'h' height -> Encode(BlockHeader)
 //   certificates  'q' height -> Encode(QC of the block); 'p' height -> epoch proof
 //   receipts      'r' height -> list<Receipt>
 //   transactions  tx hash -> height u64, index u32
 //   log, state    MerkleLog, StateTree
-//   index         'x' height -> ExecutionResult; 'e' epoch -> ValidatorSet;
+//   index         'x' height -> ExecutionResult; 'e' epoch -> ValidatorSet of the epoch;
 //                 'E' epoch -> height of the block the epoch follows; 'a' || key -> value
 //                 for contracts' own indexes
 //
@@ -58,7 +58,8 @@ struct PreparedBlock {
   Block block;
   ExecutionResult result;
   BlockOutput output;
-  std::shared_ptr<const Overlay> overlay;  // Log and state writes.
+  // Log and state writes; detached from its parent once committed (Ledger::Commit).
+  std::shared_ptr<Overlay> overlay;
 };
 
 struct LedgerHead {
@@ -82,7 +83,7 @@ class Ledger {
   const TrustAnchor& anchor() const { return anchor_; }
   LedgerHead Head() const;
   // The QC that certifies the genesis block (no signatures: everyone starts from it).
-  QuorumCertificate GenesisQc() const;
+  Result<QuorumCertificate> GenesisQc() const;
 
   // Executes `output` for `block` on top of `parent` (nullptr: the committed head).
   Result<std::shared_ptr<const PreparedBlock>> Prepare(
@@ -90,7 +91,11 @@ class Ledger {
 
   // Commits `prepared`, which must extend the head. `qc` must certify it with the result
   // Prepare computed: a QC for another result means this node executed differently from
-  // a quorum, and Commit refuses (Internal) rather than store a divergent state.
+  // a quorum, and Commit refuses (Internal) rather than store a divergent state. A block
+  // that changes the validator set needs its `epoch_proof` (consensus' CommitBlock):
+  // certified blocks above it that hold a two-chain; the ledger keeps them up to the
+  // first two-chain.
+  // Called by the owner's one writer thread, like Prepare.
   Status Commit(const PreparedBlock& prepared, const QuorumCertificate& qc,
                 const std::vector<CertifiedBlock>& epoch_proof = {});
 
@@ -99,6 +104,8 @@ class Ledger {
   // Just the header (stored apart: proofs and time lookups need no transactions).
   Result<BlockHeader> HeaderAt(Height h) const;
   Result<QuorumCertificate> QcAt(Height h) const;
+  // The epoch proof stored with the block that ended an epoch (nullopt for other blocks).
+  Result<std::optional<EpochProof>> EpochProofAt(Height h) const;
   Result<std::vector<Receipt>> ReceiptsAt(Height h) const;
   Result<ExecutionResult> ResultAt(Height h) const;
   // Where a committed transaction is: its block height and position.
@@ -134,7 +141,7 @@ class Ledger {
   Status LoadHead();
   Status CheckWritable() const;
   Result<CommittedHeader> Committed(Height h) const;
-  Result<ValidatorSet> SetOfEpoch(Epoch e) const;
+  Result<std::pair<ValidatorSetEntry, StateProof>> ValidatorSetProof(const Hash32& state_root) const;
 
   // Log and state-tree entries kept in memory (about 100 bytes each): the upper levels of
   // both trees, read by every block and every proof.

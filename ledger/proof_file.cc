@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 #include "common/ed25519.h"
 #include "common/merkle.h"
 #include "common/sha256.h"
@@ -13,6 +15,8 @@ namespace tamga::ledger {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
 
 // --- JSON -------------------------------------------------------------------------------
 
@@ -123,7 +127,9 @@ StateProof ReadStateProof(Reader& r, const json& obj) {
     r.Fail("state proof has more than 256 siblings");
     return p;
   }
-  for (const json& s : *siblings) p.siblings.push_back(r.Hash(s, "sibling"));
+  for (std::size_t i = 0; r.error.ok() && i < siblings->size(); ++i) {
+    p.siblings.push_back(r.Hash((*siblings)[i], "sibling"));
+  }
   const json* leaf = r.Field(obj, "leaf");
   if (leaf != nullptr && !leaf->is_null()) {
     p.leaf = StateLeaf{r.HashField(*leaf, "key"), r.HashField(*leaf, "value_hash")};
@@ -140,7 +146,7 @@ CommittedHeader ReadCommitted(Reader& r, const json& obj) {
   const json* headers = r.Array(*commit, "headers");
   const json* qcs = r.Array(*commit, "qcs");
   if (headers == nullptr || qcs == nullptr) return c;
-  if (headers->size() > 1000 || qcs->size() > 2) {
+  if (headers->size() > kCommitHeadersMax || qcs->size() > 2) {
     r.Fail("commit evidence is longer than allowed");
     return c;
   }
@@ -149,12 +155,14 @@ CommittedHeader ReadCommitted(Reader& r, const json& obj) {
     Result<Bytes> b = FromHex(h.get<std::string>());
     if (!b.ok()) return r.Fail("commit header is not hex"), c;
     c.commit.headers.push_back(r.DecodeHex<BlockHeader>(*b, "commit header"));
+    if (!r.error.ok()) return c;
   }
   for (const json& q : *qcs) {
     if (!q.is_string()) return r.Fail("commit qc is not a string"), c;
     Result<Bytes> b = FromHex(q.get<std::string>());
     if (!b.ok()) return r.Fail("commit qc is not hex"), c;
     c.commit.qcs.push_back(r.DecodeHex<QuorumCertificate>(*b, "commit qc"));
+    if (!r.error.ok()) return c;
   }
   return c;
 }
@@ -188,6 +196,9 @@ Failure CheckQc(const ChainId& chain, const ValidatorSet& set, const BlockHeader
                                                qc.data.block_id.ShortHex() +
                                                ", not this header (" +
                                                header.Id().ShortHex() + ")");
+  }
+  if (Status order = CheckSignerOrder(qc); !order.ok()) {
+    return Fail(ProofError::kMalformed, "the QC of " + w + ": " + order.message());
   }
   for (const QuorumSignature& s : qc.signatures) {
     if (s.signer.value() >= set.size()) {
@@ -227,7 +238,8 @@ Failure CheckCommitted(const ChainId& chain, const ValidatorSet& set, const Comm
   }
   const BlockHeader* prev = &c.header;
   for (const BlockHeader& h : e.headers) {
-    if (h.parent_id != prev->Id() || h.height != prev->height.Next() || h.epoch != set.epoch) {
+    if (h.parent_id != prev->Id() || prev->height.value() == kMaxU64 ||
+        h.height != prev->height.Next() || h.epoch != set.epoch) {
       return Fail(ProofError::kNotCommitted, "commit evidence of " + w + ": header at height " +
                                                  h.height.ToString() +
                                                  " is not the child of the one before it");
@@ -236,7 +248,7 @@ Failure CheckCommitted(const ChainId& chain, const ValidatorSet& set, const Comm
   }
   const BlockHeader& last = e.headers.back();
   const BlockHeader& before = e.headers.size() >= 2 ? e.headers[e.headers.size() - 2] : c.header;
-  if (last.round != before.round.Next()) {
+  if (before.round.value() == kMaxU64 || last.round != before.round.Next()) {
     return Fail(ProofError::kNotCommitted,
                 "commit evidence of " + w + ": the last two rounds (" + before.round.ToString() +
                     ", " + last.round.ToString() + ") are not consecutive");
@@ -294,13 +306,15 @@ std::string ProofToJson(const ProofFile& p) {
   json epochs = json::array();
   for (const EpochChange& c : p.epochs) {
     epochs.push_back({{"block", CommittedJson(c.block)},
-                      {"next_validators", HexOf(c.next)},
-                      {"next_validators_proof", StateProofJson(c.next_proof)}});
+                      {"validator_set", HexOf(c.next)},
+                      {"validator_set_proof", StateProofJson(c.next_proof)}});
   }
   json out = {{"format", kProofFormat},
               {"chain_id", p.chain_id.ToHex()},
               {"epochs", epochs},
-              {"block", CommittedJson(p.block)}};
+              {"block", CommittedJson(p.block)},
+              {"validator_set", HexOf(p.block_validators)},
+              {"validator_set_proof", StateProofJson(p.block_validators_proof)}};
   if (p.log) {
     json path = json::array();
     for (const Hash32& h : p.log->path) path.push_back(h.ToHex());
@@ -330,30 +344,44 @@ Result<ProofFile> ProofFromJson(std::string_view text) {
   }
   p.chain_id = r.HashField(doc, "chain_id");
   if (const json* epochs = r.Array(doc, "epochs")) {
-    for (const json& e : *epochs) {
+    if (epochs->size() > kProofEpochsMax) r.Fail("more than " + std::to_string(kProofEpochsMax) + " epochs");
+    for (std::size_t i = 0; r.error.ok() && i < epochs->size(); ++i) {
+      const json& e = (*epochs)[i];
       EpochChange c;
       if (const json* b = r.Field(e, "block")) c.block = ReadCommitted(r, *b);
-      c.next = r.Decoded<ValidatorSet>(e, "next_validators");
-      if (const json* sp = r.Field(e, "next_validators_proof")) c.next_proof = ReadStateProof(r, *sp);
+      c.next = r.Decoded<ValidatorSetEntry>(e, "validator_set");
+      if (const json* sp = r.Field(e, "validator_set_proof")) c.next_proof = ReadStateProof(r, *sp);
       p.epochs.push_back(std::move(c));
     }
   }
   if (const json* b = r.Field(doc, "block")) p.block = ReadCommitted(r, *b);
+  p.block_validators = r.Decoded<ValidatorSetEntry>(doc, "validator_set");
+  if (const json* sp = r.Field(doc, "validator_set_proof")) {
+    p.block_validators_proof = ReadStateProof(r, *sp);
+  }
   if (r.error.ok() && doc.contains("log") && !doc.at("log").is_null()) {
     const json& l = doc.at("log");
     LogEntryProof log;
     const json* index = r.Field(l, "index");
-    if (index != nullptr && !index->is_number_unsigned()) r.Fail("log index is not a number");
+    if (index != nullptr && (!index->is_number_unsigned() || index->get<std::uint64_t>() > kLogIndexMax)) {
+      r.Fail("log index is not an integer between 0 and 2^53 - 1");
+    }
     if (r.error.ok()) log.index = index->get<std::uint64_t>();
     log.record = r.HexBytes(l, "record");
     if (const json* path = r.Array(l, "path")) {
       if (path->size() > 64) r.Fail("log path longer than 64");
-      for (const json& h : *path) log.path.push_back(r.Hash(h, "log path entry"));
+      for (std::size_t i = 0; r.error.ok() && i < path->size(); ++i) {
+        log.path.push_back(r.Hash((*path)[i], "log path entry"));
+      }
     }
     p.log = std::move(log);
   }
   if (const json* state = r.Array(doc, "state")) {
-    for (const json& s : *state) {
+    if (state->size() > kProofStateEntriesMax) {
+      r.Fail("more than " + std::to_string(kProofStateEntriesMax) + " state entries");
+    }
+    for (std::size_t i = 0; r.error.ok() && i < state->size(); ++i) {
+      const json& s = (*state)[i];
       StateEntryProof e;
       e.key = r.HashField(s, "key");
       if (const json* v = r.Field(s, "value")) {
@@ -368,6 +396,11 @@ Result<ProofFile> ProofFromJson(std::string_view text) {
 }
 
 ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
+  if (anchor.validators.epoch != Epoch(0) || anchor.validators.validators.empty() ||
+      !CheckValidatorKeys(anchor.validators).ok()) {
+    return Verdict(Fail(ProofError::kMalformed,
+                        "the pinned genesis does not hold a valid validator set of epoch 0"));
+  }
   if (p.chain_id != anchor.chain_id) {
     return Verdict(Fail(ProofError::kWrongChain, "the proof is for chain " + p.chain_id.ShortHex() +
                                                      ", the pinned genesis is chain " +
@@ -379,20 +412,50 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
     const std::string what = "the end of epoch " + set.epoch.ToString();
     Failure f = CheckCommitted(anchor.chain_id, set, c.block, what);
     if (!f.ok()) return Verdict(f);
-    if (c.next.epoch != set.epoch.Next() || c.next.validators.empty()) {
+    const ValidatorSetEntry& next = c.next;
+    if (next.set.epoch.value() != set.epoch.value() + 1 || next.set.validators.empty() ||
+        !CheckValidatorKeys(next.set).ok() || next.changed_at != c.block.header.height) {
       return Verdict(Fail(ProofError::kBrokenEpochChain,
-                          what + " names a set for epoch " + c.next.epoch.ToString()));
+                          what + " names a set for epoch " + next.set.epoch.ToString() +
+                              " changed at height " + next.changed_at.ToString() +
+                              ", not a valid set for the next epoch changed by that block"));
     }
     const StateProofCheck sc = CheckStateProof(c.block.qc.data.result.state_root, ValidatorSetKey(),
-                                               Sha256Of(Encode(c.next)), c.next_proof);
+                                               Sha256Of(Encode(next)), c.next_proof);
     if (sc != StateProofCheck::kOk) {
       return Verdict(Fail(ProofError::kBrokenEpochChain,
                           what + ": the next validator set is not the one in that block's state"));
     }
-    set = c.next;
+    set = next.set;
   }
   Failure f = CheckCommitted(anchor.chain_id, set, p.block, "the block");
   if (!f.ok()) return Verdict(f);
+  // The block's own state says which set is in force after it: its epoch's (the epoch
+  // goes on), or the next one set by this very block (it ends the epoch). A next set
+  // changed by an earlier block means this block lies above the end of its epoch, where
+  // certified blocks are abandoned.
+  {
+    const ValidatorSetEntry& entry = p.block_validators;
+    if (CheckStateProof(p.block.qc.data.result.state_root, ValidatorSetKey(), Sha256Of(Encode(entry)),
+                        p.block_validators_proof) != StateProofCheck::kOk) {
+      return Verdict(Fail(ProofError::kBrokenEpochChain,
+                          "the validator set given is not the one in the block's state"));
+    }
+    const Height h = p.block.header.height;
+    const bool continues = entry.set == set;
+    const bool ends_here = entry.set.epoch.value() == set.epoch.value() + 1 && entry.changed_at == h;
+    if (!continues && !ends_here) {
+      if (entry.set.epoch.value() == set.epoch.value() + 1 && entry.changed_at < h) {
+        return Verdict(Fail(ProofError::kNotCommitted,
+                            "the block at height " + h.ToString() + " lies above the end of epoch " +
+                                set.epoch.ToString() + " (height " + entry.changed_at.ToString() +
+                                "): blocks certified there are abandoned"));
+      }
+      return Verdict(Fail(ProofError::kBrokenEpochChain,
+                          "the block's state holds the validator set of epoch " +
+                              entry.set.epoch.ToString() + ", not that of epoch " + set.epoch.ToString()));
+    }
+  }
 
   ProofVerdict v;
   const ExecutionResult& result = p.block.qc.data.result;

@@ -25,7 +25,12 @@
 namespace tamga::ledger {
 
 inline constexpr std::string_view kProofFormat = "tamga-proof/1";
+// Parser limits (docs/proof-format.md, "Limits").
 inline constexpr std::size_t kProofFileMax = 32 << 20;
+inline constexpr std::size_t kProofEpochsMax = 4096;
+inline constexpr std::size_t kProofStateEntriesMax = 1024;
+inline constexpr std::size_t kCommitHeadersMax = 2048;
+inline constexpr std::uint64_t kLogIndexMax = (std::uint64_t{1} << 53) - 1;  // Exact in JSON.
 
 // Why block B is committed: the headers above it, each the parent of the next, and the
 // QCs of the last two, whose rounds are consecutive (the two-chain commit rule).
@@ -43,10 +48,10 @@ struct CommittedHeader {
 };
 
 // The block that ended an epoch, and the set of the next one, proven by the state entry
-// ValidatorSetKey() under the block's state root.
+// ValidatorSetKey() under the block's state root (whose changed_at is that block).
 struct EpochChange {
   CommittedHeader block;
-  ValidatorSet next;
+  ValidatorSetEntry next;
   StateProof next_proof;
   friend bool operator==(const EpochChange&, const EpochChange&) = default;
 };
@@ -69,6 +74,10 @@ struct ProofFile {
   ChainId chain_id;
   std::vector<EpochChange> epochs;  // From epoch 0 up to the block's epoch.
   CommittedHeader block;
+  // The ValidatorSetKey() entry under the block's state root: shows that the block does
+  // not lie above the end of its epoch.
+  ValidatorSetEntry block_validators;
+  StateProof block_validators_proof;
   std::optional<LogEntryProof> log;
   std::vector<StateEntryProof> state;
   friend bool operator==(const ProofFile&, const ProofFile&) = default;
@@ -80,13 +89,15 @@ Result<ProofFile> ProofFromJson(std::string_view json);
 
 enum class ProofError {
   kOk,
-  kMalformed,          // Not JSON, wrong format tag, missing field, bad hex, bad encoding.
+  kMalformed,          // Not JSON, wrong format tag, missing field, bad hex, bad encoding;
+                       // also a pinned genesis that is not a valid set.
   kWrongChain,         // Chain id differs from the pinned genesis.
   kBrokenEpochChain,   // Epoch changes missing, out of order, or not matching.
   kSignerNotInSet,     // A QC names a validator index outside its epoch's set.
   kQuorumNotReached,   // A QC with fewer than floor(2n/3) + 1 signers.
   kBadSignature,       // A QC signature that does not verify.
-  kNotCommitted,       // The commit evidence does not show the block committed.
+  kNotCommitted,       // The commit evidence does not show the block committed, or the
+                       // block lies above the end of its epoch (abandoned).
   kBadInclusionPath,   // A log or state path that cannot be a path for its position.
   kRootMismatch,       // A path of the right shape that does not lead to the root.
 };

@@ -68,6 +68,16 @@ Block GenesisBlock(const TrustAnchor& anchor) {
   return b;
 }
 
+void EncodeTo(Encoder& e, const ValidatorSetEntry& v) {
+  EncodeTo(e, v.set);
+  e.Id(v.changed_at);
+}
+
+void DecodeFrom(Decoder& d, ValidatorSetEntry& v) {
+  DecodeFrom(d, v.set);
+  v.changed_at = d.Id<Height>();
+}
+
 Hash32 ValidatorSetKey() { return StateKeyOf(AsBytes("tamga/validator-set")); }
 
 }  // namespace tamga::ledger

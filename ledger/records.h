@@ -46,7 +46,7 @@ struct EpochProof {
   std::vector<CertifiedBlock> blocks;
   friend bool operator==(const EpochProof&, const EpochProof&) = default;
 };
-inline constexpr std::size_t kEpochProofMax = 64;
+inline constexpr std::size_t kEpochProofMax = 1000;
 
 void EncodeTo(Encoder& e, const LogRecord& v);
 void DecodeFrom(Decoder& d, LogRecord& v);
@@ -67,8 +67,19 @@ struct TrustAnchor {
 
 // The genesis block (height 0, round 0, epoch 0, no transactions) of `anchor`.
 Block GenesisBlock(const TrustAnchor& anchor);
-// The state key under which the validator set in force after a block is stored (the
-// genesis state holds the epoch-0 set): what an epoch change is proven against.
+
+// The state entry under ValidatorSetKey(): the validator set in force after a block, and
+// the height of the block that ended the previous epoch by setting it (0 for genesis).
+// Proofs rest on it twice: an epoch change is proven by the entry under the certified
+// root of the block that made it, and a proven block is shown not to lie above the end of
+// its epoch (blocks certified there are abandoned when the next epoch starts).
+struct ValidatorSetEntry {
+  ValidatorSet set;
+  Height changed_at;
+  friend bool operator==(const ValidatorSetEntry&, const ValidatorSetEntry&) = default;
+};
+void EncodeTo(Encoder& e, const ValidatorSetEntry& v);
+void DecodeFrom(Decoder& d, ValidatorSetEntry& v);
 Hash32 ValidatorSetKey();
 
 }  // namespace tamga::ledger

@@ -78,8 +78,7 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   }
   store->db_.reset(db);
   // handles[0] is the default family, unused: it is kept only because RocksDB requires it.
-  store->handles_.assign(handles.begin() + 1, handles.end());
-  store->handles_.insert(store->handles_.begin(), handles[0]);
+  store->handles_ = std::move(handles);
   return store;
 }
 

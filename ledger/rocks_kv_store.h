@@ -40,7 +40,8 @@ class RocksKvStore final : public KvStore {
   RocksKvStore() = default;
   std::string directory_;
   std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Indexed by Column.
+  // [0] is RocksDB's default family (unused); [1 + Column] is that column's family.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::atomic<bool> failed_{false};
 };
 

@@ -26,7 +26,11 @@ Status SafetyFile::Save(ByteView payload) const {
 
 Result<std::optional<Bytes>> SafetyFile::Load() const {
   std::error_code ec;
-  if (!std::filesystem::exists(path_, ec)) return std::optional<Bytes>();
+  const bool exists = std::filesystem::exists(path_, ec);
+  // Not knowing is not "no file": a validator that wrongly thinks it is fresh could sign
+  // twice in a round.
+  if (ec) return Status::IoError("cannot check " + path_ + ": " + ec.message());
+  if (!exists) return std::optional<Bytes>();
   TAMGA_ASSIGN_OR_RETURN(std::string contents, ReadFileToString(path_, kMaxFile));
   const std::size_t header = kMagic.size() + 64 + 1;
   if (contents.size() < header || contents.compare(0, kMagic.size(), kMagic) != 0 ||

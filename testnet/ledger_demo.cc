@@ -103,7 +103,7 @@ int Run(const std::string& work, const std::string& document) {
   if (!opened.ok()) return Fail(opened.error().ToString());
   d.ledger = std::move(opened).value();
   d.last = d.ledger->HeaderAt(Height(0)).value();
-  d.last_qc = d.ledger->GenesisQc();
+  d.last_qc = d.ledger->GenesisQc().value();
 
   // 1. The chamber's anchor transaction: the document's hash, signed.
   auto file = ReadFileToString(document, 64 << 20);

@@ -34,8 +34,13 @@ struct WriterRun {
   bool exited_by_itself = false;
 };
 
-// Starts the writer, lets it run for `run_for`, kills it with SIGKILL.
-WriterRun KillWriterAfter(const std::string& dir, std::chrono::microseconds run_for) {
+struct Writer {
+  pid_t pid = 0;
+  int stdout_fd = -1;  // The read end of its standard output.
+};
+
+// Starts the writer on `dir` with its standard output on a pipe.
+Writer StartWriter(const std::string& dir) {
   int pipe_fds[2];
   EXPECT_EQ(::pipe(pipe_fds), 0);
   posix_spawn_file_actions_t actions;
@@ -44,20 +49,29 @@ WriterRun KillWriterAfter(const std::string& dir, std::chrono::microseconds run_
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   std::string program = TAMGA_CRASH_WRITER;
   std::vector<char*> argv = {program.data(), const_cast<char*>(dir.c_str()), nullptr};
-  pid_t pid = 0;
-  EXPECT_EQ(::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ), 0);
+  Writer w;
+  EXPECT_EQ(::posix_spawn(&w.pid, program.c_str(), &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
+  w.stdout_fd = pipe_fds[0];
+  return w;
+}
+
+// Starts the writer, lets it run for `run_for`, kills it with SIGKILL.
+WriterRun KillWriterAfter(const std::string& dir, std::chrono::microseconds run_for) {
+  const Writer w = StartWriter(dir);
   std::this_thread::sleep_for(run_for);
-  ::kill(pid, SIGKILL);
+  ::kill(w.pid, SIGKILL);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(w.pid, &status, 0);
   WriterRun run;
   run.exited_by_itself = !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   std::string out;
   char buf[4096];
-  for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-  ::close(pipe_fds[0]);
+  for (ssize_t n; (n = ::read(w.stdout_fd, buf, sizeof buf)) > 0;) {
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(w.stdout_fd);
   // Only whole lines count: the kill may cut the last one.
   const std::size_t end = out.rfind('\n');
   if (end != std::string::npos) {
@@ -66,6 +80,26 @@ WriterRun KillWriterAfter(const std::string& dir, std::chrono::microseconds run_
                                                end - (begin == std::string::npos ? 0 : begin + 1)));
   }
   return run;
+}
+
+// Another process holding the directory keeps this one out, with a plain message.
+TEST(LedgerCrash, ASecondProcessIsRefusedWhileTheWriterRuns) {
+  testing::TempDir dir("ledger_lock");
+  const std::string data = dir.File("data");
+  const Writer w = StartWriter(data);
+  // Once the writer reports its first block, it holds the directory.
+  char c = 0;
+  ASSERT_EQ(::read(w.stdout_fd, &c, 1), 1);
+  auto second = Ledger::OpenDirectory(data, testing::TestAnchor(testing::ValidatorKeys(4)));
+  ::kill(w.pid, SIGKILL);
+  ::waitpid(w.pid, nullptr, 0);
+  ::close(w.stdout_fd);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.error().message().find("in use by another process"), std::string::npos)
+      << second.error().message();
+  // After the writer is gone, the directory opens.
+  EXPECT_TRUE(Ledger::OpenDirectory(data, testing::TestAnchor(testing::ValidatorKeys(4))).ok());
 }
 
 TEST(LedgerCrash, KillNineAtRandomPointsLosesNothingCommittedAndLeavesAWholeState) {
@@ -79,12 +113,28 @@ TEST(LedgerCrash, KillNineAtRandomPointsLosesNothingCommittedAndLeavesAWholeStat
   auto reference = Ledger::Open(std::make_unique<MemKvStore>(), anchor).value();
   testing::ChainBuilder reference_chain(*reference, keys);
 
+  // How long the writer takes to open the store and commit its first block here (much
+  // longer under sanitizers): kill times are spread over a window scaled to it, so kills
+  // land during start-up and recovery as well as between and inside commits.
+  std::chrono::microseconds first_commit;
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    const Writer w = StartWriter(data);
+    char c = 0;
+    ASSERT_EQ(::read(w.stdout_fd, &c, 1), 1) << "the writer never committed a block";
+    first_commit = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - t0);
+    ::kill(w.pid, SIGKILL);
+    ::waitpid(w.pid, nullptr, 0);
+    ::close(w.stdout_fd);
+  }
+  const std::uint64_t window_us = 2 * static_cast<std::uint64_t>(first_commit.count()) + 40'000;
+
   std::mt19937_64 rng(20261121);
   std::uint64_t durable = 0;  // Highest height the writer reported committed.
   int kills_with_progress = 0;
   for (int i = 0; i < iterations; ++i) {
-    // Mostly short runs, so kills land during open and recovery as well as commits.
-    const auto run_for = std::chrono::microseconds(2'000 + rng() % 60'000);
+    const auto run_for = std::chrono::microseconds(rng() % window_us);
     const WriterRun run = KillWriterAfter(data, run_for);
     ASSERT_FALSE(run.exited_by_itself) << "the writer failed on its own at iteration " << i;
     if (run.last_reported > durable) {
@@ -121,7 +171,8 @@ TEST(LedgerCrash, KillNineAtRandomPointsLosesNothingCommittedAndLeavesAWholeStat
   }
   // The test means nothing if the writer never got to commit between kills.
   EXPECT_GT(kills_with_progress, iterations / 10);
-  std::printf("%d kills, %llu blocks committed, %d kills after progress\n", iterations,
+  std::printf("%d kills over a window of %llu ms, %llu blocks committed, %d kills after progress\n",
+              iterations, static_cast<unsigned long long>(window_us / 1000),
               static_cast<unsigned long long>(durable), kills_with_progress);
 }
 

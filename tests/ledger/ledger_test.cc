@@ -8,6 +8,7 @@
 
 #include "common/merkle.h"
 #include "common/sha256.h"
+#include "ledger/log_proof.h"
 #include "ledger/merkle_log.h"
 #include "ledger/rocks_kv_store.h"
 #include "tests/ledger/chain_builder.h"
@@ -43,8 +44,8 @@ TEST(Ledger, GenesisHoldsTheValidatorSetAndItsQcHasNoSignatures) {
   EXPECT_EQ(head.validators, testing::SetOf(keys, Epoch(0)));
   EXPECT_EQ(head.result.log_size, 0u);
   EXPECT_EQ(ledger->StateAt(Height(0), ValidatorSetKey()).value(),
-            Encode(testing::SetOf(keys, Epoch(0))));
-  const QuorumCertificate qc = ledger->GenesisQc();
+            Encode(ValidatorSetEntry{testing::SetOf(keys, Epoch(0)), Height(0)}));
+  const QuorumCertificate qc = ledger->GenesisQc().value();
   EXPECT_TRUE(qc.signatures.empty());
   EXPECT_EQ(qc.data.block_id, GenesisBlock(ledger->anchor()).header.Id());
   EXPECT_EQ(qc.data.result, head.result);
@@ -276,6 +277,68 @@ TEST(LedgerProofs, ARecordAndStateEntriesProveAgainstGenesis) {
   EXPECT_EQ(ledger->BuildProof(6, {}, Height(1)).error().code(), StatusCode::kNotFound);
   // The JSON form verifies the same.
   EXPECT_TRUE(VerifyProofJson(ledger->anchor(), ProofToJson(proof)).ok());
+}
+
+// Above the block that ends an epoch, the old validators may still certify blocks (they
+// have not all seen the change commit yet); the next epoch abandons them. Even a two-chain
+// of such blocks must not prove as committed.
+TEST(LedgerProofs, ABlockAboveTheEndOfItsEpochDoesNotProve) {
+  const auto keys0 = ValidatorKeys(4), keys1 = ValidatorKeys(4, 60);
+  auto ledger = MemLedger(TestAnchor(keys0));
+  ChainBuilder chain(*ledger, keys0);
+  ASSERT_TRUE(chain.AppendBlock(1).ok());
+  ASSERT_TRUE(chain.AppendReconfiguration(keys1).ok());  // R = height 2.
+  ASSERT_TRUE(chain.AppendBlock(1).ok());
+  ASSERT_TRUE(chain.AppendBlock(1).ok());
+  const ProofFile at_r = ledger->BuildProof(std::nullopt, {}, Height(2)).value();
+  ASSERT_TRUE(VerifyProof(ledger->anchor(), at_r).ok());
+
+  // X1: the stored epoch-proof block above R. X2: its child one round later, certified by
+  // the same epoch-0 quorum. Together a valid-looking two-chain at heights 3 and 4.
+  const EpochProof tail = ledger->EpochProofAt(Height(2)).value().value();
+  ASSERT_EQ(tail.blocks.size(), 1u);
+  const CertifiedBlock& x1 = tail.blocks[0];
+  BlockHeader x2 = x1.block.header;
+  x2.round = x1.block.header.round.Next();
+  x2.height = x1.block.header.height.Next();
+  x2.parent_id = x1.block.header.Id();
+  QuorumCertificate x2_qc;
+  x2_qc.data = VoteData{x2.chain_id, x2.epoch, x2.round, x2.height, x2.Id(), x1.qc.data.result};
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    x2_qc.signatures.push_back({ValidatorIndex(i), keys0[i].Sign(SignDomain::kVote, Encode(x2_qc.data))});
+  }
+  ProofFile forged = at_r;
+  forged.block = CommittedHeader{x1.block.header, x1.qc, CommitEvidence{{x2}, {x1.qc, x2_qc}}};
+  const ProofVerdict v = VerifyProof(ledger->anchor(), forged);
+  EXPECT_EQ(v.error, ProofError::kNotCommitted) << v.message;
+  EXPECT_NE(v.message.find("above the end of epoch 0"), std::string::npos) << v.message;
+}
+
+TEST(Ledger, AValidatorSetChangeWithoutATwoChainAboveItIsRefused) {
+  const auto keys = ValidatorKeys(4);
+  auto ledger = MemLedger(TestAnchor(keys));
+  ChainBuilder chain(*ledger, keys);
+  const Block r = chain.NextBlock(0, 1);
+  BlockOutput out;
+  out.next_validators = testing::SetOf(ValidatorKeys(4, 70), Epoch(1));
+  auto p = ledger->Prepare(nullptr, r, out).value();
+  EXPECT_EQ(ledger->Commit(*p, chain.Certify(r, p->result), {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger->Head().height, Height(0));
+}
+
+TEST(LedgerProofs, LogConsistencyBetweenTwoCertifiedRoots) {
+  const auto keys = ValidatorKeys(4);
+  auto ledger = MemLedger(TestAnchor(keys));
+  ChainBuilder chain(*ledger, keys);
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(chain.AppendBlock(3 + i).ok());
+  const ExecutionResult r2 = ledger->ResultAt(Height(2)).value();
+  const ExecutionResult r6 = ledger->ResultAt(Height(6)).value();
+  const std::vector<Hash32> proof = ledger->LogConsistency(r2.log_size, r6.log_size).value();
+  EXPECT_EQ(CheckConsistency(r2.log_size, r6.log_size, r2.log_root, r6.log_root, proof),
+            LogProofCheck::kOk);
+  EXPECT_NE(CheckConsistency(r2.log_size, r6.log_size, r6.log_root, r6.log_root, proof),
+            LogProofCheck::kOk);
+  EXPECT_EQ(ledger->LogConsistency(1, r6.log_size + 1).error().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(LedgerProofs, ProofsFollowTheValidatorSetThroughEpochChanges) {

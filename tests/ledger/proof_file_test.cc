@@ -75,9 +75,18 @@ TEST_F(ProofFileTest, BrokenEpochChain) {
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs.clear(); }), ProofError::kBrokenEpochChain);
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs.push_back(p.epochs[0]); }),
             ProofError::kBrokenEpochChain);
-  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.validators[0] = testing::TestKey(99).public_key(); }),
+  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.set.validators[0] = testing::TestKey(99).public_key(); }),
             ProofError::kBrokenEpochChain);
-  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.epoch = Epoch(2); }),
+  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.set.epoch = Epoch(2); }),
+            ProofError::kBrokenEpochChain);
+  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.changed_at = Height(1); }),
+            ProofError::kBrokenEpochChain);
+  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.set.validators.push_back(p.epochs[0].next.set.validators[0]); }),
+            ProofError::kBrokenEpochChain);
+  // The block's own validator-set entry: another set, or a path that does not prove it.
+  EXPECT_EQ(Check([](ProofFile& p) { p.block_validators = p.epochs[0].next; p.block_validators.set.epoch = Epoch(0); }),
+            ProofError::kBrokenEpochChain);
+  EXPECT_EQ(Check([](ProofFile& p) { p.block_validators_proof.siblings[0].data()[0] ^= 1; }),
             ProofError::kBrokenEpochChain);
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next_proof.siblings.clear(); }),
             ProofError::kBrokenEpochChain);
@@ -105,6 +114,22 @@ TEST_F(ProofFileTest, QuorumSignersAndSignatures) {
             ProofError::kBadSignature);
 }
 
+TEST_F(ProofFileTest, DuplicateSignersInAQcBuiltInMemoryAreRefused) {
+  EXPECT_EQ(Check([](ProofFile& p) {
+              for (QuorumSignature& s : p.block.qc.signatures) s = p.block.qc.signatures[0];
+            }),
+            ProofError::kMalformed);
+}
+
+TEST_F(ProofFileTest, APinnedGenesisThatIsNotAValidSetIsRefused) {
+  TrustAnchor bad = *anchor_;
+  bad.validators.validators.push_back(bad.validators.validators[0]);
+  EXPECT_EQ(VerifyProof(bad, *proof_).error, ProofError::kMalformed);
+  bad = *anchor_;
+  bad.validators.validators.clear();
+  EXPECT_EQ(VerifyProof(bad, *proof_).error, ProofError::kMalformed);
+}
+
 TEST_F(ProofFileTest, NotCommitted) {
   EXPECT_EQ(Check([](ProofFile& p) { p.block.commit.headers.clear(); }), ProofError::kNotCommitted);
   EXPECT_EQ(Check([](ProofFile& p) { p.block.commit.qcs.pop_back(); }), ProofError::kNotCommitted);
@@ -112,6 +137,12 @@ TEST_F(ProofFileTest, NotCommitted) {
             ProofError::kNotCommitted);
   EXPECT_EQ(Check([](ProofFile& p) { p.block.commit.qcs[1].signatures.resize(1); }),
             ProofError::kQuorumNotReached);
+  // The two commit QCs swapped: each certifies the other header.
+  EXPECT_EQ(Check([](ProofFile& p) { std::swap(p.block.commit.qcs[0], p.block.commit.qcs[1]); }),
+            ProofError::kBadSignature);
+  // A commit header from another epoch.
+  EXPECT_EQ(Check([](ProofFile& p) { p.block.commit.headers[0].epoch = Epoch(0); }),
+            ProofError::kNotCommitted);
 }
 
 TEST_F(ProofFileTest, LogPath) {
@@ -219,6 +250,26 @@ TEST_F(ProofFileTest, MalformedFiles) {
   for (int i = 0; i < 300; ++i) d["state"][0]["proof"]["siblings"].push_back(std::string(64, '0'));
   EXPECT_EQ(reason(d.dump()), ProofError::kMalformed);
   EXPECT_EQ(reason(std::string(kProofFileMax + 1, ' ')), ProofError::kMalformed);
+  // Wrong JSON types anywhere are malformed, never an exception.
+  for (const char* pointer : {"/log/index", "/log/path", "/log/record", "/state/0/proof/leaf",
+                              "/state/0/proof/siblings", "/epochs/0", "/epochs", "/block/commit/qcs",
+                              "/block/commit/headers/0", "/validator_set", "/chain_id"}) {
+    for (const nlohmann::json& wrong : {nlohmann::json("5"), nlohmann::json(5), nlohmann::json::array(),
+                                        nlohmann::json::object(), nlohmann::json(true)}) {
+      d = doc;
+      d[nlohmann::json::json_pointer(pointer)] = wrong;
+      const ProofVerdict v = VerifyProofJson(*anchor_, d.dump());
+      EXPECT_FALSE(v.ok()) << pointer << " = " << wrong.dump();
+    }
+  }
+  // A huge list that goes wrong early stops at the first error (no memory blow-up).
+  d = doc;
+  d["epochs"] = nlohmann::json::array();
+  for (int i = 0; i < 5000; ++i) d["epochs"].push_back(0);
+  EXPECT_EQ(reason(d.dump()), ProofError::kMalformed);
+  d = doc;
+  d["log"]["index"] = kLogIndexMax + 1;
+  EXPECT_EQ(reason(d.dump()), ProofError::kMalformed);
 }
 
 }  // namespace

@@ -165,6 +165,11 @@ TEST_F(StateFixture, ForgedProofsFail) {
   StateProof off_path = absence;
   off_path.leaf = StateLeaf{KeyOf(5), Sha256Of(*value)};
   EXPECT_NE(CheckStateProof(root, absent, std::nullopt, off_path), StateProofCheck::kOk);
+  // Absence of a key whose path leaves KeyOf(5)'s at the first bit, "shown" by KeyOf(5)'s
+  // presence proof: refused by the shared-prefix rule before any hashing.
+  Hash32 elsewhere = KeyOf(5);
+  elsewhere.data()[0] ^= 0x80;
+  EXPECT_EQ(CheckStateProof(root, elsewhere, std::nullopt, proof), StateProofCheck::kBadPath);
   // Too deep.
   bad = proof;
   bad.siblings.resize(257);
