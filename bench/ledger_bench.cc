@@ -163,7 +163,8 @@ void BM_ProofVerify(benchmark::State& state) {
     if (!v.ok()) state.SkipWithError(v.message.c_str());
     benchmark::DoNotOptimize(v);
   }
-  state.counters["qc_signatures_checked"] = static_cast<double>(proof.block.qc.signatures.size() * 2);
+  state.counters["qc_signatures_checked"] =
+      static_cast<double>(proof.block.qc.signatures.size() * 2);
 }
 BENCHMARK(BM_ProofVerify)->Arg(4)->Arg(7)->Arg(13)->Unit(benchmark::kMicrosecond);
 

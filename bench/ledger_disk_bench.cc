@@ -71,7 +71,8 @@ int Run(const Options& o) {
   std::uint64_t done = 0;
   while (done < o.records) {
     chain.emplace(ledger, keys);
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(o.per_block, o.records - done));
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(o.per_block, o.records - done));
     const Block b = chain->NextBlock(n, 1);
     BlockOutput out = testing::ChainBuilder::AnchorOutput(b);
     if (o.log_only) out.writes.clear();
@@ -103,9 +104,11 @@ int Run(const Options& o) {
               o.log_only ? "log only" : "log + state + index");
   std::printf("build                   %.1f s (signing, executing, committing)\n", build_s);
   std::printf("live SST bytes          %llu  = %.0f bytes per record\n",
-              static_cast<unsigned long long>(sst), static_cast<double>(sst) / static_cast<double>(o.records));
+              static_cast<unsigned long long>(sst),
+              static_cast<double>(sst) / static_cast<double>(o.records));
   std::printf("directory bytes         %llu  = %.0f bytes per record (with WAL, logs)\n",
-              static_cast<unsigned long long>(total), static_cast<double>(total) / static_cast<double>(o.records));
+              static_cast<unsigned long long>(total),
+              static_cast<double>(total) / static_cast<double>(o.records));
 
   const Height head = ledger.Head().height;
   const int samples = 20'000;
@@ -113,7 +116,9 @@ int Run(const Options& o) {
     if (!ledger.RecordAt(rng() % o.records).ok()) std::abort();
   });
   Percentiles("transaction by hash", samples, [&](int i) {
-    if (!ledger.FindTransaction(sample_txs[static_cast<std::size_t>(i) % sample_txs.size()]).value()) std::abort();
+    if (!ledger.FindTransaction(sample_txs[static_cast<std::size_t>(i) % sample_txs.size()])
+             .value())
+      std::abort();
   });
   if (!o.log_only) {
     Percentiles("state entry of a document", samples, [&](int i) {
@@ -153,7 +158,8 @@ int main(int argc, char** argv) {
     } else if (a == "--dir") {
       o.dir = next();
     } else {
-      std::fprintf(stderr, "usage: %s [--records N] [--per-block B] [--log-only] [--dir PATH]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--records N] [--per-block B] [--log-only] [--dir PATH]\n",
+                   argv[0]);
       return 2;
     }
   }

@@ -33,8 +33,7 @@ constexpr std::size_t kTransactionMinSize = 32 + 2 + 4 + 32 + 8 + 64;
 
 Status CheckBlockShape(const Block& b) {
   if (b.header.transaction_count != b.transactions.size()) {
-    return Status::Corruption("block header counts " +
-                              std::to_string(b.header.transaction_count) +
+    return Status::Corruption("block header counts " + std::to_string(b.header.transaction_count) +
                               " transactions, the block holds " +
                               std::to_string(b.transactions.size()));
   }

@@ -32,7 +32,7 @@ namespace tamga {
 using ChainId = Hash32;
 
 // Limits checked by every decoder before it allocates.
-inline constexpr std::size_t kTxPayloadMax = 1 << 20;       // Batch issuance fits.
+inline constexpr std::size_t kTxPayloadMax = 1 << 20;  // Batch issuance fits.
 inline constexpr std::size_t kBlockTransactionsMax = 10000;
 // A block's whole canonical encoding; below the wire's frame cap (net/wire.h) so that any
 // block that decodes also travels.

@@ -158,8 +158,8 @@ struct ReportEquivocation {
   std::string what;
 };
 using Effect = std::variant<PersistSafetyData, SendTo, Broadcast, SetTimer, ExecuteBlock,
-                            CommitBlock, RequestPayload, FetchBlocks, SaveBlock,
-                            SaveCertificates, ReportEquivocation, EnterEpoch>;
+                            CommitBlock, RequestPayload, FetchBlocks, SaveBlock, SaveCertificates,
+                            ReportEquivocation, EnterEpoch>;
 
 // What a restarting node read back from SaveBlock and SaveCertificates.
 struct RecoveryData {
@@ -242,16 +242,16 @@ class Core {
 
   const CoreConfig config_;
   const Signer& signer_;
-  ValidatorSet validators_;               // Of the current epoch.
-  std::optional<ValidatorIndex> self_;    // Our index in validators_, if a member.
+  ValidatorSet validators_;             // Of the current epoch.
+  std::optional<ValidatorIndex> self_;  // Our index in validators_, if a member.
   SafetyRules safety_;
   BlockTree tree_;
   Pacemaker pacemaker_;
-  QuorumCertificate highest_qc_;                 // Highest-round QC seen.
+  QuorumCertificate highest_qc_;                  // Highest-round QC seen.
   std::optional<TimeoutCertificate> highest_tc_;  // Highest-round TC seen.
 
   // Per round (pruned below current_round - 1).
-  std::map<Round, Hash32> proposal_seen_;  // At most one proposal per (round, leader).
+  std::map<Round, Hash32> proposal_seen_;        // At most one proposal per (round, leader).
   std::map<Round, Proposal> pending_proposals_;  // Waiting for their parent; round >= current.
   struct VoteKey {
     ValidatorIndex author;
@@ -274,7 +274,7 @@ class Core {
   bool proposed_this_round_ = false;
   bool waiting_for_parent_ = false;  // Leader of this round, its parent not yet in the tree.
   std::uint32_t timer_fires_this_round_ = 0;
-  std::uint32_t fetch_peer_ = 0;  // Rotates over the validators for timer-driven fetches.
+  std::uint32_t fetch_peer_ = 0;       // Rotates over the validators for timer-driven fetches.
   std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.
   std::set<Hash32> executing_;         // ExecuteBlock sent, no answer yet.
   // A QC whose commit waits for the execution of blocks it would commit.

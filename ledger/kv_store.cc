@@ -9,14 +9,22 @@ namespace tamga::ledger {
 
 std::string_view ColumnName(Column c) {
   switch (c) {
-    case Column::kMeta: return "meta";
-    case Column::kBlocks: return "blocks";
-    case Column::kCertificates: return "certificates";
-    case Column::kTransactions: return "transactions";
-    case Column::kReceipts: return "receipts";
-    case Column::kLog: return "log";
-    case Column::kState: return "state";
-    case Column::kIndex: return "index";
+    case Column::kMeta:
+      return "meta";
+    case Column::kBlocks:
+      return "blocks";
+    case Column::kCertificates:
+      return "certificates";
+    case Column::kTransactions:
+      return "transactions";
+    case Column::kReceipts:
+      return "receipts";
+    case Column::kLog:
+      return "log";
+    case Column::kState:
+      return "state";
+    case Column::kIndex:
+      return "index";
   }
   return "unknown";
 }
@@ -42,8 +50,7 @@ Status MemKvStore::Write(const WriteBatch& batch, bool /*sync*/) {
   return Status::Ok();
 }
 
-Status MemKvStore::Scan(Column column, ByteView prefix, ByteView start,
-                        const ScanFn& fn) const {
+Status MemKvStore::Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const {
   std::shared_lock lock(mu_);
   const Map& m = columns_[static_cast<std::size_t>(column)];
   for (auto it = m.lower_bound(start.empty() ? prefix : start); it != m.end(); ++it) {

@@ -41,11 +41,14 @@ Result<T> GetDecoded(const KvReader& r, Column c, ByteView key, std::string_view
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
                                              const TrustAnchor& anchor) {
-  if (anchor.validators.validators.empty() || anchor.validators.epoch != Epoch(0)) {
-    return Status::InvalidArgument("genesis needs a non-empty validator set of epoch 0");
+  if (anchor.validators.validators.empty() || anchor.validators.epoch != Epoch(0) ||
+      !CheckValidatorKeys(anchor.validators).ok()) {
+    return Status::InvalidArgument(
+        "genesis needs a non-empty validator set of epoch 0 with no key twice");
   }
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(store), anchor));
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> format, ledger->store_->Get(Column::kMeta, kFormatKey));
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> format,
+                         ledger->store_->Get(Column::kMeta, kFormatKey));
   if (!format) {
     TAMGA_RETURN_IF_ERROR(ledger->Initialise());
   } else {
@@ -55,7 +58,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
                                         std::to_string(version) + "; this build reads format " +
                                         std::to_string(kFormatVersion));
     }
-    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> chain, ledger->store_->Get(Column::kMeta, kChainKey));
+    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> chain,
+                           ledger->store_->Get(Column::kMeta, kChainKey));
     if (!chain || chain->size() != 32 || Hash32::FromView(*chain) != anchor.chain_id) {
       return Status::FailedPrecondition(
           "the data directory belongs to chain " +
@@ -78,8 +82,9 @@ Status Ledger::Initialise() {
   const Bytes set_bytes = Encode(anchor_.validators);
   TAMGA_ASSIGN_OR_RETURN(
       Hash32 state_root,
-      StateTree::Update(overlay, Hash32(),
-                        {{ValidatorSetKey(), Encode(ValidatorSetEntry{anchor_.validators, Height(0)})}}));
+      StateTree::Update(
+          overlay, Hash32(),
+          {{ValidatorSetKey(), Encode(ValidatorSetEntry{anchor_.validators, Height(0)})}}));
   const ExecutionResult result{state_root, MerkleRoot({}), 0};
   const Block genesis = GenesisBlock(anchor_);
   const QuorumCertificate qc{
@@ -166,16 +171,16 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
   for (std::size_t i = 0; i < output.receipts.size(); ++i) {
     Receipt& r = output.receipts[i];
     if (r.tx_hash != block.transactions[i].Hash()) {
-      return Status::InvalidArgument("receipt " + std::to_string(i) + " is for another transaction");
+      return Status::InvalidArgument("receipt " + std::to_string(i) +
+                                     " is for another transaction");
     }
     r.first_record = next_record;
     next_record += r.record_count;
   }
   if (next_record - base_result.log_size != output.records.size()) {
-    return Status::InvalidArgument("receipts account for " +
-                                   std::to_string(next_record - base_result.log_size) +
-                                   " records, the output has " +
-                                   std::to_string(output.records.size()));
+    return Status::InvalidArgument(
+        "receipts account for " + std::to_string(next_record - base_result.log_size) +
+        " records, the output has " + std::to_string(output.records.size()));
   }
   std::vector<Bytes> leaves;
   leaves.reserve(output.records.size());
@@ -186,9 +191,9 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
   std::vector<StateWrite> writes = output.writes;
   if (output.next_validators) {
     const ValidatorSet& next = *output.next_validators;
-    if (next.epoch != h.epoch.Next() || next.validators.empty()) {
+    if (next.epoch != h.epoch.Next() || next.validators.empty() || !CheckValidatorKeys(next).ok()) {
       return Status::InvalidArgument("a validator set change in epoch " + h.epoch.ToString() +
-                                     " must name a non-empty set for epoch " +
+                                     " must name a non-empty set of distinct keys for epoch " +
                                      h.epoch.Next().ToString());
     }
     writes.push_back({ValidatorSetKey(), Encode(ValidatorSetEntry{next, h.height})});
@@ -231,20 +236,23 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   std::vector<CertifiedBlock> kept;
   if (p.output.next_validators) {
     const BlockHeader* prev = &h;
+    bool two_chain = false;
     for (const CertifiedBlock& c : epoch_proof) {
       if (kept.size() == kEpochProofMax) break;
       if (c.block.header.parent_id != prev->Id() || c.qc.data.block_id != c.block.header.Id()) {
-        return Status::InvalidArgument("the epoch proof is not a chain of certified blocks above block " +
-                                       h.height.ToString());
+        return Status::InvalidArgument(
+            "the epoch proof is not a chain of certified blocks above block " +
+            h.height.ToString());
       }
       kept.push_back(c);
-      if (c.block.header.round == prev->round.Next()) break;
+      two_chain = c.block.header.round == prev->round.Next();
+      if (two_chain) break;
       prev = &c.block.header;
     }
-    if (kept.empty() || kept.back().block.header.round !=
-                            (kept.size() == 1 ? h.round : kept[kept.size() - 2].block.header.round).Next()) {
-      return Status::InvalidArgument("block " + h.height.ToString() +
-                                     " changes the validator set but its epoch proof holds no two-chain");
+    if (!two_chain) {
+      return Status::InvalidArgument(
+          "block " + h.height.ToString() +
+          " changes the validator set but its epoch proof holds no two-chain");
     }
   }
   const std::uint64_t height = h.height.value();
@@ -344,9 +352,8 @@ Result<std::optional<Bytes>> Ledger::IndexGet(ByteView key) const {
 
 Status Ledger::IndexScan(ByteView prefix, const ScanFn& fn) const {
   const Bytes p = IndexKey(prefix);
-  return store_->Scan(Column::kIndex, p, {}, [&](ByteView k, ByteView v) {
-    return fn(k.subspan(1), v);
-  });
+  return store_->Scan(Column::kIndex, p, {},
+                      [&](ByteView k, ByteView v) { return fn(k.subspan(1), v); });
 }
 
 Result<Height> Ledger::HeightAtTime(std::uint64_t time_ms) const {
@@ -453,13 +460,15 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
                          ValidatorSetProof(result.state_root));
   if (log_index) {
     if (*log_index >= result.log_size) {
-      return Status::NotFound("record " + std::to_string(*log_index) + " is not in the log at height " +
-                              h.ToString() + " (" + std::to_string(result.log_size) + " records)");
+      return Status::NotFound("record " + std::to_string(*log_index) +
+                              " is not in the log at height " + h.ToString() + " (" +
+                              std::to_string(result.log_size) + " records)");
     }
     LogEntryProof log;
     log.index = *log_index;
     TAMGA_ASSIGN_OR_RETURN(log.record, MerkleLog::Leaf(*cache_, *log_index));
-    TAMGA_ASSIGN_OR_RETURN(log.path, MerkleLog::InclusionProof(*cache_, *log_index, result.log_size));
+    TAMGA_ASSIGN_OR_RETURN(log.path,
+                           MerkleLog::InclusionProof(*cache_, *log_index, result.log_size));
     p.log = std::move(log);
   }
   for (const Hash32& key : state_keys) {
@@ -469,7 +478,8 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
   return p;
 }
 
-Result<std::vector<Hash32>> Ledger::LogConsistency(std::uint64_t first, std::uint64_t second) const {
+Result<std::vector<Hash32>> Ledger::LogConsistency(std::uint64_t first,
+                                                   std::uint64_t second) const {
   if (second > Head().result.log_size) {
     return Status::InvalidArgument("the log has only " + std::to_string(Head().result.log_size) +
                                    " records");

@@ -46,10 +46,10 @@ inline constexpr std::uint32_t kFormatVersion = 1;
 
 // What contracts/ produced from a block's transactions.
 struct BlockOutput {
-  std::vector<Receipt> receipts;  // One per transaction, in block order.
+  std::vector<Receipt> receipts;   // One per transaction, in block order.
   std::vector<LogRecord> records;  // Appended in order; their height is set by Prepare.
   std::vector<StateWrite> writes;
-  std::vector<std::pair<Bytes, Bytes>> index;  // Contracts' index entries (unproven).
+  std::vector<std::pair<Bytes, Bytes>> index;   // Contracts' index entries (unproven).
   std::optional<ValidatorSet> next_validators;  // A governance change of the set.
 };
 
@@ -86,8 +86,9 @@ class Ledger {
   Result<QuorumCertificate> GenesisQc() const;
 
   // Executes `output` for `block` on top of `parent` (nullptr: the committed head).
-  Result<std::shared_ptr<const PreparedBlock>> Prepare(
-      std::shared_ptr<const PreparedBlock> parent, const Block& block, BlockOutput output) const;
+  Result<std::shared_ptr<const PreparedBlock>> Prepare(std::shared_ptr<const PreparedBlock> parent,
+                                                       const Block& block,
+                                                       BlockOutput output) const;
 
   // Commits `prepared`, which must extend the head. `qc` must certify it with the result
   // Prepare computed: a QC for another result means this node executed differently from
@@ -141,7 +142,8 @@ class Ledger {
   Status LoadHead();
   Status CheckWritable() const;
   Result<CommittedHeader> Committed(Height h) const;
-  Result<std::pair<ValidatorSetEntry, StateProof>> ValidatorSetProof(const Hash32& state_root) const;
+  Result<std::pair<ValidatorSetEntry, StateProof>> ValidatorSetProof(
+      const Hash32& state_root) const;
 
   // Log and state-tree entries kept in memory (about 100 bytes each): the upper levels of
   // both trees, read by every block and every proof.

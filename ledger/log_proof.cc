@@ -13,8 +13,7 @@ std::uint64_t SplitPoint(std::uint64_t n) {
   return std::bit_floor(n - 1);
 }
 
-Result<Hash32> RangeHash(std::uint64_t start, std::uint64_t end,
-                         const SubtreeHashFn& complete) {
+Result<Hash32> RangeHash(std::uint64_t start, std::uint64_t end, const SubtreeHashFn& complete) {
   const std::uint64_t n = end - start;
   if (std::has_single_bit(n)) return complete(start, end);
   const std::uint64_t k = SplitPoint(n);
@@ -105,9 +104,8 @@ LogProofCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash
   return r == root ? LogProofCheck::kOk : LogProofCheck::kRootMismatch;
 }
 
-LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second,
-                               const Hash32& first_root, const Hash32& second_root,
-                               const std::vector<Hash32>& proof) {
+LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const Hash32& first_root,
+                               const Hash32& second_root, const std::vector<Hash32>& proof) {
   if (first > second) return LogProofCheck::kBadPath;
   if (first == second) {
     if (!proof.empty()) return LogProofCheck::kBadPath;
@@ -143,8 +141,7 @@ LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second,
     sn >>= 1;
   }
   if (sn != 0) return LogProofCheck::kBadPath;
-  return fr == first_root && sr == second_root ? LogProofCheck::kOk
-                                               : LogProofCheck::kRootMismatch;
+  return fr == first_root && sr == second_root ? LogProofCheck::kOk : LogProofCheck::kRootMismatch;
 }
 
 }  // namespace tamga::ledger

@@ -46,8 +46,7 @@ LogProofCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash
                              const std::vector<Hash32>& path, const Hash32& root);
 // RFC 9162 section 2.1.4.2, with the two cases it leaves aside: equal sizes (the proof is
 // empty and the roots equal) and a first size of 0 (the proof is empty).
-LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second,
-                               const Hash32& first_root, const Hash32& second_root,
-                               const std::vector<Hash32>& proof);
+LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const Hash32& first_root,
+                               const Hash32& second_root, const std::vector<Hash32>& proof);
 
 }  // namespace tamga::ledger

@@ -43,8 +43,7 @@ SubtreeHashFn CompleteFn(const KvReader& r) {
 
 }  // namespace
 
-Result<Hash32> MerkleLog::Append(Overlay& out, std::uint64_t size,
-                                 std::span<const Bytes> leaves) {
+Result<Hash32> MerkleLog::Append(Overlay& out, std::uint64_t size, std::span<const Bytes> leaves) {
   for (const Bytes& leaf : leaves) {
     const std::uint64_t index = size++;
     out.Put(Column::kLog, KeyU64('d', index), leaf);

@@ -2,9 +2,8 @@
 
 #include "ledger/proof_file.h"
 
-#include <nlohmann/json.hpp>
-
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "common/ed25519.h"
 #include "common/merkle.h"
@@ -182,8 +181,8 @@ Failure CheckQc(const ChainId& chain, const ValidatorSet& set, const BlockHeader
                 const QuorumCertificate& qc, std::string_view what) {
   const std::string w(what);
   if (header.chain_id != chain || qc.data.chain_id != chain) {
-    return Fail(ProofError::kWrongChain, w + " belongs to chain " +
-                                             qc.data.chain_id.ShortHex() + ", not the pinned one");
+    return Fail(ProofError::kWrongChain,
+                w + " belongs to chain " + qc.data.chain_id.ShortHex() + ", not the pinned one");
   }
   if (header.epoch != set.epoch || qc.data.epoch != set.epoch) {
     return Fail(ProofError::kBrokenEpochChain,
@@ -193,8 +192,7 @@ Failure CheckQc(const ChainId& chain, const ValidatorSet& set, const BlockHeader
   if (qc.data.block_id != header.Id() || qc.data.height != header.height ||
       qc.data.round != header.round) {
     return Fail(ProofError::kBadSignature, "the QC of " + w + " certifies block " +
-                                               qc.data.block_id.ShortHex() +
-                                               ", not this header (" +
+                                               qc.data.block_id.ShortHex() + ", not this header (" +
                                                header.Id().ShortHex() + ")");
   }
   if (Status order = CheckSignerOrder(qc); !order.ok()) {
@@ -203,9 +201,8 @@ Failure CheckQc(const ChainId& chain, const ValidatorSet& set, const BlockHeader
   for (const QuorumSignature& s : qc.signatures) {
     if (s.signer.value() >= set.size()) {
       return Fail(ProofError::kSignerNotInSet,
-                  "the QC of " + w + " names validator " + s.signer.ToString() +
-                      ", but epoch " + set.epoch.ToString() + " has " +
-                      std::to_string(set.size()) + " validators");
+                  "the QC of " + w + " names validator " + s.signer.ToString() + ", but epoch " +
+                      set.epoch.ToString() + " has " + std::to_string(set.size()) + " validators");
     }
   }
   if (qc.signatures.size() < set.QuorumSize()) {
@@ -216,8 +213,7 @@ Failure CheckQc(const ChainId& chain, const ValidatorSet& set, const BlockHeader
   }
   const Bytes message = Encode(qc.data);
   for (const QuorumSignature& s : qc.signatures) {
-    if (!VerifySignature(set.validators[s.signer.value()], SignDomain::kVote, message,
-                         s.signature)
+    if (!VerifySignature(set.validators[s.signer.value()], SignDomain::kVote, message, s.signature)
              .ok()) {
       return Fail(ProofError::kBadSignature, "the QC of " + w + ": signature of validator " +
                                                  s.signer.ToString() + " does not verify");
@@ -249,9 +245,9 @@ Failure CheckCommitted(const ChainId& chain, const ValidatorSet& set, const Comm
   const BlockHeader& last = e.headers.back();
   const BlockHeader& before = e.headers.size() >= 2 ? e.headers[e.headers.size() - 2] : c.header;
   if (before.round.value() == kMaxU64 || last.round != before.round.Next()) {
-    return Fail(ProofError::kNotCommitted,
-                "commit evidence of " + w + ": the last two rounds (" + before.round.ToString() +
-                    ", " + last.round.ToString() + ") are not consecutive");
+    return Fail(ProofError::kNotCommitted, "commit evidence of " + w + ": the last two rounds (" +
+                                               before.round.ToString() + ", " +
+                                               last.round.ToString() + ") are not consecutive");
   }
   if (!(e.headers.size() == 1 && e.qcs[0] == c.qc)) {  // Else already checked above.
     f = CheckQc(chain, set, before, e.qcs[0], w + "'s commit evidence");
@@ -262,22 +258,28 @@ Failure CheckCommitted(const ChainId& chain, const ValidatorSet& set, const Comm
 
 Failure FromLogCheck(LogProofCheck c, std::string_view what) {
   switch (c) {
-    case LogProofCheck::kOk: return {};
+    case LogProofCheck::kOk:
+      return {};
     case LogProofCheck::kBadPath:
-      return Fail(ProofError::kBadInclusionPath, std::string(what) + ": the path has the wrong shape for its position");
+      return Fail(ProofError::kBadInclusionPath,
+                  std::string(what) + ": the path has the wrong shape for its position");
     case LogProofCheck::kRootMismatch:
-      return Fail(ProofError::kRootMismatch, std::string(what) + ": the path does not lead to the certified root");
+      return Fail(ProofError::kRootMismatch,
+                  std::string(what) + ": the path does not lead to the certified root");
   }
   return {};
 }
 
 Failure FromStateCheck(StateProofCheck c, std::string_view what) {
   switch (c) {
-    case StateProofCheck::kOk: return {};
+    case StateProofCheck::kOk:
+      return {};
     case StateProofCheck::kBadPath:
-      return Fail(ProofError::kBadInclusionPath, std::string(what) + ": the path does not belong to this key");
+      return Fail(ProofError::kBadInclusionPath,
+                  std::string(what) + ": the path does not belong to this key");
     case StateProofCheck::kRootMismatch:
-      return Fail(ProofError::kRootMismatch, std::string(what) + ": the path does not lead to the certified state root");
+      return Fail(ProofError::kRootMismatch,
+                  std::string(what) + ": the path does not lead to the certified state root");
   }
   return {};
 }
@@ -288,16 +290,26 @@ ProofVerdict Verdict(const Failure& f) { return ProofVerdict{f.error, f.message,
 
 std::string_view ProofErrorName(ProofError e) {
   switch (e) {
-    case ProofError::kOk: return "ok";
-    case ProofError::kMalformed: return "malformed file";
-    case ProofError::kWrongChain: return "wrong chain";
-    case ProofError::kBrokenEpochChain: return "broken epoch chain";
-    case ProofError::kSignerNotInSet: return "signer not in the epoch's set";
-    case ProofError::kQuorumNotReached: return "quorum not reached";
-    case ProofError::kBadSignature: return "bad signature";
-    case ProofError::kNotCommitted: return "not committed";
-    case ProofError::kBadInclusionPath: return "bad inclusion path";
-    case ProofError::kRootMismatch: return "root mismatch";
+    case ProofError::kOk:
+      return "ok";
+    case ProofError::kMalformed:
+      return "malformed file";
+    case ProofError::kWrongChain:
+      return "wrong chain";
+    case ProofError::kBrokenEpochChain:
+      return "broken epoch chain";
+    case ProofError::kSignerNotInSet:
+      return "signer not in the epoch's set";
+    case ProofError::kQuorumNotReached:
+      return "quorum not reached";
+    case ProofError::kBadSignature:
+      return "bad signature";
+    case ProofError::kNotCommitted:
+      return "not committed";
+    case ProofError::kBadInclusionPath:
+      return "bad inclusion path";
+    case ProofError::kRootMismatch:
+      return "root mismatch";
   }
   return "unknown";
 }
@@ -344,7 +356,8 @@ Result<ProofFile> ProofFromJson(std::string_view text) {
   }
   p.chain_id = r.HashField(doc, "chain_id");
   if (const json* epochs = r.Array(doc, "epochs")) {
-    if (epochs->size() > kProofEpochsMax) r.Fail("more than " + std::to_string(kProofEpochsMax) + " epochs");
+    if (epochs->size() > kProofEpochsMax)
+      r.Fail("more than " + std::to_string(kProofEpochsMax) + " epochs");
     for (std::size_t i = 0; r.error.ok() && i < epochs->size(); ++i) {
       const json& e = (*epochs)[i];
       EpochChange c;
@@ -363,7 +376,8 @@ Result<ProofFile> ProofFromJson(std::string_view text) {
     const json& l = doc.at("log");
     LogEntryProof log;
     const json* index = r.Field(l, "index");
-    if (index != nullptr && (!index->is_number_unsigned() || index->get<std::uint64_t>() > kLogIndexMax)) {
+    if (index != nullptr &&
+        (!index->is_number_unsigned() || index->get<std::uint64_t>() > kLogIndexMax)) {
       r.Fail("log index is not an integer between 0 and 2^53 - 1");
     }
     if (r.error.ok()) log.index = index->get<std::uint64_t>();
@@ -436,24 +450,28 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
   // certified blocks are abandoned.
   {
     const ValidatorSetEntry& entry = p.block_validators;
-    if (CheckStateProof(p.block.qc.data.result.state_root, ValidatorSetKey(), Sha256Of(Encode(entry)),
+    if (CheckStateProof(p.block.qc.data.result.state_root, ValidatorSetKey(),
+                        Sha256Of(Encode(entry)),
                         p.block_validators_proof) != StateProofCheck::kOk) {
       return Verdict(Fail(ProofError::kBrokenEpochChain,
                           "the validator set given is not the one in the block's state"));
     }
     const Height h = p.block.header.height;
     const bool continues = entry.set == set;
-    const bool ends_here = entry.set.epoch.value() == set.epoch.value() + 1 && entry.changed_at == h;
+    const bool ends_here =
+        entry.set.epoch.value() == set.epoch.value() + 1 && entry.changed_at == h;
     if (!continues && !ends_here) {
       if (entry.set.epoch.value() == set.epoch.value() + 1 && entry.changed_at < h) {
         return Verdict(Fail(ProofError::kNotCommitted,
-                            "the block at height " + h.ToString() + " lies above the end of epoch " +
-                                set.epoch.ToString() + " (height " + entry.changed_at.ToString() +
+                            "the block at height " + h.ToString() +
+                                " lies above the end of epoch " + set.epoch.ToString() +
+                                " (height " + entry.changed_at.ToString() +
                                 "): blocks certified there are abandoned"));
       }
       return Verdict(Fail(ProofError::kBrokenEpochChain,
                           "the block's state holds the validator set of epoch " +
-                              entry.set.epoch.ToString() + ", not that of epoch " + set.epoch.ToString()));
+                              entry.set.epoch.ToString() + ", not that of epoch " +
+                              set.epoch.ToString()));
     }
   }
 

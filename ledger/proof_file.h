@@ -35,8 +35,8 @@ inline constexpr std::uint64_t kLogIndexMax = (std::uint64_t{1} << 53) - 1;  // 
 // Why block B is committed: the headers above it, each the parent of the next, and the
 // QCs of the last two, whose rounds are consecutive (the two-chain commit rule).
 struct CommitEvidence {
-  std::vector<BlockHeader> headers;       // H1..Hm above B; m >= 1.
-  std::vector<QuorumCertificate> qcs;     // QC(H(m-1)), QC(Hm); H0 is B.
+  std::vector<BlockHeader> headers;    // H1..Hm above B; m >= 1.
+  std::vector<QuorumCertificate> qcs;  // QC(H(m-1)), QC(Hm); H0 is B.
   friend bool operator==(const CommitEvidence&, const CommitEvidence&) = default;
 };
 
@@ -89,17 +89,17 @@ Result<ProofFile> ProofFromJson(std::string_view json);
 
 enum class ProofError {
   kOk,
-  kMalformed,          // Not JSON, wrong format tag, missing field, bad hex, bad encoding;
-                       // also a pinned genesis that is not a valid set.
-  kWrongChain,         // Chain id differs from the pinned genesis.
-  kBrokenEpochChain,   // Epoch changes missing, out of order, or not matching.
-  kSignerNotInSet,     // A QC names a validator index outside its epoch's set.
-  kQuorumNotReached,   // A QC with fewer than floor(2n/3) + 1 signers.
-  kBadSignature,       // A QC signature that does not verify.
-  kNotCommitted,       // The commit evidence does not show the block committed, or the
-                       // block lies above the end of its epoch (abandoned).
-  kBadInclusionPath,   // A log or state path that cannot be a path for its position.
-  kRootMismatch,       // A path of the right shape that does not lead to the root.
+  kMalformed,         // Not JSON, wrong format tag, missing field, bad hex, bad encoding;
+                      // also a pinned genesis that is not a valid set.
+  kWrongChain,        // Chain id differs from the pinned genesis.
+  kBrokenEpochChain,  // Epoch changes missing, out of order, or not matching.
+  kSignerNotInSet,    // A QC names a validator index outside its epoch's set.
+  kQuorumNotReached,  // A QC with fewer than floor(2n/3) + 1 signers.
+  kBadSignature,      // A QC signature that does not verify.
+  kNotCommitted,      // The commit evidence does not show the block committed, or the
+                      // block lies above the end of its epoch (abandoned).
+  kBadInclusionPath,  // A log or state path that cannot be a path for its position.
+  kRootMismatch,      // A path of the right shape that does not lead to the root.
 };
 std::string_view ProofErrorName(ProofError e);
 
@@ -110,11 +110,11 @@ struct ProvenFacts {
   std::uint64_t timestamp_ms = 0;  // The block's time, certified by the quorum.
   Hash32 block_id;
   ExecutionResult result;
-  std::vector<ValidatorIndex> signers;   // Of the block's QC.
+  std::vector<ValidatorIndex> signers;  // Of the block's QC.
   std::vector<PublicKey> signer_keys;
-  std::optional<LogEntryProof> log;      // As in the file, now proven.
-  std::optional<LogRecord> record;       // The log entry decoded.
-  std::vector<StateEntryProof> state;    // As in the file, now proven.
+  std::optional<LogEntryProof> log;    // As in the file, now proven.
+  std::optional<LogRecord> record;     // The log entry decoded.
+  std::vector<StateEntryProof> state;  // As in the file, now proven.
 };
 
 struct ProofVerdict {

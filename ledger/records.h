@@ -19,11 +19,11 @@ namespace tamga::ledger {
 
 // One leaf of the record log: Encode(LogRecord) is the leaf's bytes.
 struct LogRecord {
-  Height height;              // Of the block whose transaction produced it.
+  Height height;               // Of the block whose transaction produced it.
   std::uint32_t tx_index = 0;  // Position of that transaction in the block.
   Hash32 tx_hash;
-  std::uint16_t kind = 0;      // Defined by contracts/.
-  Bytes body;                  // Defined by contracts/, at most kRecordBodyMax bytes.
+  std::uint16_t kind = 0;  // Defined by contracts/.
+  Bytes body;              // Defined by contracts/, at most kRecordBodyMax bytes.
   friend bool operator==(const LogRecord&, const LogRecord&) = default;
 };
 inline constexpr std::size_t kRecordBodyMax = 1 << 20;

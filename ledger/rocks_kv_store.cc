@@ -13,9 +13,7 @@
 namespace tamga::ledger {
 namespace {
 
-rocksdb::Slice ToSlice(ByteView v) {
-  return {reinterpret_cast<const char*>(v.data()), v.size()};
-}
+rocksdb::Slice ToSlice(ByteView v) { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
 ByteView FromSlice(const rocksdb::Slice& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
@@ -71,8 +69,7 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return Status::FailedPrecondition("data directory " + directory +
-                                        " is in use by another process (" + s.ToString() +
-                                        ")");
+                                        " is in use by another process (" + s.ToString() + ")");
     }
     return FromRocks(s, "opening " + directory);
   }
@@ -92,9 +89,8 @@ RocksKvStore::~RocksKvStore() {
 
 Result<std::optional<Bytes>> RocksKvStore::Get(Column column, ByteView key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(),
-                               handles_[1 + static_cast<std::size_t>(column)], ToSlice(key),
-                               &value);
+  rocksdb::Status s = db_->Get(
+      rocksdb::ReadOptions(), handles_[1 + static_cast<std::size_t>(column)], ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<Bytes>();
   TAMGA_RETURN_IF_ERROR(FromRocks(s, "reading " + std::string(ColumnName(column))));
   return std::optional<Bytes>(Bytes(value.begin(), value.end()));
@@ -108,8 +104,8 @@ Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
   rocksdb::WriteBatch wb;
   for (const WriteBatch::Op& op : batch.ops()) {
     rocksdb::ColumnFamilyHandle* h = handles_[1 + static_cast<std::size_t>(op.column)];
-    rocksdb::Status s = op.value ? wb.Put(h, ToSlice(op.key), ToSlice(*op.value))
-                                 : wb.Delete(h, ToSlice(op.key));
+    rocksdb::Status s =
+        op.value ? wb.Put(h, ToSlice(op.key), ToSlice(*op.value)) : wb.Delete(h, ToSlice(op.key));
     TAMGA_RETURN_IF_ERROR(FromRocks(s, "building a write batch"));
   }
   rocksdb::WriteOptions options;
@@ -119,10 +115,9 @@ Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
   return st;
 }
 
-Status RocksKvStore::Scan(Column column, ByteView prefix, ByteView start,
-                          const ScanFn& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(
-      rocksdb::ReadOptions(), handles_[1 + static_cast<std::size_t>(column)]));
+Status RocksKvStore::Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[1 + static_cast<std::size_t>(column)]));
   it->Seek(ToSlice(start.empty() ? prefix : start));
   for (; it->Valid(); it->Next()) {
     ByteView k = FromSlice(it->key());

@@ -32,8 +32,7 @@ bool KeyBit(const Hash32& key, std::size_t i) {
 Hash32 StateKeyOf(ByteView name) { return TaggedHash("state-key", name); }
 
 StateProofCheck CheckStateProof(const Hash32& root, const Hash32& key,
-                                const std::optional<Hash32>& value_hash,
-                                const StateProof& proof) {
+                                const std::optional<Hash32>& value_hash, const StateProof& proof) {
   const std::size_t depth = proof.siblings.size();
   if (depth > kStateKeyBits) return StateProofCheck::kBadPath;
   Hash32 h;  // Zero: the empty subtree.

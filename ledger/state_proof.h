@@ -41,7 +41,7 @@ struct StateLeaf {
 };
 
 struct StateProof {
-  std::vector<Hash32> siblings;  // Root first; siblings[i] is at depth i + 1.
+  std::vector<Hash32> siblings;   // Root first; siblings[i] is at depth i + 1.
   std::optional<StateLeaf> leaf;  // Where the path ends; nullopt: an empty subtree.
   friend bool operator==(const StateProof&, const StateProof&) = default;
 };
@@ -51,7 +51,6 @@ enum class StateProofCheck { kOk, kBadPath, kRootMismatch };
 // Checks that under `root`, `key` maps to a value with hash `*value_hash` (presence) or to
 // nothing (value_hash == nullopt: absence).
 StateProofCheck CheckStateProof(const Hash32& root, const Hash32& key,
-                                const std::optional<Hash32>& value_hash,
-                                const StateProof& proof);
+                                const std::optional<Hash32>& value_hash, const StateProof& proof);
 
 }  // namespace tamga::ledger

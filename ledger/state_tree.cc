@@ -14,8 +14,8 @@ enum class Kind { kEmpty, kLeaf, kNode, kUnread };
 
 struct Sub {
   Kind kind = Kind::kEmpty;
-  Hash32 hash;       // Zero when empty.
-  StateLeaf leaf;    // kLeaf.
+  Hash32 hash;         // Zero when empty.
+  StateLeaf leaf;      // kLeaf.
   Hash32 left, right;  // kNode.
 };
 
@@ -195,7 +195,9 @@ Result<std::pair<std::optional<Bytes>, StateProof>> StateTree::Prove(const KvRea
       if (s.leaf.key != key) return std::make_pair(std::optional<Bytes>(), proof);
       TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v,
                              r.Get(Column::kState, Key('v', s.leaf.value_hash)));
-      if (!v) return Status::Corruption("state tree: value " + s.leaf.value_hash.ShortHex() + " is missing");
+      if (!v)
+        return Status::Corruption("state tree: value " + s.leaf.value_hash.ShortHex() +
+                                  " is missing");
       return std::make_pair(std::move(v), proof);
     }
     if (depth >= kStateKeyBits) return Status::Corruption("state tree deeper than 256");

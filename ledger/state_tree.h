@@ -35,8 +35,7 @@ class StateTree {
   // write counts), with every new node and value put into `out`.
   static Result<Hash32> Update(Overlay& out, const Hash32& root, std::vector<StateWrite> writes);
 
-  static Result<std::optional<Bytes>> Get(const KvReader& r, const Hash32& root,
-                                          const Hash32& key);
+  static Result<std::optional<Bytes>> Get(const KvReader& r, const Hash32& root, const Hash32& key);
   // The value (nullopt if absent) and the proof of it under `root`.
   static Result<std::pair<std::optional<Bytes>, StateProof>> Prove(const KvReader& r,
                                                                    const Hash32& root,

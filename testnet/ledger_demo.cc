@@ -30,8 +30,8 @@ struct Demo {
 
   QuorumCertificate Certify(const Block& b, const ExecutionResult& r) const {
     QuorumCertificate qc;
-    qc.data = VoteData{b.header.chain_id, b.header.epoch, b.header.round, b.header.height,
-                       b.header.Id(), r};
+    qc.data = VoteData{b.header.chain_id, b.header.epoch, b.header.round,
+                       b.header.height,   b.header.Id(),  r};
     const Bytes msg = Encode(qc.data);
     for (std::size_t i = 0; i < validators.size() * 2 / 3 + 1; ++i) {
       qc.signatures.push_back({ValidatorIndex(static_cast<std::uint32_t>(i)),
@@ -157,9 +157,10 @@ int Run(const std::string& work, const std::string& document) {
   const std::string json = ProofToJson(*proof);
   const std::string path = work + "/proof.json";
   if (Status s = WriteFileAtomic(path, json, {}); !s.ok()) return Fail(s.ToString());
-  std::printf("proof file %s: %zu bytes (record, log path, state path, header, QCs,\n"
-              "  and the epoch change from the 4 genesis validators to 5)\n",
-              path.c_str(), json.size());
+  std::printf(
+      "proof file %s: %zu bytes (record, log path, state path, header, QCs,\n"
+      "  and the epoch change from the 4 genesis validators to 5)\n",
+      path.c_str(), json.size());
 
   const ProofVerdict v = VerifyProofJson(anchor, json);
   if (!v.ok()) return Fail(std::string(ProofErrorName(v.error)) + ": " + v.message);
@@ -184,16 +185,21 @@ int Run(const std::string& work, const std::string& document) {
   };
   std::printf("tampered copies:\n");
   bool all = true;
-  all &= tampered("record claims another document hash",
-                  [](ProofFile& p) { p.log->record[p.log->record.size() - 1] ^= 1; }, anchor);
-  all &= tampered("one signature removed from the QC",
-                  [](ProofFile& p) { p.block.qc.signatures.resize(3); }, anchor);
-  all &= tampered("a signature altered",
-                  [](ProofFile& p) { p.block.qc.signatures[0].signature.data()[9] ^= 1; }, anchor);
-  all &= tampered("the epoch change left out", [](ProofFile& p) { p.epochs.clear(); }, anchor);
+  all &= tampered(
+      "record claims another document hash",
+      [](ProofFile& p) { p.log->record[p.log->record.size() - 1] ^= 1; }, anchor);
+  all &= tampered(
+      "one signature removed from the QC", [](ProofFile& p) { p.block.qc.signatures.resize(3); },
+      anchor);
+  all &= tampered(
+      "a signature altered",
+      [](ProofFile& p) { p.block.qc.signatures[0].signature.data()[9] ^= 1; }, anchor);
+  all &= tampered(
+      "the epoch change left out", [](ProofFile& p) { p.epochs.clear(); }, anchor);
   TrustAnchor other = anchor;
   other.chain_id = Sha256Of(AsBytes("another chain"));
-  all &= tampered("checked against another genesis", [](ProofFile&) {}, other);
+  all &= tampered(
+      "checked against another genesis", [](ProofFile&) {}, other);
   if (!all) return Fail("a tampered proof was accepted");
   return 0;
 }

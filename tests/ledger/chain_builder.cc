@@ -26,8 +26,8 @@ ledger::TrustAnchor TestAnchor(const std::vector<SecretKey>& keys) {
 }
 
 Bytes TestDocument(std::uint64_t height, std::size_t i) {
-  const std::string s = "certificate of origin, block " + std::to_string(height) + ", item " +
-                        std::to_string(i);
+  const std::string s =
+      "certificate of origin, block " + std::to_string(height) + ", item " + std::to_string(i);
   return Bytes(s.begin(), s.end());
 }
 
@@ -95,12 +95,12 @@ ledger::BlockOutput ChainBuilder::AnchorOutput(const Block& block) {
 QuorumCertificate ChainBuilder::Certify(const Block& block, const ExecutionResult& result) const {
   QuorumCertificate qc;
   qc.data = VoteData{block.header.chain_id, block.header.epoch, block.header.round,
-                     block.header.height, block.header.Id(), result};
+                     block.header.height,   block.header.Id(),  result};
   const Bytes msg = Encode(qc.data);
   const std::size_t quorum = keys_.size() * 2 / 3 + 1;
   for (std::size_t i = 0; i < quorum; ++i) {
-    qc.signatures.push_back({ValidatorIndex(static_cast<std::uint32_t>(i)),
-                             keys_[i].Sign(SignDomain::kVote, msg)});
+    qc.signatures.push_back(
+        {ValidatorIndex(static_cast<std::uint32_t>(i)), keys_[i].Sign(SignDomain::kVote, msg)});
   }
   return qc;
 }

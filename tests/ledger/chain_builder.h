@@ -53,8 +53,8 @@ class ChainBuilder {
   std::vector<SecretKey> keys_;
   BlockHeader last_;  // The head's header.
   QuorumCertificate last_qc_;
-  Epoch epoch_;       // Of the next block.
-  Round round_;       // Of the last block of epoch_ (0 right after an epoch change).
+  Epoch epoch_;  // Of the next block.
+  Round round_;  // Of the last block of epoch_ (0 right after an epoch change).
 };
 
 }  // namespace tamga::testing

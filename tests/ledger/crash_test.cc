@@ -7,12 +7,11 @@
 //
 // TAMGA_CRASH_ITERATIONS overrides the number of kills (for longer soaks).
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -154,7 +153,8 @@ TEST(LedgerCrash, KillNineAtRandomPointsLosesNothingCommittedAndLeavesAWholeStat
     ASSERT_EQ(qc.data.result, head.result);
     ASSERT_EQ((*ledger)->ReceiptsAt(head.height).value().size(), block.transactions.size());
     if (head.height > Height(0)) {
-      ASSERT_EQ(block.header.parent_id, (*ledger)->BlockAt(Height(head.height.value() - 1)).value().header.Id());
+      ASSERT_EQ(block.header.parent_id,
+                (*ledger)->BlockAt(Height(head.height.value() - 1)).value().header.Id());
     }
 
     // Roots: the log's from its leaves, the state's from the reference execution.

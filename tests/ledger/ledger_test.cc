@@ -126,10 +126,12 @@ TEST(Ledger, RefusesBlocksThatDoNotExtendItAndOutputsThatDoNotMatch) {
             StatusCode::kFailedPrecondition);
   Block wrong_chain = b;
   wrong_chain.header.chain_id = Sha256Of(AsBytes("other chain"));
-  EXPECT_EQ(ledger->Prepare(nullptr, wrong_chain, out).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger->Prepare(nullptr, wrong_chain, out).error().code(),
+            StatusCode::kInvalidArgument);
   BlockOutput short_receipts = out;
   short_receipts.receipts.pop_back();
-  EXPECT_EQ(ledger->Prepare(nullptr, b, short_receipts).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger->Prepare(nullptr, b, short_receipts).error().code(),
+            StatusCode::kInvalidArgument);
   BlockOutput extra_record = out;
   extra_record.records.push_back(extra_record.records.back());
   EXPECT_EQ(ledger->Prepare(nullptr, b, extra_record).error().code(), StatusCode::kInvalidArgument);
@@ -187,7 +189,8 @@ TEST(Ledger, ReopensFromDiskAtItsHeadAndRefusesAnotherChainOrFormat) {
     b.Put(Column::kMeta, AsBytes("format"), v);
     ASSERT_TRUE(store->Write(b, true).ok());
   }
-  Result<std::unique_ptr<Ledger>> future = Ledger::OpenDirectory(dir.File("data"), TestAnchor(keys));
+  Result<std::unique_ptr<Ledger>> future =
+      Ledger::OpenDirectory(dir.File("data"), TestAnchor(keys));
   ASSERT_FALSE(future.ok());
   EXPECT_NE(future.error().message().find("format 99"), std::string::npos);
 }
@@ -205,7 +208,8 @@ TEST(Ledger, EveryCommitIsSyncedSoACrashLosesNothingCommitted) {
     committed = ledger->Head().result;
     faulty->Crash();
   }
-  auto reopened = Ledger::Open(std::make_unique<testing::FaultyKvStore>(disk), TestAnchor(keys)).value();
+  auto reopened =
+      Ledger::Open(std::make_unique<testing::FaultyKvStore>(disk), TestAnchor(keys)).value();
   EXPECT_EQ(reopened->Head().height, Height(6));
   EXPECT_EQ(reopened->Head().result, committed);
 }
@@ -232,7 +236,8 @@ TEST_P(FailedWrite, StopsTheLedgerAndARestartFindsAWholeState) {
   faulty->Crash();
   ledger.reset();
 
-  auto reopened = Ledger::Open(std::make_unique<testing::FaultyKvStore>(disk), TestAnchor(keys)).value();
+  auto reopened =
+      Ledger::Open(std::make_unique<testing::FaultyKvStore>(disk), TestAnchor(keys)).value();
   const Height expected(GetParam() == testing::FaultyKvStore::FailedBatch::kDurable ? 4 : 3);
   EXPECT_EQ(reopened->Head().height, expected);
   ExpectLogRootRecomputes(*reopened, reopened->store());
@@ -305,7 +310,8 @@ TEST(LedgerProofs, ABlockAboveTheEndOfItsEpochDoesNotProve) {
   QuorumCertificate x2_qc;
   x2_qc.data = VoteData{x2.chain_id, x2.epoch, x2.round, x2.height, x2.Id(), x1.qc.data.result};
   for (std::uint32_t i = 0; i < 3; ++i) {
-    x2_qc.signatures.push_back({ValidatorIndex(i), keys0[i].Sign(SignDomain::kVote, Encode(x2_qc.data))});
+    x2_qc.signatures.push_back(
+        {ValidatorIndex(i), keys0[i].Sign(SignDomain::kVote, Encode(x2_qc.data))});
   }
   ProofFile forged = at_r;
   forged.block = CommittedHeader{x1.block.header, x1.qc, CommitEvidence{{x2}, {x1.qc, x2_qc}}};
@@ -322,7 +328,8 @@ TEST(Ledger, AValidatorSetChangeWithoutATwoChainAboveItIsRefused) {
   BlockOutput out;
   out.next_validators = testing::SetOf(ValidatorKeys(4, 70), Epoch(1));
   auto p = ledger->Prepare(nullptr, r, out).value();
-  EXPECT_EQ(ledger->Commit(*p, chain.Certify(r, p->result), {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger->Commit(*p, chain.Certify(r, p->result), {}).code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(ledger->Head().height, Height(0));
 }
 
@@ -338,7 +345,8 @@ TEST(LedgerProofs, LogConsistencyBetweenTwoCertifiedRoots) {
             LogProofCheck::kOk);
   EXPECT_NE(CheckConsistency(r2.log_size, r6.log_size, r6.log_root, r6.log_root, proof),
             LogProofCheck::kOk);
-  EXPECT_EQ(ledger->LogConsistency(1, r6.log_size + 1).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger->LogConsistency(1, r6.log_size + 1).error().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(LedgerProofs, ProofsFollowTheValidatorSetThroughEpochChanges) {
@@ -364,7 +372,8 @@ TEST(LedgerProofs, ProofsFollowTheValidatorSetThroughEpochChanges) {
   EXPECT_EQ(v.facts.signer_keys[0], keys2[0].public_key());
   // Blocks at the end of an epoch prove through the stored epoch proof.
   for (std::uint64_t h : {1, 2, 3, 4, 5}) {
-    const ProofVerdict at = VerifyProof(ledger->anchor(), ledger->BuildProof(std::nullopt, {}, Height(h)).value());
+    const ProofVerdict at =
+        VerifyProof(ledger->anchor(), ledger->BuildProof(std::nullopt, {}, Height(h)).value());
     EXPECT_TRUE(at.ok()) << "height " << h << ": " << at.message;
   }
   ledger.reset();

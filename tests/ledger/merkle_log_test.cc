@@ -190,7 +190,7 @@ TEST_F(LogFixture, ConsistencyProofsMatchTheRfcAndVerify) {
 
 TEST(LogProof, MalformedPathsAreBadPaths) {
   const Hash32 leaf = MerkleLeafHash(AsBytes("x"));
-  EXPECT_EQ(CheckInclusion(5, 5, leaf, {}, leaf), LogProofCheck::kBadPath);  // Index past end.
+  EXPECT_EQ(CheckInclusion(5, 5, leaf, {}, leaf), LogProofCheck::kBadPath);      // Index past end.
   EXPECT_EQ(CheckInclusion(0, 1, leaf, {leaf}, leaf), LogProofCheck::kBadPath);  // Too long.
   EXPECT_EQ(CheckInclusion(0, 4, leaf, {leaf}, leaf), LogProofCheck::kBadPath);  // Too short.
   EXPECT_EQ(CheckConsistency(4, 2, leaf, leaf, {}), LogProofCheck::kBadPath);

@@ -5,9 +5,9 @@
 #include "ledger/proof_file.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "common/sha256.h"
 #include "ledger/ledger.h"
@@ -75,16 +75,23 @@ TEST_F(ProofFileTest, BrokenEpochChain) {
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs.clear(); }), ProofError::kBrokenEpochChain);
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs.push_back(p.epochs[0]); }),
             ProofError::kBrokenEpochChain);
-  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.set.validators[0] = testing::TestKey(99).public_key(); }),
+  EXPECT_EQ(Check([](ProofFile& p) {
+              p.epochs[0].next.set.validators[0] = testing::TestKey(99).public_key();
+            }),
             ProofError::kBrokenEpochChain);
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.set.epoch = Epoch(2); }),
             ProofError::kBrokenEpochChain);
   EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.changed_at = Height(1); }),
             ProofError::kBrokenEpochChain);
-  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].next.set.validators.push_back(p.epochs[0].next.set.validators[0]); }),
+  EXPECT_EQ(Check([](ProofFile& p) {
+              p.epochs[0].next.set.validators.push_back(p.epochs[0].next.set.validators[0]);
+            }),
             ProofError::kBrokenEpochChain);
   // The block's own validator-set entry: another set, or a path that does not prove it.
-  EXPECT_EQ(Check([](ProofFile& p) { p.block_validators = p.epochs[0].next; p.block_validators.set.epoch = Epoch(0); }),
+  EXPECT_EQ(Check([](ProofFile& p) {
+              p.block_validators = p.epochs[0].next;
+              p.block_validators.set.epoch = Epoch(0);
+            }),
             ProofError::kBrokenEpochChain);
   EXPECT_EQ(Check([](ProofFile& p) { p.block_validators_proof.siblings[0].data()[0] ^= 1; }),
             ProofError::kBrokenEpochChain);
@@ -110,8 +117,9 @@ TEST_F(ProofFileTest, QuorumSignersAndSignatures) {
   EXPECT_EQ(Check([](ProofFile& p) { p.block.header.timestamp_ms += 1; }),
             ProofError::kBadSignature);
   // The epoch-0 signers do not sign for epoch 1.
-  EXPECT_EQ(Check([](ProofFile& p) { p.epochs[0].block.qc.signatures[0].signature.data()[0] ^= 1; }),
-            ProofError::kBadSignature);
+  EXPECT_EQ(
+      Check([](ProofFile& p) { p.epochs[0].block.qc.signatures[0].signature.data()[0] ^= 1; }),
+      ProofError::kBadSignature);
 }
 
 TEST_F(ProofFileTest, DuplicateSignersInAQcBuiltInMemoryAreRefused) {
@@ -158,7 +166,8 @@ TEST_F(ProofFileTest, StatePath) {
   EXPECT_EQ(Check([](ProofFile& p) { p.state[0].proof.siblings[0].data()[1] ^= 1; }),
             ProofError::kRootMismatch);
   EXPECT_EQ(Check([](ProofFile& p) { p.state[0].value.reset(); }), ProofError::kBadInclusionPath);
-  EXPECT_EQ(Check([](ProofFile& p) { p.state[1].value = Bytes{1}; }), ProofError::kBadInclusionPath);
+  EXPECT_EQ(Check([](ProofFile& p) { p.state[1].value = Bytes{1}; }),
+            ProofError::kBadInclusionPath);
   EXPECT_EQ(Check([](ProofFile& p) { p.state[0].key = p.state[1].key; }),
             ProofError::kBadInclusionPath);
 }
@@ -251,11 +260,13 @@ TEST_F(ProofFileTest, MalformedFiles) {
   EXPECT_EQ(reason(d.dump()), ProofError::kMalformed);
   EXPECT_EQ(reason(std::string(kProofFileMax + 1, ' ')), ProofError::kMalformed);
   // Wrong JSON types anywhere are malformed, never an exception.
-  for (const char* pointer : {"/log/index", "/log/path", "/log/record", "/state/0/proof/leaf",
-                              "/state/0/proof/siblings", "/epochs/0", "/epochs", "/block/commit/qcs",
-                              "/block/commit/headers/0", "/validator_set", "/chain_id"}) {
-    for (const nlohmann::json& wrong : {nlohmann::json("5"), nlohmann::json(5), nlohmann::json::array(),
-                                        nlohmann::json::object(), nlohmann::json(true)}) {
+  for (const char* pointer :
+       {"/log/index", "/log/path", "/log/record", "/state/0/proof/leaf", "/state/0/proof/siblings",
+        "/epochs/0", "/epochs", "/block/commit/qcs", "/block/commit/headers/0", "/validator_set",
+        "/chain_id"}) {
+    for (const nlohmann::json& wrong :
+         {nlohmann::json("5"), nlohmann::json(5), nlohmann::json::array(), nlohmann::json::object(),
+          nlohmann::json(true)}) {
       d = doc;
       d[nlohmann::json::json_pointer(pointer)] = wrong;
       const ProofVerdict v = VerifyProofJson(*anchor_, d.dump());

@@ -58,7 +58,8 @@ class StateFixture : public ::testing::Test {
         ASSERT_EQ(value, it->second);
         ASSERT_EQ(CheckStateProof(root, k, Sha256Of(it->second), proof), StateProofCheck::kOk);
         ASSERT_NE(CheckStateProof(root, k, std::nullopt, proof), StateProofCheck::kOk);
-        ASSERT_NE(CheckStateProof(root, k, Sha256Of(AsBytes("other")), proof), StateProofCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, Sha256Of(AsBytes("other")), proof),
+                  StateProofCheck::kOk);
       }
     }
   }
