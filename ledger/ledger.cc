@@ -40,7 +40,8 @@ Result<T> GetDecoded(const KvReader& r, Column c, ByteView key, std::string_view
 }  // namespace
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
-                                             const TrustAnchor& anchor) {
+                                             const TrustAnchor& anchor,
+                                             std::vector<StateWrite> genesis_state) {
   if (anchor.validators.validators.empty() || anchor.validators.epoch != Epoch(0) ||
       !CheckValidatorKeys(anchor.validators).ok()) {
     return Status::InvalidArgument(
@@ -50,7 +51,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> format,
                          ledger->store_->Get(Column::kMeta, kFormatKey));
   if (!format) {
-    TAMGA_RETURN_IF_ERROR(ledger->Initialise());
+    TAMGA_RETURN_IF_ERROR(ledger->Initialise(std::move(genesis_state)));
   } else {
     const std::uint64_t version = format->size() == 8 ? ReadU64(*format) : 0;
     if (version != kFormatVersion) {
@@ -72,19 +73,24 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::OpenDirectory(const std::string& directory,
-                                                      const TrustAnchor& anchor) {
+                                                      const TrustAnchor& anchor,
+                                                      std::vector<StateWrite> genesis_state) {
   TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<RocksKvStore> store, RocksKvStore::Open(directory));
-  return Open(std::move(store), anchor);
+  return Open(std::move(store), anchor, std::move(genesis_state));
 }
 
-Status Ledger::Initialise() {
+Status Ledger::Initialise(std::vector<StateWrite> genesis_state) {
   Overlay overlay(nullptr, store_.get());
   const Bytes set_bytes = Encode(anchor_.validators);
-  TAMGA_ASSIGN_OR_RETURN(
-      Hash32 state_root,
-      StateTree::Update(
-          overlay, Hash32(),
-          {{ValidatorSetKey(), Encode(ValidatorSetEntry{anchor_.validators, Height(0)})}}));
+  for (const StateWrite& w : genesis_state) {
+    if (w.key == ValidatorSetKey()) {
+      return Status::InvalidArgument("the genesis state may not write the validator-set key");
+    }
+  }
+  genesis_state.push_back(
+      {ValidatorSetKey(), Encode(ValidatorSetEntry{anchor_.validators, Height(0)})});
+  TAMGA_ASSIGN_OR_RETURN(Hash32 state_root,
+                         StateTree::Update(overlay, Hash32(), std::move(genesis_state)));
   const ExecutionResult result{state_root, MerkleRoot({}), 0};
   const Block genesis = GenesisBlock(anchor_);
   const QuorumCertificate qc{
@@ -210,6 +216,13 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
   prepared->output = std::move(output);
   prepared->overlay = std::move(overlay);
   return std::shared_ptr<const PreparedBlock>(std::move(prepared));
+}
+
+TreeStateReader Ledger::StateBefore(const std::shared_ptr<const PreparedBlock>& parent) const {
+  if (parent) {
+    return TreeStateReader(parent->overlay, *parent->overlay, parent->result.state_root);
+  }
+  return TreeStateReader(nullptr, *cache_, Head().result.state_root);
 }
 
 Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,

@@ -74,11 +74,15 @@ class Ledger {
  public:
   // Opens the ledger in `store`, initialising it with `anchor`'s genesis if empty. Fails
   // with a clear message for a store of another chain or another format version.
+  // `genesis_state` (contracts' registry of administrations) is written into the genesis
+  // state beside the validator set when the store is initialised.
   static Result<std::unique_ptr<Ledger>> Open(std::unique_ptr<KvStore> store,
-                                              const TrustAnchor& anchor);
+                                              const TrustAnchor& anchor,
+                                              std::vector<StateWrite> genesis_state = {});
   // Opens (or creates) a RocksDB store in `directory`, then as above.
   static Result<std::unique_ptr<Ledger>> OpenDirectory(const std::string& directory,
-                                                       const TrustAnchor& anchor);
+                                                       const TrustAnchor& anchor,
+                                                       std::vector<StateWrite> genesis_state = {});
 
   const TrustAnchor& anchor() const { return anchor_; }
   LedgerHead Head() const;
@@ -89,6 +93,9 @@ class Ledger {
   Result<std::shared_ptr<const PreparedBlock>> Prepare(std::shared_ptr<const PreparedBlock> parent,
                                                        const Block& block,
                                                        BlockOutput output) const;
+
+  // The state a block on top of `parent` (nullptr: the committed head) executes against.
+  TreeStateReader StateBefore(const std::shared_ptr<const PreparedBlock>& parent) const;
 
   // Commits `prepared`, which must extend the head. `qc` must certify it with the result
   // Prepare computed: a QC for another result means this node executed differently from
@@ -138,7 +145,7 @@ class Ledger {
       : store_(std::move(store)),
         cache_(std::make_unique<ImmutableCache>(store_.get(), kNodeCacheEntries)),
         anchor_(std::move(anchor)) {}
-  Status Initialise();
+  Status Initialise(std::vector<StateWrite> genesis_state);
   Status LoadHead();
   Status CheckWritable() const;
   Result<CommittedHeader> Committed(Height h) const;

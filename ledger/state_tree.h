@@ -14,6 +14,7 @@
 
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -40,6 +41,30 @@ class StateTree {
   static Result<std::pair<std::optional<Bytes>, StateProof>> Prove(const KvReader& r,
                                                                    const Hash32& root,
                                                                    const Hash32& key);
+};
+
+// Reads of the state under one root: what contracts execute a block against (the parent's
+// state) and what the API reads (the state after some height).
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  virtual Result<std::optional<Bytes>> Get(const Hash32& key) const = 0;
+};
+
+// A StateReader over a tree root read through `reader` (kept alive by `owner`, if set).
+class TreeStateReader final : public StateReader {
+ public:
+  TreeStateReader(std::shared_ptr<const KvReader> owner, const KvReader& reader, Hash32 root)
+      : owner_(std::move(owner)), reader_(reader), root_(root) {}
+  Result<std::optional<Bytes>> Get(const Hash32& key) const override {
+    return StateTree::Get(reader_, root_, key);
+  }
+  const Hash32& root() const { return root_; }
+
+ private:
+  std::shared_ptr<const KvReader> owner_;
+  const KvReader& reader_;
+  Hash32 root_;
 };
 
 }  // namespace tamga::ledger

@@ -74,6 +74,16 @@ Block ChainBuilder::NextBlock(std::size_t txs, std::uint64_t round_step) const {
   return b;
 }
 
+Block ChainBuilder::NextBlockWith(std::vector<Transaction> txs, std::uint64_t round_step) const {
+  Block b = NextBlock(0, round_step);
+  std::vector<Hash32> ids;
+  for (const Transaction& tx : txs) ids.push_back(tx.Hash());
+  b.header.payload_root = MerkleRoot(ids);
+  b.header.transaction_count = static_cast<std::uint32_t>(txs.size());
+  b.transactions = std::move(txs);
+  return b;
+}
+
 ledger::BlockOutput ChainBuilder::AnchorOutput(const Block& block) {
   ledger::BlockOutput out;
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
@@ -105,8 +115,8 @@ QuorumCertificate ChainBuilder::Certify(const Block& block, const ExecutionResul
   return qc;
 }
 
-Status ChainBuilder::Commit(const Block& block, ledger::BlockOutput output,
-                            const std::vector<CertifiedBlock>& epoch_proof) {
+Status ChainBuilder::CommitBlock(const Block& block, ledger::BlockOutput output,
+                                 const std::vector<CertifiedBlock>& epoch_proof) {
   TAMGA_ASSIGN_OR_RETURN(auto prepared, ledger_.Prepare(nullptr, block, std::move(output)));
   const QuorumCertificate qc = Certify(block, prepared->result);
   TAMGA_RETURN_IF_ERROR(ledger_.Commit(*prepared, qc, epoch_proof));
@@ -118,7 +128,7 @@ Status ChainBuilder::Commit(const Block& block, ledger::BlockOutput output,
 
 Status ChainBuilder::AppendBlock(std::size_t txs, std::uint64_t round_step) {
   const Block b = NextBlock(txs, round_step);
-  return Commit(b, AnchorOutput(b), {});
+  return CommitBlock(b, AnchorOutput(b), {});
 }
 
 Status ChainBuilder::AppendReconfiguration(std::vector<SecretKey> next_keys) {

@@ -40,15 +40,17 @@ class ChainBuilder {
 
   // The block AppendBlock would build at the next height (not committed).
   Block NextBlock(std::size_t txs, std::uint64_t round_step) const;
+  // The next block, holding `txs`.
+  Block NextBlockWith(std::vector<Transaction> txs, std::uint64_t round_step = 1) const;
+  // Prepares `block` with `output`, certifies and commits it.
+  Status CommitBlock(const Block& block, ledger::BlockOutput output,
+                     const std::vector<CertifiedBlock>& epoch_proof = {});
   static ledger::BlockOutput AnchorOutput(const Block& block);
   QuorumCertificate Certify(const Block& block, const ExecutionResult& result) const;
 
   const std::vector<SecretKey>& keys() const { return keys_; }
 
  private:
-  Status Commit(const Block& block, ledger::BlockOutput output,
-                const std::vector<CertifiedBlock>& epoch_proof);
-
   ledger::Ledger& ledger_;
   std::vector<SecretKey> keys_;
   BlockHeader last_;  // The head's header.

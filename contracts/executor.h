@@ -1,0 +1,98 @@
+// contracts/executor.h
+// The rules, as deterministic functions of (state, transaction, block time): each
+// transaction is accepted with its writes and records, or rejected with a Reason and
+// changes nothing. No clocks, no floating point, no unordered iteration, no I/O: the only
+// inputs are the parent state, the block and the ledger's answer to "is this transaction
+// already on the ledger?".
+//
+// Order of checks for every transaction (docs/contracts.md): chain id, signature, replay,
+// type, signer known, signer not revoked at the block's time, sequence = last + 1, the
+// signer's role and its office's or issuer's status, the payload, then the rule of the
+// type. The signer's sequence advances only when the transaction is accepted.
+//
+// Thread-safety: stateless functions; BlockState is not thread-safe.
+
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/batch_verifier.h"
+#include "common/chain.h"
+#include "contracts/model.h"
+#include "ledger/ledger.h"
+#include "ledger/state_tree.h"
+
+namespace tamga::contracts {
+
+// The chain a genesis document starts: its id (SHA-256 of the document's encoding), the
+// validator set (administration i's validator key is validator i), and the genesis state
+// (rules version, administrations, their administrator keys).
+struct GenesisChain {
+  ledger::TrustAnchor anchor;
+  std::vector<ledger::StateWrite> state;
+};
+// Fails on an invalid document: no administration, a bad country code, a country or a key
+// listed twice.
+Result<GenesisChain> StartChain(const Genesis& genesis);
+
+// The state as a block sees it while it executes: the parent's state, this block's
+// accepted writes, and the writes of the transaction being applied (kept apart so that a
+// rejection drops them).
+class BlockState {
+ public:
+  explicit BlockState(const ledger::StateReader& parent) : parent_(parent) {}
+  Result<std::optional<Bytes>> Get(const Hash32& key) const;
+  void Put(const Hash32& key, Bytes value) { pending_[key] = std::move(value); }
+  void KeepPending();     // The transaction is accepted.
+  void DiscardPending();  // The transaction is rejected.
+  // This block's writes, ordered by key.
+  std::vector<ledger::StateWrite> Writes() const;
+
+ private:
+  const ledger::StateReader& parent_;
+  std::map<Hash32, Bytes> block_;
+  std::map<Hash32, Bytes> pending_;
+};
+
+struct TxOutcome {
+  Reason reason = Reason::kAccepted;
+  std::string detail;                      // A sentence for people.
+  std::vector<ledger::LogRecord> records;  // Accepted only; height set by the ledger.
+  std::vector<std::pair<Bytes, Bytes>> index;
+  bool accepted() const { return reason == Reason::kAccepted; }
+};
+
+// Whether the ledger already holds a transaction with this id.
+using OnLedgerFn = std::function<bool(const Hash32& tx_hash)>;
+
+class Executor {
+ public:
+  // Executes every transaction of `block` in order on top of `parent`; signatures are
+  // checked first, in parallel on `verifier` when given.
+  static Result<ledger::BlockOutput> ExecuteBlock(const ledger::StateReader& parent,
+                                                  const Block& block, const OnLedgerFn& on_ledger,
+                                                  const BatchVerifier* verifier = nullptr);
+
+  // The check at submission (the mempool's): the same rules against `state` at time
+  // `now_ms`; nothing is kept.
+  static Result<TxOutcome> Check(const ledger::StateReader& state, const ChainId& chain,
+                                 const Transaction& tx, std::uint64_t now_ms,
+                                 const OnLedgerFn& on_ledger);
+
+  // One transaction against `state` (its signature already checked: `signature_ok`).
+  // Accepted writes are kept in `state`, rejected ones discarded.
+  static Result<TxOutcome> Apply(BlockState& state, const ChainId& chain, const Transaction& tx,
+                                 bool signature_ok, std::uint64_t now_ms,
+                                 const OnLedgerFn& on_ledger);
+};
+
+// Index keys written for lookups the state does not answer by key (not proven; each
+// element found can be proven on its own): transactions that touched a certificate.
+Bytes CertificateHistoryPrefix(std::string_view exporting_country, std::string_view number);
+
+}  // namespace tamga::contracts

@@ -1,0 +1,389 @@
+// contracts/model.cc
+
+#include "contracts/model.h"
+
+#include "ledger/state_proof.h"
+
+namespace tamga::contracts {
+namespace {
+
+constexpr std::size_t kNameMax = 120;
+constexpr std::size_t kIdMax = 40;
+constexpr std::size_t kAddressMax = 120;
+constexpr std::size_t kUnitMax = 8;
+constexpr std::size_t kHsHeadingsMax = 20;
+constexpr std::size_t kAdministrationsMax = 256;
+
+template <typename E>
+E DecodeEnum(Decoder& d, std::uint8_t first, std::uint8_t last, std::string_view what) {
+  const std::uint8_t v = d.U8();
+  if (d.ok() && (v < first || v > last)) d.Fail(std::string(what) + " out of range");
+  return static_cast<E>(v);
+}
+
+Hash32 KeyOf(std::string_view name) { return ledger::StateKeyOf(AsBytes(name)); }
+
+}  // namespace
+
+std::string_view TxTypeName(std::uint16_t type) {
+  switch (static_cast<TxType>(type)) {
+    case TxType::kRegisterOffice:
+      return "register-office";
+    case TxType::kSetOfficeStatus:
+      return "set-office-status";
+    case TxType::kAccreditIssuer:
+      return "accredit-issuer";
+    case TxType::kSetIssuerStatus:
+      return "set-issuer-status";
+    case TxType::kRevokeKey:
+      return "revoke-key";
+    case TxType::kIssueCertificates:
+      return "issue-certificates";
+    case TxType::kReplaceCertificate:
+      return "replace-certificate";
+    case TxType::kRevokeCertificate:
+      return "revoke-certificate";
+    case TxType::kUseCertificate:
+      return "use-certificate";
+    case TxType::kRequestVerification:
+      return "request-verification";
+    case TxType::kAnswerVerification:
+      return "answer-verification";
+  }
+  return "unknown";
+}
+
+std::string_view ReasonName(Reason r) {
+  switch (r) {
+    case Reason::kAccepted:
+      return "accepted";
+    case Reason::kMalformed:
+      return "malformed";
+    case Reason::kWrongChain:
+      return "wrong chain";
+    case Reason::kBadSignature:
+      return "bad signature";
+    case Reason::kReplayed:
+      return "replayed transaction";
+    case Reason::kUnknownType:
+      return "unknown transaction type";
+    case Reason::kUnknownSigner:
+      return "unknown signer";
+    case Reason::kSignerLacksRole:
+      return "signer lacks role";
+    case Reason::kSignerSuspended:
+      return "signer suspended or withdrawn";
+    case Reason::kSignerRevoked:
+      return "signer revoked";
+    case Reason::kBadSequence:
+      return "bad sequence";
+    case Reason::kOutsideScope:
+      return "outside the issuer's scope";
+    case Reason::kWrongCountry:
+      return "wrong country";
+    case Reason::kAlreadyExists:
+      return "already exists";
+    case Reason::kUnknownOffice:
+      return "office unknown";
+    case Reason::kUnknownIssuer:
+      return "issuer unknown";
+    case Reason::kCertificateUnknown:
+      return "certificate unknown";
+    case Reason::kCertificateRevoked:
+      return "certificate revoked";
+    case Reason::kCertificateReplaced:
+      return "certificate replaced";
+    case Reason::kCertificateExpired:
+      return "certificate expired";
+    case Reason::kCertificateNotYetValid:
+      return "certificate not yet valid";
+    case Reason::kQuantityExceeded:
+      return "quantity exceeded";
+    case Reason::kFullyUsed:
+      return "certificate fully used";
+    case Reason::kWrongImportingCountry:
+      return "wrong importing country";
+    case Reason::kDuplicateUse:
+      return "declaration already recorded";
+    case Reason::kNoPendingRequest:
+      return "no pending verification request";
+    case Reason::kKeyInUse:
+      return "key already registered";
+  }
+  return "unknown reason";
+}
+
+bool IsCountryCode(std::string_view s) {
+  return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > kIdMax) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '/' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// --- Encodings ----------------------------------------------------------------------------
+
+void EncodeTo(Encoder& e, const AdministrationEntry& v) {
+  e.String(v.country);
+  e.String(v.name);
+  e.Fixed(v.validator_key);
+  e.String(v.address);
+  e.Fixed(v.admin_key);
+}
+void DecodeFrom(Decoder& d, AdministrationEntry& v) {
+  v.country = d.AsciiString(2, "country");
+  v.name = d.AsciiString(kNameMax, "name");
+  v.validator_key = d.Fixed<PublicKey>();
+  v.address = d.AsciiString(kAddressMax, "address");
+  v.admin_key = d.Fixed<PublicKey>();
+}
+
+void EncodeTo(Encoder& e, const Genesis& v) {
+  e.String(v.chain_name);
+  e.U64(v.genesis_time_ms);
+  e.Count(v.administrations.size());
+  for (const auto& a : v.administrations) EncodeTo(e, a);
+}
+void DecodeFrom(Decoder& d, Genesis& v) {
+  v.chain_name = d.AsciiString(kNameMax, "chain name");
+  v.genesis_time_ms = d.U64();
+  v.administrations.resize(d.Count(kAdministrationsMax, 70, "administrations"));
+  for (auto& a : v.administrations) DecodeFrom(d, a);
+}
+
+void EncodeTo(Encoder& e, const SignerRecord& v) {
+  e.U8(static_cast<std::uint8_t>(v.role));
+  e.String(v.country);
+  e.String(v.entity);
+  e.U64(v.revoked_from_ms);
+  e.U64(v.last_sequence);
+}
+void DecodeFrom(Decoder& d, SignerRecord& v) {
+  v.role = DecodeEnum<Role>(d, 1, 3, "role");
+  v.country = d.AsciiString(2, "country");
+  v.entity = d.AsciiString(kIdMax, "entity");
+  v.revoked_from_ms = d.U64();
+  v.last_sequence = d.U64();
+}
+
+void EncodeTo(Encoder& e, const AdministrationRecord& v) { EncodeTo(e, v.entry); }
+void DecodeFrom(Decoder& d, AdministrationRecord& v) { DecodeFrom(d, v.entry); }
+
+void EncodeTo(Encoder& e, const EntityRecord& v) {
+  e.String(v.country);
+  e.String(v.id);
+  e.String(v.name);
+  e.Fixed(v.key);
+  e.U32(v.scope);
+  e.U8(static_cast<std::uint8_t>(v.status));
+}
+void DecodeFrom(Decoder& d, EntityRecord& v) {
+  v.country = d.AsciiString(2, "country");
+  v.id = d.AsciiString(kIdMax, "id");
+  v.name = d.AsciiString(kNameMax, "name");
+  v.key = d.Fixed<PublicKey>();
+  v.scope = d.U32();
+  v.status = DecodeEnum<EntityStatus>(d, 1, 3, "status");
+}
+
+void EncodeTo(Encoder& e, const CertificateIssue& v) {
+  e.String(v.number);
+  e.Fixed(v.document_hash);
+  e.String(v.exporting_country);
+  e.String(v.importing_country);
+  e.U64(v.issued_ms);
+  e.U64(v.valid_until_ms);
+  e.Count(v.hs_headings.size());
+  for (const auto& h : v.hs_headings) e.String(h);
+  e.U64(v.quantity);
+  e.String(v.unit);
+}
+void DecodeFrom(Decoder& d, CertificateIssue& v) {
+  v.number = d.AsciiString(kIdMax, "certificate number");
+  v.document_hash = d.Fixed<Hash32>();
+  v.exporting_country = d.AsciiString(2, "exporting country");
+  v.importing_country = d.AsciiString(2, "importing country");
+  v.issued_ms = d.U64();
+  v.valid_until_ms = d.U64();
+  v.hs_headings.resize(d.Count(kHsHeadingsMax, 4, "HS headings"));
+  for (auto& h : v.hs_headings) h = d.AsciiString(10, "HS heading");
+  v.quantity = d.U64();
+  v.unit = d.AsciiString(kUnitMax, "unit");
+}
+
+void EncodeTo(Encoder& e, const CertificateRecord& v) {
+  EncodeTo(e, v.issue);
+  e.Fixed(v.issuer_key);
+  e.String(v.issuer);
+  e.U8(static_cast<std::uint8_t>(v.status));
+  e.U64(v.remaining);
+  e.U32(v.uses);
+  e.String(v.replaced_by);
+  e.String(v.replaces);
+  e.U16(v.revocation_reason);
+  e.U64(v.status_changed_ms);
+  e.U8(static_cast<std::uint8_t>(v.verification));
+  e.U16(v.verification_reason);
+  e.U64(v.verification_ms);
+}
+void DecodeFrom(Decoder& d, CertificateRecord& v) {
+  DecodeFrom(d, v.issue);
+  v.issuer_key = d.Fixed<PublicKey>();
+  v.issuer = d.AsciiString(kIdMax, "issuer");
+  v.status = DecodeEnum<CertificateStatus>(d, 1, 3, "certificate status");
+  v.remaining = d.U64();
+  v.uses = d.U32();
+  v.replaced_by = d.AsciiString(kIdMax, "replaced by");
+  v.replaces = d.AsciiString(kIdMax, "replaces");
+  v.revocation_reason = d.U16();
+  v.status_changed_ms = d.U64();
+  v.verification = DecodeEnum<VerificationState>(d, 0, 3, "verification");
+  v.verification_reason = d.U16();
+  v.verification_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const DocumentRecord& v) {
+  e.U16(v.kind);
+  e.String(v.country);
+  e.String(v.number);
+}
+void DecodeFrom(Decoder& d, DocumentRecord& v) {
+  v.kind = d.U16();
+  v.country = d.AsciiString(2, "country");
+  v.number = d.AsciiString(kIdMax, "number");
+}
+
+void EncodeTo(Encoder& e, const RegisterOffice& v) {
+  e.String(v.code);
+  e.String(v.name);
+  e.Fixed(v.key);
+}
+void DecodeFrom(Decoder& d, RegisterOffice& v) {
+  v.code = d.AsciiString(kIdMax, "office code");
+  v.name = d.AsciiString(kNameMax, "name");
+  v.key = d.Fixed<PublicKey>();
+}
+
+void EncodeTo(Encoder& e, const SetEntityStatus& v) {
+  e.String(v.id);
+  e.U8(static_cast<std::uint8_t>(v.status));
+}
+void DecodeFrom(Decoder& d, SetEntityStatus& v) {
+  v.id = d.AsciiString(kIdMax, "id");
+  v.status = DecodeEnum<EntityStatus>(d, 1, 3, "status");
+}
+
+void EncodeTo(Encoder& e, const AccreditIssuer& v) {
+  e.String(v.id);
+  e.String(v.name);
+  e.Fixed(v.key);
+  e.U32(v.scope);
+}
+void DecodeFrom(Decoder& d, AccreditIssuer& v) {
+  v.id = d.AsciiString(kIdMax, "issuer id");
+  v.name = d.AsciiString(kNameMax, "name");
+  v.key = d.Fixed<PublicKey>();
+  v.scope = d.U32();
+}
+
+void EncodeTo(Encoder& e, const RevokeKey& v) {
+  e.Fixed(v.key);
+  e.U64(v.from_ms);
+}
+void DecodeFrom(Decoder& d, RevokeKey& v) {
+  v.key = d.Fixed<PublicKey>();
+  v.from_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const IssueCertificates& v) {
+  e.Count(v.certificates.size());
+  for (const auto& c : v.certificates) EncodeTo(e, c);
+}
+void DecodeFrom(Decoder& d, IssueCertificates& v) {
+  v.certificates.resize(d.Count(kBatchMax, 70, "certificates"));
+  for (auto& c : v.certificates) DecodeFrom(d, c);
+}
+
+void EncodeTo(Encoder& e, const ReplaceCertificate& v) {
+  e.String(v.old_number);
+  EncodeTo(e, v.replacement);
+}
+void DecodeFrom(Decoder& d, ReplaceCertificate& v) {
+  v.old_number = d.AsciiString(kIdMax, "old number");
+  DecodeFrom(d, v.replacement);
+}
+
+void EncodeTo(Encoder& e, const RevokeCertificate& v) {
+  e.String(v.number);
+  e.U16(v.reason);
+}
+void DecodeFrom(Decoder& d, RevokeCertificate& v) {
+  v.number = d.AsciiString(kIdMax, "certificate number");
+  v.reason = d.U16();
+}
+
+void EncodeTo(Encoder& e, const UseCertificate& v) {
+  e.String(v.exporting_country);
+  e.String(v.number);
+  e.Fixed(v.declaration_hash);
+  e.U64(v.quantity);
+}
+void DecodeFrom(Decoder& d, UseCertificate& v) {
+  v.exporting_country = d.AsciiString(2, "exporting country");
+  v.number = d.AsciiString(kIdMax, "certificate number");
+  v.declaration_hash = d.Fixed<Hash32>();
+  v.quantity = d.U64();
+}
+
+void EncodeTo(Encoder& e, const RequestVerification& v) {
+  e.String(v.exporting_country);
+  e.String(v.number);
+}
+void DecodeFrom(Decoder& d, RequestVerification& v) {
+  v.exporting_country = d.AsciiString(2, "exporting country");
+  v.number = d.AsciiString(kIdMax, "certificate number");
+}
+
+void EncodeTo(Encoder& e, const AnswerVerification& v) {
+  e.String(v.number);
+  e.Bool(v.confirmed);
+  e.U16(v.reason);
+}
+void DecodeFrom(Decoder& d, AnswerVerification& v) {
+  v.number = d.AsciiString(kIdMax, "certificate number");
+  v.confirmed = d.Bool();
+  v.reason = d.U16();
+}
+
+// --- State keys ---------------------------------------------------------------------------
+
+Hash32 RulesVersionKey() { return KeyOf("rules/version"); }
+Hash32 SignerKey(const PublicKey& key) { return KeyOf("signer/" + key.ToHex()); }
+Hash32 AdministrationKey(std::string_view country) {
+  return KeyOf("administration/" + std::string(country));
+}
+Hash32 OfficeKey(std::string_view country, std::string_view code) {
+  return KeyOf("office/" + std::string(country) + "/" + std::string(code));
+}
+Hash32 IssuerKey(std::string_view country, std::string_view id) {
+  return KeyOf("issuer/" + std::string(country) + "/" + std::string(id));
+}
+Hash32 CertificateKey(std::string_view exporting_country, std::string_view number) {
+  return KeyOf("coo/" + std::string(exporting_country) + "/" + std::string(number));
+}
+Hash32 DocumentKey(const Hash32& document_hash) {
+  return KeyOf("document/" + document_hash.ToHex());
+}
+Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view number,
+                         const Hash32& declaration_hash) {
+  return KeyOf("coo-use/" + std::string(exporting_country) + "/" + std::string(number) + "/" +
+               declaration_hash.ToHex());
+}
+
+}  // namespace tamga::contracts

@@ -1,0 +1,125 @@
+// tests/contracts/random_test.cc
+// Long random sequences of valid and invalid transactions from several administrations:
+// the same sequence gives the same state root on another node, a rejected transaction
+// leaves the root unchanged, and quantities add up (nothing is used twice or below zero).
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "common/sha256.h"
+#include "tests/contracts/harness.h"
+#include "tests/support/samples.h"
+
+namespace tamga::contracts {
+namespace {
+
+using testing::ContractsChain;
+
+struct Model {
+  std::uint64_t quantity = 0;
+  std::uint64_t used = 0;
+};
+
+TEST(RandomSequences, DeterministicRejectionsChangeNothingQuantitiesAddUp) {
+  constexpr int kSteps = 400;
+  ContractsChain a, b;
+  std::mt19937_64 rng(77);
+  // Deterministic keys so that both nodes see the same transactions.
+  const SecretKey kz_chamber = testing::TestKey(101), kg_chamber = testing::TestKey(102);
+  const SecretKey uz_office = testing::TestKey(103), kr_office = testing::TestKey(104);
+  std::vector<std::vector<Transaction>> blocks;
+  auto run = [&](std::vector<Transaction> txs) {
+    blocks.push_back(txs);
+    return a.Block(std::move(txs));
+  };
+  ASSERT_EQ(
+      run({a.Tx(a.admin("KZ"), TxType::kAccreditIssuer,
+                AccreditIssuer{"CCI-KZ", "c", kz_chamber.public_key(), kScopeCertificateOfOrigin}),
+           a.Tx(a.admin("KG"), TxType::kAccreditIssuer,
+                AccreditIssuer{"CCI-KG", "c", kg_chamber.public_key(), kScopeCertificateOfOrigin}),
+           a.Tx(a.admin("UZ"), TxType::kRegisterOffice,
+                RegisterOffice{"UZ-1", "o", uz_office.public_key()}),
+           a.Tx(a.admin("KR"), TxType::kRegisterOffice,
+                RegisterOffice{"KR-1", "o", kr_office.public_key()})})[3]
+          .code,
+      0);
+
+  std::map<std::string, Model> model;                        // "CC/number" -> quantities.
+  std::vector<std::pair<std::string, std::string>> numbers;  // (exporting country, number)
+  int accepted = 0, rejected = 0;
+  for (int step = 0; step < kSteps; ++step) {
+    const int op = static_cast<int>(rng() % 6);
+    Transaction tx;
+    std::string touched;
+    std::uint64_t use_quantity = 0;
+    if (op <= 1 || numbers.empty()) {  // Issue, sometimes a duplicate number.
+      const bool kz = rng() % 2 == 0;
+      const std::string from = kz ? "KZ" : "KG";
+      const std::string number = rng() % 5 == 0 && !numbers.empty()
+                                     ? numbers[rng() % numbers.size()].second
+                                     : from + "-" + std::to_string(step);
+      const std::string to = rng() % 2 == 0 ? "UZ" : "KR";
+      CertificateIssue c =
+          testing::SampleCertificate(number, from, to, 1 + rng() % 1000, a.NextBlockTime());
+      tx = a.Tx(kz ? kz_chamber : kg_chamber, TxType::kIssueCertificates, IssueCertificates{{c}});
+      touched = from + "/" + number;
+      if (!model.count(touched)) model[touched].quantity = 0;  // Filled in if accepted.
+      use_quantity = c.quantity;
+    } else if (op <= 3) {  // Use, by either office, any amount.
+      const auto& [from, number] = numbers[rng() % numbers.size()];
+      const bool uz = rng() % 2 == 0;
+      use_quantity = 1 + rng() % 600;
+      tx = a.Tx(uz ? uz_office : kr_office, TxType::kUseCertificate,
+                UseCertificate{from, number, Sha256Of(AsBytes(std::to_string(rng() % 50))),
+                               use_quantity});
+      touched = from + "/" + number;
+    } else if (op == 4) {  // Revoke, sometimes by the wrong chamber.
+      const auto& [from, number] = numbers[rng() % numbers.size()];
+      tx = a.Tx(rng() % 2 == 0 ? kz_chamber : kg_chamber, TxType::kRevokeCertificate,
+                RevokeCertificate{number, 1});
+    } else {  // Garbage: a bad sequence or a bad signature.
+      tx = a.Tx(kz_chamber, TxType::kRevokeCertificate, RevokeCertificate{"X", 1});
+      if (rng() % 2 == 0) {
+        tx.sequence += 3;
+        tx.Sign(kz_chamber);
+      } else {
+        tx.signature.data()[1] ^= 4;
+      }
+    }
+    const Hash32 before = a.StateRoot();
+    const Reason r = static_cast<Reason>(run({tx})[0].code);
+    if (r == Reason::kAccepted) {
+      ++accepted;
+      if (static_cast<TxType>(tx.type) == TxType::kIssueCertificates) {
+        model[touched] = Model{use_quantity, 0};
+        const auto slash = touched.find('/');
+        numbers.emplace_back(touched.substr(0, slash), touched.substr(slash + 1));
+      } else if (static_cast<TxType>(tx.type) == TxType::kUseCertificate) {
+        model[touched].used += use_quantity;
+      }
+    } else {
+      ++rejected;
+      ASSERT_EQ(a.StateRoot(), before)
+          << "step " << step << ": rejected (" << ReasonName(r) << ") yet the state changed";
+    }
+  }
+  EXPECT_GT(accepted, kSteps / 5);
+  EXPECT_GT(rejected, kSteps / 5);
+  // Quantities: what the state says remains is what the model says, never below zero.
+  for (const auto& [from, number] : numbers) {
+    const Model& m = model[from + "/" + number];
+    const auto rec = a.Read<CertificateRecord>(CertificateKey(from, number));
+    ASSERT_TRUE(rec);
+    ASSERT_LE(m.used, m.quantity);
+    EXPECT_EQ(rec->remaining, m.quantity - m.used) << from << "/" << number;
+  }
+  // Another node executing the same blocks reaches the same roots.
+  for (const auto& txs : blocks) (void)b.Block(txs);
+  EXPECT_EQ(b.StateRoot(), a.StateRoot());
+  EXPECT_EQ(b.ledger().Head().result, a.ledger().Head().result);
+}
+
+}  // namespace
+}  // namespace tamga::contracts

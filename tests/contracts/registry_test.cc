@@ -1,0 +1,202 @@
+// tests/contracts/registry_test.cc
+// Genesis, the checks every transaction passes through, and the registry of offices,
+// issuers and keys: each acceptance and each rejection.
+
+#include <gtest/gtest.h>
+
+#include "common/sha256.h"
+#include "tests/contracts/harness.h"
+#include "tests/support/samples.h"
+
+namespace tamga::contracts {
+namespace {
+
+using testing::ContractsChain;
+
+TEST(Genesis, ListsAdministrationsAndTheirKeysInTheState) {
+  ContractsChain c;
+  const auto kz = c.Read<AdministrationRecord>(AdministrationKey("KZ"));
+  ASSERT_TRUE(kz);
+  EXPECT_EQ(kz->entry.name, "Customs of KZ");
+  const auto signer = c.Read<SignerRecord>(SignerKey(c.admin("UZ").public_key()));
+  ASSERT_TRUE(signer);
+  EXPECT_EQ(signer->role, Role::kAdministrator);
+  EXPECT_EQ(signer->country, "UZ");
+  EXPECT_EQ(c.ledger().anchor().validators.size(), 4u);
+}
+
+TEST(Genesis, RefusesBadDocuments) {
+  Genesis g;
+  EXPECT_FALSE(StartChain(g).ok());
+  const PublicKey a = testing::TestKey(1).public_key(), b = testing::TestKey(2).public_key();
+  g.administrations = {{"KZ", "Kazakhstan", a, "h:1", b}, {"KZ", "again", b, "h:2", a}};
+  EXPECT_FALSE(StartChain(g).ok());  // A country twice.
+  g.administrations = {{"kz", "lower case", a, "h:1", b}};
+  EXPECT_FALSE(StartChain(g).ok());
+  g.administrations = {{"KZ", "same key twice", a, "h:1", a}};
+  EXPECT_FALSE(StartChain(g).ok());
+}
+
+TEST(EveryTransaction, ChecksChainSignatureReplaySignerAndSequence) {
+  ContractsChain c;
+  const SecretKey& kz = c.admin("KZ");
+  const RegisterOffice office{"KZ-ALMATY", "Almaty", SecretKey::Generate().public_key()};
+
+  Transaction other_chain = c.Tx(kz, TxType::kRegisterOffice, office);
+  other_chain.chain_id = Sha256Of(AsBytes("another chain"));
+  other_chain.Sign(kz);
+  EXPECT_EQ(c.Check(other_chain), Reason::kWrongChain);
+  EXPECT_EQ(c.Submit(other_chain), Reason::kWrongChain);
+
+  Transaction bad_sig = c.Tx(kz, TxType::kRegisterOffice, office);
+  bad_sig.signature.data()[0] ^= 1;
+  EXPECT_EQ(c.Check(bad_sig), Reason::kBadSignature);
+  EXPECT_EQ(c.Submit(bad_sig), Reason::kBadSignature);
+
+  Transaction unknown = c.Tx(SecretKey::Generate(), TxType::kRegisterOffice, office);
+  EXPECT_EQ(c.Submit(unknown), Reason::kUnknownSigner);
+
+  Transaction bad_type = c.Tx(kz, static_cast<TxType>(999), Bytes{});
+  EXPECT_EQ(c.Submit(bad_type), Reason::kUnknownType);
+
+  Transaction ok = c.Tx(kz, TxType::kRegisterOffice, office);
+  EXPECT_EQ(ok.sequence, 1u);
+  EXPECT_EQ(c.Check(ok), Reason::kAccepted);
+  EXPECT_EQ(c.Submit(ok), Reason::kAccepted);
+  EXPECT_EQ(c.Submit(ok), Reason::kReplayed);  // The very same transaction again.
+  EXPECT_EQ(c.Check(ok), Reason::kReplayed);
+
+  Transaction gap = c.Tx(kz, TxType::kRegisterOffice,
+                         RegisterOffice{"KZ-2", "x", SecretKey::Generate().public_key()});
+  gap.sequence = 5;
+  gap.Sign(kz);
+  EXPECT_EQ(c.Submit(gap), Reason::kBadSequence);
+  Transaction reused = gap;
+  reused.sequence = 1;  // Already used by `ok`.
+  reused.Sign(kz);
+  EXPECT_EQ(c.Submit(reused), Reason::kBadSequence);
+
+  // Two in one block with consecutive sequences: both accepted, in order.
+  Transaction a = c.Tx(kz, TxType::kRegisterOffice,
+                       RegisterOffice{"KZ-3", "x", SecretKey::Generate().public_key()});
+  Transaction b = c.Tx(kz, TxType::kRegisterOffice,
+                       RegisterOffice{"KZ-4", "x", SecretKey::Generate().public_key()});
+  const auto receipts = c.Block({a, b});
+  EXPECT_EQ(receipts[0].code, 0);
+  EXPECT_EQ(receipts[1].code, 0);
+  // The same transaction twice in one block: the second is a replay.
+  Transaction d = c.Tx(kz, TxType::kRegisterOffice,
+                       RegisterOffice{"KZ-5", "x", SecretKey::Generate().public_key()});
+  const auto twice = c.Block({d, d});
+  EXPECT_EQ(twice[0].code, 0);
+  EXPECT_EQ(static_cast<Reason>(twice[1].code), Reason::kReplayed);
+}
+
+TEST(EveryTransaction, ARejectedTransactionChangesNothing) {
+  ContractsChain c;
+  const Hash32 before = c.StateRoot();
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRegisterOffice,
+                     RegisterOffice{"bad code!", "x", SecretKey::Generate().public_key()}),
+            Reason::kMalformed);
+  EXPECT_EQ(c.StateRoot(), before);
+  // Its sequence number is still free.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRegisterOffice,
+                     RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(c.admin("KZ").public_key()))->last_sequence, 1u);
+}
+
+TEST(Registry, OfficesAndIssuers) {
+  ContractsChain c;
+  const SecretKey office = SecretKey::Generate();
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kRegisterOffice,
+                     RegisterOffice{"UZ-TASH", "Tashkent", office.public_key()}),
+            Reason::kAccepted);
+  const auto rec = c.Read<EntityRecord>(OfficeKey("UZ", "UZ-TASH"));
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->key, office.public_key());
+  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(office.public_key()))->role, Role::kOffice);
+  // The same code again, or the same key for another office.
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kRegisterOffice,
+                     RegisterOffice{"UZ-TASH", "again", SecretKey::Generate().public_key()}),
+            Reason::kAlreadyExists);
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kRegisterOffice,
+                     RegisterOffice{"UZ-2", "same key", office.public_key()}),
+            Reason::kKeyInUse);
+  // An office registers nothing.
+  EXPECT_EQ(c.Submit(office, TxType::kRegisterOffice,
+                     RegisterOffice{"UZ-3", "x", SecretKey::Generate().public_key()}),
+            Reason::kSignerLacksRole);
+  // Issuers need a known scope.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kAccreditIssuer,
+                     AccreditIssuer{"CCI-KZ", "Chamber", SecretKey::Generate().public_key(), 0}),
+            Reason::kMalformed);
+  EXPECT_EQ(
+      c.Submit(c.admin("KZ"), TxType::kAccreditIssuer,
+               AccreditIssuer{"CCI-KZ", "Chamber", SecretKey::Generate().public_key(), 1u << 7}),
+      Reason::kMalformed);
+  // Status changes only for entities of one's own country.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetOfficeStatus,
+                     SetEntityStatus{"UZ-TASH", EntityStatus::kSuspended}),
+            Reason::kUnknownOffice);
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kSetIssuerStatus,
+                     SetEntityStatus{"nobody", EntityStatus::kSuspended}),
+            Reason::kUnknownIssuer);
+}
+
+TEST(Registry, ASuspendedOrWithdrawnEntityCannotActAndComesBackWhenReinstated) {
+  ContractsChain c;
+  const SecretKey chamber = c.AddIssuer("KZ", "CCI-KZ");
+  const std::uint64_t t = c.NextBlockTime();
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetIssuerStatus,
+                     SetEntityStatus{"CCI-KZ", EntityStatus::kSuspended}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(chamber, TxType::kIssueCertificates,
+                     IssueCertificates{{testing::SampleCertificate("A1", "KZ", "UZ", 10, t)}}),
+            Reason::kSignerSuspended);
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetIssuerStatus,
+                     SetEntityStatus{"CCI-KZ", EntityStatus::kActive}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(chamber, TxType::kIssueCertificates,
+                     IssueCertificates{
+                         {testing::SampleCertificate("A1", "KZ", "UZ", 10, c.NextBlockTime())}}),
+            Reason::kAccepted);
+}
+
+TEST(Registry, ARevokedKeyIsRefusedFromItsRevocationTimeAndWhatItSignedBeforeStands) {
+  ContractsChain c;
+  const SecretKey chamber = c.AddIssuer("KZ", "CCI-KZ");
+  ASSERT_EQ(c.Submit(chamber, TxType::kIssueCertificates,
+                     IssueCertificates{
+                         {testing::SampleCertificate("B1", "KZ", "UZ", 10, c.NextBlockTime())}}),
+            Reason::kAccepted);
+  // Revoked from two blocks after the revocation's: one more transaction still passes.
+  const std::uint64_t from = c.NextBlockTime() + 2000;
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kRevokeKey, RevokeKey{chamber.public_key(), from}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(chamber, TxType::kIssueCertificates,
+                     IssueCertificates{
+                         {testing::SampleCertificate("B2", "KZ", "UZ", 10, c.NextBlockTime())}}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(chamber, TxType::kIssueCertificates,
+                     IssueCertificates{
+                         {testing::SampleCertificate("B3", "KZ", "UZ", 10, c.NextBlockTime())}}),
+            Reason::kSignerRevoked);
+  // The certificate signed before stays valid, and its issuer key is on record.
+  const auto b1 = c.Read<CertificateRecord>(CertificateKey("KZ", "B1"));
+  ASSERT_TRUE(b1);
+  EXPECT_EQ(b1->status, CertificateStatus::kValid);
+  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(chamber.public_key()))->revoked_from_ms, from);
+  // Only the key's own administration revokes it, and not an administrator key.
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kRevokeKey, RevokeKey{chamber.public_key(), from}),
+            Reason::kWrongCountry);
+  EXPECT_EQ(
+      c.Submit(c.admin("KZ"), TxType::kRevokeKey, RevokeKey{c.admin("KZ").public_key(), from}),
+      Reason::kSignerLacksRole);
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRevokeKey,
+                     RevokeKey{SecretKey::Generate().public_key(), from}),
+            Reason::kUnknownSigner);
+}
+
+}  // namespace
+}  // namespace tamga::contracts
