@@ -1,0 +1,91 @@
+// contracts/registry_rules.cc
+// Offices, issuers and key revocation (docs/contracts.md, "Registry").
+
+#include "contracts/rules.h"
+
+namespace tamga::contracts::rules {
+namespace {
+
+Result<Verdict> NewEntity(Context& ctx, Role role, const std::string& id, const std::string& name,
+                          const PublicKey& key, std::uint32_t scope) {
+  if (!IsIdentifier(id))
+    return Reject(Reason::kMalformed, "\"" + id + "\" is not a valid identifier");
+  const Hash32 entity_key =
+      role == Role::kOffice ? OfficeKey(ctx.signer.country, id) : IssuerKey(ctx.signer.country, id);
+  TAMGA_ASSIGN_OR_RETURN(auto existing, ctx.state.Get(entity_key));
+  if (existing)
+    return Reject(Reason::kAlreadyExists, ctx.signer.country + "/" + id + " is already registered");
+  TAMGA_ASSIGN_OR_RETURN(auto key_owner, ctx.state.Get(SignerKey(key)));
+  if (key_owner)
+    return Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is already registered");
+  Write(ctx.state, entity_key,
+        EntityRecord{ctx.signer.country, id, name, key, scope, EntityStatus::kActive});
+  Write(ctx.state, SignerKey(key), SignerRecord{role, ctx.signer.country, id, 0, 0});
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
+Result<Verdict> SetStatus(Context& ctx, Role role, const SetEntityStatus& p) {
+  const Hash32 key = role == Role::kOffice ? OfficeKey(ctx.signer.country, p.id)
+                                           : IssuerKey(ctx.signer.country, p.id);
+  TAMGA_ASSIGN_OR_RETURN(auto entity, Read<EntityRecord>(ctx.state, key, "entity"));
+  if (!entity) {
+    return Reject(role == Role::kOffice ? Reason::kUnknownOffice : Reason::kUnknownIssuer,
+                  ctx.signer.country + "/" + p.id + " is not registered");
+  }
+  entity->status = p.status;
+  Write(ctx.state, key, *entity);
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
+Result<Verdict> Revoke(Context& ctx, const RevokeKey& p) {
+  TAMGA_ASSIGN_OR_RETURN(auto target, Read<SignerRecord>(ctx.state, SignerKey(p.key), "signer"));
+  if (!target)
+    return Reject(Reason::kUnknownSigner, "the key " + p.key.ShortHex() + " is not registered");
+  if (target->country != ctx.signer.country) {
+    return Reject(Reason::kWrongCountry, "the key belongs to " + target->country);
+  }
+  if (target->role == Role::kAdministrator) {
+    return Reject(Reason::kSignerLacksRole,
+                  "an administrator key changes only by governance, not by revocation");
+  }
+  if (p.from_ms == 0) return Reject(Reason::kMalformed, "a revocation needs a time");
+  if (target->revoked_from_ms != 0 && target->revoked_from_ms <= p.from_ms) {
+    return Reject(Reason::kSignerRevoked, "the key is already revoked from an earlier time");
+  }
+  target->revoked_from_ms = p.from_ms;
+  Write(ctx.state, SignerKey(p.key), *target);
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
+}  // namespace
+
+Result<Verdict> RegistryRule(Context& ctx) {
+  switch (static_cast<TxType>(ctx.tx.type)) {
+    case TxType::kRegisterOffice:
+      return WithPayload<RegisterOffice>(ctx.tx, [&](const RegisterOffice& p) {
+        return NewEntity(ctx, Role::kOffice, p.code, p.name, p.key, 0);
+      });
+    case TxType::kAccreditIssuer:
+      return WithPayload<AccreditIssuer>(ctx.tx, [&](const AccreditIssuer& p) -> Result<Verdict> {
+        if (p.scope == 0 || (p.scope & ~kScopeAllKnown) != 0) {
+          return Reject(Reason::kMalformed, "the scope names no known record type");
+        }
+        return NewEntity(ctx, Role::kIssuer, p.id, p.name, p.key, p.scope);
+      });
+    case TxType::kSetOfficeStatus:
+      return WithPayload<SetEntityStatus>(
+          ctx.tx, [&](const SetEntityStatus& p) { return SetStatus(ctx, Role::kOffice, p); });
+    case TxType::kSetIssuerStatus:
+      return WithPayload<SetEntityStatus>(
+          ctx.tx, [&](const SetEntityStatus& p) { return SetStatus(ctx, Role::kIssuer, p); });
+    case TxType::kRevokeKey:
+      return WithPayload<RevokeKey>(ctx.tx, [&](const RevokeKey& p) { return Revoke(ctx, p); });
+    default:
+      return Reject(Reason::kUnknownType, "not a registry transaction");
+  }
+}
+
+}  // namespace tamga::contracts::rules
