@@ -95,6 +95,50 @@ void BM_RegisterOffice(benchmark::State& state) {
 }
 BENCHMARK(BM_RegisterOffice)->Unit(benchmark::kMillisecond);
 
+void BM_SetAeoStatus(benchmark::State& state) {
+  ContractsChain c;
+  std::vector<Transaction> txs;
+  for (int i = 0; i < 1000; ++i) {
+    txs.push_back(c.Tx(c.admin("KR"), TxType::kSetAeoStatus,
+                       SetAeoStatus{Sha256Of(AsBytes("operator " + std::to_string(i))),
+                                    AeoStatus::kGranted, "AEO-S", 0, 4'000'000'000'000}));
+  }
+  RunBlock(state, c, BlockOf(c, std::move(txs)), 1000);
+}
+BENCHMARK(BM_SetAeoStatus)->Unit(benchmark::kMillisecond);
+
+void BM_OpenTransit(benchmark::State& state) {
+  ContractsChain c;
+  const SecretKey office = c.AddOffice("KZ", "KZ-KHORGOS");
+  (void)c.AddOffice("UZ", "UZ-TASH");
+  std::vector<Transaction> txs;
+  for (int i = 0; i < 1000; ++i) {
+    txs.push_back(c.Tx(office, TxType::kOpenTransit,
+                       OpenTransit{"MRN-" + std::to_string(i),
+                                   {"KZ", "KG", "UZ"},
+                                   "UZ-TASH",
+                                   Hash32(),
+                                   Sha256Of(AsBytes("manifest " + std::to_string(i))),
+                                   Hash32()}));
+  }
+  RunBlock(state, c, BlockOf(c, std::move(txs)), 1000);
+}
+BENCHMARK(BM_OpenTransit)->Unit(benchmark::kMillisecond);
+
+void BM_AnchorDocument(benchmark::State& state) {
+  ContractsChain c;
+  const SecretKey phyto = c.AddIssuer("UZ", "UZ-PHYTO", ScopeOf(DocumentType::kPhytosanitary));
+  std::vector<Transaction> txs;
+  for (int i = 0; i < 1000; ++i) {
+    txs.push_back(c.Tx(phyto, TxType::kAnchorDocument,
+                       AnchorDocument{DocumentType::kPhytosanitary,
+                                      Sha256Of(AsBytes("ephyto " + std::to_string(i))),
+                                      "PHY-" + std::to_string(i)}));
+  }
+  RunBlock(state, c, BlockOf(c, std::move(txs)), 1000);
+}
+BENCHMARK(BM_AnchorDocument)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace tamga::contracts
 

@@ -28,12 +28,23 @@ bool RoleAllowed(TxType t, Role r) {
     case TxType::kSetIssuerStatus:
     case TxType::kRevokeKey:
     case TxType::kAnswerVerification:
+    case TxType::kSetAeoStatus:
+    case TxType::kProposeMra:
+    case TxType::kAcceptMra:
+    case TxType::kSetMraStatus:
+    case TxType::kLinkOperator:
+    case TxType::kDischargeTransit:
       return r == Role::kAdministrator;
     case TxType::kIssueCertificates:
     case TxType::kReplaceCertificate:
     case TxType::kRevokeCertificate:
+    case TxType::kAnchorDocument:
+    case TxType::kRevokeAnchor:
       return r == Role::kIssuer || r == Role::kAdministrator;
     case TxType::kUseCertificate:
+    case TxType::kOpenTransit:
+    case TxType::kTransitEvent:
+    case TxType::kTerminateTransit:
       return r == Role::kOffice;
     case TxType::kRequestVerification:
       return r == Role::kOffice || r == Role::kAdministrator;
@@ -58,6 +69,20 @@ Result<Verdict> Dispatch(Context& ctx) {
     case TxType::kRequestVerification:
     case TxType::kAnswerVerification:
       return rules::OriginRule(ctx);
+    case TxType::kSetAeoStatus:
+    case TxType::kProposeMra:
+    case TxType::kAcceptMra:
+    case TxType::kSetMraStatus:
+    case TxType::kLinkOperator:
+      return rules::AeoRule(ctx);
+    case TxType::kOpenTransit:
+    case TxType::kTransitEvent:
+    case TxType::kTerminateTransit:
+    case TxType::kDischargeTransit:
+      return rules::TransitRule(ctx);
+    case TxType::kAnchorDocument:
+    case TxType::kRevokeAnchor:
+      return rules::AnchorRule(ctx);
   }
   return Reject(Reason::kUnknownType, "unknown transaction type " + std::to_string(ctx.tx.type));
 }

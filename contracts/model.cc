@@ -49,6 +49,28 @@ std::string_view TxTypeName(std::uint16_t type) {
       return "request-verification";
     case TxType::kAnswerVerification:
       return "answer-verification";
+    case TxType::kSetAeoStatus:
+      return "set-aeo-status";
+    case TxType::kProposeMra:
+      return "propose-mra";
+    case TxType::kAcceptMra:
+      return "accept-mra";
+    case TxType::kSetMraStatus:
+      return "set-mra-status";
+    case TxType::kLinkOperator:
+      return "link-operator";
+    case TxType::kOpenTransit:
+      return "open-transit";
+    case TxType::kTransitEvent:
+      return "transit-event";
+    case TxType::kTerminateTransit:
+      return "terminate-transit";
+    case TxType::kDischargeTransit:
+      return "discharge-transit";
+    case TxType::kAnchorDocument:
+      return "anchor-document";
+    case TxType::kRevokeAnchor:
+      return "revoke-anchor";
   }
   return "unknown";
 }
@@ -109,6 +131,24 @@ std::string_view ReasonName(Reason r) {
       return "no pending verification request";
     case Reason::kKeyInUse:
       return "key already registered";
+    case Reason::kMraUnknown:
+      return "MRA unknown";
+    case Reason::kMraNotInForce:
+      return "MRA not in force";
+    case Reason::kTransitUnknown:
+      return "transit unknown";
+    case Reason::kEventOutOfOrder:
+      return "event out of route order";
+    case Reason::kNotOnRoute:
+      return "office not on the route";
+    case Reason::kTransitNotTerminated:
+      return "transit not terminated";
+    case Reason::kTransitClosed:
+      return "transit closed";
+    case Reason::kAnchorUnknown:
+      return "document not anchored";
+    case Reason::kAnchorRevoked:
+      return "anchor revoked";
   }
   return "unknown reason";
 }
@@ -361,6 +401,223 @@ void DecodeFrom(Decoder& d, AnswerVerification& v) {
   v.reason = d.U16();
 }
 
+namespace {
+
+void EncodeStrings(Encoder& e, const std::vector<std::string>& v) {
+  e.Count(v.size());
+  for (const auto& s : v) e.String(s);
+}
+std::vector<std::string> DecodeStrings(Decoder& d, std::size_t max, std::size_t each,
+                                       std::string_view what) {
+  std::vector<std::string> v(d.Count(max, 4, what));
+  for (auto& s : v) s = d.AsciiString(each, what);
+  return v;
+}
+
+constexpr std::size_t kRouteMax = 12;
+constexpr std::size_t kProgrammesMax = 16;
+
+}  // namespace
+
+void EncodeTo(Encoder& e, const AeoRecord& v) {
+  e.String(v.country);
+  e.Fixed(v.operator_id);
+  e.U8(static_cast<std::uint8_t>(v.status));
+  e.String(v.programme);
+  e.U64(v.valid_from_ms);
+  e.U64(v.valid_until_ms);
+  e.U64(v.changed_ms);
+}
+void DecodeFrom(Decoder& d, AeoRecord& v) {
+  v.country = d.AsciiString(2, "country");
+  v.operator_id = d.Fixed<Hash32>();
+  v.status = DecodeEnum<AeoStatus>(d, 1, 4, "AEO status");
+  v.programme = d.AsciiString(kIdMax, "programme");
+  v.valid_from_ms = d.U64();
+  v.valid_until_ms = d.U64();
+  v.changed_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const MraRecord& v) {
+  e.String(v.id);
+  e.String(v.proposer);
+  e.String(v.partner);
+  EncodeStrings(e, v.programmes);
+  e.U64(v.valid_from_ms);
+  e.U64(v.valid_until_ms);
+  e.U8(static_cast<std::uint8_t>(v.status));
+  e.U64(v.changed_ms);
+}
+void DecodeFrom(Decoder& d, MraRecord& v) {
+  v.id = d.AsciiString(kIdMax, "MRA id");
+  v.proposer = d.AsciiString(2, "proposer");
+  v.partner = d.AsciiString(2, "partner");
+  v.programmes = DecodeStrings(d, kProgrammesMax, kIdMax, "programmes");
+  v.valid_from_ms = d.U64();
+  v.valid_until_ms = d.U64();
+  v.status = DecodeEnum<MraStatus>(d, 1, 4, "MRA status");
+  v.changed_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const OperatorLink& v) {
+  e.Fixed(v.partner_operator);
+  e.Bool(v.confirmed);
+}
+void DecodeFrom(Decoder& d, OperatorLink& v) {
+  v.partner_operator = d.Fixed<Hash32>();
+  v.confirmed = d.Bool();
+}
+
+void EncodeTo(Encoder& e, const TransitRecord& v) {
+  e.String(v.mrn);
+  e.String(v.departure_office);
+  EncodeStrings(e, v.route);
+  e.String(v.destination_office);
+  e.Fixed(v.guarantee_hash);
+  e.Fixed(v.manifest_hash);
+  e.Fixed(v.seal_hash);
+  e.U8(static_cast<std::uint8_t>(v.state));
+  e.U32(v.steps_done);
+  e.U32(v.events);
+  e.Bool(v.seal_broken);
+  e.U64(v.opened_ms);
+  e.U64(v.closed_ms);
+}
+void DecodeFrom(Decoder& d, TransitRecord& v) {
+  v.mrn = d.AsciiString(kIdMax, "MRN");
+  v.departure_office = d.AsciiString(kIdMax, "departure office");
+  v.route = DecodeStrings(d, kRouteMax, 2, "route");
+  v.destination_office = d.AsciiString(kIdMax, "destination office");
+  v.guarantee_hash = d.Fixed<Hash32>();
+  v.manifest_hash = d.Fixed<Hash32>();
+  v.seal_hash = d.Fixed<Hash32>();
+  v.state = DecodeEnum<TransitState>(d, 1, 3, "transit state");
+  v.steps_done = d.U32();
+  v.events = d.U32();
+  v.seal_broken = d.Bool();
+  v.opened_ms = d.U64();
+  v.closed_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const AnchorRecord& v) {
+  e.U8(static_cast<std::uint8_t>(v.type));
+  e.String(v.country);
+  e.String(v.issuer);
+  e.String(v.reference);
+  e.Bool(v.revoked);
+  e.U64(v.anchored_ms);
+  e.U64(v.revoked_ms);
+}
+void DecodeFrom(Decoder& d, AnchorRecord& v) {
+  v.type = DecodeEnum<DocumentType>(d, 1, 4, "document type");
+  v.country = d.AsciiString(2, "country");
+  v.issuer = d.AsciiString(kIdMax, "issuer");
+  v.reference = d.AsciiString(kIdMax, "reference");
+  v.revoked = d.Bool();
+  v.anchored_ms = d.U64();
+  v.revoked_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const SetAeoStatus& v) {
+  e.Fixed(v.operator_id);
+  e.U8(static_cast<std::uint8_t>(v.status));
+  e.String(v.programme);
+  e.U64(v.valid_from_ms);
+  e.U64(v.valid_until_ms);
+}
+void DecodeFrom(Decoder& d, SetAeoStatus& v) {
+  v.operator_id = d.Fixed<Hash32>();
+  v.status = DecodeEnum<AeoStatus>(d, 1, 4, "AEO status");
+  v.programme = d.AsciiString(kIdMax, "programme");
+  v.valid_from_ms = d.U64();
+  v.valid_until_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const ProposeMra& v) {
+  e.String(v.partner);
+  e.String(v.id);
+  EncodeStrings(e, v.programmes);
+  e.U64(v.valid_from_ms);
+  e.U64(v.valid_until_ms);
+}
+void DecodeFrom(Decoder& d, ProposeMra& v) {
+  v.partner = d.AsciiString(2, "partner");
+  v.id = d.AsciiString(kIdMax, "MRA id");
+  v.programmes = DecodeStrings(d, kProgrammesMax, kIdMax, "programmes");
+  v.valid_from_ms = d.U64();
+  v.valid_until_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const AcceptMra& v) { e.String(v.proposer); }
+void DecodeFrom(Decoder& d, AcceptMra& v) { v.proposer = d.AsciiString(2, "proposer"); }
+
+void EncodeTo(Encoder& e, const SetMraStatus& v) {
+  e.String(v.partner);
+  e.U8(static_cast<std::uint8_t>(v.action));
+}
+void DecodeFrom(Decoder& d, SetMraStatus& v) {
+  v.partner = d.AsciiString(2, "partner");
+  v.action = DecodeEnum<MraAction>(d, 1, 3, "MRA action");
+}
+
+void EncodeTo(Encoder& e, const LinkOperator& v) {
+  e.Fixed(v.operator_id);
+  e.String(v.partner);
+  e.Fixed(v.partner_operator_id);
+}
+void DecodeFrom(Decoder& d, LinkOperator& v) {
+  v.operator_id = d.Fixed<Hash32>();
+  v.partner = d.AsciiString(2, "partner");
+  v.partner_operator_id = d.Fixed<Hash32>();
+}
+
+void EncodeTo(Encoder& e, const OpenTransit& v) {
+  e.String(v.mrn);
+  EncodeStrings(e, v.route);
+  e.String(v.destination_office);
+  e.Fixed(v.guarantee_hash);
+  e.Fixed(v.manifest_hash);
+  e.Fixed(v.seal_hash);
+}
+void DecodeFrom(Decoder& d, OpenTransit& v) {
+  v.mrn = d.AsciiString(kIdMax, "MRN");
+  v.route = DecodeStrings(d, kRouteMax, 2, "route");
+  v.destination_office = d.AsciiString(kIdMax, "destination office");
+  v.guarantee_hash = d.Fixed<Hash32>();
+  v.manifest_hash = d.Fixed<Hash32>();
+  v.seal_hash = d.Fixed<Hash32>();
+}
+
+void EncodeTo(Encoder& e, const TransitEvent& v) {
+  e.String(v.mrn);
+  e.U8(static_cast<std::uint8_t>(v.kind));
+  e.Bool(v.seal_intact);
+  e.Fixed(v.note_hash);
+}
+void DecodeFrom(Decoder& d, TransitEvent& v) {
+  v.mrn = d.AsciiString(kIdMax, "MRN");
+  v.kind = DecodeEnum<TransitEventKind>(d, 1, 4, "event kind");
+  v.seal_intact = d.Bool();
+  v.note_hash = d.Fixed<Hash32>();
+}
+
+void EncodeTo(Encoder& e, const TransitRef& v) { e.String(v.mrn); }
+void DecodeFrom(Decoder& d, TransitRef& v) { v.mrn = d.AsciiString(kIdMax, "MRN"); }
+
+void EncodeTo(Encoder& e, const AnchorDocument& v) {
+  e.U8(static_cast<std::uint8_t>(v.type));
+  e.Fixed(v.document_hash);
+  e.String(v.reference);
+}
+void DecodeFrom(Decoder& d, AnchorDocument& v) {
+  v.type = DecodeEnum<DocumentType>(d, 1, 4, "document type");
+  v.document_hash = d.Fixed<Hash32>();
+  v.reference = d.AsciiString(kIdMax, "reference");
+}
+
+void EncodeTo(Encoder& e, const RevokeAnchor& v) { e.Fixed(v.document_hash); }
+void DecodeFrom(Decoder& d, RevokeAnchor& v) { v.document_hash = d.Fixed<Hash32>(); }
+
 // --- State keys ---------------------------------------------------------------------------
 
 Hash32 RulesVersionKey() { return KeyOf("rules/version"); }
@@ -380,6 +637,20 @@ Hash32 CertificateKey(std::string_view exporting_country, std::string_view numbe
 Hash32 DocumentKey(const Hash32& document_hash) {
   return KeyOf("document/" + document_hash.ToHex());
 }
+Hash32 AeoKey(std::string_view country, const Hash32& operator_id) {
+  return KeyOf("aeo/" + std::string(country) + "/" + operator_id.ToHex());
+}
+Hash32 MraKey(std::string_view a, std::string_view b) {
+  return a < b ? KeyOf("mra/" + std::string(a) + "/" + std::string(b))
+               : KeyOf("mra/" + std::string(b) + "/" + std::string(a));
+}
+Hash32 OperatorLinkKey(std::string_view country, const Hash32& operator_id,
+                       std::string_view partner) {
+  return KeyOf("operator-link/" + std::string(country) + "/" + operator_id.ToHex() + "/" +
+               std::string(partner));
+}
+Hash32 TransitKey(std::string_view mrn) { return KeyOf("transit/" + std::string(mrn)); }
+Hash32 AnchorKey(const Hash32& document_hash) { return KeyOf("anchor/" + document_hash.ToHex()); }
 Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view number,
                          const Hash32& declaration_hash) {
   return KeyOf("coo-use/" + std::string(exporting_country) + "/" + std::string(number) + "/" +

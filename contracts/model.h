@@ -40,6 +40,17 @@ enum class TxType : std::uint16_t {
   kUseCertificate = 13,       // customs office of the importing country
   kRequestVerification = 14,  // administrator or office of the importing country
   kAnswerVerification = 15,   // administrator of the exporting country
+  kSetAeoStatus = 20,         // administrator: an operator it certified
+  kProposeMra = 21,           // administrator: a mutual-recognition arrangement
+  kAcceptMra = 22,            // administrator of the partner
+  kSetMraStatus = 23,         // administrator of either party: suspend, resume, end
+  kLinkOperator = 24,         // administrator: its operator id X is the partner's Y
+  kOpenTransit = 30,          // office of departure
+  kTransitEvent = 31,         // office of a country on the route
+  kTerminateTransit = 32,     // the destination office
+  kDischargeTransit = 33,     // administrator of the departure country
+  kAnchorDocument = 40,       // issuer accredited for that document type
+  kRevokeAnchor = 41,         // the anchoring issuer or its administration
 };
 std::string_view TxTypeName(std::uint16_t type);
 
@@ -74,18 +85,35 @@ enum class Reason : std::uint16_t {
   kDuplicateUse = 24,      // The same import declaration was already recorded.
   kNoPendingRequest = 25,  // An answer to a verification nobody asked for.
   kKeyInUse = 26,          // A key already registered to another role or entity.
+  kMraUnknown = 27,
+  kMraNotInForce = 28,  // A transition the arrangement's current status forbids.
+  kTransitUnknown = 29,
+  kEventOutOfOrder = 30,  // Not the next step of the route.
+  kNotOnRoute = 31,       // An office of a country the route does not cross.
+  kTransitNotTerminated = 32,
+  kTransitClosed = 33,  // Already terminated or discharged.
+  kAnchorUnknown = 34,
+  kAnchorRevoked = 35,
 };
 std::string_view ReasonName(Reason r);
-inline constexpr Reason kLastReason = Reason::kKeyInUse;
+inline constexpr Reason kLastReason = Reason::kAnchorRevoked;
 
 // --- Roles and statuses -------------------------------------------------------------------
 
 enum class Role : std::uint8_t { kAdministrator = 1, kOffice = 2, kIssuer = 3 };
 enum class EntityStatus : std::uint8_t { kActive = 1, kSuspended = 2, kWithdrawn = 3 };
 
-// Record types an issuer may be accredited for (a bit mask).
+// Record types an issuer may be accredited for (a bit mask): certificates of origin, and
+// the document types of the generic anchor (DocumentType n is bit n).
 inline constexpr std::uint32_t kScopeCertificateOfOrigin = 1u << 0;
-inline constexpr std::uint32_t kScopeAllKnown = kScopeCertificateOfOrigin;
+enum class DocumentType : std::uint8_t {
+  kPhytosanitary = 1,
+  kInvoice = 2,
+  kPackingList = 3,
+  kOther = 4
+};
+inline constexpr std::uint32_t ScopeOf(DocumentType t) { return 1u << static_cast<unsigned>(t); }
+inline constexpr std::uint32_t kScopeAllKnown = 0x1f;  // Bits 0 to 4.
 
 // --- Genesis ------------------------------------------------------------------------------
 
@@ -182,6 +210,77 @@ struct DocumentRecord {
   friend bool operator==(const DocumentRecord&, const DocumentRecord&) = default;
 };
 
+enum class AeoStatus : std::uint8_t { kGranted = 1, kSuspended = 2, kRevoked = 3, kExpired = 4 };
+
+// Under AeoKey(country, operator): an operator's AEO status as its own administration set it.
+struct AeoRecord {
+  std::string country;
+  Hash32 operator_id;  // SHA-256 of the national identifier.
+  AeoStatus status = AeoStatus::kGranted;
+  std::string programme;
+  std::uint64_t valid_from_ms = 0;
+  std::uint64_t valid_until_ms = 0;
+  std::uint64_t changed_ms = 0;
+  friend bool operator==(const AeoRecord&, const AeoRecord&) = default;
+};
+
+enum class MraStatus : std::uint8_t { kProposed = 1, kInForce = 2, kSuspended = 3, kEnded = 4 };
+
+// Under MraKey(a, b) (the pair in alphabetical order): the arrangement between two.
+struct MraRecord {
+  std::string id;
+  std::string proposer;
+  std::string partner;
+  std::vector<std::string> programmes;  // Empty: every programme.
+  std::uint64_t valid_from_ms = 0;
+  std::uint64_t valid_until_ms = 0;
+  MraStatus status = MraStatus::kProposed;
+  std::uint64_t changed_ms = 0;
+  friend bool operator==(const MraRecord&, const MraRecord&) = default;
+};
+
+// Under OperatorLinkKey(country, operator, partner): "our X is the partner's Y".
+struct OperatorLink {
+  Hash32 partner_operator;
+  bool confirmed = false;  // Both sides have said so.
+  friend bool operator==(const OperatorLink&, const OperatorLink&) = default;
+};
+
+enum class TransitEventKind : std::uint8_t { kExit = 1, kEntry = 2, kSealCheck = 3, kIncident = 4 };
+enum class TransitState : std::uint8_t { kOpen = 1, kTerminated = 2, kDischarged = 3 };
+
+// Under TransitKey(mrn).
+struct TransitRecord {
+  std::string mrn;
+  std::string departure_office;
+  std::vector<std::string> route;  // Countries in order; the first is the departure's.
+  std::string destination_office;  // An office of the last country.
+  Hash32 guarantee_hash;
+  Hash32 manifest_hash;
+  Hash32 seal_hash;
+  TransitState state = TransitState::kOpen;
+  // Progress along the route: 2 * (countries left) - 1 border steps. Step 2k is the exit
+  // from route[k], step 2k + 1 the entry into route[k + 1].
+  std::uint32_t steps_done = 0;
+  std::uint32_t events = 0;
+  bool seal_broken = false;
+  std::uint64_t opened_ms = 0;
+  std::uint64_t closed_ms = 0;  // Termination, then discharge.
+  friend bool operator==(const TransitRecord&, const TransitRecord&) = default;
+};
+
+// Under AnchorKey(hash): a document of another type (ePhyto, invoice, ...).
+struct AnchorRecord {
+  DocumentType type = DocumentType::kOther;
+  std::string country;
+  std::string issuer;  // Issuer id, empty for the administration.
+  std::string reference;
+  bool revoked = false;
+  std::uint64_t anchored_ms = 0;
+  std::uint64_t revoked_ms = 0;
+  friend bool operator==(const AnchorRecord&, const AnchorRecord&) = default;
+};
+
 // --- Payloads -----------------------------------------------------------------------------
 
 struct RegisterOffice {
@@ -231,6 +330,59 @@ struct AnswerVerification {
   std::uint16_t reason = 0;
 };
 
+struct SetAeoStatus {
+  Hash32 operator_id;
+  AeoStatus status = AeoStatus::kGranted;
+  std::string programme;
+  std::uint64_t valid_from_ms = 0;
+  std::uint64_t valid_until_ms = 0;
+};
+struct ProposeMra {
+  std::string partner;
+  std::string id;
+  std::vector<std::string> programmes;
+  std::uint64_t valid_from_ms = 0;
+  std::uint64_t valid_until_ms = 0;
+};
+struct AcceptMra {
+  std::string proposer;
+};
+enum class MraAction : std::uint8_t { kSuspend = 1, kResume = 2, kEnd = 3 };
+struct SetMraStatus {
+  std::string partner;
+  MraAction action = MraAction::kSuspend;
+};
+struct LinkOperator {
+  Hash32 operator_id;  // Ours.
+  std::string partner;
+  Hash32 partner_operator_id;
+};
+struct OpenTransit {
+  std::string mrn;
+  std::vector<std::string> route;
+  std::string destination_office;
+  Hash32 guarantee_hash;
+  Hash32 manifest_hash;
+  Hash32 seal_hash;
+};
+struct TransitEvent {
+  std::string mrn;
+  TransitEventKind kind = TransitEventKind::kExit;
+  bool seal_intact = true;  // For a seal check.
+  Hash32 note_hash;         // Hash of the office's own record of the event.
+};
+struct TransitRef {  // kTerminateTransit, kDischargeTransit.
+  std::string mrn;
+};
+struct AnchorDocument {
+  DocumentType type = DocumentType::kOther;
+  Hash32 document_hash;
+  std::string reference;
+};
+struct RevokeAnchor {
+  Hash32 document_hash;
+};
+
 // --- Encodings ----------------------------------------------------------------------------
 
 #define TAMGA_CONTRACTS_CODEC(T)         \
@@ -254,6 +406,21 @@ TAMGA_CONTRACTS_CODEC(RevokeCertificate)
 TAMGA_CONTRACTS_CODEC(UseCertificate)
 TAMGA_CONTRACTS_CODEC(RequestVerification)
 TAMGA_CONTRACTS_CODEC(AnswerVerification)
+TAMGA_CONTRACTS_CODEC(AeoRecord)
+TAMGA_CONTRACTS_CODEC(MraRecord)
+TAMGA_CONTRACTS_CODEC(OperatorLink)
+TAMGA_CONTRACTS_CODEC(TransitRecord)
+TAMGA_CONTRACTS_CODEC(AnchorRecord)
+TAMGA_CONTRACTS_CODEC(SetAeoStatus)
+TAMGA_CONTRACTS_CODEC(ProposeMra)
+TAMGA_CONTRACTS_CODEC(AcceptMra)
+TAMGA_CONTRACTS_CODEC(SetMraStatus)
+TAMGA_CONTRACTS_CODEC(LinkOperator)
+TAMGA_CONTRACTS_CODEC(OpenTransit)
+TAMGA_CONTRACTS_CODEC(TransitEvent)
+TAMGA_CONTRACTS_CODEC(TransitRef)
+TAMGA_CONTRACTS_CODEC(AnchorDocument)
+TAMGA_CONTRACTS_CODEC(RevokeAnchor)
 #undef TAMGA_CONTRACTS_CODEC
 
 // --- Field rules --------------------------------------------------------------------------
@@ -271,6 +438,12 @@ Hash32 OfficeKey(std::string_view country, std::string_view code);
 Hash32 IssuerKey(std::string_view country, std::string_view id);
 Hash32 CertificateKey(std::string_view exporting_country, std::string_view number);
 Hash32 DocumentKey(const Hash32& document_hash);
+Hash32 AeoKey(std::string_view country, const Hash32& operator_id);
+Hash32 MraKey(std::string_view a, std::string_view b);  // Order does not matter.
+Hash32 OperatorLinkKey(std::string_view country, const Hash32& operator_id,
+                       std::string_view partner);
+Hash32 TransitKey(std::string_view mrn);
+Hash32 AnchorKey(const Hash32& document_hash);
 // Import declarations already recorded against a certificate (one use per declaration).
 Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view number,
                          const Hash32& declaration_hash);

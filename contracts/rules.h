@@ -66,5 +66,8 @@ Result<Verdict> WithPayload(const Transaction& tx, F&& rule) {
 // The rules of each family; each handles the transaction types listed in executor.cc.
 Result<Verdict> RegistryRule(Context& ctx);
 Result<Verdict> OriginRule(Context& ctx);
+Result<Verdict> AeoRule(Context& ctx);
+Result<Verdict> TransitRule(Context& ctx);
+Result<Verdict> AnchorRule(Context& ctx);
 
 }  // namespace tamga::contracts::rules

@@ -87,7 +87,7 @@ TEST_F(Certificates, IssuanceRules) {
   EXPECT_EQ(Issue(bad), Reason::kMalformed);
   // A chamber accredited for nothing it can use here.
   EXPECT_EQ(c_.Submit(c_.admin("KZ"), TxType::kAccreditIssuer,
-                      AccreditIssuer{"OTHER", "x", SecretKey::Generate().public_key(), 1u << 3}),
+                      AccreditIssuer{"OTHER", "x", SecretKey::Generate().public_key(), 1u << 7}),
             Reason::kMalformed);
   // The administration itself may issue.
   EXPECT_EQ(c_.Submit(c_.admin("KZ"), TxType::kIssueCertificates, IssueCertificates{{Cert("D7")}}),

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "common/sha256.h"
+#include "contracts/queries.h"
 #include "tests/contracts/harness.h"
 #include "tests/support/samples.h"
 
@@ -119,6 +120,58 @@ TEST(RandomSequences, DeterministicRejectionsChangeNothingQuantitiesAddUp) {
   for (const auto& txs : blocks) (void)b.Block(txs);
   EXPECT_EQ(b.StateRoot(), a.StateRoot());
   EXPECT_EQ(b.ledger().Head().result, a.ledger().Head().result);
+}
+
+}  // namespace
+}  // namespace tamga::contracts
+
+namespace tamga::contracts {
+namespace {
+
+// Random AEO statuses and MRAs among four administrations: whenever X of A is recognised by
+// B, A's own record says granted and the A-B arrangement itself is in force.
+TEST(RandomSequences, RecognitionIsNeverTransitive) {
+  ContractsChain c;
+  std::mt19937_64 rng(99);
+  const std::vector<std::string> countries = {"KZ", "UZ", "KG", "KR"};
+  const Hash32 x = Sha256Of(AsBytes("operator"));
+  int recognised_abroad = 0;
+  for (int step = 0; step < 150; ++step) {
+    const std::string& a = countries[rng() % 4];
+    const std::string& b = countries[rng() % 4];
+    switch (rng() % 5) {
+      case 0:
+        (void)c.Submit(c.admin(a), TxType::kSetAeoStatus,
+                       SetAeoStatus{x, rng() % 3 == 0 ? AeoStatus::kSuspended : AeoStatus::kGranted,
+                                    "AEO", 0, 4'000'000'000'000});
+        break;
+      case 1:
+        (void)c.Submit(c.admin(a), TxType::kProposeMra,
+                       ProposeMra{b, "M" + std::to_string(step), {}, 0, 4'000'000'000'000});
+        break;
+      case 2:
+        (void)c.Submit(c.admin(a), TxType::kAcceptMra, AcceptMra{b});
+        break;
+      default:
+        (void)c.Submit(c.admin(a), TxType::kSetMraStatus,
+                       SetMraStatus{b, static_cast<MraAction>(1 + rng() % 3)});
+        break;
+    }
+    const auto state = c.ledger().StateBefore(nullptr);
+    for (const std::string& from : countries) {
+      for (const std::string& to : countries) {
+        const Recognition r = RecognitionOf(state, from, x, to, c.NextBlockTime()).value();
+        if (!r.recognised) continue;
+        ASSERT_TRUE(r.aeo && r.aeo->status == AeoStatus::kGranted);
+        if (from == to) continue;
+        ++recognised_abroad;
+        const auto mra = c.Read<MraRecord>(MraKey(from, to));
+        ASSERT_TRUE(mra && mra->status == MraStatus::kInForce)
+            << from << " -> " << to << " recognised without an MRA of their own in force";
+      }
+    }
+  }
+  EXPECT_GT(recognised_abroad, 0);  // The check above was exercised.
 }
 
 }  // namespace

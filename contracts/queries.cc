@@ -1,0 +1,96 @@
+// contracts/queries.cc
+
+#include "contracts/queries.h"
+
+#include <algorithm>
+
+namespace tamga::contracts {
+namespace {
+
+template <typename T>
+Result<std::optional<T>> ReadState(const ledger::StateReader& s, const Hash32& key,
+                                   std::string_view what) {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, s.Get(key));
+  if (!v) return std::optional<T>();
+  TAMGA_ASSIGN_OR_RETURN(T decoded, Decode<T>(*v, what));
+  return std::optional<T>(std::move(decoded));
+}
+
+std::string_view AeoStatusName(AeoStatus s) {
+  switch (s) {
+    case AeoStatus::kGranted:
+      return "granted";
+    case AeoStatus::kSuspended:
+      return "suspended";
+    case AeoStatus::kRevoked:
+      return "revoked";
+    case AeoStatus::kExpired:
+      return "expired";
+  }
+  return "unknown";
+}
+
+std::string_view MraStatusName(MraStatus s) {
+  switch (s) {
+    case MraStatus::kProposed:
+      return "proposed but not accepted";
+    case MraStatus::kInForce:
+      return "in force";
+    case MraStatus::kSuspended:
+      return "suspended";
+    case MraStatus::kEnded:
+      return "ended";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_view a,
+                                  const Hash32& op, std::string_view b, std::uint64_t at_ms) {
+  Recognition r;
+  const std::string A(a), B(b);
+  TAMGA_ASSIGN_OR_RETURN(r.aeo, ReadState<AeoRecord>(state, AeoKey(a, op), "AEO record"));
+  if (!r.aeo) {
+    r.why = "the operator is not an AEO of " + A;
+    return r;
+  }
+  if (r.aeo->status != AeoStatus::kGranted) {
+    r.why = "its AEO status in " + A + " is " + std::string(AeoStatusName(r.aeo->status));
+    return r;
+  }
+  if (at_ms < r.aeo->valid_from_ms || at_ms > r.aeo->valid_until_ms) {
+    r.why = "its AEO certification in " + A + " is not valid at that time";
+    return r;
+  }
+  if (a == b) {
+    r.recognised = true;
+    r.why = "an AEO of " + A + " itself";
+    return r;
+  }
+  TAMGA_ASSIGN_OR_RETURN(r.mra, ReadState<MraRecord>(state, MraKey(a, b), "MRA"));
+  if (!r.mra) {
+    r.why = "there is no MRA between " + A + " and " + B;
+    return r;
+  }
+  if (r.mra->status != MraStatus::kInForce) {
+    r.why = "the MRA " + r.mra->id + " between " + A + " and " + B + " is " +
+            std::string(MraStatusName(r.mra->status));
+    return r;
+  }
+  if (at_ms < r.mra->valid_from_ms || at_ms > r.mra->valid_until_ms) {
+    r.why = "the MRA " + r.mra->id + " is not in force at that time";
+    return r;
+  }
+  if (!r.mra->programmes.empty() && std::find(r.mra->programmes.begin(), r.mra->programmes.end(),
+                                              r.aeo->programme) == r.mra->programmes.end()) {
+    r.why = "the MRA " + r.mra->id + " does not cover the programme " + r.aeo->programme;
+    return r;
+  }
+  r.recognised = true;
+  r.why = "an AEO of " + A + " (" + r.aeo->programme + "), recognised by " + B + " under MRA " +
+          r.mra->id;
+  return r;
+}
+
+}  // namespace tamga::contracts

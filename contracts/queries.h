@@ -1,0 +1,30 @@
+// contracts/queries.h
+// Questions answered from the state rather than by a transaction: "is operator X of
+// country A recognised by country B at time T?". Read the state of the last block at or
+// before T (Ledger::HeightAtTime, then a TreeStateReader at that height's root) and ask.
+//
+// Thread-safety: pure functions of the state they are given.
+
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "contracts/model.h"
+#include "ledger/state_tree.h"
+
+namespace tamga::contracts {
+
+struct Recognition {
+  bool recognised = false;
+  std::string why;               // The reason, in a sentence, either way.
+  std::optional<AeoRecord> aeo;  // A's record of X, if any.
+  std::optional<MraRecord> mra;  // The A-B arrangement, if any.
+};
+
+// Recognition is never transitive: only an MRA between A and B itself counts.
+Result<Recognition> RecognitionOf(const ledger::StateReader& state,
+                                  std::string_view operator_country, const Hash32& operator_id,
+                                  std::string_view recognising_country, std::uint64_t at_ms);
+
+}  // namespace tamga::contracts
