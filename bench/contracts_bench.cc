@@ -17,9 +17,7 @@ using testing::ContractsChain;
 void RunBlock(benchmark::State& state, ContractsChain& c, const tamga::Block& block,
               std::int64_t items_per_block) {
   const auto parent = c.ledger().StateBefore(nullptr);
-  auto on_ledger = [&](const Hash32& h) {
-    return c.ledger().FindTransaction(h).value().has_value();
-  };
+  const OnLedgerFn on_ledger = ReplayGuard(c.ledger());
   for (auto _ : state) {
     ledger::BlockOutput out = Executor::ExecuteBlock(parent, block, on_ledger).value();
     if (out.receipts.front().code != 0) state.SkipWithError("rejected");

@@ -51,7 +51,7 @@ Result<Verdict> Propose(Context& ctx, const ProposeMra& p) {
   }
   Write(ctx.state, key,
         MraRecord{p.id, ctx.signer.country, p.partner, p.programmes, p.valid_from_ms,
-                  p.valid_until_ms, MraStatus::kProposed, ctx.now_ms});
+                  p.valid_until_ms, MraStatus::kProposed, "", ctx.now_ms});
   ctx.Record(ctx.tx.payload);
   return Verdict{};
 }
@@ -98,6 +98,13 @@ Result<Verdict> SetMra(Context& ctx, const SetMraStatus& p) {
     return Reject(Reason::kMraNotInForce,
                   "MRA " + mra->id + " cannot do that in its present status");
   }
+  // A suspension protects the party that made it: only that party lifts it (either party
+  // may still end the arrangement).
+  if (p.action == MraAction::kResume && mra->suspended_by != ctx.signer.country) {
+    return Reject(Reason::kWrongCountry, "MRA " + mra->id + " was suspended by " +
+                                             mra->suspended_by + ", who alone may resume it");
+  }
+  mra->suspended_by = to == MraStatus::kSuspended ? ctx.signer.country : "";
   mra->status = to;
   mra->changed_ms = ctx.now_ms;
   Write(ctx.state, key, *mra);
@@ -114,6 +121,12 @@ Result<Verdict> Link(Context& ctx, const LinkOperator& p) {
   const Hash32 theirs = OperatorLinkKey(p.partner, p.partner_operator_id, ctx.signer.country);
   TAMGA_ASSIGN_OR_RETURN(auto mirror, Read<OperatorLink>(ctx.state, theirs, "operator link"));
   const bool confirms = mirror && mirror->partner_operator == p.operator_id;
+  // Re-linking X elsewhere withdraws the partner's confirmation of the old pair.
+  TAMGA_ASSIGN_OR_RETURN(auto previous, Read<OperatorLink>(ctx.state, mine, "operator link"));
+  if (previous && previous->confirmed && previous->partner_operator != p.partner_operator_id) {
+    Write(ctx.state, OperatorLinkKey(p.partner, previous->partner_operator, ctx.signer.country),
+          OperatorLink{p.operator_id, false});
+  }
   Write(ctx.state, mine, OperatorLink{p.partner_operator_id, confirms});
   if (confirms) Write(ctx.state, theirs, OperatorLink{p.operator_id, true});
   ctx.Record(ctx.tx.payload);

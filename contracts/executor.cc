@@ -114,9 +114,24 @@ Result<std::optional<Verdict>> CheckEntity(const BlockState& state, const Transa
 }  // namespace
 
 Bytes CertificateHistoryPrefix(std::string_view exporting_country, std::string_view number) {
-  const std::string s =
-      "coo-history/" + std::string(exporting_country) + "/" + std::string(number) + "/";
+  // The number hashed: numbers may contain '/', and one certificate's prefix must not be
+  // the start of another's.
+  const std::string s = "coo-history/" + std::string(exporting_country) + "/" +
+                        Sha256Of(AsBytes(number)).ToHex() + "/";
   return Bytes(s.begin(), s.end());
+}
+
+OnLedgerFn ReplayGuard(const ledger::Ledger& ledger) {
+  return [&ledger](const Hash32& id) {
+    auto found = ledger.FindTransaction(id);
+    if (!found.ok()) return true;
+    if (!found->has_value()) return false;
+    auto receipts = ledger.ReceiptsAt((*found)->first);
+    if (!receipts.ok() || (*found)->second >= receipts->size()) return true;
+    const Reason r = static_cast<Reason>((*receipts)[(*found)->second].code);
+    return r != Reason::kWrongChain && r != Reason::kBadSignature && r != Reason::kBadSequence &&
+           r != Reason::kReplayed;
+  };
 }
 
 Result<std::optional<Bytes>> BlockState::Get(const Hash32& key) const {
@@ -210,7 +225,12 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
   if (entity) return reject(entity->reason, entity->detail);
 
   Context ctx{state, tx, tx_hash, *signer, now_ms, out};
-  TAMGA_ASSIGN_OR_RETURN(Verdict v, Dispatch(ctx));
+  Result<Verdict> decided = Dispatch(ctx);
+  if (!decided.ok()) {
+    state.DiscardPending();  // A store failure: nothing of this transaction may stay.
+    return decided.error();
+  }
+  const Verdict v = *decided;
   if (v.reason != Reason::kAccepted) return reject(v.reason, v.detail);
   SignerRecord advanced = *signer;
   advanced.last_sequence = tx.sequence;

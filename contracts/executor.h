@@ -67,8 +67,16 @@ struct TxOutcome {
   bool accepted() const { return reason == Reason::kAccepted; }
 };
 
-// Whether the ledger already holds a transaction with this id.
+// Whether the ledger already holds a transaction with this id (a replay if so).
 using OnLedgerFn = std::function<bool(const Hash32& tx_hash)>;
+
+// The replay check against `ledger`: a transaction is on the ledger if a block holds it
+// and its receipt there is one the rules reached: accepted, or rejected by a rule. One
+// rejected before it could run (wrong chain, bad signature, bad sequence: say it came
+// ahead of its predecessor) may be included again; it then runs at most once, since an
+// accepted transaction moves its signer's sequence on. A failed read counts as "on the
+// ledger" (refuse rather than risk a replay).
+OnLedgerFn ReplayGuard(const ledger::Ledger& ledger);
 
 class Executor {
  public:

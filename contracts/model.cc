@@ -149,6 +149,8 @@ std::string_view ReasonName(Reason r) {
       return "document not anchored";
     case Reason::kAnchorRevoked:
       return "anchor revoked";
+    case Reason::kCertificateNotConfirmed:
+      return "certificate not confirmed by its exporting administration";
   }
   return "unknown reason";
 }
@@ -266,6 +268,7 @@ void EncodeTo(Encoder& e, const CertificateRecord& v) {
   e.U32(v.uses);
   e.String(v.replaced_by);
   e.String(v.replaces);
+  e.String(v.origin_number);
   e.U16(v.revocation_reason);
   e.U64(v.status_changed_ms);
   e.U8(static_cast<std::uint8_t>(v.verification));
@@ -281,6 +284,7 @@ void DecodeFrom(Decoder& d, CertificateRecord& v) {
   v.uses = d.U32();
   v.replaced_by = d.AsciiString(kIdMax, "replaced by");
   v.replaces = d.AsciiString(kIdMax, "replaces");
+  v.origin_number = d.AsciiString(kIdMax, "origin number");
   v.revocation_reason = d.U16();
   v.status_changed_ms = d.U64();
   v.verification = DecodeEnum<VerificationState>(d, 0, 3, "verification");
@@ -446,6 +450,7 @@ void EncodeTo(Encoder& e, const MraRecord& v) {
   e.U64(v.valid_from_ms);
   e.U64(v.valid_until_ms);
   e.U8(static_cast<std::uint8_t>(v.status));
+  e.String(v.suspended_by);
   e.U64(v.changed_ms);
 }
 void DecodeFrom(Decoder& d, MraRecord& v) {
@@ -456,6 +461,7 @@ void DecodeFrom(Decoder& d, MraRecord& v) {
   v.valid_from_ms = d.U64();
   v.valid_until_ms = d.U64();
   v.status = DecodeEnum<MraStatus>(d, 1, 4, "MRA status");
+  v.suspended_by = d.AsciiString(2, "suspended by");
   v.changed_ms = d.U64();
 }
 

@@ -94,9 +94,10 @@ enum class Reason : std::uint16_t {
   kTransitClosed = 33,  // Already terminated or discharged.
   kAnchorUnknown = 34,
   kAnchorRevoked = 35,
+  kCertificateNotConfirmed = 36,  // The exporting side answered a verification "not confirmed".
 };
 std::string_view ReasonName(Reason r);
-inline constexpr Reason kLastReason = Reason::kAnchorRevoked;
+inline constexpr Reason kLastReason = Reason::kCertificateNotConfirmed;
 
 // --- Roles and statuses -------------------------------------------------------------------
 
@@ -192,8 +193,9 @@ struct CertificateRecord {
   CertificateStatus status = CertificateStatus::kValid;
   std::uint64_t remaining = 0;
   std::uint32_t uses = 0;
-  std::string replaced_by;  // Number of the corrected certificate, if replaced.
-  std::string replaces;     // Number of the certificate this one corrects.
+  std::string replaced_by;    // Number of the corrected certificate, if replaced.
+  std::string replaces;       // Number of the certificate this one corrects.
+  std::string origin_number;  // The first certificate of its replacement chain.
   std::uint16_t revocation_reason = 0;
   std::uint64_t status_changed_ms = 0;
   VerificationState verification = VerificationState::kNone;
@@ -235,6 +237,7 @@ struct MraRecord {
   std::uint64_t valid_from_ms = 0;
   std::uint64_t valid_until_ms = 0;
   MraStatus status = MraStatus::kProposed;
+  std::string suspended_by;  // The party that suspended it: only it may resume.
   std::uint64_t changed_ms = 0;
   friend bool operator==(const MraRecord&, const MraRecord&) = default;
 };
@@ -259,8 +262,8 @@ struct TransitRecord {
   Hash32 manifest_hash;
   Hash32 seal_hash;
   TransitState state = TransitState::kOpen;
-  // Progress along the route: 2 * (countries left) - 1 border steps. Step 2k is the exit
-  // from route[k], step 2k + 1 the entry into route[k + 1].
+  // Progress along the route, in border steps: a route of n countries has 2(n - 1). Step
+  // 2k is the exit from route[k], step 2k + 1 the entry into route[k + 1].
   std::uint32_t steps_done = 0;
   std::uint32_t events = 0;
   bool seal_broken = false;

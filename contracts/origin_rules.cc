@@ -71,6 +71,7 @@ Result<Verdict> Issue(Context& ctx, const IssueCertificates& p) {
     rec.issuer_key = ctx.tx.signer;
     rec.issuer = ctx.signer.entity;
     rec.remaining = c.quantity;
+    rec.origin_number = c.number;
     rec.status_changed_ms = ctx.now_ms;
     Write(ctx.state, CertificateKey(c.exporting_country, c.number), rec);
     Write(ctx.state, DocumentKey(c.document_hash),
@@ -112,8 +113,12 @@ Result<Verdict> Replace(Context& ctx, const ReplaceCertificate& p) {
   if (managed.reason != Reason::kAccepted) return managed;
   const CertificateIssue& c = p.replacement;
   if (auto bad = CheckIssue(c)) return Reject(Reason::kMalformed, *bad);
-  if (c.exporting_country != old.issue.exporting_country) {
-    return Reject(Reason::kWrongCountry, "a replacement keeps the exporting country");
+  if (c.exporting_country != old.issue.exporting_country ||
+      c.importing_country != old.issue.importing_country) {
+    return Reject(Reason::kWrongCountry, "a replacement keeps the exporting and importing country");
+  }
+  if (c.unit != old.issue.unit) {
+    return Reject(Reason::kMalformed, "a replacement keeps the unit (" + old.issue.unit + ")");
   }
   const std::uint64_t used = old.issue.quantity - old.remaining;
   if (c.quantity < used) {
@@ -135,10 +140,15 @@ Result<Verdict> Replace(Context& ctx, const ReplaceCertificate& p) {
   CertificateRecord rec;
   rec.issue = c;
   rec.issuer_key = ctx.tx.signer;
-  rec.issuer = old.issuer;
+  rec.issuer = ctx.signer.entity;  // Whoever issued the correction (empty: the administration).
   rec.remaining = c.quantity - used;
   rec.uses = old.uses;
   rec.replaces = p.old_number;
+  rec.origin_number = old.origin_number;
+  // A pending or answered verification follows the certificate into its correction.
+  rec.verification = old.verification;
+  rec.verification_reason = old.verification_reason;
+  rec.verification_ms = old.verification_ms;
   rec.status_changed_ms = ctx.now_ms;
   Write(ctx.state, CertificateKey(c.exporting_country, c.number), rec);
   Write(ctx.state, DocumentKey(c.document_hash),
@@ -186,6 +196,10 @@ Result<Verdict> Use(Context& ctx, const UseCertificate& p) {
   if (ctx.now_ms > cert->issue.valid_until_ms) {
     return Reject(Reason::kCertificateExpired, "certificate " + name + " has expired");
   }
+  if (cert->verification == VerificationState::kNotConfirmed) {
+    return Reject(Reason::kCertificateNotConfirmed,
+                  "the exporting administration did not confirm certificate " + name);
+  }
   if (p.quantity == 0) return Reject(Reason::kMalformed, "a use of zero");
   if (cert->remaining == 0) {
     return Reject(Reason::kFullyUsed, "certificate " + name + " is fully used");
@@ -195,7 +209,10 @@ Result<Verdict> Use(Context& ctx, const UseCertificate& p) {
                   "use of " + std::to_string(p.quantity) + " " + cert->issue.unit +
                       " exceeds the " + std::to_string(cert->remaining) + " remaining on " + name);
   }
-  const Hash32 use_key = DeclarationUseKey(p.exporting_country, p.number, p.declaration_hash);
+  // Keyed by the first certificate of the replacement chain, so a declaration counted
+  // against a certificate is not counted again against its correction.
+  const Hash32 use_key =
+      DeclarationUseKey(p.exporting_country, cert->origin_number, p.declaration_hash);
   TAMGA_ASSIGN_OR_RETURN(auto seen, ctx.state.Get(use_key));
   if (seen) {
     return Reject(Reason::kDuplicateUse, "this declaration is already recorded against " + name);

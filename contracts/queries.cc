@@ -49,6 +49,9 @@ std::string_view MraStatusName(MraStatus s) {
 Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_view a,
                                   const Hash32& op, std::string_view b, std::uint64_t at_ms) {
   Recognition r;
+  if (!IsCountryCode(a) || !IsCountryCode(b)) {
+    return Status::InvalidArgument("country codes are two capital letters (ISO 3166-1)");
+  }
   const std::string A(a), B(b);
   TAMGA_ASSIGN_OR_RETURN(r.aeo, ReadState<AeoRecord>(state, AeoKey(a, op), "AEO record"));
   if (!r.aeo) {

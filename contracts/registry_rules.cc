@@ -2,6 +2,7 @@
 // Offices, issuers and key revocation (docs/contracts.md, "Registry").
 
 #include "contracts/rules.h"
+#include "ledger/records.h"
 
 namespace tamga::contracts::rules {
 namespace {
@@ -15,6 +16,16 @@ Result<Verdict> NewEntity(Context& ctx, Role role, const std::string& id, const 
   TAMGA_ASSIGN_OR_RETURN(auto existing, ctx.state.Get(entity_key));
   if (existing)
     return Reject(Reason::kAlreadyExists, ctx.signer.country + "/" + id + " is already registered");
+  // A validator key signs consensus messages only.
+  TAMGA_ASSIGN_OR_RETURN(
+      auto validators,
+      Read<ledger::ValidatorSetEntry>(ctx.state, ledger::ValidatorSetKey(), "validator set"));
+  if (validators) {
+    for (const PublicKey& v : validators->set.validators) {
+      if (v == key)
+        return Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is a validator key");
+    }
+  }
   TAMGA_ASSIGN_OR_RETURN(auto key_owner, ctx.state.Get(SignerKey(key)));
   if (key_owner)
     return Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is already registered");
@@ -33,6 +44,10 @@ Result<Verdict> SetStatus(Context& ctx, Role role, const SetEntityStatus& p) {
     return Reject(role == Role::kOffice ? Reason::kUnknownOffice : Reason::kUnknownIssuer,
                   ctx.signer.country + "/" + p.id + " is not registered");
   }
+  if (entity->status == EntityStatus::kWithdrawn) {
+    return Reject(Reason::kSignerSuspended,
+                  ctx.signer.country + "/" + p.id + " was withdrawn; withdrawal is final");
+  }
   entity->status = p.status;
   Write(ctx.state, key, *entity);
   ctx.Record(ctx.tx.payload);
@@ -50,7 +65,11 @@ Result<Verdict> Revoke(Context& ctx, const RevokeKey& p) {
     return Reject(Reason::kSignerLacksRole,
                   "an administrator key changes only by governance, not by revocation");
   }
-  if (p.from_ms == 0) return Reject(Reason::kMalformed, "a revocation needs a time");
+  // Not into the past: what the key signed before this block stays valid, as the ledger
+  // accepted it.
+  if (p.from_ms < ctx.now_ms) {
+    return Reject(Reason::kMalformed, "a revocation takes effect now or later, not in the past");
+  }
   if (target->revoked_from_ms != 0 && target->revoked_from_ms <= p.from_ms) {
     return Reject(Reason::kSignerRevoked, "the key is already revoked from an earlier time");
   }

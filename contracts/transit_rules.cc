@@ -26,6 +26,10 @@ Result<Verdict> Open(Context& ctx, const OpenTransit& p) {
       return Reject(Reason::kMalformed, "the route must list distinct country codes");
     }
   }
+  for (const std::string& c : p.route) {
+    TAMGA_ASSIGN_OR_RETURN(auto admin, ctx.state.Get(AdministrationKey(c)));
+    if (!admin) return Reject(Reason::kWrongCountry, c + " is not an administration of this chain");
+  }
   if (p.route.front() != ctx.signer.country) {
     return Reject(Reason::kWrongCountry,
                   "the route starts in " + p.route.front() + ", not at this office's country");
@@ -33,9 +37,9 @@ Result<Verdict> Open(Context& ctx, const OpenTransit& p) {
   TAMGA_ASSIGN_OR_RETURN(
       auto dest,
       Read<EntityRecord>(ctx.state, OfficeKey(p.route.back(), p.destination_office), "office"));
-  if (!dest) {
-    return Reject(Reason::kUnknownOffice,
-                  p.route.back() + "/" + p.destination_office + " is not a registered office");
+  if (!dest || dest->status != EntityStatus::kActive) {
+    return Reject(Reason::kUnknownOffice, p.route.back() + "/" + p.destination_office +
+                                              " is not an active registered office");
   }
   const Hash32 key = TransitKey(p.mrn);
   TAMGA_ASSIGN_OR_RETURN(auto existing, ctx.state.Get(key));

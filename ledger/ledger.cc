@@ -2,6 +2,8 @@
 
 #include "ledger/ledger.h"
 
+#include <map>
+
 #include "common/merkle.h"
 #include "common/sha256.h"
 #include "ledger/merkle_log.h"
@@ -278,10 +280,25 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
     batch.Put(Column::kCertificates, KeyU64('p', height), Encode(EpochProof{std::move(kept)}));
   }
   batch.Put(Column::kReceipts, KeyU64('r', height), Encode(p.output.receipts));
+  // The transaction index points at the inclusion that counts: an accepted one if there is
+  // one (a replayed copy, rejected, must not hide it), else the latest.
+  std::map<Hash32, bool> indexed_here;  // Transaction id -> accepted.
   for (std::size_t i = 0; i < p.block.transactions.size(); ++i) {
+    const Hash32 id = p.block.transactions[i].Hash();
+    const bool accepted = p.output.receipts[i].code == 0;
+    if (auto it = indexed_here.find(id); it != indexed_here.end()) {
+      if (it->second || !accepted) continue;
+    } else if (!accepted) {
+      TAMGA_ASSIGN_OR_RETURN(auto earlier, FindTransaction(id));
+      if (earlier) {
+        TAMGA_ASSIGN_OR_RETURN(std::vector<Receipt> receipts, ReceiptsAt(earlier->first));
+        if (earlier->second < receipts.size() && receipts[earlier->second].code == 0) continue;
+      }
+    }
+    indexed_here[id] = accepted;
     Bytes where = U64Bytes(height);
     for (int s = 24; s >= 0; s -= 8) where.push_back(static_cast<std::uint8_t>(i >> s));
-    batch.Put(Column::kTransactions, p.block.transactions[i].Hash().view(), where);
+    batch.Put(Column::kTransactions, id.view(), where);
   }
   for (const auto& [k, v] : p.output.index) batch.Put(Column::kIndex, IndexKey(k), v);
   batch.Put(Column::kIndex, KeyU64('x', height), Encode(p.result));

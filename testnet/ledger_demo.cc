@@ -58,13 +58,9 @@ class Demo {
   Result<std::vector<ledger::Receipt>> Block(std::vector<Transaction> txs,
                                              std::optional<ValidatorSet> next = std::nullopt) {
     tamga::Block b = Next(std::move(txs));
-    auto on_ledger = [&](const Hash32& h) {
-      auto found = ledger->FindTransaction(h);
-      return found.ok() && found->has_value();
-    };
     TAMGA_ASSIGN_OR_RETURN(
         ledger::BlockOutput out,
-        contracts::Executor::ExecuteBlock(ledger->StateBefore(nullptr), b, on_ledger));
+        contracts::Executor::ExecuteBlock(ledger->StateBefore(nullptr), b, contracts::ReplayGuard(*ledger)));
     for (std::size_t i = 0; i < out.receipts.size(); ++i) {
       // A rejected transaction did not use its sequence number.
       if (out.receipts[i].code != 0) --sequence_[b.transactions[i].signer];

@@ -71,8 +71,12 @@ TEST_F(Aeo, RecognitionNeedsAGrantedStatusAndAnMraInForceAndIsNeverTransitive) {
   EXPECT_EQ(
       c_.Submit(c_.admin("KZ"), TxType::kSetMraStatus, SetMraStatus{"KR", MraAction::kSuspend}),
       Reason::kMraNotInForce);
-  ASSERT_EQ(
+  // Only the party that suspended lifts the suspension.
+  EXPECT_EQ(
       c_.Submit(c_.admin("KR"), TxType::kSetMraStatus, SetMraStatus{"KZ", MraAction::kResume}),
+      Reason::kWrongCountry);
+  ASSERT_EQ(
+      c_.Submit(c_.admin("KZ"), TxType::kSetMraStatus, SetMraStatus{"KR", MraAction::kResume}),
       Reason::kAccepted);
   EXPECT_TRUE(Ask("KR", x, "KZ").recognised);
   ASSERT_EQ(SetStatus("KR", x, AeoStatus::kSuspended), Reason::kAccepted);
@@ -125,6 +129,16 @@ TEST_F(Aeo, OperatorLinksNeedBothSides) {
             Reason::kAccepted);
   EXPECT_TRUE(c_.Read<OperatorLink>(OperatorLinkKey("KR", x, "KZ"))->confirmed);
   EXPECT_TRUE(c_.Read<OperatorLink>(OperatorLinkKey("KZ", y, "KR"))->confirmed);
+  // KR re-links X to another KZ operator: KZ's confirmation of the old pair is withdrawn.
+  const Hash32 z = Operator("KZ-BIN-77");
+  ASSERT_EQ(c_.Submit(c_.admin("KR"), TxType::kLinkOperator, LinkOperator{x, "KZ", z}),
+            Reason::kAccepted);
+  EXPECT_FALSE(c_.Read<OperatorLink>(OperatorLinkKey("KZ", y, "KR"))->confirmed);
+  EXPECT_FALSE(c_.Read<OperatorLink>(OperatorLinkKey("KR", x, "KZ"))->confirmed);
+  EXPECT_EQ(c_.Submit(c_.admin("KR"), TxType::kLinkOperator, LinkOperator{x, "TJ", z}),
+            Reason::kWrongCountry);
+  EXPECT_EQ(c_.Submit(c_.admin("KR"), TxType::kLinkOperator, LinkOperator{x, "KR", z}),
+            Reason::kMalformed);
 }
 
 class Transit : public ::testing::Test {
@@ -217,6 +231,12 @@ TEST_F(Transit, OpeningRules) {
             Reason::kSignerLacksRole);
   EXPECT_EQ(c_.Submit(uz_, TxType::kTerminateTransit, TransitRef{"NO-SUCH"}),
             Reason::kTransitUnknown);
+  EXPECT_EQ(open(kz_, {"KZ", "TJ", "UZ"}, "UZ-TASH"),
+            Reason::kWrongCountry);  // TJ not on the chain.
+  ASSERT_EQ(c_.Submit(c_.admin("UZ"), TxType::kSetOfficeStatus,
+                      SetEntityStatus{"UZ-TASH", EntityStatus::kSuspended}),
+            Reason::kAccepted);
+  EXPECT_EQ(open(kz_, {"KZ", "UZ"}, "UZ-TASH"), Reason::kUnknownOffice);  // Could never terminate.
 }
 
 TEST(Anchors, AnIssuerAnchorsTheTypesItIsAccreditedForAndRevokesItsOwn) {

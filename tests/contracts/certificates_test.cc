@@ -148,6 +148,42 @@ TEST_F(Certificates, ReplacedAndRevokedCertificatesCannotBeUsed) {
             Reason::kAccepted);
 }
 
+TEST_F(Certificates, ACorrectionKeepsUnitAndCountriesAndDoesNotRecountADeclaration) {
+  ASSERT_EQ(Issue(Cert("J1", 1000)), Reason::kAccepted);
+  ASSERT_EQ(Use(uz_office_, "J1", 100, "DECL-J"), Reason::kAccepted);
+  CertificateIssue other_unit = Cert("J1-R", 1000);
+  other_unit.unit = "pcs";
+  EXPECT_EQ(c_.Submit(chamber_, TxType::kReplaceCertificate, ReplaceCertificate{"J1", other_unit}),
+            Reason::kMalformed);
+  CertificateIssue other_country = Cert("J1-R", 1000);
+  other_country.importing_country = "KG";
+  EXPECT_EQ(
+      c_.Submit(chamber_, TxType::kReplaceCertificate, ReplaceCertificate{"J1", other_country}),
+      Reason::kWrongCountry);
+  ASSERT_EQ(c_.Submit(chamber_, TxType::kReplaceCertificate,
+                      ReplaceCertificate{"J1", Cert("J1-R", 1000)}),
+            Reason::kAccepted);
+  EXPECT_EQ(Use(uz_office_, "J1-R", 100, "DECL-J"), Reason::kDuplicateUse);
+  EXPECT_EQ(Use(uz_office_, "J1-R", 100, "DECL-K"), Reason::kAccepted);
+}
+
+TEST_F(Certificates, ANotConfirmedAnswerStopsUseAndFollowsACorrection) {
+  ASSERT_EQ(Issue(Cert("K1", 1000)), Reason::kAccepted);
+  ASSERT_EQ(c_.Submit(uz_office_, TxType::kRequestVerification, RequestVerification{"KZ", "K1"}),
+            Reason::kAccepted);
+  ASSERT_EQ(
+      c_.Submit(c_.admin("KZ"), TxType::kAnswerVerification, AnswerVerification{"K1", false, 7}),
+      Reason::kAccepted);
+  EXPECT_EQ(Use(uz_office_, "K1", 10, "DECL-K1"), Reason::kCertificateNotConfirmed);
+  EXPECT_EQ(
+      c_.Submit(c_.admin("KZ"), TxType::kAnswerVerification, AnswerVerification{"K1", true, 0}),
+      Reason::kNoPendingRequest);  // Answered already.
+  ASSERT_EQ(c_.Submit(chamber_, TxType::kReplaceCertificate,
+                      ReplaceCertificate{"K1", Cert("K1-R", 1000)}),
+            Reason::kAccepted);
+  EXPECT_EQ(Use(uz_office_, "K1-R", 10, "DECL-K1"), Reason::kCertificateNotConfirmed);
+}
+
 TEST_F(Certificates, ExpiredOrNotYetValidCertificatesCannotBeUsed) {
   CertificateIssue short_lived = Cert("F1");
   short_lived.valid_until_ms = c_.NextBlockTime() + 500;  // Expires before the next block.

@@ -47,8 +47,8 @@ Transaction ContractsChain::Tx(const SecretKey& key, contracts::TxType type, con
 std::vector<ledger::Receipt> ContractsChain::Block(std::vector<Transaction> txs) {
   const tamga::Block b = builder_->NextBlockWith(std::move(txs));
   const auto parent = ledger_->StateBefore(nullptr);
-  auto on_ledger = [&](const Hash32& h) { return ledger_->FindTransaction(h).value().has_value(); };
-  ledger::BlockOutput out = contracts::Executor::ExecuteBlock(parent, b, on_ledger).value();
+  ledger::BlockOutput out =
+      contracts::Executor::ExecuteBlock(parent, b, contracts::ReplayGuard(*ledger_)).value();
   const Status s = builder_->CommitBlock(b, std::move(out));
   TAMGA_CHECK_MSG(s.ok(), s.ToString());
   // As stored: the ledger numbers each receipt's records.
@@ -69,8 +69,8 @@ Reason ContractsChain::Submit(const Transaction& tx) {
 
 Reason ContractsChain::Check(const Transaction& tx) {
   const auto state = ledger_->StateBefore(nullptr);
-  auto on_ledger = [&](const Hash32& h) { return ledger_->FindTransaction(h).value().has_value(); };
-  return contracts::Executor::Check(state, chain_id(), tx, NextBlockTime(), on_ledger)
+  return contracts::Executor::Check(state, chain_id(), tx, NextBlockTime(),
+                                    contracts::ReplayGuard(*ledger_))
       .value()
       .reason;
 }

@@ -92,6 +92,34 @@ TEST(EveryTransaction, ChecksChainSignatureReplaySignerAndSequence) {
   EXPECT_EQ(static_cast<Reason>(twice[1].code), Reason::kReplayed);
 }
 
+TEST(EveryTransaction, ARuleRejectionCannotBeReplayedButAnEarlyArrivalRunsLater) {
+  ContractsChain c;
+  const SecretKey& kz = c.admin("KZ");
+  // Refused by a rule: the same bytes are refused as a replay from then on, even once
+  // the rule would pass (here: the office it names gets registered).
+  const Transaction suspend =
+      c.Tx(kz, TxType::kSetOfficeStatus, SetEntityStatus{"KZ-1", EntityStatus::kSuspended});
+  EXPECT_EQ(c.Submit(suspend), Reason::kUnknownOffice);
+  ASSERT_EQ(c.Submit(kz, TxType::kRegisterOffice,
+                     RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(suspend), Reason::kReplayed);
+  // Ahead of its predecessor: refused for its sequence, then runs once its turn comes.
+  const Transaction first = c.Tx(kz, TxType::kRegisterOffice,
+                                 RegisterOffice{"KZ-2", "x", SecretKey::Generate().public_key()});
+  const Transaction second = c.Tx(kz, TxType::kRegisterOffice,
+                                  RegisterOffice{"KZ-3", "x", SecretKey::Generate().public_key()});
+  const auto early = c.Block({second, first});
+  EXPECT_EQ(static_cast<Reason>(early[0].code), Reason::kBadSequence);
+  EXPECT_EQ(early[1].code, 0);
+  EXPECT_EQ(c.Submit(second), Reason::kAccepted);
+  EXPECT_EQ(c.Submit(second), Reason::kReplayed);
+  // The index still points at the accepted inclusion, not at the replayed copy.
+  const auto at = c.ledger().FindTransaction(second.Hash()).value();
+  ASSERT_TRUE(at);
+  EXPECT_EQ(c.ledger().ReceiptsAt(at->first).value()[at->second].code, 0);
+}
+
 TEST(EveryTransaction, ARejectedTransactionChangesNothing) {
   ContractsChain c;
   const Hash32 before = c.StateRoot();
@@ -196,6 +224,26 @@ TEST(Registry, ARevokedKeyIsRefusedFromItsRevocationTimeAndWhatItSignedBeforeSta
   EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRevokeKey,
                      RevokeKey{SecretKey::Generate().public_key(), from}),
             Reason::kUnknownSigner);
+  const SecretKey other = c.AddIssuer("KZ", "OTHER");
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRevokeKey, RevokeKey{other.public_key(), 1}),
+            Reason::kMalformed);  // Not into the past.
+}
+
+TEST(Registry, ValidatorKeysAndWithdrawnEntities) {
+  ContractsChain c;
+  const PublicKey validator = c.ledger().anchor().validators.validators[2];
+  EXPECT_EQ(
+      c.Submit(c.admin("KZ"), TxType::kRegisterOffice, RegisterOffice{"KZ-V", "x", validator}),
+      Reason::kKeyInUse);
+  const SecretKey office = c.AddOffice("KZ", "KZ-W");
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetOfficeStatus,
+                     SetEntityStatus{"KZ-W", EntityStatus::kWithdrawn}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(office, TxType::kUseCertificate, UseCertificate{"UZ", "N", Hash32(), 1}),
+            Reason::kSignerSuspended);
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetOfficeStatus,
+                     SetEntityStatus{"KZ-W", EntityStatus::kActive}),
+            Reason::kSignerSuspended);  // Withdrawal is final.
 }
 
 }  // namespace
