@@ -24,8 +24,8 @@ Result<std::optional<Verdict>> CheckPartner(Context& ctx, const std::string& par
   if (!IsCountryCode(partner) || partner == ctx.signer.country) {
     return std::optional(Reject(Reason::kMalformed, "\"" + partner + "\" is not another country"));
   }
-  TAMGA_ASSIGN_OR_RETURN(auto admin, ctx.state.Get(AdministrationKey(partner)));
-  if (!admin) {
+  TAMGA_ASSIGN_OR_RETURN(bool member, IsMember(ctx.state, partner));
+  if (!member) {
     return std::optional(
         Reject(Reason::kWrongCountry, partner + " is not an administration of this chain"));
   }

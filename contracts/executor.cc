@@ -22,11 +22,15 @@ using rules::Write;
 // Who may send each type.
 bool RoleAllowed(TxType t, Role r) {
   switch (t) {
+    case TxType::kRotateKey:
+      return true;  // The key itself, whatever its role (or its administrator).
     case TxType::kRegisterOffice:
     case TxType::kSetOfficeStatus:
     case TxType::kAccreditIssuer:
     case TxType::kSetIssuerStatus:
     case TxType::kRevokeKey:
+    case TxType::kProposeMembership:
+    case TxType::kApproveMembership:
     case TxType::kAnswerVerification:
     case TxType::kSetAeoStatus:
     case TxType::kProposeMra:
@@ -61,7 +65,11 @@ Result<Verdict> Dispatch(Context& ctx) {
     case TxType::kAccreditIssuer:
     case TxType::kSetIssuerStatus:
     case TxType::kRevokeKey:
+    case TxType::kRotateKey:
       return rules::RegistryRule(ctx);
+    case TxType::kProposeMembership:
+    case TxType::kApproveMembership:
+      return rules::GovernanceRule(ctx);
     case TxType::kIssueCertificates:
     case TxType::kReplaceCertificate:
     case TxType::kRevokeCertificate:
@@ -130,7 +138,7 @@ OnLedgerFn ReplayGuard(const ledger::Ledger& ledger) {
     if (!receipts.ok() || (*found)->second >= receipts->size()) return true;
     const Reason r = static_cast<Reason>((*receipts)[(*found)->second].code);
     return r != Reason::kWrongChain && r != Reason::kBadSignature && r != Reason::kBadSequence &&
-           r != Reason::kReplayed;
+           r != Reason::kReplayed && r != Reason::kEpochChangePending;
   };
 }
 
@@ -143,9 +151,14 @@ Result<std::optional<Bytes>> BlockState::Get(const Hash32& key) const {
 void BlockState::KeepPending() {
   for (auto& [k, v] : pending_) block_[k] = std::move(v);
   pending_.clear();
+  if (pending_next_) next_ = std::move(pending_next_);
+  pending_next_.reset();
 }
 
-void BlockState::DiscardPending() { pending_.clear(); }
+void BlockState::DiscardPending() {
+  pending_.clear();
+  pending_next_.reset();
+}
 
 std::vector<ledger::StateWrite> BlockState::Writes() const {
   std::vector<ledger::StateWrite> out;
@@ -176,7 +189,7 @@ Result<GenesisChain> StartChain(const Genesis& g) {
       return Status::InvalidArgument(a.country + " reuses a key listed before");
     }
     out.anchor.validators.validators.push_back(a.validator_key);
-    out.state.push_back({AdministrationKey(a.country), Encode(AdministrationRecord{a})});
+    out.state.push_back({AdministrationKey(a.country), Encode(AdministrationRecord{a, false})});
     out.state.push_back(
         {SignerKey(a.admin_key), Encode(SignerRecord{Role::kAdministrator, a.country, "", 0, 0})});
   }
@@ -211,6 +224,12 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
   if (signer->revoked_from_ms != 0 && now_ms >= signer->revoked_from_ms) {
     return reject(Reason::kSignerRevoked,
                   "the key was revoked from " + std::to_string(signer->revoked_from_ms) + " ms");
+  }
+  TAMGA_ASSIGN_OR_RETURN(
+      auto home,
+      Read<AdministrationRecord>(state, AdministrationKey(signer->country), "administration"));
+  if (home && home->removed) {
+    return reject(Reason::kSignerRevoked, signer->country + " has left the chain");
   }
   if (tx.sequence != signer->last_sequence + 1) {
     return reject(Reason::kBadSequence, "sequence " + std::to_string(tx.sequence) + ", expected " +
@@ -300,6 +319,7 @@ Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& pa
     for (auto& e : o.index) out.index.push_back(std::move(e));
   }
   out.writes = state.Writes();
+  out.next_validators = state.next_validators();
   return out;
 }
 

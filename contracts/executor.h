@@ -53,10 +53,17 @@ class BlockState {
   // This block's writes, ordered by key.
   std::vector<ledger::StateWrite> Writes() const;
 
+  // A validator-set change adopted in this block (at most one), to take effect at the
+  // next epoch; staged like the writes.
+  void SetNextValidators(ValidatorSet next) { pending_next_ = std::move(next); }
+  const std::optional<ValidatorSet>& next_validators() const { return next_; }
+  bool epoch_change_pending() const { return next_.has_value() || pending_next_.has_value(); }
+
  private:
   const ledger::StateReader& parent_;
   std::map<Hash32, Bytes> block_;
   std::map<Hash32, Bytes> pending_;
+  std::optional<ValidatorSet> next_, pending_next_;
 };
 
 struct TxOutcome {
@@ -73,7 +80,8 @@ using OnLedgerFn = std::function<bool(const Hash32& tx_hash)>;
 // The replay check against `ledger`: a transaction is on the ledger if a block holds it
 // and its receipt there is one the rules reached: accepted, or rejected by a rule. One
 // rejected before it could run (wrong chain, bad signature, bad sequence: say it came
-// ahead of its predecessor) may be included again; it then runs at most once, since an
+// ahead of its predecessor), or deferred (another validator-set change in its block),
+// may be included again; it then runs at most once, since an
 // accepted transaction moves its signer's sequence on. A failed read counts as "on the
 // ledger" (refuse rather than risk a replay).
 OnLedgerFn ReplayGuard(const ledger::Ledger& ledger);

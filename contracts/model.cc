@@ -37,6 +37,12 @@ std::string_view TxTypeName(std::uint16_t type) {
       return "set-issuer-status";
     case TxType::kRevokeKey:
       return "revoke-key";
+    case TxType::kRotateKey:
+      return "rotate-key";
+    case TxType::kProposeMembership:
+      return "propose-membership";
+    case TxType::kApproveMembership:
+      return "approve-membership";
     case TxType::kIssueCertificates:
       return "issue-certificates";
     case TxType::kReplaceCertificate:
@@ -151,6 +157,12 @@ std::string_view ReasonName(Reason r) {
       return "anchor revoked";
     case Reason::kCertificateNotConfirmed:
       return "certificate not confirmed by its exporting administration";
+    case Reason::kProposalUnknown:
+      return "proposal unknown";
+    case Reason::kAlreadyApproved:
+      return "already approved";
+    case Reason::kEpochChangePending:
+      return "a validator-set change is already pending in this block";
   }
   return "unknown reason";
 }
@@ -214,8 +226,56 @@ void DecodeFrom(Decoder& d, SignerRecord& v) {
   v.last_sequence = d.U64();
 }
 
-void EncodeTo(Encoder& e, const AdministrationRecord& v) { EncodeTo(e, v.entry); }
-void DecodeFrom(Decoder& d, AdministrationRecord& v) { DecodeFrom(d, v.entry); }
+void EncodeTo(Encoder& e, const AdministrationRecord& v) {
+  EncodeTo(e, v.entry);
+  e.Bool(v.removed);
+}
+void DecodeFrom(Decoder& d, AdministrationRecord& v) {
+  DecodeFrom(d, v.entry);
+  v.removed = d.Bool();
+}
+
+void EncodeTo(Encoder& e, const RotateKey& v) {
+  e.Fixed(v.old_key);
+  e.Fixed(v.new_key);
+}
+void DecodeFrom(Decoder& d, RotateKey& v) {
+  v.old_key = d.Fixed<PublicKey>();
+  v.new_key = d.Fixed<PublicKey>();
+}
+
+void EncodeTo(Encoder& e, const ProposeMembership& v) {
+  e.String(v.id);
+  e.U8(static_cast<std::uint8_t>(v.action));
+  EncodeTo(e, v.entry);
+}
+void DecodeFrom(Decoder& d, ProposeMembership& v) {
+  v.id = d.AsciiString(kIdMax, "proposal id");
+  v.action = DecodeEnum<MembershipAction>(d, 1, 2, "membership action");
+  DecodeFrom(d, v.entry);
+}
+
+void EncodeTo(Encoder& e, const ApproveMembership& v) { e.String(v.id); }
+void DecodeFrom(Decoder& d, ApproveMembership& v) { v.id = d.AsciiString(kIdMax, "proposal id"); }
+
+void EncodeTo(Encoder& e, const MembershipProposal& v) {
+  e.String(v.id);
+  e.U8(static_cast<std::uint8_t>(v.action));
+  EncodeTo(e, v.entry);
+  e.Count(v.approvals.size());
+  for (const auto& c : v.approvals) e.String(c);
+  e.U8(static_cast<std::uint8_t>(v.status));
+  e.U64(v.adopted_ms);
+}
+void DecodeFrom(Decoder& d, MembershipProposal& v) {
+  v.id = d.AsciiString(kIdMax, "proposal id");
+  v.action = DecodeEnum<MembershipAction>(d, 1, 2, "membership action");
+  DecodeFrom(d, v.entry);
+  v.approvals.resize(d.Count(kAdministrationsMax, 6, "approvals"));
+  for (auto& c : v.approvals) c = d.AsciiString(2, "country");
+  v.status = DecodeEnum<ProposalStatus>(d, 1, 2, "proposal status");
+  v.adopted_ms = d.U64();
+}
 
 void EncodeTo(Encoder& e, const EntityRecord& v) {
   e.String(v.country);
@@ -656,6 +716,7 @@ Hash32 OperatorLinkKey(std::string_view country, const Hash32& operator_id,
                std::string(partner));
 }
 Hash32 TransitKey(std::string_view mrn) { return KeyOf("transit/" + std::string(mrn)); }
+Hash32 ProposalKey(std::string_view id) { return KeyOf("membership/" + std::string(id)); }
 Hash32 AnchorKey(const Hash32& document_hash) { return KeyOf("anchor/" + document_hash.ToHex()); }
 Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view number,
                          const Hash32& declaration_hash) {

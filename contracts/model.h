@@ -34,6 +34,7 @@ enum class TxType : std::uint16_t {
   kAccreditIssuer = 3,        // administrator: an issuing body, its key and scope
   kSetIssuerStatus = 4,       // administrator
   kRevokeKey = 5,             // administrator: a key of its country, from a given time
+  kRotateKey = 6,             // the key itself, or its administrator: moves a role to a new key
   kIssueCertificates = 10,    // issuer (or administrator): one or many certificates of origin
   kReplaceCertificate = 11,   // issuer of the exporting country
   kRevokeCertificate = 12,    // issuer of the exporting country
@@ -51,6 +52,8 @@ enum class TxType : std::uint16_t {
   kDischargeTransit = 33,     // administrator of the departure country
   kAnchorDocument = 40,       // issuer accredited for that document type
   kRevokeAnchor = 41,         // the anchoring issuer or its administration
+  kProposeMembership = 50,    // administrator: add or remove an administration
+  kApproveMembership = 51,    // administrator: approve a proposal (two thirds adopt it)
 };
 std::string_view TxTypeName(std::uint16_t type);
 
@@ -95,9 +98,12 @@ enum class Reason : std::uint16_t {
   kAnchorUnknown = 34,
   kAnchorRevoked = 35,
   kCertificateNotConfirmed = 36,  // The exporting side answered a verification "not confirmed".
+  kProposalUnknown = 37,
+  kAlreadyApproved = 38,
+  kEpochChangePending = 39,  // A validator-set change was already adopted in this block.
 };
 std::string_view ReasonName(Reason r);
-inline constexpr Reason kLastReason = Reason::kCertificateNotConfirmed;
+inline constexpr Reason kLastReason = Reason::kEpochChangePending;
 
 // --- Roles and statuses -------------------------------------------------------------------
 
@@ -149,6 +155,7 @@ struct SignerRecord {
 // Under AdministrationKey(country).
 struct AdministrationRecord {
   AdministrationEntry entry;
+  bool removed = false;  // Left the chain by a membership vote.
   friend bool operator==(const AdministrationRecord&, const AdministrationRecord&) = default;
 };
 
@@ -305,6 +312,30 @@ struct RevokeKey {
   PublicKey key;
   std::uint64_t from_ms = 0;
 };
+struct RotateKey {
+  PublicKey old_key;
+  PublicKey new_key;
+};
+enum class MembershipAction : std::uint8_t { kAdd = 1, kRemove = 2 };
+struct ProposeMembership {
+  std::string id;
+  MembershipAction action = MembershipAction::kAdd;
+  AdministrationEntry entry;  // For a removal only `country` counts.
+};
+struct ApproveMembership {
+  std::string id;
+};
+enum class ProposalStatus : std::uint8_t { kOpen = 1, kAdopted = 2 };
+// Under ProposalKey(id).
+struct MembershipProposal {
+  std::string id;
+  MembershipAction action = MembershipAction::kAdd;
+  AdministrationEntry entry;
+  std::vector<std::string> approvals;  // Countries, sorted.
+  ProposalStatus status = ProposalStatus::kOpen;
+  std::uint64_t adopted_ms = 0;
+  friend bool operator==(const MembershipProposal&, const MembershipProposal&) = default;
+};
 struct IssueCertificates {
   std::vector<CertificateIssue> certificates;  // 1 to kBatchMax.
 };
@@ -403,6 +434,10 @@ TAMGA_CONTRACTS_CODEC(RegisterOffice)
 TAMGA_CONTRACTS_CODEC(SetEntityStatus)
 TAMGA_CONTRACTS_CODEC(AccreditIssuer)
 TAMGA_CONTRACTS_CODEC(RevokeKey)
+TAMGA_CONTRACTS_CODEC(RotateKey)
+TAMGA_CONTRACTS_CODEC(ProposeMembership)
+TAMGA_CONTRACTS_CODEC(ApproveMembership)
+TAMGA_CONTRACTS_CODEC(MembershipProposal)
 TAMGA_CONTRACTS_CODEC(IssueCertificates)
 TAMGA_CONTRACTS_CODEC(ReplaceCertificate)
 TAMGA_CONTRACTS_CODEC(RevokeCertificate)
@@ -446,6 +481,7 @@ Hash32 MraKey(std::string_view a, std::string_view b);  // Order does not matter
 Hash32 OperatorLinkKey(std::string_view country, const Hash32& operator_id,
                        std::string_view partner);
 Hash32 TransitKey(std::string_view mrn);
+Hash32 ProposalKey(std::string_view id);
 Hash32 AnchorKey(const Hash32& document_hash);
 // Import declarations already recorded against a certificate (one use per declaration).
 Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view number,

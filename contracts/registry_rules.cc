@@ -16,19 +16,8 @@ Result<Verdict> NewEntity(Context& ctx, Role role, const std::string& id, const 
   TAMGA_ASSIGN_OR_RETURN(auto existing, ctx.state.Get(entity_key));
   if (existing)
     return Reject(Reason::kAlreadyExists, ctx.signer.country + "/" + id + " is already registered");
-  // A validator key signs consensus messages only.
-  TAMGA_ASSIGN_OR_RETURN(
-      auto validators,
-      Read<ledger::ValidatorSetEntry>(ctx.state, ledger::ValidatorSetKey(), "validator set"));
-  if (validators) {
-    for (const PublicKey& v : validators->set.validators) {
-      if (v == key)
-        return Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is a validator key");
-    }
-  }
-  TAMGA_ASSIGN_OR_RETURN(auto key_owner, ctx.state.Get(SignerKey(key)));
-  if (key_owner)
-    return Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is already registered");
+  TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, key));
+  if (taken) return *taken;
   Write(ctx.state, entity_key,
         EntityRecord{ctx.signer.country, id, name, key, scope, EntityStatus::kActive});
   Write(ctx.state, SignerKey(key), SignerRecord{role, ctx.signer.country, id, 0, 0});
@@ -79,7 +68,74 @@ Result<Verdict> Revoke(Context& ctx, const RevokeKey& p) {
   return Verdict{};
 }
 
+// The role of `old_key` moves to `new_key`; the old key is revoked from now (what it
+// signed before stays valid). Signed by the old key itself, or by the administrator of
+// the key's country for an office's or issuer's key.
+Result<Verdict> Rotate(Context& ctx, const RotateKey& p) {
+  TAMGA_ASSIGN_OR_RETURN(auto old, Read<SignerRecord>(ctx.state, SignerKey(p.old_key), "signer"));
+  if (!old)
+    return Reject(Reason::kUnknownSigner, "the key " + p.old_key.ShortHex() + " is not registered");
+  const bool self = ctx.tx.signer == p.old_key;
+  if (!self) {
+    if (ctx.signer.role != Role::kAdministrator) {
+      return Reject(Reason::kSignerLacksRole,
+                    "only the key itself or its administrator rotates it");
+    }
+    if (old->country != ctx.signer.country)
+      return Reject(Reason::kWrongCountry, "the key belongs to " + old->country);
+    if (old->role == Role::kAdministrator) {
+      return Reject(Reason::kSignerLacksRole, "an administrator key is rotated by itself");
+    }
+  }
+  if (old->revoked_from_ms != 0 && old->revoked_from_ms <= ctx.now_ms) {
+    return Reject(Reason::kSignerRevoked, "the key is already revoked");
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, p.new_key));
+  if (taken) return *taken;
+  SignerRecord moved = *old;
+  moved.revoked_from_ms = 0;
+  moved.last_sequence = 0;
+  Write(ctx.state, SignerKey(p.new_key), moved);
+  old->revoked_from_ms = ctx.now_ms;
+  Write(ctx.state, SignerKey(p.old_key), *old);
+  if (old->role == Role::kAdministrator) {
+    TAMGA_ASSIGN_OR_RETURN(
+        auto admin,
+        Read<AdministrationRecord>(ctx.state, AdministrationKey(old->country), "administration"));
+    if (!admin) return Status::Corruption("an administrator key without its administration");
+    admin->entry.admin_key = p.new_key;
+    Write(ctx.state, AdministrationKey(old->country), *admin);
+  } else {
+    const Hash32 key = old->role == Role::kOffice ? OfficeKey(old->country, old->entity)
+                                                  : IssuerKey(old->country, old->entity);
+    TAMGA_ASSIGN_OR_RETURN(auto entity, Read<EntityRecord>(ctx.state, key, "entity"));
+    if (!entity) return Status::Corruption("a signer without its office or issuer record");
+    entity->key = p.new_key;
+    Write(ctx.state, key, *entity);
+  }
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
 }  // namespace
+
+Result<std::optional<Verdict>> KeyTaken(const BlockState& state, const PublicKey& key) {
+  // A validator key signs consensus messages only.
+  TAMGA_ASSIGN_OR_RETURN(auto validators, Read<ledger::ValidatorSetEntry>(
+                                              state, ledger::ValidatorSetKey(), "validator set"));
+  if (validators) {
+    for (const PublicKey& v : validators->set.validators) {
+      if (v == key)
+        return std::optional(
+            Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is a validator key"));
+    }
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto owner, state.Get(SignerKey(key)));
+  if (owner)
+    return std::optional(
+        Reject(Reason::kKeyInUse, "the key " + key.ShortHex() + " is already registered"));
+  return std::optional<Verdict>();
+}
 
 Result<Verdict> RegistryRule(Context& ctx) {
   switch (static_cast<TxType>(ctx.tx.type)) {
@@ -102,6 +158,8 @@ Result<Verdict> RegistryRule(Context& ctx) {
           ctx.tx, [&](const SetEntityStatus& p) { return SetStatus(ctx, Role::kIssuer, p); });
     case TxType::kRevokeKey:
       return WithPayload<RevokeKey>(ctx.tx, [&](const RevokeKey& p) { return Revoke(ctx, p); });
+    case TxType::kRotateKey:
+      return WithPayload<RotateKey>(ctx.tx, [&](const RotateKey& p) { return Rotate(ctx, p); });
     default:
       return Reject(Reason::kUnknownType, "not a registry transaction");
   }

@@ -69,5 +69,13 @@ Result<Verdict> OriginRule(Context& ctx);
 Result<Verdict> AeoRule(Context& ctx);
 Result<Verdict> TransitRule(Context& ctx);
 Result<Verdict> AnchorRule(Context& ctx);
+Result<Verdict> GovernanceRule(Context& ctx);
+
+// Whether `country` is an administration of the chain (and has not left it).
+Result<bool> IsMember(const BlockState& state, std::string_view country);
+
+// Why `key` cannot be given to a new role or entity: registered to someone already, or a
+// validator key; nullopt if it is free.
+Result<std::optional<Verdict>> KeyTaken(const BlockState& state, const PublicKey& key);
 
 }  // namespace tamga::contracts::rules

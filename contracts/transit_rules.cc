@@ -27,8 +27,9 @@ Result<Verdict> Open(Context& ctx, const OpenTransit& p) {
     }
   }
   for (const std::string& c : p.route) {
-    TAMGA_ASSIGN_OR_RETURN(auto admin, ctx.state.Get(AdministrationKey(c)));
-    if (!admin) return Reject(Reason::kWrongCountry, c + " is not an administration of this chain");
+    TAMGA_ASSIGN_OR_RETURN(bool member, IsMember(ctx.state, c));
+    if (!member)
+      return Reject(Reason::kWrongCountry, c + " is not an administration of this chain");
   }
   if (p.route.front() != ctx.signer.country) {
     return Reject(Reason::kWrongCountry,

@@ -4,9 +4,10 @@
 // the real rules (contracts/), certified by a quorum of real validator signatures and
 // committed to RocksDB: a chamber in KZ issues a certificate of origin for goods to UZ;
 // UZ customs uses part of it, then the rest; a third use, a use by KG customs and a use of
-// a revoked certificate are refused with their reasons. Then the validator set changes
-// at an epoch boundary, and a proof file of the certificate is written and checked
-// offline against the pinned genesis, and tampered copies are refused.
+// a revoked certificate are refused with their reasons. Then Tajikistan joins by a
+// two-thirds membership vote, which changes the validator set at the next epoch, and a
+// proof file of the certificate is written and checked offline against the pinned
+// genesis, and tampered copies are refused.
 //
 //   tamga_ledger_demo WORKDIR DOCUMENT
 
@@ -53,19 +54,22 @@ class Demo {
     return tx;
   }
 
-  // One block: executed by the rules, certified, committed. Returns the receipts. With
-  // `next`, the block also hands over to that validator set at the end of its epoch.
-  Result<std::vector<ledger::Receipt>> Block(std::vector<Transaction> txs,
-                                             std::optional<ValidatorSet> next = std::nullopt) {
+  // Keys of validators that may join by a membership vote, so the demo can sign for them.
+  std::map<PublicKey, SecretKey> known_validators;
+
+  // One block: executed by the rules, certified, committed. Returns the receipts. If the
+  // rules adopted a membership change, the block ends the epoch and the next one is signed
+  // by the new set.
+  Result<std::vector<ledger::Receipt>> Block(std::vector<Transaction> txs) {
     tamga::Block b = Next(std::move(txs));
-    TAMGA_ASSIGN_OR_RETURN(
-        ledger::BlockOutput out,
-        contracts::Executor::ExecuteBlock(ledger->StateBefore(nullptr), b, contracts::ReplayGuard(*ledger)));
+    TAMGA_ASSIGN_OR_RETURN(ledger::BlockOutput out,
+                           contracts::Executor::ExecuteBlock(ledger->StateBefore(nullptr), b,
+                                                             contracts::ReplayGuard(*ledger)));
     for (std::size_t i = 0; i < out.receipts.size(); ++i) {
       // A rejected transaction did not use its sequence number.
       if (out.receipts[i].code != 0) --sequence_[b.transactions[i].signer];
     }
-    out.next_validators = next;
+    const std::optional<ValidatorSet> next = out.next_validators;
     TAMGA_ASSIGN_OR_RETURN(auto p, ledger->Prepare(nullptr, b, std::move(out)));
     const QuorumCertificate qc = Certify(b, p->result);
     std::vector<CertifiedBlock> epoch_proof;
@@ -86,6 +90,8 @@ class Demo {
     if (next) {
       epoch_ = next->epoch;
       round_ = Round(0);
+      validators.clear();
+      for (const PublicKey& k : next->validators) validators.push_back(known_validators.at(k));
     }
     return ledger->ReceiptsAt(b.header.height);
   }
@@ -151,6 +157,7 @@ int Run(const std::string& work, const std::string& document) {
   genesis.genesis_time_ms = 1'795'000'000'000;
   for (std::size_t i = 0; i < countries.size(); ++i) {
     d.validators.push_back(SecretKey::Generate());
+    d.known_validators.emplace(d.validators.back().public_key(), d.validators.back());
     admin.emplace(countries[i], SecretKey::Generate());
     genesis.administrations.push_back(
         {countries[i], "Customs of " + countries[i], d.validators.back().public_key(),
@@ -232,20 +239,29 @@ int Run(const std::string& work, const std::string& document) {
       Show("UZ customs tries to use the revoked certificate", r[1], Reason::kCertificateRevoked);
   if (!story) return Fail("an outcome differs from the story");
 
-  // The validator set changes at an epoch boundary: TJ's validator joins. (The
-  // two-thirds governance vote that decides this is the part of #5 still to come; here
-  // the block carries the change directly.)
-  ValidatorSet next{Epoch(1), {}};
-  std::vector<SecretKey> next_keys = d.validators;
-  next_keys.push_back(SecretKey::Generate());
-  for (const SecretKey& k : next_keys) next.validators.push_back(k.public_key());
-  block({});
-  (void)d.Block({}, next).value();
-  d.validators = next_keys;
-  for (int i = 0; i < 3; ++i) block({});
-  std::printf(
-      "blocks 5-9: the validator set grows to 5 at block 6 (epoch 1); each block signed by a "
-      "quorum\n");
+  // Tajikistan joins: KZ proposes, UZ and KG approve; the third approval of four adopts it
+  // and the validator set changes at the next epoch.
+  const SecretKey tj_validator = SecretKey::Generate(), tj_admin = SecretKey::Generate();
+  d.known_validators.emplace(tj_validator.public_key(), tj_validator);
+  const contracts::AdministrationEntry tj{"TJ", "Customs of TJ", tj_validator.public_key(),
+                                          "127.0.0.1:26654", tj_admin.public_key()};
+  r = block(
+      {d.Tx(admin.at("KZ"), TxType::kProposeMembership,
+            contracts::ProposeMembership{"ADD-TJ", contracts::MembershipAction::kAdd, tj}),
+       d.Tx(admin.at("UZ"), TxType::kApproveMembership, contracts::ApproveMembership{"ADD-TJ"})});
+  std::printf("block 5:\n");
+  story &= Show("KZ proposes that TJ join; UZ approves (2 of 4)", r[1], Reason::kAccepted);
+  r = block(
+      {d.Tx(admin.at("KG"), TxType::kApproveMembership, contracts::ApproveMembership{"ADD-TJ"})});
+  std::printf("block 6:\n");
+  story &= Show("KG approves: two thirds, adopted; block 6 ends epoch 0", r[0], Reason::kAccepted);
+  r = block({d.Tx(tj_admin, TxType::kRegisterOffice,
+                  contracts::RegisterOffice{"TJ-DUSH", "Dushanbe customs",
+                                            SecretKey::Generate().public_key()})});
+  std::printf("block 7 (epoch 1, signed by 4 of the 5 validators):\n");
+  story &= Show("TJ registers its Dushanbe office", r[0], Reason::kAccepted);
+  if (!story) return Fail("an outcome differs from the story");
+  for (int i = 0; i < 2; ++i) block({});
 
   // Restart: the ledger reopens at its head; a second opener is refused.
   const Height head = d.ledger->Head().height;

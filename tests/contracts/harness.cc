@@ -26,6 +26,7 @@ ContractsChain::ContractsChain() {
                                  std::move(start.state))
                 .value();
   builder_ = std::make_unique<ChainBuilder>(*ledger_, validators);
+  for (const SecretKey& k : validators) KnowValidator(k);
 }
 
 std::uint64_t ContractsChain::NextBlockTime() const {
@@ -49,16 +50,24 @@ std::vector<ledger::Receipt> ContractsChain::Block(std::vector<Transaction> txs)
   const auto parent = ledger_->StateBefore(nullptr);
   ledger::BlockOutput out =
       contracts::Executor::ExecuteBlock(parent, b, contracts::ReplayGuard(*ledger_)).value();
-  const Status s = builder_->CommitBlock(b, std::move(out));
+  Status s;
+  if (out.next_validators) {
+    // A membership vote adopted: the block ends the epoch, as consensus would commit it.
+    std::vector<SecretKey> next;
+    for (const PublicKey& k : out.next_validators->validators)
+      next.push_back(validator_keys_.at(k));
+    s = builder_->CommitReconfiguration(b, std::move(out), std::move(next));
+  } else {
+    s = builder_->CommitBlock(b, std::move(out));
+  }
   TAMGA_CHECK_MSG(s.ok(), s.ToString());
   // As stored: the ledger numbers each receipt's records.
   std::vector<ledger::Receipt> receipts = ledger_->ReceiptsAt(ledger_->Head().height).value();
   // The next sequence of each signer is what the state says: a rejected transaction did
   // not use up its number.
   for (const Transaction& tx : b.transactions) {
-    if (auto rec = Read<contracts::SignerRecord>(contracts::SignerKey(tx.signer))) {
-      next_sequence_[tx.signer] = rec->last_sequence + 1;
-    }
+    auto rec = Read<contracts::SignerRecord>(contracts::SignerKey(tx.signer));
+    next_sequence_[tx.signer] = rec ? rec->last_sequence + 1 : 1;
   }
   return receipts;
 }

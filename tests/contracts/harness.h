@@ -23,6 +23,11 @@ class ContractsChain {
   ContractsChain();
 
   const SecretKey& admin(const std::string& country) const { return admins_.at(country); }
+  // Validator keys this harness can sign with once a membership vote brings them in.
+  void KnowValidator(const SecretKey& key) { validator_keys_.emplace(key.public_key(), key); }
+  void KnowAdmin(const std::string& country, const SecretKey& key) {
+    admins_.insert_or_assign(country, key);
+  }
   const ChainId& chain_id() const { return ledger_->anchor().chain_id; }
   ledger::Ledger& ledger() { return *ledger_; }
   // The time the next block will carry.
@@ -64,6 +69,7 @@ class ContractsChain {
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<ChainBuilder> builder_;
   std::map<PublicKey, std::uint64_t> next_sequence_;
+  std::map<PublicKey, SecretKey> validator_keys_;
 };
 
 // A certificate of origin from `from` to `to` of `quantity` kg, valid for a day from `now`.

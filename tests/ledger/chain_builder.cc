@@ -135,6 +135,11 @@ Status ChainBuilder::AppendReconfiguration(std::vector<SecretKey> next_keys) {
   const Block r = NextBlock(0, 1);
   ledger::BlockOutput output;
   output.next_validators = SetOf(next_keys, r.header.epoch.Next());
+  return CommitReconfiguration(r, std::move(output), std::move(next_keys));
+}
+
+Status ChainBuilder::CommitReconfiguration(const Block& r, ledger::BlockOutput output,
+                                           std::vector<SecretKey> next_keys) {
   // Execute R, certify it, then certify an empty child one round later: that two-chain
   // commits R. The child is abandoned when the next epoch starts above R.
   TAMGA_ASSIGN_OR_RETURN(auto prepared, ledger_.Prepare(nullptr, r, output));

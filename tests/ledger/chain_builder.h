@@ -37,6 +37,9 @@ class ChainBuilder {
   // A block that hands over to `next_keys` for the next epoch, committed with an epoch
   // proof made of one certified (empty) block above it, as consensus produces it.
   Status AppendReconfiguration(std::vector<SecretKey> next_keys);
+  // Commits `r`, whose `output` changes the validator set to `next_keys`' keys, the same way.
+  Status CommitReconfiguration(const Block& r, ledger::BlockOutput output,
+                               std::vector<SecretKey> next_keys);
 
   // The block AppendBlock would build at the next height (not committed).
   Block NextBlock(std::size_t txs, std::uint64_t round_step) const;
