@@ -293,6 +293,19 @@ Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& pa
   }
 
   BlockState state(parent);
+  // The rules in force are the version the state names: a build that does not carry that
+  // version must not execute the block (an auditor's replay would then be wrong).
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> version, state.Get(RulesVersionKey()));
+  if (!version || version->size() != 4)
+    return Status::Corruption("the state names no rules version");
+  const std::uint32_t in_force = (std::uint32_t{(*version)[0]} << 24) |
+                                 (std::uint32_t{(*version)[1]} << 16) |
+                                 (std::uint32_t{(*version)[2]} << 8) | (*version)[3];
+  if (in_force != kRulesVersion) {
+    return Status::FailedPrecondition("the chain runs rules version " + std::to_string(in_force) +
+                                      "; this build implements version " +
+                                      std::to_string(kRulesVersion));
+  }
   ledger::BlockOutput out;
   std::set<Hash32> in_block;
   const std::uint64_t now = block.header.timestamp_ms;

@@ -248,3 +248,21 @@ TEST(Registry, ValidatorKeysAndWithdrawnEntities) {
 
 }  // namespace
 }  // namespace tamga::contracts
+
+namespace tamga::contracts {
+namespace {
+
+TEST(RulesVersion, ABlockOfAnotherRulesVersionIsNotExecuted) {
+  ledger::MemKvStore store;
+  ledger::Overlay overlay(nullptr, &store);
+  const Hash32 root =
+      ledger::StateTree::Update(overlay, Hash32(), {{RulesVersionKey(), Bytes{0, 0, 0, 2}}}).value();
+  const ledger::TreeStateReader state(nullptr, overlay, root);
+  const Result<ledger::BlockOutput> out = Executor::ExecuteBlock(state, Block{}, nullptr);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(out.error().message().find("rules version 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tamga::contracts
