@@ -197,7 +197,7 @@ Result<GenesisChain> StartChain(const Genesis& g) {
 }
 
 Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const Transaction& tx,
-                                  bool signature_ok, std::uint64_t now_ms,
+                                  const Hash32& tx_hash, bool signature_ok, std::uint64_t now_ms,
                                   const OnLedgerFn& on_ledger) {
   TxOutcome out;
   auto reject = [&](Reason r, std::string detail) {
@@ -211,7 +211,6 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
   if (tx.chain_id != chain)
     return reject(Reason::kWrongChain, "the transaction is for another chain");
   if (!signature_ok) return reject(Reason::kBadSignature, "the signature does not verify");
-  const Hash32 tx_hash = tx.Hash();
   if (on_ledger && on_ledger(tx_hash)) {
     return reject(Reason::kReplayed, "this transaction is already on the ledger");
   }
@@ -269,7 +268,7 @@ Result<TxOutcome> Executor::Check(const ledger::StateReader& state, const ChainI
                                   const Transaction& tx, std::uint64_t now_ms,
                                   const OnLedgerFn& on_ledger) {
   BlockState scratch(state);
-  return Apply(scratch, chain, tx, tx.VerifySignature().ok(), now_ms, on_ledger);
+  return Apply(scratch, chain, tx, tx.Hash(), tx.VerifySignature().ok(), now_ms, on_ledger);
 }
 
 Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& parent,
@@ -317,7 +316,7 @@ Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& pa
       return in_block.count(h) > 0 || (on_ledger && on_ledger(h));
     };
     TAMGA_ASSIGN_OR_RETURN(TxOutcome o,
-                           Apply(state, block.header.chain_id, tx, signature_ok[i], now, seen));
+                           Apply(state, block.header.chain_id, tx, id, signature_ok[i], now, seen));
     in_block.insert(id);
     std::string detail = o.detail.substr(0, ledger::kReceiptDetailMax);
     for (char& c : detail) {

@@ -71,7 +71,6 @@ struct TxOutcome {
   std::string detail;                      // A sentence for people.
   std::vector<ledger::LogRecord> records;  // Accepted only; height set by the ledger.
   std::vector<std::pair<Bytes, Bytes>> index;
-  bool accepted() const { return reason == Reason::kAccepted; }
 };
 
 // Whether the ledger already holds a transaction with this id (a replay if so).
@@ -100,10 +99,11 @@ class Executor {
                                  const Transaction& tx, std::uint64_t now_ms,
                                  const OnLedgerFn& on_ledger);
 
-  // One transaction against `state` (its signature already checked: `signature_ok`).
-  // Accepted writes are kept in `state`, rejected ones discarded.
+  // One transaction against `state`, given its id (`tx.Hash()`, computed once by the
+  // caller: a batch can be a megabyte) and whether its signature verified. Accepted writes
+  // are kept in `state`, rejected ones discarded.
   static Result<TxOutcome> Apply(BlockState& state, const ChainId& chain, const Transaction& tx,
-                                 bool signature_ok, std::uint64_t now_ms,
+                                 const Hash32& tx_hash, bool signature_ok, std::uint64_t now_ms,
                                  const OnLedgerFn& on_ledger);
 };
 

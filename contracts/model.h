@@ -103,7 +103,6 @@ enum class Reason : std::uint16_t {
   kEpochChangePending = 39,  // A validator-set change was already adopted in this block.
 };
 std::string_view ReasonName(Reason r);
-inline constexpr Reason kLastReason = Reason::kEpochChangePending;
 
 // --- Roles and statuses -------------------------------------------------------------------
 

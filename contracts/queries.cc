@@ -4,17 +4,10 @@
 
 #include <algorithm>
 
+#include "contracts/rules.h"
+
 namespace tamga::contracts {
 namespace {
-
-template <typename T>
-Result<std::optional<T>> ReadState(const ledger::StateReader& s, const Hash32& key,
-                                   std::string_view what) {
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, s.Get(key));
-  if (!v) return std::optional<T>();
-  TAMGA_ASSIGN_OR_RETURN(T decoded, Decode<T>(*v, what));
-  return std::optional<T>(std::move(decoded));
-}
 
 std::string_view AeoStatusName(AeoStatus s) {
   switch (s) {
@@ -53,7 +46,7 @@ Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_
     return Status::InvalidArgument("country codes are two capital letters (ISO 3166-1)");
   }
   const std::string A(a), B(b);
-  TAMGA_ASSIGN_OR_RETURN(r.aeo, ReadState<AeoRecord>(state, AeoKey(a, op), "AEO record"));
+  TAMGA_ASSIGN_OR_RETURN(r.aeo, rules::Read<AeoRecord>(state, AeoKey(a, op), "AEO record"));
   if (!r.aeo) {
     r.why = "the operator is not an AEO of " + A;
     return r;
@@ -71,7 +64,7 @@ Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_
     r.why = "an AEO of " + A + " itself";
     return r;
   }
-  TAMGA_ASSIGN_OR_RETURN(r.mra, ReadState<MraRecord>(state, MraKey(a, b), "MRA"));
+  TAMGA_ASSIGN_OR_RETURN(r.mra, rules::Read<MraRecord>(state, MraKey(a, b), "MRA"));
   if (!r.mra) {
     r.why = "there is no MRA between " + A + " and " + B;
     return r;

@@ -22,8 +22,10 @@ struct Verdict {
 };
 inline Verdict Reject(Reason r, std::string detail) { return {r, std::move(detail)}; }
 
-template <typename T>
-Result<std::optional<T>> Read(const BlockState& s, const Hash32& key, std::string_view what) {
+// A state record of type T under `key` (nullopt if absent), read through a BlockState or
+// any ledger::StateReader.
+template <typename T, typename StateLike>
+Result<std::optional<T>> Read(const StateLike& s, const Hash32& key, std::string_view what) {
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, s.Get(key));
   if (!v) return std::optional<T>();
   // State written by these rules always decodes; a value that does not is corruption.

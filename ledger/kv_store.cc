@@ -61,15 +61,6 @@ Status MemKvStore::Scan(Column column, ByteView prefix, ByteView start, const Sc
   return Status::Ok();
 }
 
-std::size_t MemKvStore::TotalBytes() const {
-  std::shared_lock lock(mu_);
-  std::size_t total = 0;
-  for (const Map& m : columns_) {
-    for (const auto& [k, v] : m) total += k.size() + v.size();
-  }
-  return total;
-}
-
 namespace {
 
 std::string FlatKey(Column column, ByteView key) {

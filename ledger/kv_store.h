@@ -95,9 +95,6 @@ class MemKvStore final : public KvStore {
   Status Write(const WriteBatch& batch, bool sync) override;
   Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const override;
 
-  // Total key and value bytes held (for tests and benchmarks).
-  std::size_t TotalBytes() const;
-
  private:
   // Ordered by bytes, and searchable by a ByteView without copying it.
   struct Less {

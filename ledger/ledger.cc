@@ -284,7 +284,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   // one (a replayed copy, rejected, must not hide it), else the latest.
   std::map<Hash32, bool> indexed_here;  // Transaction id -> accepted.
   for (std::size_t i = 0; i < p.block.transactions.size(); ++i) {
-    const Hash32 id = p.block.transactions[i].Hash();
+    const Hash32& id = p.output.receipts[i].tx_hash;  // Prepare checked it is the id.
     const bool accepted = p.output.receipts[i].code == 0;
     if (auto it = indexed_here.find(id); it != indexed_here.end()) {
       if (it->second || !accepted) continue;

@@ -79,13 +79,13 @@ Result<std::vector<Hash32>> BuildConsistencyProof(std::uint64_t first, std::uint
   return std::vector<Hash32>(proof.rbegin(), proof.rend());
 }
 
-LogProofCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash32& leaf_hash,
-                             const std::vector<Hash32>& path, const Hash32& root) {
-  if (index >= size) return LogProofCheck::kBadPath;
+PathCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash32& leaf_hash,
+                         const std::vector<Hash32>& path, const Hash32& root) {
+  if (index >= size) return PathCheck::kBadPath;
   std::uint64_t fn = index, sn = size - 1;
   Hash32 r = leaf_hash;
   for (const Hash32& p : path) {
-    if (sn == 0) return LogProofCheck::kBadPath;
+    if (sn == 0) return PathCheck::kBadPath;
     if ((fn & 1) == 1 || fn == sn) {
       r = MerkleNodeHash(p, r);
       if ((fn & 1) == 0) {
@@ -100,19 +100,19 @@ LogProofCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash
     fn >>= 1;
     sn >>= 1;
   }
-  if (sn != 0) return LogProofCheck::kBadPath;
-  return r == root ? LogProofCheck::kOk : LogProofCheck::kRootMismatch;
+  if (sn != 0) return PathCheck::kBadPath;
+  return r == root ? PathCheck::kOk : PathCheck::kRootMismatch;
 }
 
-LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const Hash32& first_root,
-                               const Hash32& second_root, const std::vector<Hash32>& proof) {
-  if (first > second) return LogProofCheck::kBadPath;
+PathCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const Hash32& first_root,
+                           const Hash32& second_root, const std::vector<Hash32>& proof) {
+  if (first > second) return PathCheck::kBadPath;
   if (first == second) {
-    if (!proof.empty()) return LogProofCheck::kBadPath;
-    return first_root == second_root ? LogProofCheck::kOk : LogProofCheck::kRootMismatch;
+    if (!proof.empty()) return PathCheck::kBadPath;
+    return first_root == second_root ? PathCheck::kOk : PathCheck::kRootMismatch;
   }
-  if (first == 0) return proof.empty() ? LogProofCheck::kOk : LogProofCheck::kBadPath;
-  if (proof.empty()) return LogProofCheck::kBadPath;
+  if (first == 0) return proof.empty() ? PathCheck::kOk : PathCheck::kBadPath;
+  if (proof.empty()) return PathCheck::kBadPath;
 
   std::vector<Hash32> c;
   if (std::has_single_bit(first)) c.push_back(first_root);
@@ -124,7 +124,7 @@ LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const 
   }
   Hash32 fr = c[0], sr = c[0];
   for (std::size_t i = 1; i < c.size(); ++i) {
-    if (sn == 0) return LogProofCheck::kBadPath;
+    if (sn == 0) return PathCheck::kBadPath;
     if ((fn & 1) == 1 || fn == sn) {
       fr = MerkleNodeHash(c[i], fr);
       sr = MerkleNodeHash(c[i], sr);
@@ -140,8 +140,8 @@ LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const 
     fn >>= 1;
     sn >>= 1;
   }
-  if (sn != 0) return LogProofCheck::kBadPath;
-  return fr == first_root && sr == second_root ? LogProofCheck::kOk : LogProofCheck::kRootMismatch;
+  if (sn != 0) return PathCheck::kBadPath;
+  return fr == first_root && sr == second_root ? PathCheck::kOk : PathCheck::kRootMismatch;
 }
 
 }  // namespace tamga::ledger

@@ -15,6 +15,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
+#include "ledger/path_check.h"
 
 namespace tamga::ledger {
 
@@ -36,17 +37,15 @@ Result<std::vector<Hash32>> BuildInclusionProof(std::uint64_t index, std::uint64
 Result<std::vector<Hash32>> BuildConsistencyProof(std::uint64_t first, std::uint64_t second,
                                                   const SubtreeHashFn& range_hash);
 
-// Outcome of a check: kOk, or why the proof fails. kBadPath: the proof cannot be one for
-// these sizes (wrong length, index out of range); kRootMismatch: it has the right shape
-// but does not lead to the expected root.
-enum class LogProofCheck { kOk, kBadPath, kRootMismatch };
+// For the checks below, kBadPath means the proof cannot be one for these sizes (wrong
+// length, index out of range).
 
 // RFC 9162 section 2.1.3.2.
-LogProofCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash32& leaf_hash,
-                             const std::vector<Hash32>& path, const Hash32& root);
+PathCheck CheckInclusion(std::uint64_t index, std::uint64_t size, const Hash32& leaf_hash,
+                         const std::vector<Hash32>& path, const Hash32& root);
 // RFC 9162 section 2.1.4.2, with the two cases it leaves aside: equal sizes (the proof is
 // empty and the roots equal) and a first size of 0 (the proof is empty).
-LogProofCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const Hash32& first_root,
-                               const Hash32& second_root, const std::vector<Hash32>& proof);
+PathCheck CheckConsistency(std::uint64_t first, std::uint64_t second, const Hash32& first_root,
+                           const Hash32& second_root, const std::vector<Hash32>& proof);
 
 }  // namespace tamga::ledger

@@ -136,6 +136,25 @@ StateProof ReadStateProof(Reader& r, const json& obj) {
   return p;
 }
 
+// A JSON array of hex strings, each the canonical encoding of a T; stops at the first error.
+template <typename T>
+std::vector<T> ReadEncodedList(Reader& r, const json& list, const std::string& what) {
+  std::vector<T> out;
+  for (std::size_t i = 0; r.error.ok() && i < list.size(); ++i) {
+    if (!list[i].is_string()) {
+      r.Fail(what + " is not a string");
+      break;
+    }
+    Result<Bytes> b = FromHex(list[i].get<std::string>());
+    if (!b.ok()) {
+      r.Fail(what + " is not hex");
+      break;
+    }
+    out.push_back(r.DecodeHex<T>(*b, what));
+  }
+  return out;
+}
+
 CommittedHeader ReadCommitted(Reader& r, const json& obj) {
   CommittedHeader c;
   c.header = r.Decoded<BlockHeader>(obj, "header");
@@ -149,20 +168,8 @@ CommittedHeader ReadCommitted(Reader& r, const json& obj) {
     r.Fail("commit evidence is longer than allowed");
     return c;
   }
-  for (const json& h : *headers) {
-    if (!h.is_string()) return r.Fail("commit header is not a string"), c;
-    Result<Bytes> b = FromHex(h.get<std::string>());
-    if (!b.ok()) return r.Fail("commit header is not hex"), c;
-    c.commit.headers.push_back(r.DecodeHex<BlockHeader>(*b, "commit header"));
-    if (!r.error.ok()) return c;
-  }
-  for (const json& q : *qcs) {
-    if (!q.is_string()) return r.Fail("commit qc is not a string"), c;
-    Result<Bytes> b = FromHex(q.get<std::string>());
-    if (!b.ok()) return r.Fail("commit qc is not hex"), c;
-    c.commit.qcs.push_back(r.DecodeHex<QuorumCertificate>(*b, "commit qc"));
-    if (!r.error.ok()) return c;
-  }
+  c.commit.headers = ReadEncodedList<BlockHeader>(r, *headers, "commit header");
+  c.commit.qcs = ReadEncodedList<QuorumCertificate>(r, *qcs, "commit qc");
   return c;
 }
 
@@ -256,30 +263,16 @@ Failure CheckCommitted(const ChainId& chain, const ValidatorSet& set, const Comm
   return CheckQc(chain, set, last, e.qcs[1], w + "'s commit evidence");
 }
 
-Failure FromLogCheck(LogProofCheck c, std::string_view what) {
+Failure FromPathCheck(PathCheck c, std::string_view what) {
   switch (c) {
-    case LogProofCheck::kOk:
+    case PathCheck::kOk:
       return {};
-    case LogProofCheck::kBadPath:
+    case PathCheck::kBadPath:
       return Fail(ProofError::kBadInclusionPath,
-                  std::string(what) + ": the path has the wrong shape for its position");
-    case LogProofCheck::kRootMismatch:
+                  std::string(what) + ": the path cannot be one for its position or key");
+    case PathCheck::kRootMismatch:
       return Fail(ProofError::kRootMismatch,
                   std::string(what) + ": the path does not lead to the certified root");
-  }
-  return {};
-}
-
-Failure FromStateCheck(StateProofCheck c, std::string_view what) {
-  switch (c) {
-    case StateProofCheck::kOk:
-      return {};
-    case StateProofCheck::kBadPath:
-      return Fail(ProofError::kBadInclusionPath,
-                  std::string(what) + ": the path does not belong to this key");
-    case StateProofCheck::kRootMismatch:
-      return Fail(ProofError::kRootMismatch,
-                  std::string(what) + ": the path does not lead to the certified state root");
   }
   return {};
 }
@@ -434,9 +427,9 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
                               " changed at height " + next.changed_at.ToString() +
                               ", not a valid set for the next epoch changed by that block"));
     }
-    const StateProofCheck sc = CheckStateProof(c.block.qc.data.result.state_root, ValidatorSetKey(),
-                                               Sha256Of(Encode(next)), c.next_proof);
-    if (sc != StateProofCheck::kOk) {
+    const PathCheck sc = CheckStateProof(c.block.qc.data.result.state_root, ValidatorSetKey(),
+                                         Sha256Of(Encode(next)), c.next_proof);
+    if (sc != PathCheck::kOk) {
       return Verdict(Fail(ProofError::kBrokenEpochChain,
                           what + ": the next validator set is not the one in that block's state"));
     }
@@ -451,8 +444,7 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
   {
     const ValidatorSetEntry& entry = p.block_validators;
     if (CheckStateProof(p.block.qc.data.result.state_root, ValidatorSetKey(),
-                        Sha256Of(Encode(entry)),
-                        p.block_validators_proof) != StateProofCheck::kOk) {
+                        Sha256Of(Encode(entry)), p.block_validators_proof) != PathCheck::kOk) {
       return Verdict(Fail(ProofError::kBrokenEpochChain,
                           "the validator set given is not the one in the block's state"));
     }
@@ -478,9 +470,9 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
   ProofVerdict v;
   const ExecutionResult& result = p.block.qc.data.result;
   if (p.log) {
-    f = FromLogCheck(CheckInclusion(p.log->index, result.log_size, MerkleLeafHash(p.log->record),
-                                    p.log->path, result.log_root),
-                     "log record " + std::to_string(p.log->index));
+    f = FromPathCheck(CheckInclusion(p.log->index, result.log_size, MerkleLeafHash(p.log->record),
+                                     p.log->path, result.log_root),
+                      "log record " + std::to_string(p.log->index));
     if (!f.ok()) return Verdict(f);
     Result<LogRecord> record = Decode<LogRecord>(p.log->record, "log record");
     if (!record.ok()) {
@@ -492,8 +484,8 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
   for (const StateEntryProof& s : p.state) {
     std::optional<Hash32> vh;
     if (s.value) vh = Sha256Of(*s.value);
-    f = FromStateCheck(CheckStateProof(result.state_root, s.key, vh, s.proof),
-                       "state entry " + s.key.ShortHex());
+    f = FromPathCheck(CheckStateProof(result.state_root, s.key, vh, s.proof),
+                      "state entry " + s.key.ShortHex());
     if (!f.ok()) return Verdict(f);
   }
   v.facts.state = p.state;

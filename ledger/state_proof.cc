@@ -31,28 +31,28 @@ bool KeyBit(const Hash32& key, std::size_t i) {
 
 Hash32 StateKeyOf(ByteView name) { return TaggedHash("state-key", name); }
 
-StateProofCheck CheckStateProof(const Hash32& root, const Hash32& key,
-                                const std::optional<Hash32>& value_hash, const StateProof& proof) {
+PathCheck CheckStateProof(const Hash32& root, const Hash32& key,
+                          const std::optional<Hash32>& value_hash, const StateProof& proof) {
   const std::size_t depth = proof.siblings.size();
-  if (depth > kStateKeyBits) return StateProofCheck::kBadPath;
+  if (depth > kStateKeyBits) return PathCheck::kBadPath;
   Hash32 h;  // Zero: the empty subtree.
   if (value_hash) {
     // Presence: the path must end at this key's own leaf with this value.
-    if (!proof.leaf || proof.leaf->key != key) return StateProofCheck::kBadPath;
-    if (proof.leaf->value_hash != *value_hash) return StateProofCheck::kRootMismatch;
+    if (!proof.leaf || proof.leaf->key != key) return PathCheck::kBadPath;
+    if (proof.leaf->value_hash != *value_hash) return PathCheck::kRootMismatch;
     h = StateLeafHash(key, *value_hash);
   } else if (proof.leaf) {
     // Absence shown by another key's leaf: it must share the path walked so far.
-    if (proof.leaf->key == key) return StateProofCheck::kBadPath;
+    if (proof.leaf->key == key) return PathCheck::kBadPath;
     for (std::size_t i = 0; i < depth; ++i) {
-      if (KeyBit(proof.leaf->key, i) != KeyBit(key, i)) return StateProofCheck::kBadPath;
+      if (KeyBit(proof.leaf->key, i) != KeyBit(key, i)) return PathCheck::kBadPath;
     }
     h = StateLeafHash(proof.leaf->key, proof.leaf->value_hash);
   }
   for (std::size_t i = depth; i-- > 0;) {
     h = KeyBit(key, i) ? StateNodeHash(proof.siblings[i], h) : StateNodeHash(h, proof.siblings[i]);
   }
-  return h == root ? StateProofCheck::kOk : StateProofCheck::kRootMismatch;
+  return h == root ? PathCheck::kOk : PathCheck::kRootMismatch;
 }
 
 }  // namespace tamga::ledger

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "ledger/path_check.h"
 
 namespace tamga::ledger {
 
@@ -46,11 +47,9 @@ struct StateProof {
   friend bool operator==(const StateProof&, const StateProof&) = default;
 };
 
-enum class StateProofCheck { kOk, kBadPath, kRootMismatch };
-
 // Checks that under `root`, `key` maps to a value with hash `*value_hash` (presence) or to
 // nothing (value_hash == nullopt: absence).
-StateProofCheck CheckStateProof(const Hash32& root, const Hash32& key,
-                                const std::optional<Hash32>& value_hash, const StateProof& proof);
+PathCheck CheckStateProof(const Hash32& root, const Hash32& key,
+                          const std::optional<Hash32>& value_hash, const StateProof& proof);
 
 }  // namespace tamga::ledger

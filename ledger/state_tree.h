@@ -59,7 +59,6 @@ class TreeStateReader final : public StateReader {
   Result<std::optional<Bytes>> Get(const Hash32& key) const override {
     return StateTree::Get(reader_, root_, key);
   }
-  const Hash32& root() const { return root_; }
 
  private:
   std::shared_ptr<const KvReader> owner_;

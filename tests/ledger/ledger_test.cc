@@ -342,9 +342,9 @@ TEST(LedgerProofs, LogConsistencyBetweenTwoCertifiedRoots) {
   const ExecutionResult r6 = ledger->ResultAt(Height(6)).value();
   const std::vector<Hash32> proof = ledger->LogConsistency(r2.log_size, r6.log_size).value();
   EXPECT_EQ(CheckConsistency(r2.log_size, r6.log_size, r2.log_root, r6.log_root, proof),
-            LogProofCheck::kOk);
+            PathCheck::kOk);
   EXPECT_NE(CheckConsistency(r2.log_size, r6.log_size, r6.log_root, r6.log_root, proof),
-            LogProofCheck::kOk);
+            PathCheck::kOk);
   EXPECT_EQ(ledger->LogConsistency(1, r6.log_size + 1).error().code(),
             StatusCode::kInvalidArgument);
 }

@@ -103,7 +103,7 @@ TEST(LogProof, CertificateTransparencyInclusionVectors) {
     const std::vector<Hash32> expected = Hashes(v.path_hex);
     const Hash32 root = NaiveMth(leaves, 0, v.tree_size);
     EXPECT_EQ(CheckInclusion(v.leaf_index, v.tree_size, leaves[v.leaf_index], expected, root),
-              LogProofCheck::kOk);
+              PathCheck::kOk);
     EXPECT_EQ(NaivePath(v.leaf_index, leaves, 0, v.tree_size), expected);
   }
 }
@@ -118,7 +118,7 @@ TEST(LogProof, CertificateTransparencyConsistencyVectors) {
     const std::vector<Hash32> expected = Hashes(v.proof_hex);
     EXPECT_EQ(CheckConsistency(v.size1, v.size2, NaiveMth(leaves, 0, v.size1),
                                NaiveMth(leaves, 0, v.size2), expected),
-              LogProofCheck::kOk);
+              PathCheck::kOk);
     auto range = [&](std::uint64_t b, std::uint64_t e) -> Result<Hash32> {
       return NaiveMth(leaves, b, e);
     };
@@ -136,7 +136,7 @@ TEST_F(LogFixture, RootsAndInclusionProofsMatchTheRfcForEverySizeTo1000) {
     for (std::uint64_t m : {std::uint64_t{0}, n - 1, rng() % n, rng() % n}) {
       const std::vector<Hash32> path = MerkleLog::InclusionProof(store_, m, n).value();
       ASSERT_EQ(path, NaivePath(m, leaf_hashes_, 0, n)) << m << " of " << n;
-      ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], path, root), LogProofCheck::kOk);
+      ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], path, root), PathCheck::kOk);
     }
   }
 }
@@ -147,19 +147,19 @@ TEST_F(LogFixture, EveryInclusionProofOfSmallTreesVerifiesAndRejectsTheWrongLeaf
     const Hash32 root = MerkleLog::Root(store_, n).value();
     for (std::uint64_t m = 0; m < n; ++m) {
       const std::vector<Hash32> path = MerkleLog::InclusionProof(store_, m, n).value();
-      ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], path, root), LogProofCheck::kOk);
+      ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], path, root), PathCheck::kOk);
       const Hash32 other = leaf_hashes_[(m + 1) % n];
       if (n > 1) {
-        ASSERT_EQ(CheckInclusion(m, n, other, path, root), LogProofCheck::kRootMismatch);
+        ASSERT_EQ(CheckInclusion(m, n, other, path, root), PathCheck::kRootMismatch);
       }
       // One sibling short or one too many: never a path for this position.
       if (!path.empty()) {
         std::vector<Hash32> shorter(path.begin(), path.end() - 1);
-        ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], shorter, root), LogProofCheck::kBadPath);
+        ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], shorter, root), PathCheck::kBadPath);
       }
       std::vector<Hash32> longer = path;
       longer.push_back(root);
-      ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], longer, root), LogProofCheck::kBadPath);
+      ASSERT_EQ(CheckInclusion(m, n, leaf_hashes_[m], longer, root), PathCheck::kBadPath);
     }
   }
 }
@@ -173,10 +173,10 @@ TEST_F(LogFixture, ConsistencyProofsMatchTheRfcAndVerify) {
       ASSERT_EQ(proof, NaiveSubproof(m, leaf_hashes_, 0, n, true)) << m << " -> " << n;
     }
     const Hash32 r1 = NaiveMth(leaf_hashes_, 0, m), r2 = NaiveMth(leaf_hashes_, 0, n);
-    ASSERT_EQ(CheckConsistency(m, n, r1, r2, proof), LogProofCheck::kOk) << m << " -> " << n;
+    ASSERT_EQ(CheckConsistency(m, n, r1, r2, proof), PathCheck::kOk) << m << " -> " << n;
     if (m > 0 && m < n) {
       const Hash32 wrong = NaiveMth(leaf_hashes_, 0, m - 1);
-      ASSERT_NE(CheckConsistency(m, n, wrong, r2, proof), LogProofCheck::kOk);
+      ASSERT_NE(CheckConsistency(m, n, wrong, r2, proof), PathCheck::kOk);
     }
   };
   for (std::uint64_t n = 1; n <= 64; ++n) {
@@ -190,12 +190,12 @@ TEST_F(LogFixture, ConsistencyProofsMatchTheRfcAndVerify) {
 
 TEST(LogProof, MalformedPathsAreBadPaths) {
   const Hash32 leaf = MerkleLeafHash(AsBytes("x"));
-  EXPECT_EQ(CheckInclusion(5, 5, leaf, {}, leaf), LogProofCheck::kBadPath);      // Index past end.
-  EXPECT_EQ(CheckInclusion(0, 1, leaf, {leaf}, leaf), LogProofCheck::kBadPath);  // Too long.
-  EXPECT_EQ(CheckInclusion(0, 4, leaf, {leaf}, leaf), LogProofCheck::kBadPath);  // Too short.
-  EXPECT_EQ(CheckConsistency(4, 2, leaf, leaf, {}), LogProofCheck::kBadPath);
-  EXPECT_EQ(CheckConsistency(2, 4, leaf, leaf, {}), LogProofCheck::kBadPath);
-  EXPECT_EQ(CheckConsistency(3, 3, leaf, leaf, {leaf}), LogProofCheck::kBadPath);
+  EXPECT_EQ(CheckInclusion(5, 5, leaf, {}, leaf), PathCheck::kBadPath);      // Index past end.
+  EXPECT_EQ(CheckInclusion(0, 1, leaf, {leaf}, leaf), PathCheck::kBadPath);  // Too long.
+  EXPECT_EQ(CheckInclusion(0, 4, leaf, {leaf}, leaf), PathCheck::kBadPath);  // Too short.
+  EXPECT_EQ(CheckConsistency(4, 2, leaf, leaf, {}), PathCheck::kBadPath);
+  EXPECT_EQ(CheckConsistency(2, 4, leaf, leaf, {}), PathCheck::kBadPath);
+  EXPECT_EQ(CheckConsistency(3, 3, leaf, leaf, {leaf}), PathCheck::kBadPath);
 }
 
 TEST(LogProof, BuildersRefuseImpossibleRequests) {

@@ -52,14 +52,13 @@ class StateFixture : public ::testing::Test {
       auto it = model.find(k);
       if (it == model.end()) {
         ASSERT_FALSE(value.has_value());
-        ASSERT_EQ(CheckStateProof(root, k, std::nullopt, proof), StateProofCheck::kOk);
-        ASSERT_NE(CheckStateProof(root, k, Sha256Of(ValueOf(i, 0)), proof), StateProofCheck::kOk);
+        ASSERT_EQ(CheckStateProof(root, k, std::nullopt, proof), PathCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, Sha256Of(ValueOf(i, 0)), proof), PathCheck::kOk);
       } else {
         ASSERT_EQ(value, it->second);
-        ASSERT_EQ(CheckStateProof(root, k, Sha256Of(it->second), proof), StateProofCheck::kOk);
-        ASSERT_NE(CheckStateProof(root, k, std::nullopt, proof), StateProofCheck::kOk);
-        ASSERT_NE(CheckStateProof(root, k, Sha256Of(AsBytes("other")), proof),
-                  StateProofCheck::kOk);
+        ASSERT_EQ(CheckStateProof(root, k, Sha256Of(it->second), proof), PathCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, std::nullopt, proof), PathCheck::kOk);
+        ASSERT_NE(CheckStateProof(root, k, Sha256Of(AsBytes("other")), proof), PathCheck::kOk);
       }
     }
   }
@@ -71,7 +70,7 @@ TEST_F(StateFixture, EmptyTreeHasTheZeroRootAndProvesAbsence) {
   EXPECT_EQ(root, Hash32());
   auto [value, proof] = StateTree::Prove(store_, root, KeyOf(1)).value();
   EXPECT_FALSE(value);
-  EXPECT_EQ(CheckStateProof(root, KeyOf(1), std::nullopt, proof), StateProofCheck::kOk);
+  EXPECT_EQ(CheckStateProof(root, KeyOf(1), std::nullopt, proof), PathCheck::kOk);
 }
 
 TEST_F(StateFixture, OneEntryIsTheRootLeaf) {
@@ -150,31 +149,31 @@ TEST_F(StateFixture, ForgedProofsFail) {
   ASSERT_FALSE(proof.siblings.empty());
   // Presence claimed with a proof that ends at another key's leaf.
   auto [v2, other] = StateTree::Prove(store_, root, KeyOf(6)).value();
-  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), other), StateProofCheck::kBadPath);
+  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), other), PathCheck::kBadPath);
   // A changed sibling.
   StateProof bad = proof;
   bad.siblings[0].data()[0] ^= 1;
-  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), StateProofCheck::kRootMismatch);
+  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), PathCheck::kRootMismatch);
   // A dropped sibling.
   bad = proof;
   bad.siblings.pop_back();
-  EXPECT_NE(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), StateProofCheck::kOk);
+  EXPECT_NE(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), PathCheck::kOk);
   // Absence shown by a leaf off the key's path.
   const Hash32 absent = KeyOf(1000);
   auto [none, absence] = StateTree::Prove(store_, root, absent).value();
   ASSERT_FALSE(none);
   StateProof off_path = absence;
   off_path.leaf = StateLeaf{KeyOf(5), Sha256Of(*value)};
-  EXPECT_NE(CheckStateProof(root, absent, std::nullopt, off_path), StateProofCheck::kOk);
+  EXPECT_NE(CheckStateProof(root, absent, std::nullopt, off_path), PathCheck::kOk);
   // Absence of a key whose path leaves KeyOf(5)'s at the first bit, "shown" by KeyOf(5)'s
   // presence proof: refused by the shared-prefix rule before any hashing.
   Hash32 elsewhere = KeyOf(5);
   elsewhere.data()[0] ^= 0x80;
-  EXPECT_EQ(CheckStateProof(root, elsewhere, std::nullopt, proof), StateProofCheck::kBadPath);
+  EXPECT_EQ(CheckStateProof(root, elsewhere, std::nullopt, proof), PathCheck::kBadPath);
   // Too deep.
   bad = proof;
   bad.siblings.resize(257);
-  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), StateProofCheck::kBadPath);
+  EXPECT_EQ(CheckStateProof(root, KeyOf(5), Sha256Of(*value), bad), PathCheck::kBadPath);
 }
 
 TEST_F(StateFixture, AMissingNodeIsCorruption) {
