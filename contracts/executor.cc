@@ -136,10 +136,13 @@ OnLedgerFn ReplayGuard(const ledger::Ledger& ledger) {
     if (!found->has_value()) return false;
     auto receipts = ledger.ReceiptsAt((*found)->first);
     if (!receipts.ok() || (*found)->second >= receipts->size()) return true;
-    const Reason r = static_cast<Reason>((*receipts)[(*found)->second].code);
-    return r != Reason::kWrongChain && r != Reason::kBadSignature && r != Reason::kBadSequence &&
-           r != Reason::kReplayed && r != Reason::kEpochChangePending;
+    return CountsAsOnLedger(static_cast<Reason>((*receipts)[(*found)->second].code));
   };
+}
+
+bool CountsAsOnLedger(Reason r) {
+  return r != Reason::kWrongChain && r != Reason::kBadSignature && r != Reason::kBadSequence &&
+         r != Reason::kReplayed && r != Reason::kEpochChangePending;
 }
 
 Result<std::optional<Bytes>> BlockState::Get(const Hash32& key) const {

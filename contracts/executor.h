@@ -84,6 +84,9 @@ using OnLedgerFn = std::function<bool(const Hash32& tx_hash)>;
 // accepted transaction moves its signer's sequence on. A failed read counts as "on the
 // ledger" (refuse rather than risk a replay).
 OnLedgerFn ReplayGuard(const ledger::Ledger& ledger);
+// The rule ReplayGuard applies to one receipt: whether a transaction that got `reason`
+// counts as on the ledger (the node applies it to executed blocks not yet committed).
+bool CountsAsOnLedger(Reason reason);
 
 class Executor {
  public:

@@ -9,6 +9,7 @@
 
 #include "common/sha256.h"
 #include "node/keys_command.h"
+#include "node/testnet_command.h"
 
 namespace {
 
@@ -61,6 +62,21 @@ int main(int argc, char** argv) try {
   auto* hash = app.add_subcommand("hash", "Print the SHA-256 of a document file, as anchored");
   hash->add_option("file", hash_path, "Document file")->required()->check(CLI::ExistingFile);
 
+  // testnet
+  auto* testnet = app.add_subcommand("testnet", "Local clusters of validators on loopback");
+  testnet->require_subcommand(1);
+  tamga::node::TestnetInitOptions tn;
+  auto* tn_init = testnet->add_subcommand(
+      "init", "Write genesis, keys and configurations for a local cluster into a folder");
+  tn_init->add_option("dir", tn.dir, "Folder for the testnet")->required();
+  tn_init->add_option("--validators", tn.validators, "Number of validators (default 4)");
+  tn_init->add_option("--base-port", tn.base_port,
+                      "First port; node i uses base+2i (peers) and base+2i+1 (API)");
+  tn_init->add_option("--round-timeout-ms", tn.round_timeout_ms, "Consensus round timeout");
+  tn_init->add_option("--idle-block-ms", tn.idle_block_ms,
+                      "How long an idle leader waits before an empty block");
+  tn_init->add_flag("--force", tn.overwrite, "Replace a testnet already in the folder");
+
   CLI11_PARSE(app, argc, argv);
 
   tamga::Status status;
@@ -72,6 +88,8 @@ int main(int argc, char** argv) try {
   } else if (*change) {
     status = tamga::node::KeysChangePassphrase(change_path, old_pass, new_pass,
                                                tamga::KdfParams::Moderate(), std::cout);
+  } else if (*tn_init) {
+    status = tamga::node::TestnetInit(tn, std::cout);
   } else if (*hash) {
     auto digest = tamga::Sha256OfFile(hash_path);
     if (!digest.ok()) return Fail(digest.error());

@@ -1,0 +1,40 @@
+// node/api.h
+// The node's HTTP API (Boost.Beast, HTTP/1.1, JSON), described in docs/openapi.yaml:
+// submit a transaction, ask for one, read committed blocks (optionally waiting for one),
+// and the node's status. Requests are size-limited (headers 8 KiB, bodies 2 MiB), every
+// error is JSON {"code", "message"}, and a request that does not parse closes only its
+// own connection.
+//
+// Thread-safety: runs on the node's io_context thread, like the node.
+
+#pragma once
+
+// <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "node/node.h"
+
+namespace tamga::node {
+
+class ApiServer {
+ public:
+  ApiServer(boost::asio::io_context& io, Node& node);
+  ~ApiServer();
+  Status Listen(const std::string& address);
+  std::uint16_t port() const;
+  void Stop();
+
+ private:
+  void Accept();
+  boost::asio::io_context& io_;
+  Node& node_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);
+};
+
+}  // namespace tamga::node

@@ -1,0 +1,196 @@
+#include "node/config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <set>
+
+#include "common/file_util.h"
+
+namespace tamga::node {
+namespace {
+
+std::string Where(const toml::node& n) {
+  return " (line " + std::to_string(n.source().begin.line) + ")";
+}
+
+// Reads one table's keys, refusing unknown ones.
+class Section {
+ public:
+  Section(const toml::table& table, std::string name) : table_(table), name_(std::move(name)) {}
+
+  Status Finish(const std::set<std::string>& subtables = {}) const {
+    for (const auto& [key, value] : table_) {
+      const std::string k(key.str());
+      if (!seen_.count(k) && !subtables.count(k)) {
+        return Status::InvalidArgument("config: unknown key '" + Qualified(k) + "'" +
+                                       Where(value));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status String(const char* key, std::string& out, bool required = false) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) {
+      return required ? Status::InvalidArgument("config: missing key '" + Qualified(key) + "'")
+                      : Status::Ok();
+    }
+    auto v = n->value<std::string>();
+    if (!v) return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a string" + Where(*n));
+    out = *v;
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status Number(const char* key, T& out, std::int64_t min, std::int64_t max) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return Status::Ok();
+    auto v = n->value<std::int64_t>();
+    if (!v || n->type() != toml::node_type::integer) {
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a whole number" + Where(*n));
+    }
+    if (*v < min || *v > max) {
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' is " + std::to_string(*v) +
+                                     ", must be in [" + std::to_string(min) + ", " +
+                                     std::to_string(max) + "]" + Where(*n));
+    }
+    out = static_cast<T>(*v);
+    return Status::Ok();
+  }
+
+  Status Keys(const char* key, std::vector<PublicKey>& out) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return Status::Ok();
+    const toml::array* arr = n->as_array();
+    if (arr == nullptr) return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a list of keys" + Where(*n));
+    for (const auto& item : *arr) {
+      auto s = item.value<std::string>();
+      auto k = s ? PublicKey::FromHex(*s) : Result<PublicKey>(Status::InvalidArgument(""));
+      if (!k.ok()) {
+        return Status::InvalidArgument("config: '" + Qualified(key) +
+                                       "' holds an entry that is not 64 hex digits" + Where(item));
+      }
+      out.push_back(*k);
+    }
+    return Status::Ok();
+  }
+
+  const toml::table* Sub(const char* key) const { return table_.get_as<toml::table>(key); }
+
+ private:
+  std::string Qualified(const std::string& key) const {
+    return name_.empty() ? key : name_ + "." + key;
+  }
+  const toml::table& table_;
+  std::string name_;
+  std::set<std::string> seen_;
+};
+
+std::string Resolve(const std::string& base, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(base) / path).lexically_normal().string();
+}
+
+}  // namespace
+
+Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& base_dir) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument("config: " + std::string(e.description()) + " (line " +
+                                   std::to_string(e.source().begin.line) + ")");
+  }
+  NodeConfig c;
+  Section top(root, "");
+  TAMGA_RETURN_IF_ERROR(top.String("genesis", c.genesis_file, true));
+  TAMGA_RETURN_IF_ERROR(top.String("key_file", c.key_file, true));
+  TAMGA_RETURN_IF_ERROR(top.String("passphrase_file", c.passphrase_file));
+  TAMGA_RETURN_IF_ERROR(top.String("data_dir", c.data_dir, true));
+  const std::set<std::string> sections = {"network", "api", "consensus", "mempool", "clock", "log"};
+  TAMGA_RETURN_IF_ERROR(top.Finish(sections));
+  for (const auto& name : sections) {
+    if (root.get(name) != nullptr && root.get_as<toml::table>(name) == nullptr) {
+      return Status::InvalidArgument("config: '" + name + "' must be a table ([" + name + "])");
+    }
+  }
+  static const toml::table kEmpty;
+  auto section = [&](const char* name) {
+    const toml::table* t = root.get_as<toml::table>(name);
+    return Section(t ? *t : kEmpty, name);
+  };
+
+  Section net = section("network");
+  TAMGA_RETURN_IF_ERROR(net.String("listen", c.listen, true));
+  TAMGA_RETURN_IF_ERROR(net.Keys("observers", c.observers));
+  TAMGA_RETURN_IF_ERROR(net.Finish());
+
+  Section api = section("api");
+  TAMGA_RETURN_IF_ERROR(api.String("listen", c.api_listen));
+  TAMGA_RETURN_IF_ERROR(api.Finish());
+
+  Section cons = section("consensus");
+  TAMGA_RETURN_IF_ERROR(cons.Number("round_timeout_ms", c.round_timeout_ms, 50, 600'000));
+  TAMGA_RETURN_IF_ERROR(cons.Number("round_timeout_max_ms", c.round_timeout_max_ms, 50, 3'600'000));
+  TAMGA_RETURN_IF_ERROR(cons.Number("idle_block_ms", c.idle_block_ms, 0, 600'000));
+  TAMGA_RETURN_IF_ERROR(cons.Number("block_transactions_max", c.block_transactions_max, 1, 10'000));
+  TAMGA_RETURN_IF_ERROR(cons.Number("verify_threads", c.verify_threads, 1, 256));
+  TAMGA_RETURN_IF_ERROR(cons.Finish());
+  if (c.round_timeout_max_ms < c.round_timeout_ms) {
+    return Status::InvalidArgument("config: consensus.round_timeout_max_ms is below round_timeout_ms");
+  }
+  if (c.idle_block_ms >= c.round_timeout_ms) {
+    return Status::InvalidArgument(
+        "config: consensus.idle_block_ms must be below round_timeout_ms, or idle rounds time out");
+  }
+
+  Section mem = section("mempool");
+  TAMGA_RETURN_IF_ERROR(mem.Number("transactions_max", c.mempool_transactions_max, 1, 10'000'000));
+  TAMGA_RETURN_IF_ERROR(mem.Finish());
+
+  Section clock = section("clock");
+  TAMGA_RETURN_IF_ERROR(clock.Number("warn_offset_ms", c.clock_warn_offset_ms, 1, 3'600'000));
+  TAMGA_RETURN_IF_ERROR(clock.Finish());
+
+  Section log = section("log");
+  std::string format = "text", level = "info";
+  TAMGA_RETURN_IF_ERROR(log.String("format", format));
+  TAMGA_RETURN_IF_ERROR(log.String("level", level));
+  TAMGA_RETURN_IF_ERROR(log.String("file", c.log_file));
+  TAMGA_RETURN_IF_ERROR(log.Finish());
+  if (format == "text") {
+    c.log_format = LogFormat::kText;
+  } else if (format == "json") {
+    c.log_format = LogFormat::kJson;
+  } else {
+    return Status::InvalidArgument("config: log.format is '" + format + "', must be text or json");
+  }
+  if (!ParseLogLevel(level, c.log_level)) {
+    return Status::InvalidArgument("config: log.level is '" + level +
+                                   "', must be debug, info, warn or error");
+  }
+
+  c.genesis_file = Resolve(base_dir, c.genesis_file);
+  c.key_file = Resolve(base_dir, c.key_file);
+  c.passphrase_file = Resolve(base_dir, c.passphrase_file);
+  c.data_dir = Resolve(base_dir, c.data_dir);
+  c.log_file = Resolve(base_dir, c.log_file);
+  return c;
+}
+
+Result<NodeConfig> LoadConfig(const std::string& path) {
+  auto text = ReadFileToString(path, 1 << 20);
+  if (!text.ok()) {
+    return Status(text.error().code(), "config file " + path + ": " + text.error().message());
+  }
+  auto base = std::filesystem::absolute(path).parent_path().string();
+  auto c = ParseConfig(*text, base);
+  if (!c.ok()) return Status(c.error().code(), path + ": " + c.error().message());
+  return c;
+}
+
+}  // namespace tamga::node

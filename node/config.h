@@ -1,0 +1,50 @@
+// node/config.h
+// tamgad's configuration: one TOML file (docs/operations.md has a commented example).
+// Relative paths are taken from the file's own directory. Unknown keys, wrong types and
+// impossible values are refused with the key's name and line, so a typo never runs a node
+// with a default the operator did not choose.
+//
+// Thread-safety: value types.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/ed25519.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace tamga::node {
+
+struct NodeConfig {
+  std::string genesis_file;     // The chain's genesis JSON (node/genesis_file.h).
+  std::string key_file;         // This validator's Ed25519 key (common/key_file.h).
+  std::string passphrase_file;  // For an encrypted key; else TAMGA_PASSPHRASE.
+  std::string data_dir;         // Ledger, safety data; locked while the node runs.
+
+  std::string listen;                // Peer-to-peer "host:port".
+  std::vector<PublicKey> observers;  // Keys that may connect beside the validators.
+  std::string api_listen;            // HTTP API "host:port"; empty: no API.
+
+  std::uint64_t round_timeout_ms = 1000;
+  std::uint64_t round_timeout_max_ms = 8000;
+  // A leader with nothing to propose waits this long for transactions before it proposes
+  // an empty block (which keeps time moving and commits the blocks before it).
+  std::uint64_t idle_block_ms = 250;
+  std::uint32_t block_transactions_max = 5000;
+
+  std::size_t mempool_transactions_max = 50'000;
+  std::uint64_t clock_warn_offset_ms = 500;
+  std::size_t verify_threads = 2;
+
+  LogFormat log_format = LogFormat::kText;
+  LogLevel log_level = LogLevel::kInfo;
+  std::string log_file;  // Empty: stderr.
+};
+
+Result<NodeConfig> LoadConfig(const std::string& path);
+Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& base_dir);
+
+}  // namespace tamga::node

@@ -1,0 +1,100 @@
+#include "node/http_client.h"
+
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "net/transport.h"
+
+namespace tamga::node {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+struct HttpClient::Impl {
+  std::string host;
+  std::string port;
+  std::chrono::milliseconds timeout;
+  asio::io_context io;
+  std::optional<beast::tcp_stream> stream;
+
+  Status Open() {
+    stream.reset();
+    beast::error_code ec;
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(host, port, ec);
+    if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
+    stream.emplace(io);
+    stream->expires_after(timeout);
+    stream->connect(results, ec);
+    if (ec) {
+      stream.reset();
+      return Status::Unavailable("cannot connect to " + host + ":" + port + ": " + ec.message());
+    }
+    return Status::Ok();
+  }
+
+  Result<HttpResponse> Do(http::verb verb, const std::string& target, const std::string* body) {
+    // One retry on a fresh connection: the server may have closed an idle one.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!stream) TAMGA_RETURN_IF_ERROR(Open());
+      http::request<http::string_body> req{verb, target, 11};
+      req.set(http::field::host, host);
+      req.set(http::field::user_agent, "tamga");
+      req.keep_alive(true);
+      if (body != nullptr) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = *body;
+        req.prepare_payload();
+      }
+      beast::error_code ec;
+      stream->expires_after(timeout);
+      http::write(*stream, req, ec);
+      beast::flat_buffer buffer;
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(64 << 20);
+      if (!ec) http::read(*stream, buffer, parser, ec);
+      if (ec) {
+        stream.reset();
+        if (attempt == 0 && ec != beast::error::timeout) continue;
+        return Status::Unavailable(verb == http::verb::get ? "GET " + target + ": " + ec.message()
+                                                           : "POST " + target + ": " + ec.message());
+      }
+      auto res = parser.release();
+      if (!res.keep_alive()) stream.reset();
+      return HttpResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+    }
+    return Status::Unavailable("unreachable");
+  }
+};
+
+HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
+
+Result<HttpClient> HttpClient::Connect(const std::string& base, std::uint64_t timeout_ms) {
+  std::string_view b = base;
+  if (b.substr(0, 7) == "http://") b.remove_prefix(7);
+  while (!b.empty() && b.back() == '/') b.remove_suffix(1);
+  TAMGA_ASSIGN_OR_RETURN(auto hp, net::ParseHostPort(b));
+  auto impl = std::make_unique<Impl>();
+  impl->host = hp.first;
+  impl->port = std::to_string(hp.second);
+  impl->timeout = std::chrono::milliseconds(timeout_ms);
+  return HttpClient(std::move(impl));
+}
+
+Result<HttpResponse> HttpClient::Get(const std::string& target) {
+  return impl_->Do(http::verb::get, target, nullptr);
+}
+
+Result<HttpResponse> HttpClient::Post(const std::string& target, const std::string& json_body) {
+  return impl_->Do(http::verb::post, target, &json_body);
+}
+
+}  // namespace tamga::node

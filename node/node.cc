@@ -1,0 +1,672 @@
+#include "node/node.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include "common/encoding.h"
+#include "common/key_file.h"
+#include "common/log.h"
+#include "contracts/executor.h"
+#include "node/genesis_file.h"
+#include "node/passphrase.h"
+
+namespace tamga::node {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+// Keys in the ledger store's meta column for what the core asks to keep across restarts.
+constexpr std::string_view kHighestQcKey = "consensus/highest_qc";
+constexpr std::string_view kHighestTcKey = "consensus/highest_tc";
+constexpr std::string_view kPendingBlockPrefix = "consensus/block/";
+
+constexpr std::uint32_t kFetchBlocksMax = 100;
+// A reply may exceed the request by the epoch proofs that follow epoch-ending blocks.
+constexpr std::size_t kServedBlocksMax = 2 * kFetchBlocksMax;
+constexpr std::size_t kFetchBytesMax = 12 << 20;  // Under the 16 MiB frame cap.
+constexpr std::size_t kPayloadBytesMax = 4 << 20;
+
+Bytes PendingBlockKey(const Hash32& id) {
+  Bytes k(kPendingBlockPrefix.size() + Hash32::kSize);
+  std::memcpy(k.data(), kPendingBlockPrefix.data(), kPendingBlockPrefix.size());
+  std::memcpy(k.data() + kPendingBlockPrefix.size(), id.data(), Hash32::kSize);
+  return k;
+}
+
+std::size_t ApproximateSize(const Block& b) {
+  std::size_t n = 1024;
+  for (const auto& tx : b.transactions) n += tx.payload.size() + 200;
+  return n;
+}
+
+net::Message ToWire(const consensus::Message& m) {
+  return std::visit([](const auto& x) -> net::Message { return x; }, m);
+}
+
+}  // namespace
+
+Node::Node(const NodeConfig& config, asio::io_context& io)
+    : config_(config),
+      io_(io),
+      pool_(std::max<std::size_t>(1, config.verify_threads)),
+      batch_verifier_(pool_),
+      mempool_({config.mempool_transactions_max}, ChainId()) {}
+
+Node::~Node() { Stop(); }
+
+std::uint64_t Node::NowMs() const {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config, asio::io_context& io) {
+  std::unique_ptr<Node> node(new Node(config, io));
+  TAMGA_RETURN_IF_ERROR(node->OpenParts());
+  return node;
+}
+
+Status Node::OpenParts() {
+  TAMGA_ASSIGN_OR_RETURN(genesis_, LoadGenesisFile(config_.genesis_file));
+  auto chain = contracts::StartChain(genesis_);
+  if (!chain.ok()) {
+    return Status(chain.error().code(), config_.genesis_file + ": " + chain.error().message());
+  }
+  anchor_ = chain->anchor;
+  mempool_ = Mempool({config_.mempool_transactions_max}, anchor_.chain_id);
+  for (const auto& a : genesis_.administrations) addresses_[a.validator_key] = a.address;
+
+  TAMGA_ASSIGN_OR_RETURN(KeyFileInfo info, ReadKeyFileInfo(config_.key_file));
+  if (info.kind == KeyFileKind::kPlain) {
+    TAMGA_ASSIGN_OR_RETURN(key_, LoadKeyFile(config_.key_file, std::nullopt));
+  } else {
+    PassphraseSource source;
+    source.file = config_.passphrase_file;
+    source.prompt = "Passphrase for " + config_.key_file + ": ";
+    TAMGA_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(source));
+    TAMGA_ASSIGN_OR_RETURN(key_, LoadKeyFile(config_.key_file, pass));
+  }
+  signer_ = std::make_unique<consensus::Ed25519Signer>(key_);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    return Status::IoError("cannot create data directory " + config_.data_dir + ": " +
+                           ec.message());
+  }
+  TAMGA_ASSIGN_OR_RETURN(ledger_, ledger::Ledger::OpenDirectory(config_.data_dir + "/ledger",
+                                                                anchor_, std::move(chain->state)));
+  const ledger::LedgerHead head = ledger_->Head();
+
+  // Safety data: a validator whose ledger has blocks but whose safety file is gone must not
+  // sign until an operator says what happened (docs/operations.md).
+  safety_file_ = std::make_unique<ledger::SafetyFile>(config_.data_dir + "/safety");
+  consensus::SafetyData safety;
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> saved, safety_file_->Load());
+  if (saved) {
+    TAMGA_ASSIGN_OR_RETURN(safety, Decode<consensus::SafetyData>(*saved, "safety data"));
+  } else if (head.height.value() > 0) {
+    safety.lost = true;
+    Log(LogLevel::kError, "safety_data_lost",
+        {{"file", safety_file_->path()},
+         {"height", head.height.ToString()},
+         {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
+  }
+
+  // What the core saved before the last stop.
+  consensus::RecoveryData recovered;
+  const ledger::KvStore& store = ledger_->store();
+  TAMGA_ASSIGN_OR_RETURN(auto qc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestQcKey)));
+  if (qc_bytes) {
+    TAMGA_ASSIGN_OR_RETURN(recovered.highest_qc, Decode<QuorumCertificate>(*qc_bytes, "saved QC"));
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto tc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestTcKey)));
+  if (tc_bytes) {
+    TAMGA_ASSIGN_OR_RETURN(recovered.highest_tc, Decode<TimeoutCertificate>(*tc_bytes, "saved TC"));
+  }
+  Status scan_error;
+  TAMGA_RETURN_IF_ERROR(store.Scan(
+      ledger::Column::kMeta, AsBytes(kPendingBlockPrefix), {},
+      [&](ByteView key, ByteView value) {
+        auto b = Decode<Block>(value, "saved block");
+        if (!b.ok()) {
+          scan_error = b.error();
+          return false;
+        }
+        const Hash32 id = Hash32::FromView(key.subspan(kPendingBlockPrefix.size()));
+        saved_blocks_[id] = b->header.height;
+        if (b->header.height > head.height) recovered.blocks.push_back(std::move(*b));
+        return true;
+      }));
+  TAMGA_RETURN_IF_ERROR(scan_error);
+
+  TAMGA_ASSIGN_OR_RETURN(Block root, ledger_->BlockAt(head.height));
+  QuorumCertificate root_qc;
+  if (head.height.value() == 0) {
+    TAMGA_ASSIGN_OR_RETURN(root_qc, ledger_->GenesisQc());
+  } else {
+    TAMGA_ASSIGN_OR_RETURN(root_qc, ledger_->QcAt(head.height));
+  }
+  consensus::CoreConfig cc;
+  cc.chain = anchor_.chain_id;
+  cc.validators = head.validators;
+  cc.round_timeout_ms_base = config_.round_timeout_ms;
+  cc.round_timeout_ms_max = config_.round_timeout_max_ms;
+  core_ = std::make_unique<consensus::Core>(cc, *signer_, safety, root, root_qc,
+                                            std::move(recovered));
+  verifier_ = std::make_unique<consensus::Verifier>(anchor_.chain_id, head.validators, root_qc,
+                                                    checker_);
+
+  net::TransportOptions to;
+  to.chain = anchor_.chain_id;
+  to.listen = config_.listen;
+  transport_ = std::make_unique<net::Transport>(
+      io_, to, key_, [this](const PublicKey& from, Bytes frame) { OnFrame(from, std::move(frame)); });
+  transport_->SetAdmitted(AdmittedKeys());
+  payload_timer_ = std::make_shared<asio::steady_timer>(io_);
+
+  Log(LogLevel::kInfo, "opened",
+      {{"chain", anchor_.chain_id.ShortHex()},
+       {"key", key_.public_key().ShortHex()},
+       {"height", head.height.ToString()},
+       {"epoch", head.validators.epoch.ToString()},
+       {"validator", core_->self() ? core_->self()->ToString() : std::string("no (observer)")},
+       {"data_dir", config_.data_dir}});
+  return Status::Ok();
+}
+
+Status Node::Start() {
+  TAMGA_RETURN_IF_ERROR(transport_->Listen());
+  for (const PublicKey& k : verifier_->validators().validators) {
+    if (auto it = addresses_.find(k); it != addresses_.end()) transport_->AddPeer(k, it->second);
+  }
+  Log(LogLevel::kInfo, "started", {{"listen", config_.listen}});
+  Apply(core_->Start(NowMs()));
+  return Status::Ok();
+}
+
+void Node::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (transport_) transport_->Stop();
+  for (auto& [r, t] : timers_) t->cancel();
+  timers_.clear();
+  if (payload_timer_) payload_timer_->cancel();
+  for (auto& [h, w] : height_waiters_) w.first->cancel();
+  height_waiters_.clear();
+}
+
+void Node::Fatal(const std::string& why) {
+  if (fatal_) return;
+  fatal_ = why;
+  Log(LogLevel::kError, "fatal", {{"reason", why}});
+  Stop();
+  io_.stop();
+}
+
+// --- Consensus events and effects ------------------------------------------------------
+
+void Node::Handle(const consensus::Event& event) {
+  if (stopped_) return;
+  Apply(core_->Handle(NowMs(), event));
+}
+
+void Node::Post(consensus::Event event) {
+  asio::post(io_, [this, e = std::move(event)] { Handle(e); });
+}
+
+void Node::Apply(std::vector<consensus::Effect> effects) {
+  for (auto& effect : effects) {
+    if (stopped_) return;
+    if (auto* p = std::get_if<consensus::PersistSafetyData>(&effect)) {
+      pending_safety_ = p->data;
+      continue;
+    }
+    if (auto* c = std::get_if<consensus::SaveCertificates>(&effect)) {
+      pending_certs_ = *c;
+      continue;
+    }
+    if (auto* b = std::get_if<consensus::SaveBlock>(&effect)) {
+      pending_blocks_.push_back(std::move(b->block));
+      continue;
+    }
+    // Whatever must be durable before this effect is written now, synced.
+    if (Status s = FlushPersist(); !s.ok()) return Fatal(s.ToString());
+    ApplyOne(effect);
+  }
+  if (Status s = FlushPersist(); !s.ok()) return Fatal(s.ToString());
+}
+
+Status Node::FlushPersist() {
+  if (pending_certs_ || !pending_blocks_.empty()) {
+    ledger::WriteBatch batch;
+    if (pending_certs_) {
+      batch.Put(ledger::Column::kMeta, AsBytes(kHighestQcKey), Encode(pending_certs_->highest_qc));
+      if (pending_certs_->highest_tc) {
+        batch.Put(ledger::Column::kMeta, AsBytes(kHighestTcKey),
+                  Encode(*pending_certs_->highest_tc));
+      } else {
+        batch.Delete(ledger::Column::kMeta, AsBytes(kHighestTcKey));
+      }
+    }
+    for (const Block& b : pending_blocks_) {
+      const Hash32 id = b.header.Id();
+      batch.Put(ledger::Column::kMeta, PendingBlockKey(id), Encode(b));
+      saved_blocks_[id] = b.header.height;
+    }
+    TAMGA_RETURN_IF_ERROR(ledger_->store().Write(batch, /*sync=*/true));
+    pending_certs_.reset();
+    pending_blocks_.clear();
+  }
+  if (pending_safety_) {
+    TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(*pending_safety_)));
+    pending_safety_.reset();
+  }
+  return Status::Ok();
+}
+
+void Node::ApplyOne(consensus::Effect& effect) {
+  std::visit(
+      [&](auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, consensus::SendTo>) {
+          if (auto k = KeyOf(e.to)) SendTo(*k, ToWire(e.message));
+        } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+          Broadcast(ToWire(e.message));
+        } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
+          SetTimer(e.round, e.delay_ms);
+        } else if constexpr (std::is_same_v<T, consensus::ExecuteBlock>) {
+          Execute(e.block);
+        } else if constexpr (std::is_same_v<T, consensus::CommitBlock>) {
+          Commit(e);
+        } else if constexpr (std::is_same_v<T, consensus::RequestPayload>) {
+          // Propose at once if there is work: transactions waiting, or blocks above the
+          // committed one holding transactions (the next blocks are what commit them).
+          bool work = mempool_.size() > 0;
+          for (const auto* n : core_->tree().PathFromRoot(core_->highest_qc().data.block_id)) {
+            if (n->id != core_->tree().root_id() && !n->block.transactions.empty()) work = true;
+          }
+          if (work || config_.idle_block_ms == 0) {
+            AnswerPayload(e.round);
+          } else {
+            payload_round_ = e.round;
+            payload_timer_->expires_after(std::chrono::milliseconds(config_.idle_block_ms));
+            payload_timer_->async_wait([this, round = e.round](error_code ec) {
+              if (!ec && !stopped_ && payload_round_ == round) AnswerPayload(round);
+            });
+          }
+        } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
+          if (auto k = KeyOf(e.peer)) {
+            SendTo(*k, net::BlockRequest{e.from_height, kFetchBlocksMax});
+          }
+        } else if constexpr (std::is_same_v<T, consensus::EnterEpoch>) {
+          EnterEpoch(e);
+        } else if constexpr (std::is_same_v<T, consensus::ReportEquivocation>) {
+          Log(LogLevel::kWarn, "equivocation",
+              {{"validator", e.author.ToString()}, {"round", e.round.ToString()}, {"what", e.what}});
+        }
+      },
+      effect);
+}
+
+contracts::OnLedgerFn Node::OnLedgerFor(std::shared_ptr<const ledger::PreparedBlock> parent) const {
+  // A block sees the transactions of its committed ancestors (the ledger) and of its
+  // uncommitted ones (their receipts here): the same answer on every node, whatever it has
+  // committed by the time it executes the block.
+  auto above = std::make_shared<std::set<Hash32>>();
+  const Hash32 head_id = ledger_->Head().block_id;
+  for (auto p = parent; p != nullptr;) {
+    for (const auto& r : p->output.receipts) {
+      if (contracts::CountsAsOnLedger(static_cast<contracts::Reason>(r.code))) {
+        above->insert(r.tx_hash);
+      }
+    }
+    const Hash32& up = p->block.header.parent_id;
+    if (up == head_id) break;
+    auto it = prepared_.find(up);
+    p = it == prepared_.end() ? nullptr : it->second;
+  }
+  auto guard = contracts::ReplayGuard(*ledger_);
+  return [above, guard](const Hash32& id) { return above->count(id) > 0 || guard(id); };
+}
+
+void Node::Execute(const Block& block) {
+  const Hash32 id = block.header.Id();
+  std::shared_ptr<const ledger::PreparedBlock> parent;
+  if (block.header.parent_id != ledger_->Head().block_id) {
+    auto it = prepared_.find(block.header.parent_id);
+    if (it == prepared_.end()) {
+      return Fatal("asked to execute block " + id.ShortHex() + " before its parent");
+    }
+    parent = it->second;
+  }
+  const ledger::TreeStateReader state = ledger_->StateBefore(parent);
+  auto out = contracts::Executor::ExecuteBlock(state, block, OnLedgerFor(parent), &batch_verifier_);
+  if (!out.ok()) return Fatal("executing block " + id.ShortHex() + ": " + out.error().ToString());
+  std::optional<ValidatorSet> next = out->next_validators;
+  auto prepared = ledger_->Prepare(parent, block, std::move(*out));
+  if (!prepared.ok()) {
+    return Fatal("preparing block " + id.ShortHex() + ": " + prepared.error().ToString());
+  }
+  prepared_[id] = *prepared;
+  Post(consensus::BlockExecuted{id, (*prepared)->result, std::move(next)});
+}
+
+void Node::Commit(const consensus::CommitBlock& c) {
+  const Hash32 id = c.block.header.Id();
+  auto it = prepared_.find(id);
+  if (it == prepared_.end()) return Fatal("asked to commit block " + id.ShortHex() + ", never executed");
+  const auto prepared = it->second;
+  if (Status s = ledger_->Commit(*prepared, c.qc, c.epoch_proof); !s.ok()) {
+    return Fatal("committing height " + c.block.header.height.ToString() + ": " + s.ToString());
+  }
+  const Height height = c.block.header.height;
+  for (auto p = prepared_.begin(); p != prepared_.end();) {
+    p = p->second->block.header.height <= height ? prepared_.erase(p) : std::next(p);
+  }
+  ledger::WriteBatch prune;
+  for (auto s = saved_blocks_.begin(); s != saved_blocks_.end();) {
+    if (s->second <= height) {
+      prune.Delete(ledger::Column::kMeta, PendingBlockKey(s->first));
+      s = saved_blocks_.erase(s);
+    } else {
+      ++s;
+    }
+  }
+  // Not synced: a block left behind is ignored on restart (below the committed height).
+  if (!prune.ops().empty()) (void)ledger_->store().Write(prune, /*sync=*/false);
+
+  std::vector<Hash32> ids;
+  std::size_t rejected = 0;
+  for (const auto& r : prepared->output.receipts) {
+    ids.push_back(r.tx_hash);
+    if (r.code != 0) ++rejected;
+  }
+  mempool_.OnCommit(c.block.transactions, ids, ledger_->StateBefore(nullptr));
+  committed_transactions_ += ids.size();
+  const ExecutionResult& result = prepared->result;
+  Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
+      {{"height", height.ToString()},
+       {"round", c.block.header.round.ToString()},
+       {"epoch", c.block.header.epoch.ToString()},
+       {"txs", std::to_string(ids.size())},
+       {"rejected", std::to_string(rejected)},
+       {"state_root", result.state_root.ShortHex()},
+       {"log_size", std::to_string(result.log_size)}});
+  if (c.next_validators) {
+    Log(LogLevel::kInfo, "validator_set_changed",
+        {{"height", height.ToString()},
+         {"epoch", c.next_validators->epoch.ToString()},
+         {"validators", std::to_string(c.next_validators->size())}});
+  }
+  while (!height_waiters_.empty() && height_waiters_.begin()->first <= height.value()) {
+    auto w = std::move(height_waiters_.begin()->second);
+    height_waiters_.erase(height_waiters_.begin());
+    w.first->cancel();
+    asio::post(io_, std::move(w.second));
+  }
+}
+
+void Node::AnswerPayload(Round round) {
+  payload_round_.reset();
+  payload_timer_->cancel();
+  const Hash32 parent_id = core_->highest_qc().data.block_id;
+  std::set<Hash32> in_flight;
+  for (const auto* n : core_->tree().PathFromRoot(parent_id)) {
+    if (n->id == core_->tree().root_id()) continue;
+    for (const auto& tx : n->block.transactions) in_flight.insert(tx.Hash());
+  }
+  std::shared_ptr<const ledger::PreparedBlock> parent;
+  if (auto it = prepared_.find(parent_id); it != prepared_.end()) parent = it->second;
+  const ledger::TreeStateReader state = ledger_->StateBefore(parent);
+  Post(consensus::PayloadReady{
+      round, mempool_.Take(state, in_flight, config_.block_transactions_max, kPayloadBytesMax)});
+}
+
+void Node::SetTimer(Round round, std::uint64_t delay_ms) {
+  // Timers of rounds the core has left are dropped (it ignores them anyway).
+  const Round current = core_->current_round();
+  for (auto it = timers_.begin(); it != timers_.end() && it->first.value() + 1 < current.value();) {
+    it->second->cancel();
+    it = timers_.erase(it);
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(delay_ms));
+  if (auto old = timers_.find(round); old != timers_.end()) old->second->cancel();
+  timers_[round] = timer;
+  timer->async_wait([this, round](error_code ec) {
+    if (!ec && !stopped_) Handle(consensus::TimerFired{round});
+  });
+}
+
+void Node::EnterEpoch(const consensus::EnterEpoch& e) {
+  verifier_ = std::make_unique<consensus::Verifier>(anchor_.chain_id, e.validators, e.root_qc,
+                                                    checker_);
+  transport_->SetAdmitted(AdmittedKeys());
+  for (const PublicKey& k : e.validators.validators) {
+    if (auto it = addresses_.find(k); it != addresses_.end()) transport_->AddPeer(k, it->second);
+  }
+  Log(LogLevel::kInfo, "epoch",
+      {{"epoch", e.validators.epoch.ToString()},
+       {"validators", std::to_string(e.validators.size())},
+       {"validator", core_->self() ? core_->self()->ToString() : std::string("no")}});
+}
+
+// --- Network ----------------------------------------------------------------------------
+
+std::set<PublicKey> Node::AdmittedKeys() const {
+  std::set<PublicKey> keys(config_.observers.begin(), config_.observers.end());
+  for (const PublicKey& k : verifier_->validators().validators) keys.insert(k);
+  return keys;
+}
+
+std::optional<PublicKey> Node::KeyOf(ValidatorIndex i) const {
+  const auto& v = verifier_->validators().validators;
+  if (i.value() >= v.size()) return std::nullopt;
+  return v[i.value()];
+}
+
+void Node::SendTo(const PublicKey& to, net::Message m) {
+  transport_->Send(to, net::EncodeEnvelope({net::kProtocolVersion, anchor_.chain_id, std::move(m)}));
+}
+
+void Node::Broadcast(net::Message m) {
+  transport_->Broadcast(
+      net::EncodeEnvelope({net::kProtocolVersion, anchor_.chain_id, std::move(m)}));
+}
+
+void Node::OnFrame(const PublicKey& from, Bytes frame) {
+  if (stopped_) return;
+  auto env = net::DecodeEnvelope(frame, anchor_.chain_id);
+  if (!env.ok()) return transport_->Disconnect(from, "bad frame: " + env.error().ToString());
+  std::visit(
+      [&](auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, Transaction>) {
+          const Hash32 id = m.Hash();
+          auto refused = mempool_.Admit(m, id, ledger_->StateBefore(nullptr), NowMs(),
+                                        contracts::ReplayGuard(*ledger_));
+          if (refused && refused->code != "duplicate") {
+            Log(LogLevel::kDebug, "tx_refused",
+                {{"tx", id.ShortHex()}, {"peer", from.ShortHex()}, {"reason", refused->code}});
+          }
+          if (!refused && payload_round_) AnswerPayload(*payload_round_);
+        } else if constexpr (std::is_same_v<T, net::BlockRequest>) {
+          ServeBlocks(from, m);
+        } else if constexpr (std::is_same_v<T, net::BlockResponse>) {
+          OnBlocks(from, m);
+        } else {
+          OnConsensusMessage(from, m);
+        }
+      },
+      env->body);
+}
+
+void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
+  // A message whose signature fails came from a peer that proved its key: it misbehaves
+  // (or is broken), and its link is closed. Others (a stale epoch, say) are just dropped.
+  auto refuse = [&](const Status& s, const char* what) {
+    if (s.code() == StatusCode::kBadSignature || s.code() == StatusCode::kCorruption) {
+      transport_->Disconnect(from, std::string(what) + " refused: " + s.ToString());
+    } else {
+      Log(LogLevel::kDebug, "message_dropped",
+          {{"peer", from.ShortHex()}, {"what", what}, {"reason", s.ToString()}});
+    }
+  };
+  if (const auto* p = std::get_if<Proposal>(&m)) {
+    if (!core_->InWindow(p->block.header.epoch, p->block.header.round)) return;
+    if (Status s = verifier_->VerifyProposal(*p); !s.ok()) return refuse(s, "proposal");
+    NoteClock(from, p->block.header.timestamp_ms);
+    Handle(consensus::ProposalReceived{*p});
+  } else if (const auto* v = std::get_if<Vote>(&m)) {
+    if (!core_->InWindow(v->data.epoch, v->data.round)) return;
+    if (Status s = verifier_->VerifyVote(*v); !s.ok()) return refuse(s, "vote");
+    Handle(consensus::VoteReceived{*v});
+  } else if (const auto* t = std::get_if<Timeout>(&m)) {
+    if (!core_->InWindow(t->data.epoch, t->data.round)) return;
+    if (Status s = verifier_->VerifyTimeout(*t); !s.ok()) return refuse(s, "timeout");
+    if (t->last_round_tc) {
+      if (Status s = verifier_->VerifyTc(*t->last_round_tc); !s.ok()) return refuse(s, "timeout");
+    }
+    Handle(consensus::TimeoutReceived{*t});
+  }
+}
+
+// Committed blocks from the ledger (each epoch-ending block followed by its epoch proof),
+// then the certified blocks above them in the core's tree.
+void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
+  net::BlockResponse resp;
+  const Height head = ledger_->Head().height;
+  resp.highest_height = head;
+  const std::uint32_t max = std::min(std::max<std::uint32_t>(req.max_blocks, 1), kFetchBlocksMax);
+  std::size_t bytes = 0;
+  auto full = [&] { return resp.blocks.size() >= max || bytes >= kFetchBytesMax; };
+  for (std::uint64_t h = std::max<std::uint64_t>(req.from_height.value(), 1);
+       h <= head.value() && !full(); ++h) {
+    auto block = ledger_->BlockAt(Height(h));
+    auto qc = ledger_->QcAt(Height(h));
+    if (!block.ok() || !qc.ok()) return Fatal("reading committed height " + std::to_string(h));
+    bytes += ApproximateSize(*block);
+    resp.blocks.push_back({std::move(*block), std::move(*qc)});
+    auto proof = ledger_->EpochProofAt(Height(h));
+    if (proof.ok() && proof->has_value()) {
+      for (const auto& cb : (*proof)->blocks) resp.blocks.push_back({cb.block, cb.qc});
+    }
+  }
+  if (!full()) {
+    for (const auto* n : core_->tree().PathFromRoot(core_->highest_qc().data.block_id)) {
+      if (!n->qc || n->block.header.height < req.from_height || n->block.header.height <= head) {
+        continue;
+      }
+      bytes += ApproximateSize(n->block);
+      resp.blocks.push_back({n->block, *n->qc});
+      if (full()) break;
+    }
+  }
+  SendTo(to, std::move(resp));
+}
+
+void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
+  if (resp.blocks.size() > kServedBlocksMax) {
+    return transport_->Disconnect(from, "served " + std::to_string(resp.blocks.size()) +
+                                            " blocks, more than asked");
+  }
+  std::size_t used = 0;
+  for (const auto& cb : resp.blocks) {
+    if (stopped_) return;
+    const Epoch epoch = cb.block.header.epoch;
+    if (epoch < core_->epoch()) continue;  // Behind us already.
+    if (epoch > core_->epoch()) break;     // Needs the epoch change first; asked again later.
+    if (cb.block.header.height <= ledger_->Head().height) continue;
+    if (Status s = verifier_->VerifyCertifiedBlock(cb.block, cb.qc); !s.ok()) {
+      return transport_->Disconnect(from, "served block at height " +
+                                              cb.block.header.height.ToString() +
+                                              " that does not verify: " + s.ToString());
+    }
+    ++used;
+    Handle(consensus::BlocksFetched{{CertifiedBlock{cb.block, cb.qc}}});
+  }
+  if (used > 0) {
+    Log(LogLevel::kInfo, "sync",
+        {{"peer", from.ShortHex()},
+         {"blocks", std::to_string(used)},
+         {"peer_height", resp.highest_height.ToString()},
+         {"height", ledger_->Head().height.ToString()}});
+  }
+}
+
+void Node::NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms) {
+  if (peer == key_.public_key()) return;
+  const std::uint64_t now = NowMs();
+  clock_offsets_[peer] = static_cast<std::int64_t>(timestamp_ms) - static_cast<std::int64_t>(now);
+  std::vector<std::int64_t> v;
+  for (const auto& [k, o] : clock_offsets_) v.push_back(o);
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  const std::int64_t median = v[v.size() / 2];
+  const auto bound = static_cast<std::int64_t>(config_.clock_warn_offset_ms);
+  if ((median > bound || median < -bound) && now - last_clock_warning_ms_ > 60'000) {
+    last_clock_warning_ms_ = now;
+    Log(LogLevel::kWarn, "clock_offset",
+        {{"offset_ms", std::to_string(median)},
+         {"bound_ms", std::to_string(bound)},
+         {"advice", "this node's clock disagrees with its peers; anchor times depend on it: "
+                    "check NTP"}});
+  }
+}
+
+// --- For clients ------------------------------------------------------------------------
+
+SubmitOutcome Node::Submit(const Transaction& tx) {
+  SubmitOutcome out{tx.Hash(), std::nullopt};
+  if (stopped_) {
+    out.refused = Refused{"unavailable", "the node is stopping"};
+    return out;
+  }
+  out.refused = mempool_.Admit(tx, out.id, ledger_->StateBefore(nullptr), NowMs(),
+                               contracts::ReplayGuard(*ledger_));
+  if (out.refused) return out;
+  Log(LogLevel::kDebug, "tx_admitted", {{"tx", out.id.ShortHex()}});
+  Broadcast(tx);
+  if (payload_round_) AnswerPayload(*payload_round_);
+  return out;
+}
+
+NodeStatus Node::GetStatus() const {
+  NodeStatus s;
+  s.chain_id = anchor_.chain_id;
+  s.key = key_.public_key();
+  s.self = core_->self();
+  s.head = ledger_->Head();
+  s.round = core_->current_round();
+  s.epoch = core_->epoch();
+  s.mempool = mempool_.size();
+  s.peers = transport_->Peers();
+  if (!clock_offsets_.empty()) {
+    std::vector<std::int64_t> v;
+    for (const auto& [k, o] : clock_offsets_) v.push_back(o);
+    std::sort(v.begin(), v.end());
+    s.clock_offset_ms = v[v.size() / 2];
+  }
+  s.committed_transactions = committed_transactions_;
+  return s;
+}
+
+void Node::WaitForHeight(Height height, std::uint64_t timeout_ms, std::function<void()> done) {
+  if (ledger_->Head().height >= height || stopped_) {
+    asio::post(io_, std::move(done));
+    return;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(timeout_ms));
+  auto it = height_waiters_.emplace(height.value(), std::make_pair(timer, std::move(done)));
+  timer->async_wait([this, timer, it](error_code ec) {
+    if (ec) return;  // Fired by a commit, or the node stopped.
+    auto fn = std::move(it->second.second);
+    height_waiters_.erase(it);
+    fn();
+  });
+}
+
+}  // namespace tamga::node

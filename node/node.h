@@ -1,0 +1,161 @@
+// node/node.h
+// One validator: the consensus core, the ledger, the rules, the mempool and the network,
+// wired on one Boost.Asio thread (docs/ARCHITECTURE.md, "The node").
+//
+// Everything that touches consensus state runs on the io_context's thread, which is the
+// core's strand: network frames, timers, API requests and the core's effects. Signature
+// checks of whole blocks run on a small verifier pool (common/batch_verifier.h). The core
+// never waits on the network: its effects are carried out in order, and the events they
+// produce (BlockExecuted, PayloadReady, BlocksFetched) are posted back as new events.
+//
+// Durability, in the order the core requires: safety data (ledger/safety_file.h) and the
+// highest certificates and uncommitted blocks (RocksDB, synced) are written before the
+// next effect after them, so no vote or timeout leaves before its record. Committed blocks
+// are written by Ledger::Commit in one synced batch. A failed write stops the node.
+//
+// Thread-safety: not thread-safe; call only on the io_context's thread.
+
+#pragma once
+
+// <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/batch_verifier.h"
+#include "common/thread_pool.h"
+#include "consensus/core.h"
+#include "consensus/verify.h"
+#include "contracts/model.h"
+#include "ledger/ledger.h"
+#include "ledger/safety_file.h"
+#include "net/transport.h"
+#include "net/wire.h"
+#include "node/config.h"
+#include "node/mempool.h"
+
+namespace tamga::node {
+
+struct SubmitOutcome {
+  Hash32 id;
+  std::optional<Refused> refused;  // Empty: queued for a block.
+};
+
+struct NodeStatus {
+  ChainId chain_id;
+  PublicKey key;
+  std::optional<ValidatorIndex> self;
+  ledger::LedgerHead head;
+  Round round;
+  Epoch epoch;
+  std::size_t mempool = 0;
+  std::vector<net::PeerInfo> peers;
+  std::optional<std::int64_t> clock_offset_ms;  // Median of the peers' clocks minus ours.
+  std::uint64_t committed_transactions = 0;     // Since this process started.
+};
+
+class Node {
+ public:
+  // Opens the data directory (locked while the node runs), the key and the genesis.
+  static Result<std::unique_ptr<Node>> Open(const NodeConfig& config,
+                                            boost::asio::io_context& io);
+  ~Node();
+
+  // Listens, dials the other validators and starts the core.
+  Status Start();
+  // Stops networking and timers; the io_context may then run out. The ledger closes in
+  // the destructor.
+  void Stop();
+  // Set when the node stopped itself (a failed write, a divergent result): the reason.
+  const std::optional<std::string>& fatal() const { return fatal_; }
+
+  // A transaction from a client: admitted to the mempool and sent to the other validators.
+  SubmitOutcome Submit(const Transaction& tx);
+  NodeStatus GetStatus() const;
+  const ledger::Ledger& ledger() const { return *ledger_; }
+  bool InMempool(const Hash32& id) const { return mempool_.Contains(id); }
+  std::uint16_t p2p_port() const { return transport_->listen_port(); }
+
+  // Calls `done` on this thread once the committed height reaches `height`, or after
+  // `timeout_ms` (whichever first).
+  void WaitForHeight(Height height, std::uint64_t timeout_ms, std::function<void()> done);
+
+ private:
+  Node(const NodeConfig& config, boost::asio::io_context& io);
+  Status OpenParts();
+
+  // --- Consensus events and effects ---
+  void Handle(const consensus::Event& event);
+  void Post(consensus::Event event);
+  void Apply(std::vector<consensus::Effect> effects);
+  void ApplyOne(consensus::Effect& effect);
+  Status FlushPersist();
+  void Execute(const Block& block);
+  void Commit(const consensus::CommitBlock& c);
+  void AnswerPayload(Round round);
+  void SetTimer(Round round, std::uint64_t delay_ms);
+  void EnterEpoch(const consensus::EnterEpoch& e);
+  void Fatal(const std::string& why);
+
+  // --- Network ---
+  void OnFrame(const PublicKey& from, Bytes frame);
+  void OnConsensusMessage(const PublicKey& from, const net::Message& m);
+  void ServeBlocks(const PublicKey& to, const net::BlockRequest& req);
+  void OnBlocks(const PublicKey& from, const net::BlockResponse& resp);
+  void SendTo(const PublicKey& to, net::Message m);
+  void Broadcast(net::Message m);
+  std::optional<PublicKey> KeyOf(ValidatorIndex i) const;
+  void NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms);
+  std::set<PublicKey> AdmittedKeys() const;
+
+  contracts::OnLedgerFn OnLedgerFor(std::shared_ptr<const ledger::PreparedBlock> parent) const;
+  std::uint64_t NowMs() const;
+
+  const NodeConfig config_;
+  boost::asio::io_context& io_;
+  contracts::Genesis genesis_;
+  ledger::TrustAnchor anchor_;
+  SecretKey key_;
+  std::unique_ptr<consensus::Ed25519Signer> signer_;
+  consensus::Ed25519Checker checker_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<ledger::SafetyFile> safety_file_;
+  std::unique_ptr<consensus::Core> core_;
+  std::unique_ptr<consensus::Verifier> verifier_;
+  std::unique_ptr<net::Transport> transport_;
+  ThreadPool pool_;
+  BatchVerifier batch_verifier_;
+  Mempool mempool_;
+
+  // Executed, uncommitted blocks by id.
+  std::map<Hash32, std::shared_ptr<const ledger::PreparedBlock>> prepared_;
+  // Persistence not yet flushed (coalesced across consecutive persist effects).
+  std::optional<consensus::SafetyData> pending_safety_;
+  std::optional<consensus::SaveCertificates> pending_certs_;
+  std::vector<Block> pending_blocks_;
+  std::map<Hash32, Height> saved_blocks_;  // Uncommitted blocks on disk, to prune.
+
+  std::map<Round, std::shared_ptr<boost::asio::steady_timer>> timers_;
+  std::optional<Round> payload_round_;  // A leader's payload request waiting for transactions.
+  std::shared_ptr<boost::asio::steady_timer> payload_timer_;
+  std::map<PublicKey, std::int64_t> clock_offsets_;
+  std::uint64_t last_clock_warning_ms_ = 0;
+  std::multimap<std::uint64_t, std::pair<std::shared_ptr<boost::asio::steady_timer>,
+                                         std::function<void()>>>
+      height_waiters_;
+  std::map<PublicKey, std::string> addresses_;  // Validators' addresses from the genesis.
+  std::uint64_t committed_transactions_ = 0;
+  bool stopped_ = false;
+  std::optional<std::string> fatal_;
+};
+
+}  // namespace tamga::node

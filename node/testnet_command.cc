@@ -1,0 +1,90 @@
+#include "node/testnet_command.h"
+
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
+#include "common/file_util.h"
+#include "common/key_file.h"
+#include "contracts/executor.h"
+#include "node/genesis_file.h"
+
+namespace tamga::node {
+
+const std::vector<std::string>& TestnetCountries() {
+  static const std::vector<std::string> kCountries = {
+      "KZ", "UZ", "KG", "KR", "TJ", "TM", "AZ", "GE", "AM", "MN",
+      "TR", "CN", "MD", "BY", "PK", "AF", "IR", "IN", "JP", "DE"};
+  return kCountries;
+}
+
+Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
+  const auto& countries = TestnetCountries();
+  if (o.validators < 1 || o.validators > countries.size()) {
+    return Status::InvalidArgument("--validators must be between 1 and " +
+                                   std::to_string(countries.size()));
+  }
+  if (static_cast<std::size_t>(o.base_port) + 2 * o.validators > 65535 || o.base_port < 1024) {
+    return Status::InvalidArgument("--base-port leaves no room for the nodes' ports");
+  }
+  namespace fs = std::filesystem;
+  const fs::path dir(o.dir);
+  if (fs::exists(dir / "genesis.json") && !o.overwrite) {
+    return Status::AlreadyExists(o.dir + " already holds a testnet (genesis.json); use --force");
+  }
+  std::error_code ec;
+  if (o.overwrite) {
+    for (std::size_t i = 0; i < countries.size(); ++i) {
+      fs::remove_all(dir / ("node" + std::to_string(i)), ec);
+    }
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create " + o.dir + ": " + ec.message());
+
+  contracts::Genesis genesis;
+  genesis.chain_name = "tamga local testnet";
+  genesis.genesis_time_ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  for (std::size_t i = 0; i < o.validators; ++i) {
+    const fs::path node = dir / ("node" + std::to_string(i));
+    fs::create_directories(node, ec);
+    if (ec) return Status::IoError("cannot create " + node.string() + ": " + ec.message());
+    const SecretKey validator = SecretKey::Generate();
+    const SecretKey admin = SecretKey::Generate();
+    TAMGA_RETURN_IF_ERROR(SavePlainKeyFile((node / "validator.key").string(), validator));
+    TAMGA_RETURN_IF_ERROR(SavePlainKeyFile((node / "admin.key").string(), admin));
+    const auto p2p = static_cast<std::uint16_t>(o.base_port + 2 * i);
+    const auto api = static_cast<std::uint16_t>(p2p + 1);
+    genesis.administrations.push_back({countries[i], "Customs of " + countries[i],
+                                       validator.public_key(),
+                                       "127.0.0.1:" + std::to_string(p2p), admin.public_key()});
+    const std::string config =
+        "# tamgad configuration of validator " + std::to_string(i) + " (" + countries[i] +
+        ") of a local testnet, written by `tamga testnet init`.\n"
+        "genesis = \"../genesis.json\"\n"
+        "key_file = \"validator.key\"\n"
+        "data_dir = \"data\"\n\n"
+        "[network]\nlisten = \"127.0.0.1:" + std::to_string(p2p) + "\"\n\n"
+        "[api]\nlisten = \"127.0.0.1:" + std::to_string(api) + "\"\n\n"
+        "[consensus]\nround_timeout_ms = " + std::to_string(o.round_timeout_ms) +
+        "\nidle_block_ms = " + std::to_string(o.idle_block_ms) + "\n\n"
+        "[log]\nformat = \"text\"\nlevel = \"info\"\nfile = \"tamgad.log\"\n";
+    TAMGA_RETURN_IF_ERROR(WriteFileAtomic((node / "tamgad.toml").string(), config, {}));
+  }
+  // The genesis must start a chain (distinct keys and countries).
+  TAMGA_RETURN_IF_ERROR(contracts::StartChain(genesis).status());
+  TAMGA_RETURN_IF_ERROR(WriteFileAtomic((dir / "genesis.json").string(), GenesisToJson(genesis), {}));
+  auto chain = contracts::StartChain(genesis);
+  out << "testnet of " << o.validators << " validators in " << o.dir << "\n"
+      << "chain id " << chain->anchor.chain_id.ToHex() << "\n";
+  for (std::size_t i = 0; i < o.validators; ++i) {
+    out << "  node" << i << " " << countries[i] << "  peer 127.0.0.1:" << o.base_port + 2 * i
+        << "  api http://127.0.0.1:" << o.base_port + 2 * i + 1 << "\n";
+  }
+  out << "start a node: tamgad --config " << (dir / "node0" / "tamgad.toml").string() << "\n";
+  return Status::Ok();
+}
+
+}  // namespace tamga::node

@@ -1,0 +1,36 @@
+// node/testnet_command.h
+// `tamga testnet init`: everything a local cluster needs, in one folder: a genesis with
+// one administration per validator, each validator's and administrator's key (plain key
+// files: a local testnet only), and a tamgad configuration per node on loopback ports.
+//
+//   DIR/genesis.json
+//   DIR/node<i>/validator.key, admin.key, tamgad.toml   (the node's data goes in data/)
+//
+// Thread-safety: not thread-safe.
+
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace tamga::node {
+
+struct TestnetInitOptions {
+  std::string dir;
+  std::size_t validators = 4;
+  std::uint16_t base_port = 26650;  // Node i: peer port base + 2i, API port base + 2i + 1.
+  bool overwrite = false;
+  std::uint64_t round_timeout_ms = 1000;
+  std::uint64_t idle_block_ms = 250;
+};
+
+// The countries of the testnet's administrations, in validator order.
+const std::vector<std::string>& TestnetCountries();
+
+Status TestnetInit(const TestnetInitOptions& options, std::ostream& out);
+
+}  // namespace tamga::node

@@ -1,0 +1,213 @@
+#include "tests/e2e/cluster.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "common/encoding.h"
+#include "common/file_util.h"
+#include "common/key_file.h"
+#include "contracts/executor.h"
+#include "node/genesis_file.h"
+
+namespace tamga::testing {
+namespace {
+
+bool PortFree(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A base port with 2n free ports above it.
+std::uint16_t FreeBase(std::size_t n) {
+  std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u +
+                   static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const auto base = static_cast<std::uint16_t>(20000 + (rng() % 2000) * 20);
+    bool ok = true;
+    for (std::size_t p = 0; p < 2 * n && ok; ++p) ok = PortFree(static_cast<std::uint16_t>(base + p));
+    if (ok) return base;
+  }
+  std::abort();
+}
+
+int Run(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+Cluster::Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer)
+    : dir_(name), pids_(n, 0), exits_(n, 0) {
+  const std::uint16_t base = FreeBase(n);
+  const int rc = Run({TAMGA_CLI, "testnet", "init", dir_.path().string(), "--validators",
+                      std::to_string(n), "--base-port", std::to_string(base),
+                      "--round-timeout-ms", "1000", "--idle-block-ms", "100"});
+  if (rc != 0) std::abort();
+  auto genesis = node::LoadGenesisFile(dir_.File("genesis.json"));
+  if (!genesis.ok()) std::abort();
+  chain_ = contracts::StartChain(*genesis)->anchor.chain_id;
+  for (std::size_t i = 0; i < n; ++i) {
+    ports_.push_back(static_cast<std::uint16_t>(base + 2 * i));
+    const std::string node = dir_.File("node" + std::to_string(i));
+    admins_.push_back(*LoadKeyFile(node + "/admin.key", std::nullopt));
+    validator_keys_.push_back(genesis->administrations[i].validator_key);
+    // Debug logs, so that tests can read why a node refused something.
+    std::string config = *ReadFileToString(node + "/tamgad.toml", 1 << 20);
+    config.replace(config.find("level = \"info\""), 14, "level = \"debug\"");
+    if (observer && i == 0) {
+      config.replace(config.find("[network]\n"), 10,
+                     "[network]\nobservers = [\"" + observer->ToHex() + "\"]\n");
+    }
+    if (!WriteFileAtomic(node + "/tamgad.toml", config, {}).ok()) std::abort();
+  }
+}
+
+Cluster::~Cluster() {
+  for (std::size_t i = 0; i < pids_.size(); ++i) {
+    if (pids_[i] > 0) Kill(i);
+  }
+}
+
+void Cluster::Start(std::size_t i) {
+  if (pids_[i] > 0) return;
+  const std::string node = dir_.File("node" + std::to_string(i));
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string out = node + "/stderr.txt";
+    std::freopen(out.c_str(), "a", stderr);
+    std::freopen("/dev/null", "r", stdin);
+    ::execl(TAMGAD, TAMGAD, "--config", (node + "/tamgad.toml").c_str(), nullptr);
+    ::_exit(127);
+  }
+  pids_[i] = pid;
+  clients_.erase(i);
+}
+
+void Cluster::StartAll() {
+  for (std::size_t i = 0; i < size(); ++i) Start(i);
+}
+
+void Cluster::Kill(std::size_t i) {
+  if (pids_[i] <= 0) return;
+  ::kill(pids_[i], SIGKILL);
+  int status = 0;
+  ::waitpid(pids_[i], &status, 0);
+  pids_[i] = 0;
+  exits_[i] = -1;
+  clients_.erase(i);
+}
+
+void Cluster::Terminate(std::size_t i) {
+  if (pids_[i] <= 0) return;
+  ::kill(pids_[i], SIGTERM);
+  int status = 0;
+  ::waitpid(pids_[i], &status, 0);
+  pids_[i] = 0;
+  exits_[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  clients_.erase(i);
+}
+
+std::string Cluster::Log(std::size_t i) const {
+  const std::string node = dir_.File("node" + std::to_string(i));
+  auto log = ReadFileToString(node + "/tamgad.log", 256 << 20);
+  auto err = ReadFileToString(node + "/stderr.txt", 1 << 20);
+  return (log.ok() ? *log : std::string()) + (err.ok() ? *err : std::string());
+}
+
+std::optional<node::HttpResponse> Cluster::Get(std::size_t i, const std::string& target) {
+  auto& c = clients_[i];
+  if (!c) c = std::make_unique<node::HttpClient>(node::HttpClient::Connect(api(i), 35'000).value());
+  auto r = c->Get(target);
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
+
+std::optional<node::HttpResponse> Cluster::Post(std::size_t i, const std::string& target,
+                                                const std::string& body) {
+  auto& c = clients_[i];
+  if (!c) c = std::make_unique<node::HttpClient>(node::HttpClient::Connect(api(i), 35'000).value());
+  auto r = c->Post(target, body);
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
+
+std::optional<nlohmann::json> Cluster::Status(std::size_t i) {
+  auto r = Get(i, "/v1/status");
+  if (!r || r->status != 200) return std::nullopt;
+  return nlohmann::json::parse(r->body);
+}
+
+std::uint64_t Cluster::Height(std::size_t i) {
+  auto s = Status(i);
+  return s ? (*s)["height"].get<std::uint64_t>() : 0;
+}
+
+bool Cluster::WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pred();
+}
+
+std::pair<int, nlohmann::json> Cluster::Submit(std::size_t i, const Transaction& tx) {
+  const nlohmann::json body = {{"transaction", ToHex(Encode(tx))}};
+  auto r = Post(i, "/v1/transactions", body.dump());
+  if (!r) return {0, nullptr};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+}
+
+std::string Cluster::TxStatus(std::size_t i, const Hash32& id, nlohmann::json* body) {
+  auto r = Get(i, "/v1/transactions/" + id.ToHex());
+  if (!r) return "unreachable";
+  if (r->status == 404) return "unknown";
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  if (body != nullptr) *body = j;
+  return j.is_object() && j.contains("status") ? j["status"].get<std::string>() : "bad answer";
+}
+
+std::optional<std::string> Cluster::StateRootAt(std::size_t i, std::uint64_t h) {
+  auto r = Get(i, "/v1/blocks/" + std::to_string(h) + "?wait_ms=30000");
+  if (!r || r->status != 200) return std::nullopt;
+  return nlohmann::json::parse(r->body)["state_root"].get<std::string>();
+}
+
+Transaction Cluster::Tx(const SecretKey& key, contracts::TxType type, Bytes payload,
+                        std::uint64_t sequence) const {
+  Transaction tx;
+  tx.chain_id = chain_;
+  tx.type = static_cast<std::uint16_t>(type);
+  tx.payload = std::move(payload);
+  tx.sequence = sequence;
+  tx.Sign(key);
+  return tx;
+}
+
+}  // namespace tamga::testing

@@ -1,0 +1,82 @@
+// tests/e2e/cluster.h
+// A local cluster of real tamgad processes for the end-to-end tests: `tamga testnet init`
+// writes genesis, keys and configs into a temporary folder on free loopback ports, and
+// each validator runs as its own process, killed with SIGKILL or stopped with SIGTERM at
+// will. Clients talk to the nodes' HTTP APIs like any other client would.
+
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/chain.h"
+#include "common/ed25519.h"
+#include "contracts/model.h"
+#include "node/http_client.h"
+#include "tests/support/temp_dir.h"
+
+namespace tamga::testing {
+
+class Cluster {
+ public:
+  // Writes a testnet of `n` validators; `observer` (if set) may connect to node 0.
+  Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer = {});
+  ~Cluster();
+
+  std::size_t size() const { return ports_.size(); }
+  void Start(std::size_t i);
+  void StartAll();
+  void Kill(std::size_t i);       // SIGKILL, then reaped.
+  void Terminate(std::size_t i);  // SIGTERM; returns its exit status.
+  bool Running(std::size_t i) const { return pids_[i] > 0; }
+  int last_exit(std::size_t i) const { return exits_[i]; }
+
+  std::uint16_t peer_port(std::size_t i) const { return ports_[i]; }
+  std::string api(std::size_t i) const { return "127.0.0.1:" + std::to_string(ports_[i] + 1); }
+  const ChainId& chain() const { return chain_; }
+  const SecretKey& admin(std::size_t i) const { return admins_[i]; }
+  const PublicKey& validator_key(std::size_t i) const { return validator_keys_[i]; }
+  std::string Log(std::size_t i) const;
+
+  // GET and POST on node i's API; nullopt if the node does not answer.
+  std::optional<node::HttpResponse> Get(std::size_t i, const std::string& target);
+  std::optional<node::HttpResponse> Post(std::size_t i, const std::string& target,
+                                         const std::string& body);
+  std::optional<nlohmann::json> Status(std::size_t i);
+  std::uint64_t Height(std::size_t i);  // 0 if it does not answer.
+
+  // Polls `pred` every 50 ms until it holds or `timeout` passes.
+  static bool WaitFor(const std::function<bool()>& pred,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  // Submits `tx` to node i: the HTTP status and JSON body.
+  std::pair<int, nlohmann::json> Submit(std::size_t i, const Transaction& tx);
+  // The transaction's state on node i: "committed", "pending" or "unknown".
+  std::string TxStatus(std::size_t i, const Hash32& id, nlohmann::json* body = nullptr);
+  // The state root after committed height `h` on node i (waits for the height).
+  std::optional<std::string> StateRootAt(std::size_t i, std::uint64_t h);
+
+  // A signed transaction for this chain.
+  Transaction Tx(const SecretKey& key, contracts::TxType type, Bytes payload,
+                 std::uint64_t sequence) const;
+
+ private:
+  TempDir dir_;
+  std::vector<std::uint16_t> ports_;
+  std::vector<pid_t> pids_;
+  std::vector<int> exits_;
+  std::vector<SecretKey> admins_;
+  std::vector<PublicKey> validator_keys_;
+  ChainId chain_;
+  std::map<std::size_t, std::unique_ptr<node::HttpClient>> clients_;
+};
+
+}  // namespace tamga::testing
