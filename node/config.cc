@@ -61,6 +61,18 @@ class Section {
     return Status::Ok();
   }
 
+  Status Bool(const char* key, bool& out) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return Status::Ok();
+    auto v = n->value<bool>();
+    if (!v || n->type() != toml::node_type::boolean) {
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be true or false" + Where(*n));
+    }
+    out = *v;
+    return Status::Ok();
+  }
+
   Status Keys(const char* key, std::vector<PublicKey>& out) {
     seen_.insert(key);
     const toml::node* n = table_.get(key);
@@ -111,7 +123,8 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(top.String("key_file", c.key_file, true));
   TAMGA_RETURN_IF_ERROR(top.String("passphrase_file", c.passphrase_file));
   TAMGA_RETURN_IF_ERROR(top.String("data_dir", c.data_dir, true));
-  const std::set<std::string> sections = {"network", "api", "consensus", "mempool", "clock", "log"};
+  const std::set<std::string> sections = {"network", "api",  "consensus", "mempool",
+                                          "clock",   "log", "testing"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));
   for (const auto& name : sections) {
     if (root.get(name) != nullptr && root.get_as<toml::table>(name) == nullptr) {
@@ -155,6 +168,10 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   Section clock = section("clock");
   TAMGA_RETURN_IF_ERROR(clock.Number("warn_offset_ms", c.clock_warn_offset_ms, 1, 3'600'000));
   TAMGA_RETURN_IF_ERROR(clock.Finish());
+
+  Section testing = section("testing");
+  TAMGA_RETURN_IF_ERROR(testing.Bool("serve_forged_blocks", c.testing_serve_forged_blocks));
+  TAMGA_RETURN_IF_ERROR(testing.Finish());
 
   Section log = section("log");
   std::string format = "text", level = "info";

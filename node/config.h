@@ -39,6 +39,11 @@ struct NodeConfig {
   std::uint64_t clock_warn_offset_ms = 500;
   std::size_t verify_threads = 2;
 
+  // Test only ([testing] serve_forged_blocks): the node answers sync requests with blocks
+  // whose transactions were swapped, as a lying peer would, so tests can check that the
+  // others drop it and sync from someone else.
+  bool testing_serve_forged_blocks = false;
+
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;  // Empty: stderr.

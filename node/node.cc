@@ -566,6 +566,16 @@ void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
       if (full()) break;
     }
   }
+  if (config_.testing_serve_forged_blocks) {
+    // A lying server (tests only): other transactions under genuine headers and QCs.
+    for (auto& cb : resp.blocks) {
+      Transaction forged;
+      forged.chain_id = anchor_.chain_id;
+      forged.sequence = cb.block.header.height.value();
+      cb.block.transactions.push_back(forged);
+      cb.block.header.transaction_count = static_cast<std::uint32_t>(cb.block.transactions.size());
+    }
+  }
   SendTo(to, std::move(resp));
 }
 

@@ -94,6 +94,11 @@ Cluster::~Cluster() {
   }
 }
 
+void Cluster::AddConfig(std::size_t i, const std::string& toml) {
+  const std::string path = dir_.File("node" + std::to_string(i)) + "/tamgad.toml";
+  if (!WriteFileAtomic(path, *ReadFileToString(path, 1 << 20) + toml, {}).ok()) std::abort();
+}
+
 void Cluster::Start(std::size_t i) {
   if (pids_[i] > 0) return;
   const std::string node = dir_.File("node" + std::to_string(i));

@@ -32,6 +32,8 @@ class Cluster {
   ~Cluster();
 
   std::size_t size() const { return ports_.size(); }
+  // Appends TOML to node i's configuration (before it starts).
+  void AddConfig(std::size_t i, const std::string& toml);
   void Start(std::size_t i);
   void StartAll();
   void Kill(std::size_t i);       // SIGKILL, then reaped.

@@ -105,13 +105,31 @@ TEST(ClusterTest, KilledValidatorCatchesUpAfterRestart) {
     ids.push_back(tx.Hash());
   }
   for (const Hash32& id : ids) ASSERT_TRUE(CommittedEverywhere(c, id)) << c.Log(0);
-  ASSERT_TRUE(KeepsCommitting(c, 0, 20));
+  ASSERT_TRUE(KeepsCommitting(c, 0, 12));
   const std::uint64_t target = c.Height(0);
   c.Start(3);
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(3) >= target; })) << c.Log(3);
   for (const Hash32& id : ids) EXPECT_EQ(c.TxStatus(3, id), "committed");
   ExpectSameStateAt(c, target);
   EXPECT_NE(c.Log(3).find("sync"), std::string::npos);
+}
+
+TEST(ClusterTest, SyncDropsPeersServingForgedBlocksAndCatchesUpFromOthers) {
+  Cluster c("e2e_liar", 4);
+  // Nodes 0 and 1 vote honestly but answer sync requests with forged transactions.
+  for (std::size_t liar : {0, 1}) c.AddConfig(liar, "\n[testing]\nserve_forged_blocks = true\n");
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(2) >= 2; }));
+  c.Kill(3);
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+    ASSERT_EQ(c.Submit(2, Office(c, 2, "L-" + std::to_string(seq), seq)).first, 202);
+  }
+  ASSERT_TRUE(KeepsCommitting(c, 2, 12));
+  const std::uint64_t target = c.Height(2);
+  c.Start(3);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(3) >= target; })) << c.Log(3);
+  ExpectSameStateAt(c, target);
+  EXPECT_NE(c.Log(3).find("does not verify"), std::string::npos) << c.Log(3);
 }
 
 TEST(ClusterTest, CommitsContinueWhenTheLeaderIsKilledRepeatedly) {
