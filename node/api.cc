@@ -156,6 +156,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (path.substr(0, kTx.size()) == kTx && method == http::verb::get) {
       return GetTransaction(path.substr(kTx.size()));
     }
+    constexpr std::string_view kAccounts = "/v1/accounts/";
+    if (path.substr(0, kAccounts.size()) == kAccounts && method == http::verb::get) {
+      return GetAccount(path.substr(kAccounts.size()));
+    }
     constexpr std::string_view kBlocks = "/v1/blocks/";
     if (path.substr(0, kBlocks.size()) == kBlocks && method == http::verb::get) {
       return GetBlock(path.substr(kBlocks.size()), query);
@@ -216,6 +220,16 @@ class Session : public std::enable_shared_from_this<Session> {
                 {"detail", r.detail},
                 {"first_record", r.first_record},
                 {"record_count", r.record_count}}));
+  }
+
+  // A signer's last committed sequence: what its next transaction must add one to.
+  void GetAccount(std::string_view hex) {
+    auto key = PublicKey::FromHex(hex);
+    if (!key.ok()) return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit key"));
+    const auto& ledger = node_.ledger();
+    Write(Json(http::status::ok, {{"key", key->ToHex()},
+                                  {"height", ledger.Head().height.value()},
+                                  {"last_sequence", LastSequence(ledger.StateBefore(nullptr), *key)}}));
   }
 
   void GetBlock(std::string_view height_text, std::string_view query) {

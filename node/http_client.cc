@@ -51,13 +51,21 @@ struct HttpClient::Impl {
         req.body() = *body;
         req.prepare_payload();
       }
+      // Asynchronous operations run to completion here: Beast's stream timeout bounds them
+      // (it does not bound blocking calls).
       beast::error_code ec;
-      stream->expires_after(timeout);
-      http::write(*stream, req, ec);
       beast::flat_buffer buffer;
       http::response_parser<http::string_body> parser;
       parser.body_limit(64 << 20);
-      if (!ec) http::read(*stream, buffer, parser, ec);
+      stream->expires_after(timeout);
+      http::async_write(*stream, req, [&](beast::error_code wec, std::size_t) {
+        ec = wec;
+        if (ec) return;
+        http::async_read(*stream, buffer, parser,
+                         [&](beast::error_code rec, std::size_t) { ec = rec; });
+      });
+      io.restart();
+      io.run();
       if (ec) {
         stream.reset();
         if (attempt == 0 && ec != beast::error::timeout) continue;

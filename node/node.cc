@@ -196,7 +196,7 @@ void Node::Stop() {
   for (auto& [r, t] : timers_) t->cancel();
   timers_.clear();
   if (payload_timer_) payload_timer_->cancel();
-  for (auto& [h, w] : height_waiters_) w.first->cancel();
+  for (auto& [h, w] : height_waiters_) w->timer->cancel();
   height_waiters_.clear();
 }
 
@@ -406,8 +406,10 @@ void Node::Commit(const consensus::CommitBlock& c) {
   while (!height_waiters_.empty() && height_waiters_.begin()->first <= height.value()) {
     auto w = std::move(height_waiters_.begin()->second);
     height_waiters_.erase(height_waiters_.begin());
-    w.first->cancel();
-    asio::post(io_, std::move(w.second));
+    if (w->answered) continue;
+    w->answered = true;
+    w->timer->cancel();
+    asio::post(io_, std::move(w->done));
   }
 }
 
@@ -669,13 +671,23 @@ void Node::WaitForHeight(Height height, std::uint64_t timeout_ms, std::function<
     asio::post(io_, std::move(done));
     return;
   }
-  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(timeout_ms));
-  auto it = height_waiters_.emplace(height.value(), std::make_pair(timer, std::move(done)));
-  timer->async_wait([this, timer, it](error_code ec) {
-    if (ec) return;  // Fired by a commit, or the node stopped.
-    auto fn = std::move(it->second.second);
-    height_waiters_.erase(it);
-    fn();
+  auto w = std::make_shared<HeightWaiter>();
+  w->timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(timeout_ms));
+  w->done = std::move(done);
+  height_waiters_.emplace(height.value(), w);
+  // The timer's completion may already be queued when a commit answers the waiter (cancel
+  // is then too late): `answered` makes whichever comes second a no-op.
+  w->timer->async_wait([this, w, key = height.value()](error_code ec) {
+    if (ec || w->answered) return;
+    w->answered = true;
+    auto [first, last] = height_waiters_.equal_range(key);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == w) {
+        height_waiters_.erase(it);
+        break;
+      }
+    }
+    w->done();
   });
 }
 

@@ -149,9 +149,13 @@ class Node {
   std::shared_ptr<boost::asio::steady_timer> payload_timer_;
   std::map<PublicKey, std::int64_t> clock_offsets_;
   std::uint64_t last_clock_warning_ms_ = 0;
-  std::multimap<std::uint64_t, std::pair<std::shared_ptr<boost::asio::steady_timer>,
-                                         std::function<void()>>>
-      height_waiters_;
+  // Clients waiting for a height; each answered once, by a commit or by its timer.
+  struct HeightWaiter {
+    std::shared_ptr<boost::asio::steady_timer> timer;
+    std::function<void()> done;
+    bool answered = false;
+  };
+  std::multimap<std::uint64_t, std::shared_ptr<HeightWaiter>> height_waiters_;
   std::map<PublicKey, std::string> addresses_;  // Validators' addresses from the genesis.
   std::uint64_t committed_transactions_ = 0;
   bool stopped_ = false;

@@ -1,0 +1,237 @@
+// tamga_cluster_load: the cluster load generator. Offers signed anchor transactions at a
+// fixed rate to the nodes of a running testnet (round-robin over their HTTP APIs), watches
+// committed blocks on one node, and prints committed transactions per second and commit
+// latency percentiles (submission to the block that holds it being readable).
+//
+//   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 16]
+//
+// DIR is a folder written by `tamga testnet init` whose nodes are running (testnet/bench
+// does all of it). The administrator of node 0 first accredits --signers issuers with the
+// anchor scope; each transaction is then signed by one of them in turn, so no signer's
+// sequence is a bottleneck. Every transaction is signed before the clock starts.
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+#include <map>
+
+#include "common/encoding.h"
+#include "common/key_file.h"
+#include "contracts/executor.h"
+#include "node/config.h"
+#include "node/genesis_file.h"
+#include "node/http_client.h"
+
+namespace tamga {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "tamga_cluster_load: %s\n", why.c_str());
+  std::exit(1);
+}
+
+template <typename T>
+T Must(Result<T> r, const std::string& what) {
+  if (!r.ok()) Die(what + ": " + r.error().ToString());
+  return std::move(r).value();
+}
+
+std::string Body(const Transaction& tx) { return json{{"transaction", ToHex(Encode(tx))}}.dump(); }
+
+bool WaitCommitted(node::HttpClient& c, const Hash32& id, int seconds) {
+  const auto end = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < end) {
+    auto r = c.Get("/v1/transactions/" + id.ToHex());
+    if (r.ok() && r->status == 200 && json::parse(r->body)["status"] == "committed") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+int Run(const std::string& dir, double rate, double seconds, std::size_t signers) {
+  const contracts::Genesis genesis = Must(node::LoadGenesisFile(dir + "/genesis.json"), "genesis");
+  const ChainId chain = Must(contracts::StartChain(genesis), "genesis").anchor.chain_id;
+  const std::size_t nodes = genesis.administrations.size();
+  std::vector<std::string> apis;
+  for (std::size_t i = 0; i < nodes; ++i) {
+    auto cfg = Must(node::LoadConfig(dir + "/node" + std::to_string(i) + "/tamgad.toml"), "config");
+    apis.push_back(cfg.api_listen);
+  }
+  const SecretKey admin = Must(LoadKeyFile(dir + "/node0/admin.key", std::nullopt), "admin key");
+  node::HttpClient c0 = Must(node::HttpClient::Connect(apis[0]), "connect");
+
+  // Issuers for the anchors, accredited by node 0's administration.
+  auto account = Must(c0.Get("/v1/accounts/" + admin.public_key().ToHex()), "account");
+  std::uint64_t admin_seq = json::parse(account.body)["last_sequence"].get<std::uint64_t>();
+  std::vector<SecretKey> issuers;
+  Hash32 last_accreditation;
+  const std::string tag = std::to_string(admin_seq);
+  for (std::size_t i = 0; i < signers; ++i) {
+    issuers.push_back(SecretKey::Generate());
+    Transaction tx;
+    tx.chain_id = chain;
+    tx.type = static_cast<std::uint16_t>(contracts::TxType::kAccreditIssuer);
+    tx.payload = Encode(contracts::AccreditIssuer{
+        "LOAD-" + tag + "-" + std::to_string(i), "load generator issuer " + std::to_string(i),
+        issuers.back().public_key(), contracts::ScopeOf(contracts::DocumentType::kOther)});
+    tx.sequence = ++admin_seq;
+    tx.Sign(admin);
+    auto r = Must(c0.Post("/v1/transactions", Body(tx)), "accredit");
+    if (r.status != 202) Die("accreditation refused: " + r.body);
+    last_accreditation = tx.Hash();
+  }
+  if (!WaitCommitted(c0, last_accreditation, 60)) Die("issuers not accredited within 60 s");
+
+  // Every transaction signed up front.
+  const auto total = static_cast<std::size_t>(rate * seconds);
+  std::vector<Transaction> txs(total);
+  std::vector<std::string> bodies(total);
+  std::map<Hash32, std::size_t> index;
+  std::mt19937_64 rng(std::random_device{}());
+  for (std::size_t i = 0; i < total; ++i) {
+    Transaction& tx = txs[i];
+    tx.chain_id = chain;
+    tx.type = static_cast<std::uint16_t>(contracts::TxType::kAnchorDocument);
+    contracts::AnchorDocument doc;
+    doc.type = contracts::DocumentType::kOther;
+    for (std::size_t b = 0; b < 32; b += 8) {
+      const std::uint64_t r = rng();
+      std::memcpy(doc.document_hash.data() + b, &r, 8);
+    }
+    doc.reference = "LOAD-" + std::to_string(i);
+    tx.payload = Encode(doc);
+    tx.sequence = i / signers + 1;
+    tx.Sign(issuers[i % signers]);
+    bodies[i] = Body(tx);
+    index[tx.Hash()] = i;
+  }
+
+  std::vector<Clock::time_point> submitted(total), committed(total);
+  std::vector<char> done(total, 0);
+  std::atomic<std::size_t> refused{0}, failed{0};
+  std::atomic<bool> submitting{true};
+  // After the last submission, how long the watcher waits for the rest to commit.
+  std::atomic<Clock::time_point> drain_deadline{Clock::time_point::max()};
+  std::mutex mu;
+  std::string first_refusal;
+
+  // The watcher: committed blocks from node 0, as soon as each is readable.
+  auto start_height = json::parse(Must(c0.Get("/v1/status"), "status").body)["height"].get<std::uint64_t>() + 1;
+  std::size_t committed_count = 0, blocks = 0;
+  Clock::time_point last_commit;
+  std::fprintf(stderr, "  watching from height %llu\n", static_cast<unsigned long long>(start_height));
+  std::thread watcher([&] {
+    node::HttpClient w = Must(node::HttpClient::Connect(apis[0]), "connect");
+    std::uint64_t h = start_height;
+    auto last_progress = Clock::now();
+    while (true) {
+      auto r = w.Get("/v1/blocks/" + std::to_string(h) + "?wait_ms=1000");
+      const auto now = Clock::now();
+      if (r.ok() && r->status == 200) {
+        ++blocks;
+        const json block = json::parse(r->body);  // Named: a range-for over a temporary's
+        std::lock_guard<std::mutex> lock(mu);    // member would dangle.
+        for (const auto& id : block["transactions"]) {
+          auto it = index.find(Must(Hash32::FromHex(id.get<std::string>()), "id"));
+          if (it == index.end() || done[it->second]) continue;
+          done[it->second] = 1;
+          committed[it->second] = now;
+          ++committed_count;
+          last_commit = now;
+        }
+        ++h;
+        if (committed_count + refused + failed >= total && !submitting) return;
+      }
+      if (!submitting && now > drain_deadline.load()) return;  // What is left is lost.
+      if (now - last_progress > std::chrono::seconds(2)) {
+        last_progress = now;
+        std::fprintf(stderr, "  height %llu: %zu of %zu committed, %zu refused, %zu failed\n",
+                     static_cast<unsigned long long>(h), committed_count, total, refused.load(),
+                     failed.load());
+      }
+    }
+  });
+
+  // One submitter per node, each offering its share on the global schedule.
+  const auto start = Clock::now() + std::chrono::milliseconds(100);
+  std::vector<std::thread> submitters;
+  for (std::size_t n = 0; n < nodes; ++n) {
+    submitters.emplace_back([&, n] {
+      node::HttpClient c = Must(node::HttpClient::Connect(apis[n]), "connect");
+      for (std::size_t i = n; i < total; i += nodes) {
+        const auto due = start + std::chrono::microseconds(
+                                     static_cast<std::int64_t>(static_cast<double>(i) * 1e6 / rate));
+        std::this_thread::sleep_until(due);
+        submitted[i] = Clock::now();
+        auto r = c.Post("/v1/transactions", bodies[i]);
+        if (!r.ok()) {
+          ++failed;
+        } else if (r->status != 202) {
+          ++refused;
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_refusal.empty()) first_refusal = r->body;
+        }
+      }
+    });
+  }
+  for (auto& t : submitters) t.join();
+  const auto submit_end = Clock::now();
+  drain_deadline = submit_end + std::chrono::seconds(30);
+  submitting = false;
+  watcher.join();
+
+  std::vector<double> latency_ms;
+  for (std::size_t i = 0; i < total; ++i) {
+    if (done[i]) {
+      latency_ms.push_back(
+          std::chrono::duration<double, std::milli>(committed[i] - submitted[i]).count());
+    }
+  }
+  const double window = std::chrono::duration<double>(
+                            std::max(last_commit, submit_end) - start).count();
+  const double offered = static_cast<double>(total) /
+                         std::chrono::duration<double>(submit_end - start).count();
+  std::printf(
+      "{\"validators\": %zu, \"rate_offered\": %.0f, \"rate_achieved_submit\": %.0f, "
+      "\"transactions\": %zu, \"committed\": %zu, \"refused\": %zu, \"failed\": %zu, "
+      "\"committed_per_s\": %.0f, \"blocks\": %zu, \"latency_ms\": {\"p50\": %.1f, \"p90\": "
+      "%.1f, \"p99\": %.1f, \"max\": %.1f}}\n",
+      nodes, rate, offered, total, committed_count, refused.load(), failed.load(),
+      static_cast<double>(committed_count) / window, blocks, Percentile(latency_ms, 0.5),
+      Percentile(latency_ms, 0.9), Percentile(latency_ms, 0.99), Percentile(latency_ms, 1.0));
+  if (!first_refusal.empty()) std::fprintf(stderr, "first refusal: %s\n", first_refusal.c_str());
+  return committed_count == total ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace tamga
+
+int main(int argc, char** argv) {
+  CLI::App app{"tamga_cluster_load: offer signed anchor transactions to a running testnet"};
+  std::string dir;
+  double rate = 500, seconds = 10;
+  std::size_t signers = 16;
+  app.add_option("--testnet", dir, "Folder written by `tamga testnet init`")->required();
+  app.add_option("--rate", rate, "Transactions per second offered")->check(CLI::PositiveNumber);
+  app.add_option("--seconds", seconds, "How long to offer them")->check(CLI::PositiveNumber);
+  app.add_option("--signers", signers, "Issuer keys the load is spread over")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  return tamga::Run(dir, rate, seconds, signers);
+}
