@@ -276,22 +276,28 @@ Result<TxOutcome> Executor::Check(const ledger::StateReader& state, const ChainI
 
 Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& parent,
                                                    const Block& block, const OnLedgerFn& on_ledger,
-                                                   const BatchVerifier* verifier) {
+                                                   const BatchVerifier* verifier,
+                                                   const OnLedgerFn& verified) {
   const std::size_t n = block.transactions.size();
+  std::vector<Hash32> ids(n);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = block.transactions[i].Hash();
   std::vector<bool> signature_ok(n, true);
+  std::vector<std::size_t> to_check;  // Indexes whose signature is checked here.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!verified || !verified(ids[i])) to_check.push_back(i);
+  }
   if (verifier != nullptr) {
-    std::vector<Bytes> messages(n);
+    std::vector<Bytes> messages(to_check.size());
     std::vector<SignatureCheck> checks;
-    checks.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const Transaction& tx = block.transactions[i];
-      messages[i] = tx.SigningBytes();
-      checks.push_back({tx.signer, SignDomain::kTransaction, messages[i], tx.signature});
+    checks.reserve(to_check.size());
+    for (std::size_t k = 0; k < to_check.size(); ++k) {
+      const Transaction& tx = block.transactions[to_check[k]];
+      messages[k] = tx.SigningBytes();
+      checks.push_back({tx.signer, SignDomain::kTransaction, messages[k], tx.signature});
     }
-    for (std::size_t i : verifier->Verify(checks).failed) signature_ok[i] = false;
+    for (std::size_t k : verifier->Verify(checks).failed) signature_ok[to_check[k]] = false;
   } else {
-    for (std::size_t i = 0; i < n; ++i)
-      signature_ok[i] = block.transactions[i].VerifySignature().ok();
+    for (std::size_t i : to_check) signature_ok[i] = block.transactions[i].VerifySignature().ok();
   }
 
   BlockState state(parent);
@@ -313,7 +319,7 @@ Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& pa
   const std::uint64_t now = block.header.timestamp_ms;
   for (std::size_t i = 0; i < n; ++i) {
     const Transaction& tx = block.transactions[i];
-    const Hash32 id = tx.Hash();
+    const Hash32& id = ids[i];
     // A transaction twice in one block: the second is a replay of the first.
     auto seen = [&](const Hash32& h) {
       return in_block.count(h) > 0 || (on_ledger && on_ledger(h));

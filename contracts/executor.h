@@ -92,9 +92,13 @@ class Executor {
  public:
   // Executes every transaction of `block` in order on top of `parent`; signatures are
   // checked first, in parallel on `verifier` when given.
+  // `verified` (optional) names transactions whose signature this node has already checked
+  // (the mempool's, at admission): a transaction's id covers its signature, so the answer
+  // cannot differ, and the check is not repeated.
   static Result<ledger::BlockOutput> ExecuteBlock(const ledger::StateReader& parent,
                                                   const Block& block, const OnLedgerFn& on_ledger,
-                                                  const BatchVerifier* verifier = nullptr);
+                                                  const BatchVerifier* verifier = nullptr,
+                                                  const OnLedgerFn& verified = {});
 
   // The check at submission (the mempool's): the same rules against `state` at time
   // `now_ms`; nothing is kept.

@@ -345,7 +345,10 @@ void Node::Execute(const Block& block) {
     parent = it->second;
   }
   const ledger::TreeStateReader state = ledger_->StateBefore(parent);
-  auto out = contracts::Executor::ExecuteBlock(state, block, OnLedgerFor(parent), &batch_verifier_);
+  // Transactions still in the mempool had their signatures checked at admission.
+  auto out = contracts::Executor::ExecuteBlock(
+      state, block, OnLedgerFor(parent), &batch_verifier_,
+      [this](const Hash32& tx) { return mempool_.Contains(tx); });
   if (!out.ok()) return Fatal("executing block " + id.ShortHex() + ": " + out.error().ToString());
   std::optional<ValidatorSet> next = out->next_validators;
   auto prepared = ledger_->Prepare(parent, block, std::move(*out));
