@@ -8,6 +8,9 @@
 #include <iostream>
 
 #include "common/sha256.h"
+#include <nlohmann/json.hpp>
+
+#include "node/http_client.h"
 #include "node/keys_command.h"
 #include "node/testnet_command.h"
 
@@ -16,6 +19,34 @@ namespace {
 int Fail(const tamga::Status& s) {
   std::cerr << "tamga: " << s.ToString() << "\n";
   return 1;
+}
+
+// Prints a node's status in plain words.
+tamga::Status NodeStatus(const std::string& node) {
+  TAMGA_ASSIGN_OR_RETURN(auto client, tamga::node::HttpClient::Connect(node, 5000));
+  TAMGA_ASSIGN_OR_RETURN(auto r, client.Get("/v1/status"));
+  const auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (r.status != 200 || !j.is_object()) {
+    return tamga::Status::Unavailable(node + " answered " + std::to_string(r.status));
+  }
+  std::size_t connected = 0;
+  for (const auto& p : j["peers"]) connected += p["connected"].get<bool>() ? 1 : 0;
+  std::cout << "node        " << node << "\n"
+            << "chain       " << j["chain_id"].get<std::string>() << "\n"
+            << "validator   "
+            << (j["validator_index"].is_null() ? std::string("no (observer)")
+                                                : std::to_string(j["validator_index"].get<int>()))
+            << "\n"
+            << "height      " << j["height"] << " (epoch " << j["epoch"] << ", round "
+            << j["round"] << ")\n"
+            << "state root  " << j["state_root"].get<std::string>() << "\n"
+            << "records     " << j["log_size"] << "\n"
+            << "peers       " << connected << " of " << j["peers"].size() << " connected\n"
+            << "mempool     " << j["mempool"] << " transactions\n";
+  if (!j["clock_offset_ms"].is_null()) {
+    std::cout << "clock       peers' median is " << j["clock_offset_ms"] << " ms from ours\n";
+  }
+  return tamga::Status::Ok();
 }
 
 }  // namespace
@@ -77,6 +108,12 @@ int main(int argc, char** argv) try {
                       "How long an idle leader waits before an empty block");
   tn_init->add_flag("--force", tn.overwrite, "Replace a testnet already in the folder");
 
+  // status
+  std::string status_node;
+  auto* status_cmd = app.add_subcommand("status", "Ask a node where it is (height, round, peers)");
+  status_cmd->add_option("node", status_node, "The node's API, host:port or http://host:port")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
 
   tamga::Status status;
@@ -90,6 +127,8 @@ int main(int argc, char** argv) try {
                                                tamga::KdfParams::Moderate(), std::cout);
   } else if (*tn_init) {
     status = tamga::node::TestnetInit(tn, std::cout);
+  } else if (*status_cmd) {
+    status = NodeStatus(status_node);
   } else if (*hash) {
     auto digest = tamga::Sha256OfFile(hash_path);
     if (!digest.ok()) return Fail(digest.error());
