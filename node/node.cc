@@ -64,13 +64,14 @@ std::uint64_t Node::NowMs() const {
                                         .count());
 }
 
-Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config, asio::io_context& io) {
+Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config, asio::io_context& io,
+                                         std::optional<std::uint64_t> resume_round) {
   std::unique_ptr<Node> node(new Node(config, io));
-  TAMGA_RETURN_IF_ERROR(node->OpenParts());
+  TAMGA_RETURN_IF_ERROR(node->OpenParts(resume_round));
   return node;
 }
 
-Status Node::OpenParts() {
+Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   TAMGA_ASSIGN_OR_RETURN(genesis_, LoadGenesisFile(config_.genesis_file));
   auto chain = contracts::StartChain(genesis_);
   if (!chain.ok()) {
@@ -111,10 +112,25 @@ Status Node::OpenParts() {
     TAMGA_ASSIGN_OR_RETURN(safety, Decode<consensus::SafetyData>(*saved, "safety data"));
   } else if (head.height.value() > 0) {
     safety.lost = true;
-    Log(LogLevel::kError, "safety_data_lost",
-        {{"file", safety_file_->path()},
-         {"height", head.height.ToString()},
-         {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
+    if (!resume_round) {
+      Log(LogLevel::kError, "safety_data_lost",
+          {{"file", safety_file_->path()},
+           {"height", head.height.ToString()},
+           {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
+    }
+  }
+  if (resume_round) {
+    if (!safety.lost) {
+      return Status::FailedPrecondition(
+          "--resume-after-data-loss: the safety data at " + safety_file_->path() +
+          " is not lost; refusing to overwrite it");
+    }
+    // The index only names the signer in what SafetyRules signs; resuming signs nothing.
+    consensus::SafetyRules rules(safety, *signer_, anchor_.chain_id, ValidatorIndex(0));
+    safety = rules.ResumeAfterDataLoss(head.validators.epoch, Round(*resume_round));
+    TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(safety)));
+    Log(LogLevel::kWarn, "safety_data_resumed",
+        {{"epoch", head.validators.epoch.ToString()}, {"round", std::to_string(*resume_round)}});
   }
 
   // What the core saved before the last stop.

@@ -66,8 +66,12 @@ struct NodeStatus {
 class Node {
  public:
   // Opens the data directory (locked while the node runs), the key and the genesis.
+  // `resume_round`: the operator's decision after the safety data was lost (tamgad
+  // --resume-after-data-loss): sign nothing for rounds up to it. Refused if the safety data
+  // is not lost.
   static Result<std::unique_ptr<Node>> Open(const NodeConfig& config,
-                                            boost::asio::io_context& io);
+                                            boost::asio::io_context& io,
+                                            std::optional<std::uint64_t> resume_round = {});
   ~Node();
 
   // Listens, dials the other validators and starts the core.
@@ -91,7 +95,7 @@ class Node {
 
  private:
   Node(const NodeConfig& config, boost::asio::io_context& io);
-  Status OpenParts();
+  Status OpenParts(std::optional<std::uint64_t> resume_round);
 
   // --- Consensus events and effects ---
   void Handle(const consensus::Event& event);

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 #include <utility>
 
 #include <boost/asio.hpp>
@@ -25,6 +26,10 @@ int main(int argc, char** argv) try {
   CLI::App app{"tamgad: the Tamga validator daemon"};
   std::string config_path;
   app.add_option("--config", config_path, "The node's TOML configuration file")->required();
+  std::optional<std::uint64_t> resume_round;
+  app.add_option("--resume-after-data-loss", resume_round,
+                 "After the safety data was lost: sign nothing for rounds up to ROUND "
+                 "(docs/operations.md)");
   CLI11_PARSE(app, argc, argv);
 
   auto config = tamga::node::LoadConfig(config_path);
@@ -38,7 +43,7 @@ int main(int argc, char** argv) try {
   }
 
   boost::asio::io_context io(1);
-  auto node = tamga::node::Node::Open(*config, io);
+  auto node = tamga::node::Node::Open(*config, io, resume_round);
   if (!node.ok()) {
     tamga::Log(tamga::LogLevel::kError, "start_failed", {{"reason", node.error().ToString()}});
     std::cerr << "tamgad: " << node.error().ToString() << "\n";

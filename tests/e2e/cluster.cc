@@ -99,15 +99,24 @@ void Cluster::AddConfig(std::size_t i, const std::string& toml) {
   if (!WriteFileAtomic(path, *ReadFileToString(path, 1 << 20) + toml, {}).ok()) std::abort();
 }
 
-void Cluster::Start(std::size_t i) {
+std::string Cluster::DataDir(std::size_t i) const {
+  return dir_.File("node" + std::to_string(i)) + "/data";
+}
+
+void Cluster::Start(std::size_t i, const std::vector<std::string>& extra_args) {
   if (pids_[i] > 0) return;
   const std::string node = dir_.File("node" + std::to_string(i));
+  std::vector<std::string> args = {TAMGAD, "--config", node + "/tamgad.toml"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   const pid_t pid = ::fork();
   if (pid == 0) {
     const std::string out = node + "/stderr.txt";
-    std::freopen(out.c_str(), "a", stderr);
-    std::freopen("/dev/null", "r", stdin);
-    ::execl(TAMGAD, TAMGAD, "--config", (node + "/tamgad.toml").c_str(), nullptr);
+    if (std::freopen(out.c_str(), "a", stderr) == nullptr) ::_exit(126);
+    if (std::freopen("/dev/null", "r", stdin) == nullptr) ::_exit(126);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(TAMGAD, argv.data());
     ::_exit(127);
   }
   pids_[i] = pid;

@@ -34,7 +34,9 @@ class Cluster {
   std::size_t size() const { return ports_.size(); }
   // Appends TOML to node i's configuration (before it starts).
   void AddConfig(std::size_t i, const std::string& toml);
-  void Start(std::size_t i);
+  void Start(std::size_t i, const std::vector<std::string>& extra_args = {});
+  // Node i's data directory.
+  std::string DataDir(std::size_t i) const;
   void StartAll();
   void Kill(std::size_t i);       // SIGKILL, then reaped.
   void Terminate(std::size_t i);  // SIGTERM; returns its exit status.

@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <random>
+#include <thread>
 
 #include "common/encoding.h"
 #include "consensus/verify.h"
@@ -152,6 +154,32 @@ TEST(ClusterTest, CommitsContinueWhenTheLeaderIsKilledRepeatedly) {
         << c.Log(leader);
   }
   ExpectSameStateAt(c, MaxHeight(c));
+}
+
+TEST(ClusterTest, AValidatorThatLostItsSafetyDataSignsNothingUntilResumed) {
+  Cluster c("e2e_lost", 4);
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 3; }));
+  // Node 3 loses its safety file (a restore from an old backup, say).
+  c.Kill(3);
+  ASSERT_TRUE(std::filesystem::remove(c.DataDir(3) + "/safety"));
+  c.Start(3);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(3) >= c.Height(1); })) << c.Log(3);
+  EXPECT_NE(c.Log(3).find("safety_data_lost"), std::string::npos);
+  // With node 0 down too, only two validators vote: nothing can commit.
+  c.Kill(0);
+  const std::uint64_t stuck = std::max(c.Height(1), c.Height(2));
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  EXPECT_LE(std::max(c.Height(1), c.Height(2)), stuck + 1)  // One already certified may land.
+      << "a validator without its safety data voted";
+  // The operator resumes it past every round the others have reached: commits resume.
+  auto status = c.Status(1);
+  ASSERT_TRUE(status.has_value());
+  const std::uint64_t round = (*status)["round"].get<std::uint64_t>();
+  c.Terminate(3);
+  c.Start(3, {"--resume-after-data-loss", std::to_string(round)});
+  EXPECT_TRUE(Cluster::WaitFor([&] { return c.Height(1) >= stuck + 3; })) << c.Log(3);
+  EXPECT_NE(c.Log(3).find("safety_data_resumed"), std::string::npos);
 }
 
 // --- Hostile peers ----------------------------------------------------------------------
