@@ -11,16 +11,15 @@
 // sequence is a bottleneck. Every transaction is signed before the clock starts.
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-#include <map>
 
 #include "common/encoding.h"
 #include "common/key_file.h"
@@ -133,10 +132,12 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
   std::string first_refusal;
 
   // The watcher: committed blocks from node 0, as soon as each is readable.
-  auto start_height = json::parse(Must(c0.Get("/v1/status"), "status").body)["height"].get<std::uint64_t>() + 1;
+  auto start_height =
+      json::parse(Must(c0.Get("/v1/status"), "status").body)["height"].get<std::uint64_t>() + 1;
   std::size_t committed_count = 0, blocks = 0;
   Clock::time_point last_commit;
-  std::fprintf(stderr, "  watching from height %llu\n", static_cast<unsigned long long>(start_height));
+  std::fprintf(stderr, "  watching from height %llu\n",
+               static_cast<unsigned long long>(start_height));
   std::thread watcher([&] {
     node::HttpClient w = Must(node::HttpClient::Connect(apis[0]), "connect");
     std::uint64_t h = start_height;
@@ -147,7 +148,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
       if (r.ok() && r->status == 200) {
         ++blocks;
         const json block = json::parse(r->body);  // Named: a range-for over a temporary's
-        std::lock_guard<std::mutex> lock(mu);    // member would dangle.
+        std::lock_guard<std::mutex> lock(mu);     // member would dangle.
         for (const auto& id : block["transactions"]) {
           auto it = index.find(Must(Hash32::FromHex(id.get<std::string>()), "id"));
           if (it == index.end() || done[it->second]) continue;
@@ -176,8 +177,8 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     submitters.emplace_back([&, n] {
       node::HttpClient c = Must(node::HttpClient::Connect(apis[n]), "connect");
       for (std::size_t i = n; i < total; i += nodes) {
-        const auto due = start + std::chrono::microseconds(
-                                     static_cast<std::int64_t>(static_cast<double>(i) * 1e6 / rate));
+        const auto due = start + std::chrono::microseconds(static_cast<std::int64_t>(
+                                     static_cast<double>(i) * 1e6 / rate));
         std::this_thread::sleep_until(due);
         submitted[i] = Clock::now();
         auto r = c.Post("/v1/transactions", bodies[i]);
@@ -204,10 +205,10 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
           std::chrono::duration<double, std::milli>(committed[i] - submitted[i]).count());
     }
   }
-  const double window = std::chrono::duration<double>(
-                            std::max(last_commit, submit_end) - start).count();
-  const double offered = static_cast<double>(total) /
-                         std::chrono::duration<double>(submit_end - start).count();
+  const double window =
+      std::chrono::duration<double>(std::max(last_commit, submit_end) - start).count();
+  const double offered =
+      static_cast<double>(total) / std::chrono::duration<double>(submit_end - start).count();
   std::printf(
       "{\"validators\": %zu, \"rate_offered\": %.0f, \"rate_achieved_submit\": %.0f, "
       "\"transactions\": %zu, \"committed\": %zu, \"refused\": %zu, \"failed\": %zu, "
@@ -231,7 +232,8 @@ int main(int argc, char** argv) {
   app.add_option("--testnet", dir, "Folder written by `tamga testnet init`")->required();
   app.add_option("--rate", rate, "Transactions per second offered")->check(CLI::PositiveNumber);
   app.add_option("--seconds", seconds, "How long to offer them")->check(CLI::PositiveNumber);
-  app.add_option("--signers", signers, "Issuer keys the load is spread over")->check(CLI::PositiveNumber);
+  app.add_option("--signers", signers, "Issuer keys the load is spread over")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   return tamga::Run(dir, rate, seconds, signers);
 }

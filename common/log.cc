@@ -66,8 +66,8 @@ bool SetupLogging(LogFormat format, LogLevel level, const std::string& file) {
   std::shared_ptr<spdlog::logger> logger;
   try {
     if (file.empty()) {
-      logger = std::make_shared<spdlog::logger>(
-          "tamga", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+      logger = std::make_shared<spdlog::logger>("tamga",
+                                                std::make_shared<spdlog::sinks::stderr_sink_mt>());
     } else {
       logger = std::make_shared<spdlog::logger>(
           "tamga", std::make_shared<spdlog::sinks::basic_file_sink_mt>(file));
@@ -76,7 +76,8 @@ bool SetupLogging(LogFormat format, LogLevel level, const std::string& file) {
     return false;
   }
   if (format == LogFormat::kJson) {
-    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
+                        spdlog::pattern_time_type::utc);
   } else {
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
   }
@@ -113,11 +114,16 @@ void Log(LogLevel level, std::string_view event, std::initializer_list<LogField>
 }
 
 bool ParseLogLevel(std::string_view s, LogLevel& out) {
-  if (s == "debug") out = LogLevel::kDebug;
-  else if (s == "info") out = LogLevel::kInfo;
-  else if (s == "warn") out = LogLevel::kWarn;
-  else if (s == "error") out = LogLevel::kError;
-  else return false;
+  if (s == "debug")
+    out = LogLevel::kDebug;
+  else if (s == "info")
+    out = LogLevel::kInfo;
+  else if (s == "warn")
+    out = LogLevel::kWarn;
+  else if (s == "error")
+    out = LogLevel::kError;
+  else
+    return false;
   return true;
 }
 

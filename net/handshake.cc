@@ -120,9 +120,8 @@ Result<std::pair<std::array<std::uint8_t, kFinishSize>, Session>> Initiator::OnR
     ByteView reply) {
   if (reply.empty()) return Status::Corruption("handshake: empty reply");
   if (reply[0] != 0) {
-    return Status::PermissionDenied(
-        "handshake: peer refused us: " +
-        std::string(RefusalName(static_cast<Refusal>(reply[0]))));
+    return Status::PermissionDenied("handshake: peer refused us: " +
+                                    std::string(RefusalName(static_cast<Refusal>(reply[0]))));
   }
   if (reply.size() != kReplySize) {
     return Status::Corruption("handshake: reply of " + std::to_string(reply.size()) +
@@ -136,11 +135,11 @@ Result<std::pair<std::array<std::uint8_t, kFinishSize>, Session>> Initiator::OnR
   Bytes transcript(hello_.begin(), hello_.end());
   transcript.insert(transcript.end(), reply.begin(), reply.begin() + 1 + 32 + 32);
   const Signature sig = Signature::FromView(reply.subspan(1 + 32 + 32, 64));
-  TAMGA_RETURN_IF_ERROR(VerifySignature(peer, SignDomain::kHandshake,
-                                        SignedPart(kResponderLabel, transcript), sig));
+  TAMGA_RETURN_IF_ERROR(
+      VerifySignature(peer, SignDomain::kHandshake, SignedPart(kResponderLabel, transcript), sig));
   transcript.insert(transcript.end(), reply.begin() + 1 + 32 + 32, reply.end());
-  const Signature mine = identity_.Sign(SignDomain::kHandshake,
-                                        SignedPart(kInitiatorLabel, transcript));
+  const Signature mine =
+      identity_.Sign(SignDomain::kHandshake, SignedPart(kInitiatorLabel, transcript));
   std::array<std::uint8_t, kFinishSize> finish{};
   std::memcpy(finish.data(), mine.view().data(), kFinishSize);
   transcript.insert(transcript.end(), finish.begin(), finish.end());

@@ -90,9 +90,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void StartInbound() {
-    responder_ = std::make_unique<Responder>(
-        owner_.options_.chain, owner_.identity_,
-        [this](const PublicKey& k) { return owner_.Admitted(k); });
+    responder_ =
+        std::make_unique<Responder>(owner_.options_.chain, owner_.identity_,
+                                    [this](const PublicKey& k) { return owner_.Admitted(k); });
     ArmTimer(owner_.options_.handshake_timeout_ms, "handshake not finished in time");
     buffer_.resize(kHelloSize);
     auto self = shared_from_this();
@@ -227,8 +227,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     timer_.async_wait([self](error_code ec) {
       if (ec || self->closed_) return;
       if (NowMs() - self->last_read_ms_ > self->owner_.options_.idle_timeout_ms) {
-        return self->Close("no frame for " +
-                           std::to_string(self->owner_.options_.idle_timeout_ms) +
+        return self->Close("no frame for " + std::to_string(self->owner_.options_.idle_timeout_ms) +
                            " ms (half-open link)");
       }
       if (self->queue_.empty()) self->Send({});
@@ -389,7 +388,8 @@ void Transport::StartDial(const PublicKey& key) {
   Dial& d = it->second;
   auto hp = ParseHostPort(d.address);
   if (!hp.ok()) {
-    Log(LogLevel::kError, "dial_failed", {{"peer", key.ShortHex()}, {"reason", hp.error().ToString()}});
+    Log(LogLevel::kError, "dial_failed",
+        {{"peer", key.ShortHex()}, {"reason", hp.error().ToString()}});
     return;
   }
   d.dialling = true;
@@ -399,25 +399,27 @@ void Transport::StartDial(const PublicKey& key) {
       [this, key, resolver](error_code ec, const tcp::resolver::results_type& results) {
         if (stopped_) return;
         if (ec) {
-          Log(LogLevel::kDebug, "dial_failed", {{"peer", key.ShortHex()}, {"reason", ec.message()}});
+          Log(LogLevel::kDebug, "dial_failed",
+              {{"peer", key.ShortHex()}, {"reason", ec.message()}});
           dials_[key].dialling = false;
           return ScheduleDial(key);
         }
         auto socket = std::make_shared<tcp::socket>(io_);
-        asio::async_connect(*socket, results, [this, key, socket](error_code ec2, const tcp::endpoint&) {
-          if (stopped_) return;
-          if (ec2) {
-            Log(LogLevel::kDebug, "dial_failed",
-                {{"peer", key.ShortHex()}, {"reason", ec2.message()}});
-            dials_[key].dialling = false;
-            return ScheduleDial(key);
-          }
-          error_code ignored;
-          socket->set_option(tcp::no_delay(true), ignored);
-          auto c = std::make_shared<Connection>(*this, std::move(*socket), key);
-          handshaking_.insert(c);
-          c->StartOutbound();
-        });
+        asio::async_connect(*socket, results,
+                            [this, key, socket](error_code ec2, const tcp::endpoint&) {
+                              if (stopped_) return;
+                              if (ec2) {
+                                Log(LogLevel::kDebug, "dial_failed",
+                                    {{"peer", key.ShortHex()}, {"reason", ec2.message()}});
+                                dials_[key].dialling = false;
+                                return ScheduleDial(key);
+                              }
+                              error_code ignored;
+                              socket->set_option(tcp::no_delay(true), ignored);
+                              auto c = std::make_shared<Connection>(*this, std::move(*socket), key);
+                              handshaking_.insert(c);
+                              c->StartOutbound();
+                            });
       });
 }
 

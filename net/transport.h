@@ -20,8 +20,6 @@
 #pragma once
 
 // <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
-#include <utility>
-
 #include <boost/asio.hpp>
 #include <cstdint>
 #include <functional>
@@ -30,6 +28,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"

@@ -2,9 +2,8 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
 #include "common/log.h"
@@ -118,17 +117,16 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(kBodyMax);
     parser_->header_limit(kHeaderMax);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
  private:
   void OnRead(beast::error_code ec) {
     if (*stopped_) return;
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::eof || ec == asio::error::connection_reset) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset) {
       return Close();
     }
     if (ec) {
@@ -164,9 +162,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (path.substr(0, kBlocks.size()) == kBlocks && method == http::verb::get) {
       return GetBlock(path.substr(kBlocks.size()), query);
     }
-    Write(Error(http::status::not_found, "not_found",
-                "no such endpoint: " + std::string(request_.method_string()) + " " +
-                    std::string(path)));
+    Write(Error(
+        http::status::not_found, "not_found",
+        "no such endpoint: " + std::string(request_.method_string()) + " " + std::string(path)));
   }
 
   void Submit() {
@@ -186,21 +184,24 @@ class Session : public std::enable_shared_from_this<Session> {
     if (out.refused) {
       Log(LogLevel::kInfo, "tx_refused",
           {{"tx", out.id.ShortHex()}, {"reason", out.refused->code}});
-      return Write(Json(StatusForRefusal(out.refused->code),
-                        {{"code", out.refused->code},
-                         {"message", out.refused->message},
-                         {"id", out.id.ToHex()}}));
+      return Write(Json(StatusForRefusal(out.refused->code), {{"code", out.refused->code},
+                                                              {"message", out.refused->message},
+                                                              {"id", out.id.ToHex()}}));
     }
     Write(Json(http::status::accepted, {{"id", out.id.ToHex()}, {"status", "pending"}}));
   }
 
   void GetTransaction(std::string_view hex) {
     auto id = Hash32::FromHex(hex);
-    if (!id.ok()) return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit id"));
+    if (!id.ok())
+      return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit id"));
     auto found = node_.ledger().FindTransaction(*id);
-    if (!found.ok()) return Write(Error(http::status::internal_server_error, "internal", found.error().ToString()));
+    if (!found.ok())
+      return Write(
+          Error(http::status::internal_server_error, "internal", found.error().ToString()));
     if (!found->has_value()) {
-      if (node_.InMempool(*id)) return Write(Json(http::status::ok, {{"id", id->ToHex()}, {"status", "pending"}}));
+      if (node_.InMempool(*id))
+        return Write(Json(http::status::ok, {{"id", id->ToHex()}, {"status", "pending"}}));
       return Write(Error(http::status::not_found, "not_found", "no such transaction on this node"));
     }
     const auto [height, index] = **found;
@@ -209,36 +210,41 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(Error(http::status::internal_server_error, "internal", "receipt missing"));
     }
     const auto& r = (*receipts)[index];
-    Write(Json(http::status::ok,
-               {{"id", id->ToHex()},
-                {"status", "committed"},
-                {"height", height.value()},
-                {"index", index},
-                {"code", r.code},
-                {"result", r.code == 0 ? "accepted" : "rejected"},
-                {"reason", std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code)))},
-                {"detail", r.detail},
-                {"first_record", r.first_record},
-                {"record_count", r.record_count}}));
+    Write(Json(
+        http::status::ok,
+        {{"id", id->ToHex()},
+         {"status", "committed"},
+         {"height", height.value()},
+         {"index", index},
+         {"code", r.code},
+         {"result", r.code == 0 ? "accepted" : "rejected"},
+         {"reason", std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code)))},
+         {"detail", r.detail},
+         {"first_record", r.first_record},
+         {"record_count", r.record_count}}));
   }
 
   // A signer's last committed sequence: what its next transaction must add one to.
   void GetAccount(std::string_view hex) {
     auto key = PublicKey::FromHex(hex);
-    if (!key.ok()) return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit key"));
+    if (!key.ok())
+      return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit key"));
     const auto& ledger = node_.ledger();
-    Write(Json(http::status::ok, {{"key", key->ToHex()},
-                                  {"height", ledger.Head().height.value()},
-                                  {"last_sequence", LastSequence(ledger.StateBefore(nullptr), *key)}}));
+    Write(Json(http::status::ok,
+               {{"key", key->ToHex()},
+                {"height", ledger.Head().height.value()},
+                {"last_sequence", LastSequence(ledger.StateBefore(nullptr), *key)}}));
   }
 
   void GetBlock(std::string_view height_text, std::string_view query) {
     auto height = ParseU64(height_text);
-    if (!height) return Write(Error(http::status::bad_request, "bad_request", "height is not a number"));
+    if (!height)
+      return Write(Error(http::status::bad_request, "bad_request", "height is not a number"));
     std::uint64_t wait = 0;
     if (auto w = QueryParam(query, "wait_ms")) {
       auto v = ParseU64(*w);
-      if (!v) return Write(Error(http::status::bad_request, "bad_request", "wait_ms is not a number"));
+      if (!v)
+        return Write(Error(http::status::bad_request, "bad_request", "wait_ms is not a number"));
       wait = std::min(*v, kWaitMaxMs);
     }
     auto answer = [self = shared_from_this(), h = Height(*height)] {
@@ -251,7 +257,8 @@ class Session : public std::enable_shared_from_this<Session> {
       auto block = ledger.BlockAt(h);
       auto result = ledger.ResultAt(h);
       if (!block.ok() || !result.ok()) {
-        return self->Write(Error(http::status::internal_server_error, "internal", "block unreadable"));
+        return self->Write(
+            Error(http::status::internal_server_error, "internal", "block unreadable"));
       }
       json txs = json::array();
       for (const auto& tx : block->transactions) txs.push_back(tx.Hash().ToHex());
@@ -314,7 +321,8 @@ Status ApiServer::Listen(const std::string& address) {
   if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Unavailable("cannot listen on " + address + " for the API: " + ec.message());
+  if (ec)
+    return Status::Unavailable("cannot listen on " + address + " for the API: " + ec.message());
   Accept();
   return Status::Ok();
 }

@@ -10,11 +10,10 @@
 #pragma once
 
 // <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
-#include <utility>
-
 #include <boost/asio.hpp>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/status.h"
 #include "node/node.h"

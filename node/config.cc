@@ -23,8 +23,7 @@ class Section {
     for (const auto& [key, value] : table_) {
       const std::string k(key.str());
       if (!seen_.count(k) && !subtables.count(k)) {
-        return Status::InvalidArgument("config: unknown key '" + Qualified(k) + "'" +
-                                       Where(value));
+        return Status::InvalidArgument("config: unknown key '" + Qualified(k) + "'" + Where(value));
       }
     }
     return Status::Ok();
@@ -38,7 +37,9 @@ class Section {
                       : Status::Ok();
     }
     auto v = n->value<std::string>();
-    if (!v) return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a string" + Where(*n));
+    if (!v)
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a string" +
+                                     Where(*n));
     out = *v;
     return Status::Ok();
   }
@@ -50,7 +51,8 @@ class Section {
     if (n == nullptr) return Status::Ok();
     auto v = n->value<std::int64_t>();
     if (!v || n->type() != toml::node_type::integer) {
-      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a whole number" + Where(*n));
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a whole number" +
+                                     Where(*n));
     }
     if (*v < min || *v > max) {
       return Status::InvalidArgument("config: '" + Qualified(key) + "' is " + std::to_string(*v) +
@@ -67,7 +69,8 @@ class Section {
     if (n == nullptr) return Status::Ok();
     auto v = n->value<bool>();
     if (!v || n->type() != toml::node_type::boolean) {
-      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be true or false" + Where(*n));
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be true or false" +
+                                     Where(*n));
     }
     out = *v;
     return Status::Ok();
@@ -78,7 +81,9 @@ class Section {
     const toml::node* n = table_.get(key);
     if (n == nullptr) return Status::Ok();
     const toml::array* arr = n->as_array();
-    if (arr == nullptr) return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a list of keys" + Where(*n));
+    if (arr == nullptr)
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a list of keys" +
+                                     Where(*n));
     for (const auto& item : *arr) {
       auto s = item.value<std::string>();
       auto k = s ? PublicKey::FromHex(*s) : Result<PublicKey>(Status::InvalidArgument(""));
@@ -123,7 +128,7 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(top.String("key_file", c.key_file, true));
   TAMGA_RETURN_IF_ERROR(top.String("passphrase_file", c.passphrase_file));
   TAMGA_RETURN_IF_ERROR(top.String("data_dir", c.data_dir, true));
-  const std::set<std::string> sections = {"network", "api",  "consensus", "mempool",
+  const std::set<std::string> sections = {"network", "api", "consensus", "mempool",
                                           "clock",   "log", "testing"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));
   for (const auto& name : sections) {
@@ -154,7 +159,8 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(cons.Number("verify_threads", c.verify_threads, 1, 256));
   TAMGA_RETURN_IF_ERROR(cons.Finish());
   if (c.round_timeout_max_ms < c.round_timeout_ms) {
-    return Status::InvalidArgument("config: consensus.round_timeout_max_ms is below round_timeout_ms");
+    return Status::InvalidArgument(
+        "config: consensus.round_timeout_max_ms is below round_timeout_ms");
   }
   if (c.idle_block_ms >= c.round_timeout_ms) {
     return Status::InvalidArgument(

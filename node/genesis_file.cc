@@ -1,7 +1,6 @@
 #include "node/genesis_file.h"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "common/file_util.h"
@@ -98,7 +97,8 @@ std::string GenesisToJson(const contracts::Genesis& genesis) {
 
 Result<contracts::Genesis> LoadGenesisFile(const std::string& path) {
   auto text = ReadFileToString(path, 16 << 20);
-  if (!text.ok()) return Status(text.error().code(), "genesis file " + path + ": " + text.error().message());
+  if (!text.ok())
+    return Status(text.error().code(), "genesis file " + path + ": " + text.error().message());
   auto g = ParseGenesisJson(*text);
   if (!g.ok()) return Status(g.error().code(), path + ": " + g.error().message());
   return g;

@@ -1,10 +1,9 @@
 #include "node/http_client.h"
 
-#include <utility>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <utility>
 
 #include "net/transport.h"
 
@@ -69,8 +68,9 @@ struct HttpClient::Impl {
       if (ec) {
         stream.reset();
         if (attempt == 0 && ec != beast::error::timeout) continue;
-        return Status::Unavailable(verb == http::verb::get ? "GET " + target + ": " + ec.message()
-                                                           : "POST " + target + ": " + ec.message());
+        return Status::Unavailable(verb == http::verb::get
+                                       ? "GET " + target + ": " + ec.message()
+                                       : "POST " + target + ": " + ec.message());
       }
       auto res = parser.release();
       if (!res.keep_alive()) stream.reset();

@@ -49,8 +49,7 @@ std::uint64_t LastSequence(const ledger::StateReader& state, const PublicKey& si
 }
 
 std::optional<Refused> Mempool::Admit(const Transaction& tx, const Hash32& id,
-                                      const ledger::StateReader& committed,
-                                      std::uint64_t now_ms,
+                                      const ledger::StateReader& committed, std::uint64_t now_ms,
                                       const contracts::OnLedgerFn& on_ledger) {
   if (Contains(id)) return Refused{"duplicate", "the transaction is already waiting for a block"};
   const std::size_t size = tx.payload.size() + 200;

@@ -121,9 +121,9 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   }
   if (resume_round) {
     if (!safety.lost) {
-      return Status::FailedPrecondition(
-          "--resume-after-data-loss: the safety data at " + safety_file_->path() +
-          " is not lost; refusing to overwrite it");
+      return Status::FailedPrecondition("--resume-after-data-loss: the safety data at " +
+                                        safety_file_->path() +
+                                        " is not lost; refusing to overwrite it");
     }
     // The index only names the signer in what SafetyRules signs; resuming signs nothing.
     consensus::SafetyRules rules(safety, *signer_, anchor_.chain_id, ValidatorIndex(0));
@@ -146,8 +146,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   }
   Status scan_error;
   TAMGA_RETURN_IF_ERROR(store.Scan(
-      ledger::Column::kMeta, AsBytes(kPendingBlockPrefix), {},
-      [&](ByteView key, ByteView value) {
+      ledger::Column::kMeta, AsBytes(kPendingBlockPrefix), {}, [&](ByteView key, ByteView value) {
         auto b = Decode<Block>(value, "saved block");
         if (!b.ok()) {
           scan_error = b.error();
@@ -172,16 +171,17 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   cc.validators = head.validators;
   cc.round_timeout_ms_base = config_.round_timeout_ms;
   cc.round_timeout_ms_max = config_.round_timeout_max_ms;
-  core_ = std::make_unique<consensus::Core>(cc, *signer_, safety, root, root_qc,
-                                            std::move(recovered));
-  verifier_ = std::make_unique<consensus::Verifier>(anchor_.chain_id, head.validators, root_qc,
-                                                    checker_);
+  core_ =
+      std::make_unique<consensus::Core>(cc, *signer_, safety, root, root_qc, std::move(recovered));
+  verifier_ =
+      std::make_unique<consensus::Verifier>(anchor_.chain_id, head.validators, root_qc, checker_);
 
   net::TransportOptions to;
   to.chain = anchor_.chain_id;
   to.listen = config_.listen;
   transport_ = std::make_unique<net::Transport>(
-      io_, to, key_, [this](const PublicKey& from, Bytes frame) { OnFrame(from, std::move(frame)); });
+      io_, to, key_,
+      [this](const PublicKey& from, Bytes frame) { OnFrame(from, std::move(frame)); });
   transport_->SetAdmitted(AdmittedKeys());
   payload_timer_ = std::make_shared<asio::steady_timer>(io_);
 
@@ -323,7 +323,9 @@ void Node::ApplyOne(consensus::Effect& effect) {
           EnterEpoch(e);
         } else if constexpr (std::is_same_v<T, consensus::ReportEquivocation>) {
           Log(LogLevel::kWarn, "equivocation",
-              {{"validator", e.author.ToString()}, {"round", e.round.ToString()}, {"what", e.what}});
+              {{"validator", e.author.ToString()},
+               {"round", e.round.ToString()},
+               {"what", e.what}});
         }
       },
       effect);
@@ -362,9 +364,9 @@ void Node::Execute(const Block& block) {
   }
   const ledger::TreeStateReader state = ledger_->StateBefore(parent);
   // Transactions still in the mempool had their signatures checked at admission.
-  auto out = contracts::Executor::ExecuteBlock(
-      state, block, OnLedgerFor(parent), &batch_verifier_,
-      [this](const Hash32& tx) { return mempool_.Contains(tx); });
+  auto out =
+      contracts::Executor::ExecuteBlock(state, block, OnLedgerFor(parent), &batch_verifier_,
+                                        [this](const Hash32& tx) { return mempool_.Contains(tx); });
   if (!out.ok()) return Fatal("executing block " + id.ShortHex() + ": " + out.error().ToString());
   std::optional<ValidatorSet> next = out->next_validators;
   auto prepared = ledger_->Prepare(parent, block, std::move(*out));
@@ -378,7 +380,8 @@ void Node::Execute(const Block& block) {
 void Node::Commit(const consensus::CommitBlock& c) {
   const Hash32 id = c.block.header.Id();
   auto it = prepared_.find(id);
-  if (it == prepared_.end()) return Fatal("asked to commit block " + id.ShortHex() + ", never executed");
+  if (it == prepared_.end())
+    return Fatal("asked to commit block " + id.ShortHex() + ", never executed");
   const auto prepared = it->second;
   if (Status s = ledger_->Commit(*prepared, c.qc, c.epoch_proof); !s.ok()) {
     return Fatal("committing height " + c.block.header.height.ToString() + ": " + s.ToString());
@@ -464,8 +467,8 @@ void Node::SetTimer(Round round, std::uint64_t delay_ms) {
 }
 
 void Node::EnterEpoch(const consensus::EnterEpoch& e) {
-  verifier_ = std::make_unique<consensus::Verifier>(anchor_.chain_id, e.validators, e.root_qc,
-                                                    checker_);
+  verifier_ =
+      std::make_unique<consensus::Verifier>(anchor_.chain_id, e.validators, e.root_qc, checker_);
   transport_->SetAdmitted(AdmittedKeys());
   for (const PublicKey& k : e.validators.validators) {
     if (auto it = addresses_.find(k); it != addresses_.end()) transport_->AddPeer(k, it->second);
@@ -491,7 +494,8 @@ std::optional<PublicKey> Node::KeyOf(ValidatorIndex i) const {
 }
 
 void Node::SendTo(const PublicKey& to, net::Message m) {
-  transport_->Send(to, net::EncodeEnvelope({net::kProtocolVersion, anchor_.chain_id, std::move(m)}));
+  transport_->Send(to,
+                   net::EncodeEnvelope({net::kProtocolVersion, anchor_.chain_id, std::move(m)}));
 }
 
 void Node::Broadcast(net::Message m) {
@@ -602,8 +606,8 @@ void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
 
 void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
   if (resp.blocks.size() > kServedBlocksMax) {
-    return transport_->Disconnect(from, "served " + std::to_string(resp.blocks.size()) +
-                                            " blocks, more than asked");
+    return transport_->Disconnect(
+        from, "served " + std::to_string(resp.blocks.size()) + " blocks, more than asked");
   }
   std::size_t used = 0;
   for (const auto& cb : resp.blocks) {
@@ -643,8 +647,9 @@ void Node::NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms) {
     Log(LogLevel::kWarn, "clock_offset",
         {{"offset_ms", std::to_string(median)},
          {"bound_ms", std::to_string(bound)},
-         {"advice", "this node's clock disagrees with its peers; anchor times depend on it: "
-                    "check NTP"}});
+         {"advice",
+          "this node's clock disagrees with its peers; anchor times depend on it: "
+          "check NTP"}});
   }
 }
 

@@ -18,8 +18,6 @@
 #pragma once
 
 // <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
-#include <utility>
-
 #include <boost/asio.hpp>
 #include <cstdint>
 #include <deque>
@@ -29,6 +27,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/batch_verifier.h"
@@ -69,8 +68,7 @@ class Node {
   // `resume_round`: the operator's decision after the safety data was lost (tamgad
   // --resume-after-data-loss): sign nothing for rounds up to it. Refused if the safety data
   // is not lost.
-  static Result<std::unique_ptr<Node>> Open(const NodeConfig& config,
-                                            boost::asio::io_context& io,
+  static Result<std::unique_ptr<Node>> Open(const NodeConfig& config, boost::asio::io_context& io,
                                             std::optional<std::uint64_t> resume_round = {});
   ~Node();
 

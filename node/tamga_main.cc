@@ -3,13 +3,11 @@
 // verification and audit replay (see README.md).
 
 #include <CLI/CLI.hpp>
-
 #include <exception>
 #include <iostream>
-
-#include "common/sha256.h"
 #include <nlohmann/json.hpp>
 
+#include "common/sha256.h"
 #include "node/http_client.h"
 #include "node/keys_command.h"
 #include "node/testnet_command.h"
@@ -35,10 +33,10 @@ tamga::Status NodeStatus(const std::string& node) {
             << "chain       " << j["chain_id"].get<std::string>() << "\n"
             << "validator   "
             << (j["validator_index"].is_null() ? std::string("no (observer)")
-                                                : std::to_string(j["validator_index"].get<int>()))
+                                               : std::to_string(j["validator_index"].get<int>()))
             << "\n"
-            << "height      " << j["height"] << " (epoch " << j["epoch"] << ", round "
-            << j["round"] << ")\n"
+            << "height      " << j["height"] << " (epoch " << j["epoch"] << ", round " << j["round"]
+            << ")\n"
             << "state root  " << j["state_root"].get<std::string>() << "\n"
             << "records     " << j["log_size"] << "\n"
             << "peers       " << connected << " of " << j["peers"].size() << " connected\n"
@@ -64,7 +62,8 @@ int main(int argc, char** argv) try {
   bool gen_fast_kdf = false;
   auto* generate = keys->add_subcommand("generate", "Write a new key file (mode 0600)");
   generate->add_option("file", gen.path, "Where to write the key file")->required();
-  generate->add_flag("--plain", gen.plain, "Store the key unencrypted (tests and local testnets only)");
+  generate->add_flag("--plain", gen.plain,
+                     "Store the key unencrypted (tests and local testnets only)");
   generate->add_flag("--force", gen.overwrite, "Replace an existing file");
   generate->add_option("--passphrase-file", gen.passphrase.file,
                        "Read the passphrase from the first line of this file");
@@ -83,7 +82,8 @@ int main(int argc, char** argv) try {
   new_pass.env = "TAMGA_NEW_PASSPHRASE";
   new_pass.prompt = "New passphrase: ";
   new_pass.confirm = true;
-  auto* change = keys->add_subcommand("change-passphrase", "Re-seal a key file under a new passphrase");
+  auto* change =
+      keys->add_subcommand("change-passphrase", "Re-seal a key file under a new passphrase");
   change->add_option("file", change_path, "Key file")->required();
   change->add_option("--passphrase-file", old_pass.file, "File holding the current passphrase");
   change->add_option("--new-passphrase-file", new_pass.file, "File holding the new passphrase");

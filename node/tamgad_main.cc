@@ -10,12 +10,10 @@
 // result that differs from a quorum's); the log says why.
 
 #include <CLI/CLI.hpp>
-
+#include <boost/asio.hpp>
 #include <iostream>
 #include <optional>
 #include <utility>
-
-#include <boost/asio.hpp>
 
 #include "common/log.h"
 #include "node/api.h"

@@ -12,9 +12,9 @@
 namespace tamga::node {
 
 const std::vector<std::string>& TestnetCountries() {
-  static const std::vector<std::string> kCountries = {
-      "KZ", "UZ", "KG", "KR", "TJ", "TM", "AZ", "GE", "AM", "MN",
-      "TR", "CN", "MD", "BY", "PK", "AF", "IR", "IN", "JP", "DE"};
+  static const std::vector<std::string> kCountries = {"KZ", "UZ", "KG", "KR", "TJ", "TM", "AZ",
+                                                      "GE", "AM", "MN", "TR", "CN", "MD", "BY",
+                                                      "PK", "AF", "IR", "IN", "JP", "DE"};
   return kCountries;
 }
 
@@ -43,10 +43,10 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
 
   contracts::Genesis genesis;
   genesis.chain_name = "tamga local testnet";
-  genesis.genesis_time_ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  genesis.genesis_time_ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   for (std::size_t i = 0; i < o.validators; ++i) {
     const fs::path node = dir / ("node" + std::to_string(i));
     fs::create_directories(node, ec);
@@ -58,24 +58,31 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
     const auto p2p = static_cast<std::uint16_t>(o.base_port + 2 * i);
     const auto api = static_cast<std::uint16_t>(p2p + 1);
     genesis.administrations.push_back({countries[i], "Customs of " + countries[i],
-                                       validator.public_key(),
-                                       "127.0.0.1:" + std::to_string(p2p), admin.public_key()});
+                                       validator.public_key(), "127.0.0.1:" + std::to_string(p2p),
+                                       admin.public_key()});
     const std::string config =
         "# tamgad configuration of validator " + std::to_string(i) + " (" + countries[i] +
         ") of a local testnet, written by `tamga testnet init`.\n"
         "genesis = \"../genesis.json\"\n"
         "key_file = \"validator.key\"\n"
         "data_dir = \"data\"\n\n"
-        "[network]\nlisten = \"127.0.0.1:" + std::to_string(p2p) + "\"\n\n"
-        "[api]\nlisten = \"127.0.0.1:" + std::to_string(api) + "\"\n\n"
-        "[consensus]\nround_timeout_ms = " + std::to_string(o.round_timeout_ms) +
-        "\nidle_block_ms = " + std::to_string(o.idle_block_ms) + "\n\n"
+        "[network]\nlisten = \"127.0.0.1:" +
+        std::to_string(p2p) +
+        "\"\n\n"
+        "[api]\nlisten = \"127.0.0.1:" +
+        std::to_string(api) +
+        "\"\n\n"
+        "[consensus]\nround_timeout_ms = " +
+        std::to_string(o.round_timeout_ms) +
+        "\nidle_block_ms = " + std::to_string(o.idle_block_ms) +
+        "\n\n"
         "[log]\nformat = \"text\"\nlevel = \"info\"\nfile = \"tamgad.log\"\n";
     TAMGA_RETURN_IF_ERROR(WriteFileAtomic((node / "tamgad.toml").string(), config, {}));
   }
   // The genesis must start a chain (distinct keys and countries).
   TAMGA_RETURN_IF_ERROR(contracts::StartChain(genesis).status());
-  TAMGA_RETURN_IF_ERROR(WriteFileAtomic((dir / "genesis.json").string(), GenesisToJson(genesis), {}));
+  TAMGA_RETURN_IF_ERROR(
+      WriteFileAtomic((dir / "genesis.json").string(), GenesisToJson(genesis), {}));
   auto chain = contracts::StartChain(genesis);
   out << "testnet of " << o.validators << " validators in " << o.dir << "\n"
       << "chain id " << chain->anchor.chain_id.ToHex() << "\n";

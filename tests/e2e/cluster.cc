@@ -35,12 +35,14 @@ bool PortFree(std::uint16_t port) {
 
 // A base port with 2n free ports above it.
 std::uint16_t FreeBase(std::size_t n) {
-  std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u +
-                   static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::mt19937 rng(
+      static_cast<unsigned>(::getpid()) * 7919u +
+      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
   for (int attempt = 0; attempt < 200; ++attempt) {
     const auto base = static_cast<std::uint16_t>(20000 + (rng() % 2000) * 20);
     bool ok = true;
-    for (std::size_t p = 0; p < 2 * n && ok; ++p) ok = PortFree(static_cast<std::uint16_t>(base + p));
+    for (std::size_t p = 0; p < 2 * n && ok; ++p)
+      ok = PortFree(static_cast<std::uint16_t>(base + p));
     if (ok) return base;
   }
   std::abort();
@@ -66,8 +68,8 @@ Cluster::Cluster(const std::string& name, std::size_t n, std::optional<PublicKey
     : dir_(name), pids_(n, 0), exits_(n, 0) {
   const std::uint16_t base = FreeBase(n);
   const int rc = Run({TAMGA_CLI, "testnet", "init", dir_.path().string(), "--validators",
-                      std::to_string(n), "--base-port", std::to_string(base),
-                      "--round-timeout-ms", "1000", "--idle-block-ms", "100"});
+                      std::to_string(n), "--base-port", std::to_string(base), "--round-timeout-ms",
+                      "1000", "--idle-block-ms", "100"});
   if (rc != 0) std::abort();
   auto genesis = node::LoadGenesisFile(dir_.File("genesis.json"));
   if (!genesis.ok()) std::abort();

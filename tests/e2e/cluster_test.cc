@@ -2,6 +2,8 @@
 // transport, committing real transactions through the rules into RocksDB. Each test is
 // bounded by the waits below (at most a minute per step).
 
+#include "tests/e2e/cluster.h"
+
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -14,7 +16,6 @@
 #include "common/encoding.h"
 #include "consensus/verify.h"
 #include "net/handshake.h"
-#include "tests/e2e/cluster.h"
 
 namespace tamga::testing {
 namespace {
@@ -24,10 +25,10 @@ using nlohmann::json;
 
 Transaction Office(const Cluster& c, std::size_t admin, const std::string& code,
                    std::uint64_t sequence) {
-  return c.Tx(c.admin(admin), TxType::kRegisterOffice,
-              Encode(contracts::RegisterOffice{code, "Office " + code,
-                                               SecretKey::Generate().public_key()}),
-              sequence);
+  return c.Tx(
+      c.admin(admin), TxType::kRegisterOffice,
+      Encode(contracts::RegisterOffice{code, "Office " + code, SecretKey::Generate().public_key()}),
+      sequence);
 }
 
 // Waits until every running node has committed `id`.
@@ -74,7 +75,8 @@ TEST(ClusterTest, TransactionsSubmittedToAnyNodeCommitOnAllWithEqualRoots) {
   for (std::size_t i = 0; i < 4; ++i) {
     for (std::uint64_t seq = 1; seq <= 3; ++seq) {
       // Administration i's transactions go to node (i + seq) % 4: any node takes any.
-      const Transaction tx = Office(c, i, "OFF-" + std::to_string(i) + "-" + std::to_string(seq), seq);
+      const Transaction tx =
+          Office(c, i, "OFF-" + std::to_string(i) + "-" + std::to_string(seq), seq);
       auto [status, body] = c.Submit((i + seq) % 4, tx);
       ASSERT_EQ(status, 202) << body.dump();
       ids.push_back(tx.Hash());
@@ -148,7 +150,7 @@ TEST(ClusterTest, CommitsContinueWhenTheLeaderIsKilledRepeatedly) {
     c.Kill(leader);
     probe = (leader + 1) % 4;
     EXPECT_TRUE(KeepsCommitting(c, probe, 3)) << "after killing leader " << leader << "\n"
-                                               << c.Log(probe);
+                                              << c.Log(probe);
     c.Start(leader);
     ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(leader) >= c.Height(probe); }))
         << c.Log(leader);
@@ -324,7 +326,8 @@ TEST(ClusterTest, BadTransactionsAreRejectedWithTheirReasonAndNeverCommitted) {
   wrong_chain.chain_id = c.chain();
   wrong_chain.chain_id.data()[0] ^= 1;
   wrong_chain.type = static_cast<std::uint16_t>(TxType::kRegisterOffice);
-  wrong_chain.payload = Encode(contracts::RegisterOffice{"WRONG", "x", SecretKey::Generate().public_key()});
+  wrong_chain.payload =
+      Encode(contracts::RegisterOffice{"WRONG", "x", SecretKey::Generate().public_key()});
   wrong_chain.sequence = 1;
   wrong_chain.Sign(c.admin(0));
   expect_refused(wrong_chain, 400, "wrong_chain");

@@ -29,9 +29,9 @@ class MempoolTest : public ::testing::Test {
     auto chain = contracts::StartChain(g);
     ASSERT_TRUE(chain.ok());
     chain_ = chain->anchor.chain_id;
-    ledger_ = std::move(ledger::Ledger::Open(std::make_unique<ledger::MemKvStore>(),
-                                             chain->anchor, chain->state)
-                            .value());
+    ledger_ = std::move(
+        ledger::Ledger::Open(std::make_unique<ledger::MemKvStore>(), chain->anchor, chain->state)
+            .value());
   }
 
   Transaction Office(std::size_t admin, std::uint64_t seq) {
