@@ -19,8 +19,6 @@
 
 #pragma once
 
-// <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
-#include <boost/asio.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,6 +33,7 @@
 #include "common/chain.h"
 #include "common/ed25519.h"
 #include "common/status.h"
+#include "net/asio.h"
 
 namespace tamga::net {
 

@@ -1,5 +1,8 @@
 #include "node/api.h"
 
+// clang-format off
+#include "net/asio.h"  // Before any Boost header (net/asio.h says why).
+// clang-format on
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>

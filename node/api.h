@@ -9,13 +9,12 @@
 
 #pragma once
 
-// <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
-#include <boost/asio.hpp>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "common/status.h"
+#include "net/asio.h"
 #include "node/node.h"
 
 namespace tamga::node {

@@ -1,6 +1,8 @@
 #include "node/http_client.h"
 
-#include <boost/asio.hpp>
+// clang-format off
+#include "net/asio.h"  // Before any Boost header (net/asio.h says why).
+// clang-format on
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <utility>

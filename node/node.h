@@ -17,8 +17,6 @@
 
 #pragma once
 
-// <utility> first: Boost 1.74's asio uses std::exchange without including it (GCC 12).
-#include <boost/asio.hpp>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -37,6 +35,7 @@
 #include "contracts/model.h"
 #include "ledger/ledger.h"
 #include "ledger/safety_file.h"
+#include "net/asio.h"
 #include "net/transport.h"
 #include "net/wire.h"
 #include "node/config.h"

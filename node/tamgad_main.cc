@@ -10,12 +10,12 @@
 // result that differs from a quorum's); the log says why.
 
 #include <CLI/CLI.hpp>
-#include <boost/asio.hpp>
 #include <iostream>
 #include <optional>
 #include <utility>
 
 #include "common/log.h"
+#include "net/asio.h"
 #include "node/api.h"
 #include "node/config.h"
 #include "node/node.h"
