@@ -3,7 +3,7 @@
 // committed blocks on one node, and prints committed transactions per second and commit
 // latency percentiles (submission to the block that holds it being readable).
 //
-//   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 16]
+//   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 64]
 //
 // DIR is a folder written by `tamga testnet init` whose nodes are running (testnet/bench
 // does all of it). The administrator of node 0 first accredits --signers issuers with the
@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tamga_cluster_load: offer signed anchor transactions to a running testnet"};
   std::string dir;
   double rate = 500, seconds = 10;
-  std::size_t signers = 16;
+  std::size_t signers = 64;
   app.add_option("--testnet", dir, "Folder written by `tamga testnet init`")->required();
   app.add_option("--rate", rate, "Transactions per second offered")->check(CLI::PositiveNumber);
   app.add_option("--seconds", seconds, "How long to offer them")->check(CLI::PositiveNumber);

@@ -72,6 +72,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const PublicKey& peer() const { return peer_; }
   std::uint64_t frames_in() const { return frames_in_; }
   std::uint64_t frames_out() const { return frames_out_; }
+  asio::ip::address remote_address() const {
+    error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    return ec ? asio::ip::address() : ep.address();
+  }
   std::string remote() const {
     error_code ec;
     auto ep = socket_.remote_endpoint(ec);
@@ -314,6 +319,7 @@ Transport::Transport(asio::io_context& io, TransportOptions options, const Secre
       on_frame_(std::move(on_frame)),
       on_link_(std::move(on_link)),
       acceptor_(io),
+      accept_timer_(io),
       jitter_(std::random_device{}()) {}
 
 Transport::~Transport() { Stop(); }
@@ -346,10 +352,27 @@ std::uint16_t Transport::listen_port() const {
 void Transport::Accept() {
   acceptor_.async_accept([this](error_code ec, tcp::socket socket) {
     if (stopped_) return;
-    if (!ec) {
-      if (handshaking_.size() >= options_.handshaking_max) {
+    if (ec) {
+      // Out of file descriptors, say: wait rather than spin the node's one thread.
+      Log(LogLevel::kWarn, "accept_failed", {{"reason", ec.message()}});
+      accept_timer_.expires_after(std::chrono::milliseconds(100));
+      accept_timer_.async_wait([this](error_code e) {
+        if (!e && !stopped_) Accept();
+      });
+      return;
+    }
+    {
+      error_code remote_ec;
+      const auto remote = socket.remote_endpoint(remote_ec).address();
+      std::size_t from_same = 0;
+      for (const auto& c : handshaking_) {
+        if (!c->outbound() && c->remote_address() == remote) ++from_same;
+      }
+      if (handshaking_.size() >= options_.handshaking_max ||
+          from_same >= options_.handshaking_per_address_max) {
         Log(LogLevel::kWarn, "link_refused",
-            {{"reason", "too many connections in their handshake"}});
+            {{"remote", remote.to_string()},
+             {"reason", "too many connections in their handshake"}});
         error_code ignored;
         socket.close(ignored);
       } else {
@@ -378,7 +401,10 @@ void Transport::AddPeer(const PublicKey& key, const std::string& address) {
   Dial& d = dials_[key];
   d.address = address;
   if (!d.timer) d.timer = std::make_shared<asio::steady_timer>(io_);
-  if (!Connected(key) && !d.dialling) StartDial(key);
+  if (!Connected(key) && !d.dialling) {
+    d.timer->cancel();  // A pending redial would start a second dial.
+    StartDial(key);
+  }
 }
 
 void Transport::StartDial(const PublicKey& key) {
@@ -386,6 +412,7 @@ void Transport::StartDial(const PublicKey& key) {
   auto it = dials_.find(key);
   if (it == dials_.end()) return;
   Dial& d = it->second;
+  if (d.dialling) return;  // One dial at a time per peer.
   auto hp = ParseHostPort(d.address);
   if (!hp.ok()) {
     Log(LogLevel::kError, "dial_failed",

@@ -42,7 +42,8 @@ struct TransportOptions {
   std::string listen;  // "host:port"; empty: accept no connections.
   std::size_t frame_bytes_max = 16 << 20;
   std::size_t send_queue_bytes_max = 64 << 20;
-  std::size_t handshaking_max = 64;  // Connections still in their handshake.
+  std::size_t handshaking_max = 64;             // Connections still in their handshake.
+  std::size_t handshaking_per_address_max = 8;  // Of those, from one IP address.
   std::uint64_t handshake_timeout_ms = 5'000;
   std::uint64_t keepalive_ms = 1'000;
   std::uint64_t idle_timeout_ms = 6'000;
@@ -120,6 +121,7 @@ class Transport {
   FrameFn on_frame_;
   LinkFn on_link_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_timer_;
   std::set<PublicKey> admitted_;
   std::map<PublicKey, Dial> dials_;
   std::map<PublicKey, std::shared_ptr<Connection>> links_;  // Established.

@@ -333,8 +333,8 @@ Bytes EncodeEnvelope(const Envelope& envelope) {
 Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
                                 const DecodeLimits& limits) {
   if (frame.size() > limits.frame_bytes_max) {
-    return Status::ResourceExhausted("frame of " + std::to_string(frame.size()) +
-                                     " bytes > max " + std::to_string(limits.frame_bytes_max));
+    return Status::ResourceExhausted("frame of " + std::to_string(frame.size()) + " bytes > max " +
+                                     std::to_string(limits.frame_bytes_max));
   }
   if (frame.empty() || frame.size() % sizeof(capnp::word) != 0) {
     return Status::Corruption("frame of " + std::to_string(frame.size()) +
@@ -399,8 +399,8 @@ Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
       case wire::Envelope::Body::BLOCK_REQUEST: {
         auto r = body.getBlockRequest();
         if (r.getMaxBlocks() > kBlockRequestMax) {
-          reader.Fail("block request for " + std::to_string(r.getMaxBlocks()) +
-                      " blocks > max " + std::to_string(kBlockRequestMax));
+          reader.Fail("block request for " + std::to_string(r.getMaxBlocks()) + " blocks > max " +
+                      std::to_string(kBlockRequestMax));
         }
         out.body = BlockRequest{Height(r.getFromHeight()), r.getMaxBlocks()};
         break;
@@ -425,8 +425,7 @@ Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
                                   std::to_string(static_cast<int>(body.which())));
     }
   } catch (const kj::Exception& e) {
-    return Status::Corruption(std::string("frame does not decode: ") +
-                              e.getDescription().cStr());
+    return Status::Corruption(std::string("frame does not decode: ") + e.getDescription().cStr());
   }
   if (!reader.error().ok()) return reader.error();
   return out;

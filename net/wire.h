@@ -42,8 +42,7 @@ struct BlockResponse {
   friend bool operator==(const BlockResponse&, const BlockResponse&) = default;
 };
 
-using Message =
-    std::variant<Proposal, Vote, Timeout, Transaction, BlockRequest, BlockResponse>;
+using Message = std::variant<Proposal, Vote, Timeout, Transaction, BlockRequest, BlockResponse>;
 
 struct Envelope {
   std::uint16_t protocol_version = kProtocolVersion;

@@ -27,6 +27,8 @@ constexpr std::size_t kBodyMax = 2 << 20;
 constexpr std::size_t kHeaderMax = 8 << 10;
 constexpr std::uint64_t kWaitMaxMs = 30'000;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// Open API connections; more are closed at once (each may hold a 2 MiB body).
+constexpr std::size_t kSessionsMax = 256;
 
 using Response = http::response<http::string_body>;
 
@@ -111,8 +113,12 @@ json StatusJson(const NodeStatus& s) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Node& node, std::shared_ptr<bool> stopped)
-      : stream_(std::move(socket)), node_(node), stopped_(std::move(stopped)) {}
+  // `count` is held for the session's life: the server counts its sessions by it.
+  Session(tcp::socket socket, Node& node, std::shared_ptr<bool> stopped, std::shared_ptr<int> count)
+      : stream_(std::move(socket)),
+        node_(node),
+        stopped_(std::move(stopped)),
+        count_(std::move(count)) {}
 
   void Read() {
     if (*stopped_) return;
@@ -302,6 +308,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   Node& node_;
   std::shared_ptr<bool> stopped_;
+  std::shared_ptr<int> count_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
@@ -339,7 +346,22 @@ std::uint16_t ApiServer::port() const {
 void ApiServer::Accept() {
   acceptor_.async_accept([this, stopped = stopped_](beast::error_code ec, tcp::socket socket) {
     if (*stopped) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), node_, stopped_)->Read();
+    if (ec) {
+      // Out of file descriptors, say: accepting again at once would spin the node's one
+      // thread, so wait a little.
+      Log(LogLevel::kWarn, "api_accept_failed", {{"reason", ec.message()}});
+      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+      timer->async_wait([this, timer, stopped](beast::error_code) {
+        if (!*stopped) Accept();
+      });
+      return;
+    }
+    if (sessions_.use_count() - 1 >= static_cast<long>(kSessionsMax)) {
+      beast::error_code ignored;
+      socket.close(ignored);  // Over the cap: refused before reading a byte.
+    } else {
+      std::make_shared<Session>(std::move(socket), node_, stopped_, sessions_)->Read();
+    }
     Accept();
   });
 }

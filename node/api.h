@@ -33,6 +33,7 @@ class ApiServer {
   Node& node_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);
+  std::shared_ptr<int> sessions_ = std::make_shared<int>(0);  // One reference per session.
 };
 
 }  // namespace tamga::node

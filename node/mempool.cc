@@ -83,7 +83,8 @@ std::optional<Refused> Mempool::Admit(const Transaction& tx, const Hash32& id,
                                          " is already waiting for a block"};
   }
   seqs[tx.sequence] = id;
-  entries_[id] = Entry{tx, size};
+  entries_[id] = Entry{tx, size, now_ms};
+  by_age_.emplace(now_ms, id);
   bytes_ += size;
   return std::nullopt;
 }
@@ -132,9 +133,31 @@ void Mempool::OnCommit(const std::vector<Transaction>& block, const std::vector<
   }
 }
 
+std::size_t Mempool::Expire(std::uint64_t now_ms) {
+  std::size_t dropped = 0;
+  while (!by_age_.empty() && by_age_.begin()->first + options_.expiry_ms < now_ms) {
+    const Hash32 id = by_age_.begin()->second;
+    if (entries_.count(id) > 0) {
+      ++dropped;
+      Erase(id);  // Also drops its by_age_ entry, the first one.
+    } else {
+      by_age_.erase(by_age_.begin());
+    }
+  }
+  return dropped;
+}
+
 void Mempool::Erase(const Hash32& id) {
   auto it = entries_.find(id);
-  if (it == entries_.end()) return;
+  if (it == entries_.end()) {
+    return;
+  }
+  for (auto [a, b] = by_age_.equal_range(it->second.admitted_ms); a != b; ++a) {
+    if (a->second == id) {
+      by_age_.erase(a);
+      break;
+    }
+  }
   bytes_ -= it->second.bytes;
   auto s = by_signer_.find(it->second.tx.signer);
   if (s != by_signer_.end()) {

@@ -30,7 +30,10 @@ struct MempoolOptions {
   std::size_t transactions_max = 50'000;
   std::size_t bytes_max = 256 << 20;
   // How far ahead of its committed sequence a signer may queue.
-  std::uint64_t sequence_window = 10'000;
+  std::uint64_t sequence_window = 1'000;
+  // A transaction not proposed within this long (a gap before it never filled, say) is
+  // dropped, so that queued-ahead transactions cannot hold the mempool full for good.
+  std::uint64_t expiry_ms = 600'000;
 };
 
 // Why a transaction was not admitted: a stable code for programs and a sentence for people.
@@ -61,6 +64,9 @@ class Mempool {
   void OnCommit(const std::vector<Transaction>& block, const std::vector<Hash32>& ids,
                 const ledger::StateReader& committed);
 
+  // Drops transactions admitted more than expiry_ms before `now_ms`; how many.
+  std::size_t Expire(std::uint64_t now_ms);
+
   bool Contains(const Hash32& id) const { return entries_.count(id) > 0; }
   std::size_t size() const { return entries_.size(); }
   std::size_t bytes() const { return bytes_; }
@@ -69,6 +75,7 @@ class Mempool {
   struct Entry {
     Transaction tx;
     std::size_t bytes = 0;
+    std::uint64_t admitted_ms = 0;
   };
   void Erase(const Hash32& id);
 
@@ -76,6 +83,7 @@ class Mempool {
   ChainId chain_;
   std::map<Hash32, Entry> entries_;
   std::map<PublicKey, std::map<std::uint64_t, Hash32>> by_signer_;
+  std::multimap<std::uint64_t, Hash32> by_age_;  // admitted_ms -> id.
   std::size_t bytes_ = 0;
   std::size_t next_signer_ = 0;  // Rotates the signer Take starts with.
 };

@@ -37,12 +37,6 @@ Bytes PendingBlockKey(const Hash32& id) {
   return k;
 }
 
-std::size_t ApproximateSize(const Block& b) {
-  std::size_t n = 1024;
-  for (const auto& tx : b.transactions) n += tx.payload.size() + 200;
-  return n;
-}
-
 net::Message ToWire(const consensus::Message& m) {
   return std::visit([](const auto& x) -> net::Message { return x; }, m);
 }
@@ -110,7 +104,14 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> saved, safety_file_->Load());
   if (saved) {
     TAMGA_ASSIGN_OR_RETURN(safety, Decode<consensus::SafetyData>(*saved, "safety data"));
-  } else if (head.height.value() > 0) {
+  }
+  std::optional<Bytes> saved_qc;
+  {
+    TAMGA_ASSIGN_OR_RETURN(saved_qc,
+                           ledger_->store().Get(ledger::Column::kMeta, AsBytes(kHighestQcKey)));
+  }
+  if (!saved && (head.height.value() > 0 || saved_qc.has_value())) {
+    // Blocks committed, or certificates kept for a round it was in: it has taken part.
     safety.lost = true;
     if (!resume_round) {
       Log(LogLevel::kError, "safety_data_lost",
@@ -118,6 +119,11 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
            {"height", head.height.ToString()},
            {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
     }
+  }
+  if (!saved && !safety.lost) {
+    // A fresh validator: its (empty) safety data is written now, so that a restart after it
+    // has followed the chain for a while is not mistaken for a loss.
+    TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(safety)));
   }
   if (resume_round) {
     if (!safety.lost) {
@@ -300,14 +306,17 @@ void Node::ApplyOne(consensus::Effect& effect) {
         } else if constexpr (std::is_same_v<T, consensus::CommitBlock>) {
           Commit(e);
         } else if constexpr (std::is_same_v<T, consensus::RequestPayload>) {
-          // Propose at once if there is work: transactions waiting, or blocks above the
+          // Propose at once if there is work: transactions ready to go, or blocks above the
           // committed one holding transactions (the next blocks are what commit them).
-          bool work = mempool_.size() > 0;
+          std::vector<Transaction> txs = TakePayload();
+          bool work = !txs.empty() || config_.idle_block_ms == 0;
           for (const auto* n : core_->tree().PathFromRoot(core_->highest_qc().data.block_id)) {
             if (n->id != core_->tree().root_id() && !n->block.transactions.empty()) work = true;
           }
-          if (work || config_.idle_block_ms == 0) {
-            AnswerPayload(e.round);
+          if (work) {
+            payload_round_.reset();
+            payload_timer_->cancel();
+            Post(consensus::PayloadReady{e.round, std::move(txs)});
           } else {
             payload_round_ = e.round;
             payload_timer_->expires_after(std::chrono::milliseconds(config_.idle_block_ms));
@@ -409,6 +418,9 @@ void Node::Commit(const consensus::CommitBlock& c) {
     if (r.code != 0) ++rejected;
   }
   mempool_.OnCommit(c.block.transactions, ids, ledger_->StateBefore(nullptr));
+  if (const std::size_t expired = mempool_.Expire(NowMs()); expired > 0) {
+    Log(LogLevel::kInfo, "mempool_expired", {{"txs", std::to_string(expired)}});
+  }
   committed_transactions_ += ids.size();
   const ExecutionResult& result = prepared->result;
   Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
@@ -435,9 +447,7 @@ void Node::Commit(const consensus::CommitBlock& c) {
   }
 }
 
-void Node::AnswerPayload(Round round) {
-  payload_round_.reset();
-  payload_timer_->cancel();
+std::vector<Transaction> Node::TakePayload() {
   const Hash32 parent_id = core_->highest_qc().data.block_id;
   std::set<Hash32> in_flight;
   for (const auto* n : core_->tree().PathFromRoot(parent_id)) {
@@ -447,8 +457,13 @@ void Node::AnswerPayload(Round round) {
   std::shared_ptr<const ledger::PreparedBlock> parent;
   if (auto it = prepared_.find(parent_id); it != prepared_.end()) parent = it->second;
   const ledger::TreeStateReader state = ledger_->StateBefore(parent);
-  Post(consensus::PayloadReady{
-      round, mempool_.Take(state, in_flight, config_.block_transactions_max, kPayloadBytesMax)});
+  return mempool_.Take(state, in_flight, config_.block_transactions_max, kPayloadBytesMax);
+}
+
+void Node::AnswerPayload(Round round) {
+  payload_round_.reset();
+  payload_timer_->cancel();
+  Post(consensus::PayloadReady{round, TakePayload()});
 }
 
 void Node::SetTimer(Round round, std::uint64_t delay_ms) {
@@ -568,27 +583,38 @@ void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
   resp.highest_height = head;
   const std::uint32_t max = std::min(std::max<std::uint32_t>(req.max_blocks, 1), kFetchBlocksMax);
   std::size_t bytes = 0;
-  auto full = [&] { return resp.blocks.size() >= max || bytes >= kFetchBytesMax; };
+  // Adds a block unless it would take the reply over its limits (the first always goes:
+  // any block fits a frame, kBlockBytesMax < the frame cap).
+  auto add = [&](const Block& block, const QuorumCertificate& qc) {
+    const std::size_t size = Encode(block).size() + Encode(qc).size() + 64;
+    if (!resp.blocks.empty() && (resp.blocks.size() >= max || bytes + size > kFetchBytesMax)) {
+      return false;
+    }
+    bytes += size;
+    resp.blocks.push_back({block, qc});
+    return true;
+  };
+  bool room = true;
   for (std::uint64_t h = std::max<std::uint64_t>(req.from_height.value(), 1);
-       h <= head.value() && !full(); ++h) {
+       h <= head.value() && room; ++h) {
     auto block = ledger_->BlockAt(Height(h));
     auto qc = ledger_->QcAt(Height(h));
     if (!block.ok() || !qc.ok()) return Fatal("reading committed height " + std::to_string(h));
-    bytes += ApproximateSize(*block);
-    resp.blocks.push_back({std::move(*block), std::move(*qc)});
+    room = add(*block, *qc);
     auto proof = ledger_->EpochProofAt(Height(h));
-    if (proof.ok() && proof->has_value()) {
-      for (const auto& cb : (*proof)->blocks) resp.blocks.push_back({cb.block, cb.qc});
+    if (room && proof.ok() && proof->has_value()) {
+      // The blocks that prove the epoch change go with it, or the block waits.
+      for (const auto& cb : (*proof)->blocks) {
+        if (!(room = add(cb.block, cb.qc))) break;
+      }
     }
   }
-  if (!full()) {
+  if (room) {
     for (const auto* n : core_->tree().PathFromRoot(core_->highest_qc().data.block_id)) {
       if (!n->qc || n->block.header.height < req.from_height || n->block.header.height <= head) {
         continue;
       }
-      bytes += ApproximateSize(n->block);
-      resp.blocks.push_back({n->block, *n->qc});
-      if (full()) break;
+      if (!add(n->block, *n->qc)) break;
     }
   }
   if (config_.testing_serve_forged_blocks) {

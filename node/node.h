@@ -102,6 +102,8 @@ class Node {
   Status FlushPersist();
   void Execute(const Block& block);
   void Commit(const consensus::CommitBlock& c);
+  // Transactions for a block on top of the highest certified one.
+  std::vector<Transaction> TakePayload();
   void AnswerPayload(Round round);
   void SetTimer(Round round, std::uint64_t delay_ms);
   void EnterEpoch(const consensus::EnterEpoch& e);

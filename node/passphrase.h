@@ -14,10 +14,10 @@
 namespace tamga::node {
 
 struct PassphraseSource {
-  std::string file;          // If set, the first line of this file.
+  std::string file;  // If set, the first line of this file.
   std::string env = "TAMGA_PASSPHRASE";
   std::string prompt = "Passphrase: ";
-  bool confirm = false;      // Ask twice on a terminal (for a new passphrase).
+  bool confirm = false;  // Ask twice on a terminal (for a new passphrase).
 };
 
 Result<std::string> ReadPassphrase(const PassphraseSource& source);

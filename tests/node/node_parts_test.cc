@@ -80,6 +80,25 @@ TEST_F(MempoolTest, IsBoundedAndSaysSo) {
   EXPECT_EQ(r->code, "mempool_full");
 }
 
+TEST_F(MempoolTest, TransactionsThatWaitTooLongExpire) {
+  Mempool m({.expiry_ms = 1000}, chain_);
+  // Sequence 2 waits for a 1 that never comes.
+  ASSERT_FALSE(Admit(m, Office(0, 2)).has_value());
+  now_ += 500;
+  ASSERT_FALSE(Admit(m, Office(1, 1)).has_value());
+  EXPECT_EQ(m.Expire(now_ + 600), 1u);  // Only the first is over a second old.
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.Expire(now_ + 1001), 1u);
+  EXPECT_EQ(m.size(), 0u);
+  EXPECT_EQ(m.bytes(), 0u);
+}
+
+TEST_F(MempoolTest, RefusesSequencesTooFarAhead) {
+  Mempool m({.sequence_window = 10}, chain_);
+  EXPECT_FALSE(Admit(m, Office(0, 10)).has_value());
+  EXPECT_EQ(Admit(m, Office(0, 12)).value().code, "bad_sequence");
+}
+
 TEST_F(MempoolTest, TakesEachSignersTransactionsInSequenceWithoutGaps) {
   Mempool m({}, chain_);
   // Admin 0 queues 1, 2, 3 and 5 (4 missing); admin 1 queues 2 only (1 missing).
