@@ -268,10 +268,10 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
 }
 
 Result<TxOutcome> Executor::Check(const ledger::StateReader& state, const ChainId& chain,
-                                  const Transaction& tx, std::uint64_t now_ms,
-                                  const OnLedgerFn& on_ledger) {
+                                  const Transaction& tx, const Hash32& tx_hash,
+                                  std::uint64_t now_ms, const OnLedgerFn& on_ledger) {
   BlockState scratch(state);
-  return Apply(scratch, chain, tx, tx.Hash(), tx.VerifySignature().ok(), now_ms, on_ledger);
+  return Apply(scratch, chain, tx, tx_hash, tx.VerifySignature().ok(), now_ms, on_ledger);
 }
 
 Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& parent,

@@ -101,9 +101,9 @@ class Executor {
                                                   const OnLedgerFn& verified = {});
 
   // The check at submission (the mempool's): the same rules against `state` at time
-  // `now_ms`; nothing is kept.
+  // `now_ms`; nothing is kept. `tx_hash` is `tx.Hash()`, which the caller already has.
   static Result<TxOutcome> Check(const ledger::StateReader& state, const ChainId& chain,
-                                 const Transaction& tx, std::uint64_t now_ms,
+                                 const Transaction& tx, const Hash32& tx_hash, std::uint64_t now_ms,
                                  const OnLedgerFn& on_ledger);
 
   // One transaction against `state`, given its id (`tx.Hash()`, computed once by the

@@ -69,7 +69,7 @@ std::optional<Refused> Mempool::Admit(const Transaction& tx, const Hash32& id,
     ahead.emplace(committed, contracts::SignerKey(tx.signer), shifted);
     state = &*ahead;
   }
-  auto outcome = contracts::Executor::Check(*state, chain_, tx, now_ms, on_ledger);
+  auto outcome = contracts::Executor::Check(*state, chain_, tx, id, now_ms, on_ledger);
   if (!outcome.ok()) return Refused{"unavailable", outcome.error().ToString()};
   if (outcome->reason != contracts::Reason::kAccepted) {
     std::string message(contracts::ReasonName(outcome->reason));

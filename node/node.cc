@@ -97,6 +97,32 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
                                                                 anchor_, std::move(chain->state)));
   const ledger::LedgerHead head = ledger_->Head();
 
+  // What the core saved before the last stop.
+  consensus::RecoveryData recovered;
+  const ledger::KvStore& store = ledger_->store();
+  TAMGA_ASSIGN_OR_RETURN(auto qc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestQcKey)));
+  if (qc_bytes) {
+    TAMGA_ASSIGN_OR_RETURN(recovered.highest_qc, Decode<QuorumCertificate>(*qc_bytes, "saved QC"));
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto tc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestTcKey)));
+  if (tc_bytes) {
+    TAMGA_ASSIGN_OR_RETURN(recovered.highest_tc, Decode<TimeoutCertificate>(*tc_bytes, "saved TC"));
+  }
+  Status scan_error;
+  TAMGA_RETURN_IF_ERROR(store.Scan(
+      ledger::Column::kMeta, AsBytes(kPendingBlockPrefix), {}, [&](ByteView key, ByteView value) {
+        auto b = Decode<Block>(value, "saved block");
+        if (!b.ok()) {
+          scan_error = b.error();
+          return false;
+        }
+        const Hash32 id = Hash32::FromView(key.subspan(kPendingBlockPrefix.size()));
+        saved_blocks_[id] = b->header.height;
+        if (b->header.height > head.height) recovered.blocks.push_back(std::move(*b));
+        return true;
+      }));
+  TAMGA_RETURN_IF_ERROR(scan_error);
+
   // Safety data: a validator whose ledger has blocks but whose safety file is gone must not
   // sign until an operator says what happened (docs/operations.md).
   safety_file_ = std::make_unique<ledger::SafetyFile>(config_.data_dir + "/safety");
@@ -105,12 +131,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   if (saved) {
     TAMGA_ASSIGN_OR_RETURN(safety, Decode<consensus::SafetyData>(*saved, "safety data"));
   }
-  std::optional<Bytes> saved_qc;
-  {
-    TAMGA_ASSIGN_OR_RETURN(saved_qc,
-                           ledger_->store().Get(ledger::Column::kMeta, AsBytes(kHighestQcKey)));
-  }
-  if (!saved && (head.height.value() > 0 || saved_qc.has_value())) {
+  if (!saved && (head.height.value() > 0 || recovered.highest_qc.has_value())) {
     // Blocks committed, or certificates kept for a round it was in: it has taken part.
     safety.lost = true;
     if (!resume_round) {
@@ -138,32 +159,6 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
     Log(LogLevel::kWarn, "safety_data_resumed",
         {{"epoch", head.validators.epoch.ToString()}, {"round", std::to_string(*resume_round)}});
   }
-
-  // What the core saved before the last stop.
-  consensus::RecoveryData recovered;
-  const ledger::KvStore& store = ledger_->store();
-  TAMGA_ASSIGN_OR_RETURN(auto qc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestQcKey)));
-  if (qc_bytes) {
-    TAMGA_ASSIGN_OR_RETURN(recovered.highest_qc, Decode<QuorumCertificate>(*qc_bytes, "saved QC"));
-  }
-  TAMGA_ASSIGN_OR_RETURN(auto tc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestTcKey)));
-  if (tc_bytes) {
-    TAMGA_ASSIGN_OR_RETURN(recovered.highest_tc, Decode<TimeoutCertificate>(*tc_bytes, "saved TC"));
-  }
-  Status scan_error;
-  TAMGA_RETURN_IF_ERROR(store.Scan(
-      ledger::Column::kMeta, AsBytes(kPendingBlockPrefix), {}, [&](ByteView key, ByteView value) {
-        auto b = Decode<Block>(value, "saved block");
-        if (!b.ok()) {
-          scan_error = b.error();
-          return false;
-        }
-        const Hash32 id = Hash32::FromView(key.subspan(kPendingBlockPrefix.size()));
-        saved_blocks_[id] = b->header.height;
-        if (b->header.height > head.height) recovered.blocks.push_back(std::move(*b));
-        return true;
-      }));
-  TAMGA_RETURN_IF_ERROR(scan_error);
 
   TAMGA_ASSIGN_OR_RETURN(Block root, ledger_->BlockAt(head.height));
   QuorumCertificate root_qc;
@@ -452,7 +447,12 @@ std::vector<Transaction> Node::TakePayload() {
   std::set<Hash32> in_flight;
   for (const auto* n : core_->tree().PathFromRoot(parent_id)) {
     if (n->id == core_->tree().root_id()) continue;
-    for (const auto& tx : n->block.transactions) in_flight.insert(tx.Hash());
+    // An executed block's receipts hold its transactions' ids: no need to hash them again.
+    if (auto p = prepared_.find(n->id); p != prepared_.end()) {
+      for (const auto& r : p->second->output.receipts) in_flight.insert(r.tx_hash);
+    } else {
+      for (const auto& tx : n->block.transactions) in_flight.insert(tx.Hash());
+    }
   }
   std::shared_ptr<const ledger::PreparedBlock> parent;
   if (auto it = prepared_.find(parent_id); it != prepared_.end()) parent = it->second;
@@ -527,13 +527,11 @@ void Node::OnFrame(const PublicKey& from, Bytes frame) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, Transaction>) {
           const Hash32 id = m.Hash();
-          auto refused = mempool_.Admit(m, id, ledger_->StateBefore(nullptr), NowMs(),
-                                        contracts::ReplayGuard(*ledger_));
+          auto refused = Admit(m, id);
           if (refused && refused->code != "duplicate") {
             Log(LogLevel::kDebug, "tx_refused",
                 {{"tx", id.ShortHex()}, {"peer", from.ShortHex()}, {"reason", refused->code}});
           }
-          if (!refused && payload_round_) AnswerPayload(*payload_round_);
         } else if constexpr (std::is_same_v<T, net::BlockRequest>) {
           ServeBlocks(from, m);
         } else if constexpr (std::is_same_v<T, net::BlockResponse>) {
@@ -659,14 +657,19 @@ void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
   }
 }
 
+std::optional<std::int64_t> Node::MedianClockOffset() const {
+  if (clock_offsets_.empty()) return std::nullopt;
+  std::vector<std::int64_t> v;
+  for (const auto& [peer, offset] : clock_offsets_) v.push_back(offset);
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
 void Node::NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms) {
   if (peer == key_.public_key()) return;
   const std::uint64_t now = NowMs();
   clock_offsets_[peer] = static_cast<std::int64_t>(timestamp_ms) - static_cast<std::int64_t>(now);
-  std::vector<std::int64_t> v;
-  for (const auto& [k, o] : clock_offsets_) v.push_back(o);
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  const std::int64_t median = v[v.size() / 2];
+  const std::int64_t median = *MedianClockOffset();
   const auto bound = static_cast<std::int64_t>(config_.clock_warn_offset_ms);
   if ((median > bound || median < -bound) && now - last_clock_warning_ms_ > 60'000) {
     last_clock_warning_ms_ = now;
@@ -687,13 +690,19 @@ SubmitOutcome Node::Submit(const Transaction& tx) {
     out.refused = Refused{"unavailable", "the node is stopping"};
     return out;
   }
-  out.refused = mempool_.Admit(tx, out.id, ledger_->StateBefore(nullptr), NowMs(),
-                               contracts::ReplayGuard(*ledger_));
+  out.refused = Admit(tx, out.id);
   if (out.refused) return out;
   Log(LogLevel::kDebug, "tx_admitted", {{"tx", out.id.ShortHex()}});
   Broadcast(tx);
-  if (payload_round_) AnswerPayload(*payload_round_);
   return out;
+}
+
+std::optional<Refused> Node::Admit(const Transaction& tx, const Hash32& id) {
+  auto refused = mempool_.Admit(tx, id, ledger_->StateBefore(nullptr), NowMs(),
+                                contracts::ReplayGuard(*ledger_));
+  // A leader waiting for something to propose proposes now.
+  if (!refused && payload_round_) AnswerPayload(*payload_round_);
+  return refused;
 }
 
 NodeStatus Node::GetStatus() const {
@@ -706,12 +715,7 @@ NodeStatus Node::GetStatus() const {
   s.epoch = core_->epoch();
   s.mempool = mempool_.size();
   s.peers = transport_->Peers();
-  if (!clock_offsets_.empty()) {
-    std::vector<std::int64_t> v;
-    for (const auto& [k, o] : clock_offsets_) v.push_back(o);
-    std::sort(v.begin(), v.end());
-    s.clock_offset_ms = v[v.size() / 2];
-  }
+  s.clock_offset_ms = MedianClockOffset();
   s.committed_transactions = committed_transactions_;
   return s;
 }

@@ -84,7 +84,6 @@ class Node {
   NodeStatus GetStatus() const;
   const ledger::Ledger& ledger() const { return *ledger_; }
   bool InMempool(const Hash32& id) const { return mempool_.Contains(id); }
-  std::uint16_t p2p_port() const { return transport_->listen_port(); }
 
   // Calls `done` on this thread once the committed height reaches `height`, or after
   // `timeout_ms` (whichever first).
@@ -110,6 +109,8 @@ class Node {
   void Fatal(const std::string& why);
 
   // --- Network ---
+  // Mempool admission against the committed state, from a client or a peer.
+  std::optional<Refused> Admit(const Transaction& tx, const Hash32& id);
   void OnFrame(const PublicKey& from, Bytes frame);
   void OnConsensusMessage(const PublicKey& from, const net::Message& m);
   void ServeBlocks(const PublicKey& to, const net::BlockRequest& req);
@@ -118,6 +119,8 @@ class Node {
   void Broadcast(net::Message m);
   std::optional<PublicKey> KeyOf(ValidatorIndex i) const;
   void NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms);
+  // Median of the validators' clocks minus ours, from their proposals; empty before any.
+  std::optional<std::int64_t> MedianClockOffset() const;
   std::set<PublicKey> AdmittedKeys() const;
 
   contracts::OnLedgerFn OnLedgerFor(std::shared_ptr<const ledger::PreparedBlock> parent) const;

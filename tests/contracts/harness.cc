@@ -78,7 +78,7 @@ Reason ContractsChain::Submit(const Transaction& tx) {
 
 Reason ContractsChain::Check(const Transaction& tx) {
   const auto state = ledger_->StateBefore(nullptr);
-  return contracts::Executor::Check(state, chain_id(), tx, NextBlockTime(),
+  return contracts::Executor::Check(state, chain_id(), tx, tx.Hash(), NextBlockTime(),
                                     contracts::ReplayGuard(*ledger_))
       .value()
       .reason;

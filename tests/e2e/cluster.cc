@@ -48,17 +48,28 @@ std::uint16_t FreeBase(std::size_t n) {
   std::abort();
 }
 
-int Run(const std::vector<std::string>& args) {
+// Starts args[0] with `args`, its standard error appended to `stderr_path` (if set) and
+// its standard input empty.
+pid_t Spawn(std::vector<std::string> args, const std::string& stderr_path = "") {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    if (!stderr_path.empty() && std::freopen(stderr_path.c_str(), "a", stderr) == nullptr) {
+      ::_exit(126);
+    }
+    if (std::freopen("/dev/null", "r", stdin) == nullptr) ::_exit(126);
     std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
+  return pid;
+}
+
+// Runs a command to its end: its exit status, or -1 if a signal ended it.
+int Run(std::vector<std::string> args) {
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(Spawn(std::move(args)), &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -110,17 +121,7 @@ void Cluster::Start(std::size_t i, const std::vector<std::string>& extra_args) {
   const std::string node = dir_.File("node" + std::to_string(i));
   std::vector<std::string> args = {TAMGAD, "--config", node + "/tamgad.toml"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string out = node + "/stderr.txt";
-    if (std::freopen(out.c_str(), "a", stderr) == nullptr) ::_exit(126);
-    if (std::freopen("/dev/null", "r", stdin) == nullptr) ::_exit(126);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(TAMGAD, argv.data());
-    ::_exit(127);
-  }
+  const pid_t pid = Spawn(std::move(args), node + "/stderr.txt");
   pids_[i] = pid;
   clients_.erase(i);
 }
