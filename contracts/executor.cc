@@ -129,6 +129,11 @@ Bytes CertificateHistoryPrefix(std::string_view exporting_country, std::string_v
   return Bytes(s.begin(), s.end());
 }
 
+Bytes TransitHistoryPrefix(std::string_view mrn) {
+  const std::string s = "transit-history/" + Sha256Of(AsBytes(mrn)).ToHex() + "/";
+  return Bytes(s.begin(), s.end());
+}
+
 OnLedgerFn ReplayGuard(const ledger::Ledger& ledger) {
   return [&ledger](const Hash32& id) {
     auto found = ledger.FindTransaction(id);

@@ -115,7 +115,9 @@ class Executor {
 };
 
 // Index keys written for lookups the state does not answer by key (not proven; each
-// element found can be proven on its own): transactions that touched a certificate.
+// element found can be proven on its own): transactions that touched a certificate or a
+// transit, each key the prefix followed by the transaction's 32-byte id.
 Bytes CertificateHistoryPrefix(std::string_view exporting_country, std::string_view number);
+Bytes TransitHistoryPrefix(std::string_view mrn);
 
 }  // namespace tamga::contracts

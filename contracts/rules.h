@@ -50,8 +50,12 @@ struct Context {
   void Record(ByteView body) {
     out.records.push_back({Height(), 0, tx_hash, tx.type, Bytes(body.begin(), body.end())});
   }
+  // Index entries that list this transaction in a certificate's or a transit's history.
   void History(std::string_view country, std::string_view number) {
-    Bytes key = CertificateHistoryPrefix(country, number);
+    IndexUnder(CertificateHistoryPrefix(country, number));
+  }
+  void TransitHistory(std::string_view mrn) { IndexUnder(TransitHistoryPrefix(mrn)); }
+  void IndexUnder(Bytes key) {
     key.insert(key.end(), tx_hash.data(), tx_hash.data() + 32);
     out.index.emplace_back(std::move(key), Bytes{});
   }

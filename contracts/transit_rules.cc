@@ -62,6 +62,7 @@ Result<Verdict> Open(Context& ctx, const OpenTransit& p) {
       ctx.state, DocumentKey(p.manifest_hash),
       DocumentRecord{static_cast<std::uint16_t>(TxType::kOpenTransit), ctx.signer.country, p.mrn});
   ctx.Record(ctx.tx.payload);
+  ctx.TransitHistory(p.mrn);
   return Verdict{};
 }
 
@@ -110,6 +111,7 @@ Result<Verdict> Event(Context& ctx, const TransitEvent& p) {
   t.events += 1;
   Write(ctx.state, TransitKey(p.mrn), t);
   ctx.Record(ctx.tx.payload);
+  ctx.TransitHistory(p.mrn);
   return Verdict{};
 }
 
@@ -129,6 +131,7 @@ Result<Verdict> Terminate(Context& ctx, const TransitRef& p) {
   t.closed_ms = ctx.now_ms;
   Write(ctx.state, TransitKey(p.mrn), t);
   ctx.Record(ctx.tx.payload);
+  ctx.TransitHistory(p.mrn);
   return Verdict{};
 }
 
@@ -149,6 +152,7 @@ Result<Verdict> Discharge(Context& ctx, const TransitRef& p) {
   t->closed_ms = ctx.now_ms;
   Write(ctx.state, TransitKey(p.mrn), *t);
   ctx.Record(ctx.tx.payload);
+  ctx.TransitHistory(p.mrn);
   return Verdict{};
 }
 

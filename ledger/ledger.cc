@@ -44,6 +44,17 @@ Result<T> GetDecoded(const KvReader& r, Column c, ByteView key, std::string_view
 Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
                                              const TrustAnchor& anchor,
                                              std::vector<StateWrite> genesis_state) {
+  return OpenStore(std::move(store), anchor, std::move(genesis_state));
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenExisting(std::unique_ptr<KvStore> store,
+                                                     const TrustAnchor& anchor) {
+  return OpenStore(std::move(store), anchor, std::nullopt);
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenStore(
+    std::unique_ptr<KvStore> store, const TrustAnchor& anchor,
+    std::optional<std::vector<StateWrite>> genesis_state) {
   if (anchor.validators.validators.empty() || anchor.validators.epoch != Epoch(0) ||
       !CheckValidatorKeys(anchor.validators).ok()) {
     return Status::InvalidArgument(
@@ -53,7 +64,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<KvStore> store,
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> format,
                          ledger->store_->Get(Column::kMeta, kFormatKey));
   if (!format) {
-    TAMGA_RETURN_IF_ERROR(ledger->Initialise(std::move(genesis_state)));
+    if (!genesis_state) return Status::NotFound("the store holds no ledger");
+    TAMGA_RETURN_IF_ERROR(ledger->Initialise(std::move(*genesis_state)));
   } else {
     const std::uint64_t version = format->size() == 8 ? ReadU64(*format) : 0;
     if (version != kFormatVersion) {
@@ -79,6 +91,15 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenDirectory(const std::string& directo
                                                       std::vector<StateWrite> genesis_state) {
   TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<RocksKvStore> store, RocksKvStore::Open(directory));
   return Open(std::move(store), anchor, std::move(genesis_state));
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenDirectoryReadOnly(const std::string& directory,
+                                                              const TrustAnchor& anchor) {
+  TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<RocksKvStore> store,
+                         RocksKvStore::OpenReadOnly(directory));
+  auto ledger = OpenExisting(std::move(store), anchor);
+  if (!ledger.ok()) return ledger.error().WithContext(directory);
+  return ledger;
 }
 
 Status Ledger::Initialise(std::vector<StateWrite> genesis_state) {
@@ -225,6 +246,11 @@ TreeStateReader Ledger::StateBefore(const std::shared_ptr<const PreparedBlock>& 
     return TreeStateReader(parent->overlay, *parent->overlay, parent->result.state_root);
   }
   return TreeStateReader(nullptr, *cache_, Head().result.state_root);
+}
+
+Result<TreeStateReader> Ledger::StateAfter(Height h) const {
+  TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ResultAt(h));
+  return TreeStateReader(nullptr, *cache_, r.state_root);
 }
 
 Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,

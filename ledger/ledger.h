@@ -83,6 +83,14 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> OpenDirectory(const std::string& directory,
                                                        const TrustAnchor& anchor,
                                                        std::vector<StateWrite> genesis_state = {});
+  // Opens a ledger `store` already holds, with the same checks as Open, and never writes:
+  // an empty store is refused rather than initialised. For read-only stores (auditors).
+  static Result<std::unique_ptr<Ledger>> OpenExisting(std::unique_ptr<KvStore> store,
+                                                      const TrustAnchor& anchor);
+  // The ledger in `directory`, opened read-only (RocksKvStore::OpenReadOnly) beside any
+  // process that writes it; Prepare and Commit then fail.
+  static Result<std::unique_ptr<Ledger>> OpenDirectoryReadOnly(const std::string& directory,
+                                                               const TrustAnchor& anchor);
 
   const TrustAnchor& anchor() const { return anchor_; }
   LedgerHead Head() const;
@@ -119,6 +127,8 @@ class Ledger {
   // Where a committed transaction is: its block height and position.
   Result<std::optional<std::pair<Height, std::uint32_t>>> FindTransaction(const Hash32& tx) const;
   Result<LogRecord> RecordAt(std::uint64_t index) const;
+  // The state after committed block `h`, for questions asked of a past time.
+  Result<TreeStateReader> StateAfter(Height h) const;
   // The state value of `key` after block `h`.
   Result<std::optional<Bytes>> StateAt(Height h, const Hash32& key) const;
   // A contracts' index entry (these are not covered by proofs).
@@ -145,6 +155,10 @@ class Ledger {
       : store_(std::move(store)),
         cache_(std::make_unique<ImmutableCache>(store_.get(), kNodeCacheEntries)),
         anchor_(std::move(anchor)) {}
+  // Open and OpenExisting; `genesis_state` is nullopt when an empty store is refused.
+  static Result<std::unique_ptr<Ledger>> OpenStore(
+      std::unique_ptr<KvStore> store, const TrustAnchor& anchor,
+      std::optional<std::vector<StateWrite>> genesis_state);
   Status Initialise(std::vector<StateWrite> genesis_state);
   Status LoadHead();
   Status CheckWritable() const;

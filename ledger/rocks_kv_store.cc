@@ -40,6 +40,16 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Column c) {
   return options;
 }
 
+std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (std::size_t i = 0; i < kColumnCount; ++i) {
+    const Column c = static_cast<Column>(i);
+    families.emplace_back(std::string(ColumnName(c)), FamilyOptions(c));
+  }
+  return families;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& directory) {
@@ -55,17 +65,11 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   options.keep_log_file_num = 4;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (std::size_t i = 0; i < kColumnCount; ++i) {
-    const Column c = static_cast<Column>(i);
-    families.emplace_back(std::string(ColumnName(c)), FamilyOptions(c));
-  }
   std::unique_ptr<RocksKvStore> store(new RocksKvStore());
   store->directory_ = directory;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, directory, families, &handles, &db);
+  rocksdb::Status s = rocksdb::DB::Open(options, directory, Families(), &handles, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return Status::FailedPrecondition("data directory " + directory +
@@ -75,6 +79,31 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   }
   store->db_.reset(db);
   // handles[0] is the default family, unused: it is kept only because RocksDB requires it.
+  store->handles_ = std::move(handles);
+  return store;
+}
+
+Result<std::unique_ptr<RocksKvStore>> RocksKvStore::OpenReadOnly(const std::string& directory) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(directory) / "CURRENT", ec)) {
+    return Status::NotFound("no database in " + directory);
+  }
+  rocksdb::DBOptions options;
+  options.paranoid_checks = true;
+  // Every table file is opened now and kept open: a writer beside us may compact a file
+  // away, and an open file stays readable after it is deleted, so our view stays whole.
+  options.max_open_files = -1;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  std::unique_ptr<RocksKvStore> store(new RocksKvStore());
+  store->directory_ = directory;
+  store->read_only_ = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  TAMGA_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::OpenForReadOnly(options, directory, Families(), &handles, &db),
+                "opening " + directory + " read-only"));
+  store->db_.reset(db);
   store->handles_ = std::move(handles);
   return store;
 }
@@ -97,6 +126,7 @@ Result<std::optional<Bytes>> RocksKvStore::Get(Column column, ByteView key) cons
 }
 
 Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
+  if (read_only_) return Status::FailedPrecondition(directory_ + " is open read-only");
   if (failed_.load()) {
     return Status::FailedPrecondition("an earlier write to " + directory_ +
                                       " failed; restart the node to recover from disk");

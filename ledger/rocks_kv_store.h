@@ -6,6 +6,9 @@
 // a plain "in use" message. After any failed write the store refuses further writes: the
 // state on disk is then unknown and the owner must stop and restart from it.
 //
+// OpenReadOnly is for readers beside the writer (an auditor next to a running node): it
+// takes no lock and sees the database as it was when opened.
+//
 // Thread-safety: concurrent reads and one writer.
 
 #pragma once
@@ -27,6 +30,10 @@ class RocksKvStore final : public KvStore {
  public:
   // Opens or creates the database in `directory` (created if missing).
   static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& directory);
+  // Opens an existing database for reading only (no lock taken, nothing created; every
+  // Write fails). Reads see the database as it was when opened, even while another process
+  // keeps writing it. Fails if `directory` holds no database.
+  static Result<std::unique_ptr<RocksKvStore>> OpenReadOnly(const std::string& directory);
   ~RocksKvStore() override;
 
   Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
@@ -39,6 +46,7 @@ class RocksKvStore final : public KvStore {
  private:
   RocksKvStore() = default;
   std::string directory_;
+  bool read_only_ = false;
   std::unique_ptr<rocksdb::DB> db_;
   // [0] is RocksDB's default family (unused); [1 + Column] is that column's family.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -3,15 +3,20 @@
 // clang-format off
 #include "net/asio.h"  // Before any Boost header (net/asio.h says why).
 // clang-format on
+#include <array>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <deque>
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
 #include "common/log.h"
 #include "contracts/model.h"
+#include "contracts/rules.h"
+#include "ledger/proof_file.h"
 #include "net/transport.h"
+#include "node/facts.h"
 
 namespace tamga::node {
 
@@ -26,9 +31,13 @@ namespace {
 constexpr std::size_t kBodyMax = 2 << 20;
 constexpr std::size_t kHeaderMax = 8 << 10;
 constexpr std::uint64_t kWaitMaxMs = 30'000;
+// How long a refused submission with a wait waits for the next block before asking again.
+constexpr std::uint64_t kRetryWaitMs = 2'000;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // Open API connections; more are closed at once (each may hold a 2 MiB body).
 constexpr std::size_t kSessionsMax = 256;
+constexpr auto kStreamKeepAlive = std::chrono::seconds(15);
+constexpr std::size_t kStreamBacklogMax = 4 << 20;
 
 using Response = http::response<http::string_body>;
 
@@ -43,6 +52,17 @@ Response Json(http::status status, const json& body) {
 
 Response Error(http::status status, std::string code, std::string message) {
   return Json(status, {{"code", std::move(code)}, {"message", std::move(message)}});
+}
+
+// Refusals that depend on the state, which a node one block behind may not have yet.
+bool MayPassLater(const std::string& code) {
+  static const char* const kFinal[] = {
+      "duplicate",     "mempool_full", "unavailable",          "malformed",
+      "bad_signature", "wrong_chain",  "replayed_transaction", "unknown_type"};
+  for (const char* f : kFinal) {
+    if (code == f) return false;
+  }
+  return true;
 }
 
 http::status StatusForRefusal(const std::string& code) {
@@ -79,6 +99,59 @@ std::optional<std::string_view> QueryParam(std::string_view query, std::string_v
     query.remove_prefix(amp + 1);
   }
   return std::nullopt;
+}
+
+// Undoes percent-encoding (numbers may hold '/', sent as %2F); nullopt if malformed.
+std::optional<std::string> PercentDecode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+    if (ec != std::errc() || p != s.data() + i + 3) return std::nullopt;
+    out += static_cast<char>(v);
+    i += 2;
+  }
+  return out;
+}
+
+// Splits "a/b/c" into its segments.
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+Response Text(http::status status, std::string content_type, std::string body) {
+  Response r{status, 11};
+  r.set(http::field::content_type, std::move(content_type));
+  r.set(http::field::server, "tamgad");
+  r.body() = std::move(body);
+  r.prepare_payload();
+  return r;
+}
+
+// A failed lookup as an HTTP answer.
+Response ErrorFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kNotFound:
+      return Error(http::status::not_found, "not_found", s.message());
+    case StatusCode::kInvalidArgument:
+      return Error(http::status::bad_request, "bad_request", s.message());
+    case StatusCode::kUnavailable:
+      return Error(http::status::service_unavailable, "not_yet_provable", s.message());
+    default:
+      return Error(http::status::internal_server_error, "internal", s.ToString());
+  }
 }
 
 json StatusJson(const NodeStatus& s) {
@@ -155,82 +228,163 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto target = request_.target();
     const auto [path, query] = SplitTarget(std::string_view(target.data(), target.size()));
     const auto method = request_.method();
-    if (path == "/v1/status" && method == http::verb::get) {
-      return Write(Json(http::status::ok, StatusJson(node_.GetStatus())));
+    if (path == "/v1/transactions" && method == http::verb::post) return Submit(query);
+    if (method != http::verb::get) {
+      return Write(Error(http::status::method_not_allowed, "method_not_allowed",
+                         std::string(request_.method_string()) + " is not served here"));
     }
-    if (path == "/v1/transactions" && method == http::verb::post) return Submit();
-    constexpr std::string_view kTx = "/v1/transactions/";
-    if (path.substr(0, kTx.size()) == kTx && method == http::verb::get) {
-      return GetTransaction(path.substr(kTx.size()));
+    if (path == "/v1/status") return Write(Json(http::status::ok, StatusJson(node_.GetStatus())));
+    if (path == "/metrics") {
+      return Write(Text(http::status::ok, "text/plain; version=0.0.4",
+                        node_.metrics().Render(node_.GetStatus())));
     }
-    constexpr std::string_view kAccounts = "/v1/accounts/";
-    if (path.substr(0, kAccounts.size()) == kAccounts && method == http::verb::get) {
-      return GetAccount(path.substr(kAccounts.size()));
+    if (path == "/v1/events") return Events(query);
+    std::vector<std::string_view> seg = Segments(path);
+    if (seg.size() < 3 || !seg[0].empty() || seg[1] != "v1") return NotFound(path);
+    const std::string_view what = seg[2];
+    seg.erase(seg.begin(), seg.begin() + 3);
+    // Every fact can be asked for as a proof file: the same path with "/proof" added.
+    const bool proof = !seg.empty() && seg.back() == "proof";
+    if (proof) seg.pop_back();
+    if (what == "blocks" && seg.size() == 1 && !proof) return GetBlock(seg[0], query, false);
+    if (what == "blocks" && seg.size() == 2 && seg[1] == "raw" && !proof) {
+      return GetBlock(seg[0], query, true);
     }
-    constexpr std::string_view kBlocks = "/v1/blocks/";
-    if (path.substr(0, kBlocks.size()) == kBlocks && method == http::verb::get) {
-      return GetBlock(path.substr(kBlocks.size()), query);
+    if (what == "accounts" && seg.size() == 1 && !proof) return GetAccount(seg[0]);
+    if (what == "transactions" && seg.size() == 1) {
+      auto id = Hash32::FromHex(seg[0]);
+      if (!id.ok()) return BadRequest("not a 64-hex-digit transaction id");
+      if (!proof) {
+        auto found = node_.ledger().FindTransaction(*id);
+        if (found.ok() && !found->has_value() && node_.InMempool(*id)) {
+          return Write(Json(http::status::ok, {{"id", id->ToHex()}, {"status", "pending"}}));
+        }
+      }
+      return Answer(TransactionFact(node_.ledger(), *id), proof);
     }
+    if (what == "documents" && seg.size() == 1) {
+      auto hash = Hash32::FromHex(seg[0]);
+      if (!hash.ok()) return BadRequest("a document is named by its SHA-256, 64 hex digits");
+      return Answer(DocumentFact(node_.ledger(), *hash), proof);
+    }
+    if (what == "certificates" && seg.size() >= 2) {
+      // Numbers may hold '/': everything after the country is the number.
+      std::string number;
+      for (std::size_t i = 1; i < seg.size(); ++i)
+        number += (i > 1 ? "/" : "") + std::string(seg[i]);
+      auto decoded = PercentDecode(number);
+      if (!decoded) return BadRequest("the certificate number is not well percent-encoded");
+      return Answer(CertificateFact(node_.ledger(), seg[0], *decoded), proof);
+    }
+    if (what == "aeo" && seg.size() == 2) {
+      auto op = Hash32::FromHex(seg[1]);
+      if (!op.ok()) {
+        return BadRequest("an operator is named by the SHA-256 of its identifier, 64 hex digits");
+      }
+      const auto by = QueryParam(query, "by");
+      if (!by) return BadRequest("say which country recognises: ?by=XX");
+      std::optional<std::uint64_t> at;
+      if (auto a = QueryParam(query, "at_ms")) {
+        at = ParseU64(*a);
+        if (!at) return BadRequest("at_ms is not a number");
+      }
+      return Answer(RecognitionFact(node_.ledger(), seg[0], *op, *by, at), proof);
+    }
+    if (what == "transits" && seg.size() == 1) {
+      auto mrn = PercentDecode(seg[0]);
+      if (!mrn) return BadRequest("the MRN is not well percent-encoded");
+      return Answer(TransitFact(node_.ledger(), *mrn), proof);
+    }
+    NotFound(path);
+  }
+
+  void NotFound(std::string_view path) {
     Write(Error(
         http::status::not_found, "not_found",
         "no such endpoint: " + std::string(request_.method_string()) + " " + std::string(path)));
   }
+  void BadRequest(std::string message) {
+    Write(Error(http::status::bad_request, "bad_request", std::move(message)));
+  }
 
-  void Submit() {
+  // A fact, or its proof file.
+  void Answer(const Result<Fact>& fact, bool proof) {
+    if (!fact.ok()) return Write(ErrorFor(fact.error()));
+    if (!proof) return Write(Json(http::status::ok, fact->body));
+    auto file = ProveFact(node_.ledger(), *fact);
+    if (!file.ok()) return Write(ErrorFor(file.error()));
+    Write(Text(http::status::ok, "application/json", ledger::ProofToJson(*file)));
+  }
+
+  // POST /v1/transactions[?wait_ms=N]: admitted (202), or with wait_ms, answered once the
+  // transaction is committed (200 with its receipt) or the wait ends (202, still pending).
+  void Submit(std::string_view query) {
+    std::uint64_t wait = 0;
+    if (auto w = QueryParam(query, "wait_ms")) {
+      auto v = ParseU64(*w);
+      if (!v) return BadRequest("wait_ms is not a number");
+      wait = std::min(*v, kWaitMaxMs);
+    }
     json body = json::parse(request_.body(), nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object() || !body.contains("transaction") ||
         !body["transaction"].is_string()) {
-      return Write(Error(http::status::bad_request, "bad_request",
-                         "expected {\"transaction\": \"<hex of the canonical encoding>\"}"));
+      return BadRequest("expected {\"transaction\": \"<hex of the canonical encoding>\"}");
     }
     auto raw = FromHex(body["transaction"].get<std::string>());
-    if (!raw.ok()) {
-      return Write(Error(http::status::bad_request, "bad_request", "transaction is not hex"));
-    }
+    if (!raw.ok()) return BadRequest("transaction is not hex");
     auto tx = Decode<Transaction>(*raw, "transaction");
     if (!tx.ok()) return Write(Error(http::status::bad_request, "malformed", tx.error().message()));
+    Admit(std::make_shared<Transaction>(std::move(*tx)), wait, NowMs() + wait, /*retried=*/false);
+  }
+
+  // Admits `tx`; with a wait, a refusal by the rules is given one more chance after the
+  // next commit: this node may be a block behind the one where the client saw the
+  // transaction's predecessor committed (a border event, a use after an issue).
+  void Admit(std::shared_ptr<Transaction> tx, std::uint64_t wait, std::uint64_t deadline_ms,
+             bool retried) {
+    if (*stopped_) return;
     const SubmitOutcome out = node_.Submit(*tx);
     if (out.refused) {
+      if (wait > 0 && !retried && MayPassLater(out.refused->code) && NowMs() < deadline_ms) {
+        node_.WaitForHeight(node_.ledger().Head().height.Next(),
+                            std::min<std::uint64_t>(kRetryWaitMs, deadline_ms - NowMs()),
+                            [self = shared_from_this(), tx, wait, deadline_ms] {
+                              self->Admit(tx, wait, deadline_ms, /*retried=*/true);
+                            });
+        return;
+      }
       Log(LogLevel::kInfo, "tx_refused",
           {{"tx", out.id.ShortHex()}, {"reason", out.refused->code}});
       return Write(Json(StatusForRefusal(out.refused->code), {{"code", out.refused->code},
                                                               {"message", out.refused->message},
                                                               {"id", out.id.ToHex()}}));
     }
-    Write(Json(http::status::accepted, {{"id", out.id.ToHex()}, {"status", "pending"}}));
+    if (wait == 0) {
+      return Write(Json(http::status::accepted, {{"id", out.id.ToHex()}, {"status", "pending"}}));
+    }
+    WaitForCommit(out.id, deadline_ms);
   }
 
-  void GetTransaction(std::string_view hex) {
-    auto id = Hash32::FromHex(hex);
-    if (!id.ok())
-      return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit id"));
-    auto found = node_.ledger().FindTransaction(*id);
-    if (!found.ok())
-      return Write(
-          Error(http::status::internal_server_error, "internal", found.error().ToString()));
-    if (!found->has_value()) {
-      if (node_.InMempool(*id))
-        return Write(Json(http::status::ok, {{"id", id->ToHex()}, {"status", "pending"}}));
-      return Write(Error(http::status::not_found, "not_found", "no such transaction on this node"));
+  // Answers once `id` is committed, or at `deadline_ms`: waits block by block.
+  void WaitForCommit(const Hash32& id, std::uint64_t deadline_ms) {
+    if (*stopped_) return;
+    auto found = node_.ledger().FindTransaction(id);
+    if (found.ok() && found->has_value()) {
+      return Answer(TransactionFact(node_.ledger(), id), /*proof=*/false);
     }
-    const auto [height, index] = **found;
-    auto receipts = node_.ledger().ReceiptsAt(height);
-    if (!receipts.ok() || index >= receipts->size()) {
-      return Write(Error(http::status::internal_server_error, "internal", "receipt missing"));
+    const std::uint64_t now = NowMs();
+    if (now >= deadline_ms) {
+      return Write(Json(http::status::accepted, {{"id", id.ToHex()}, {"status", "pending"}}));
     }
-    const auto& r = (*receipts)[index];
-    Write(Json(
-        http::status::ok,
-        {{"id", id->ToHex()},
-         {"status", "committed"},
-         {"height", height.value()},
-         {"index", index},
-         {"code", r.code},
-         {"result", r.code == 0 ? "accepted" : "rejected"},
-         {"reason", std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code)))},
-         {"detail", r.detail},
-         {"first_record", r.first_record},
-         {"record_count", r.record_count}}));
+    node_.WaitForHeight(
+        node_.ledger().Head().height.Next(), deadline_ms - now,
+        [self = shared_from_this(), id, deadline_ms] { self->WaitForCommit(id, deadline_ms); });
+  }
+
+  static std::uint64_t NowMs() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count());
   }
 
   // A signer's last committed sequence: what its next transaction must add one to.
@@ -239,30 +393,44 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!key.ok())
       return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit key"));
     const auto& ledger = node_.ledger();
-    Write(Json(http::status::ok,
-               {{"key", key->ToHex()},
-                {"height", ledger.Head().height.value()},
-                {"last_sequence", LastSequence(ledger.StateBefore(nullptr), *key)}}));
+    const auto state = ledger.StateBefore(nullptr);
+    auto signer = contracts::rules::Read<contracts::SignerRecord>(state, contracts::SignerKey(*key),
+                                                                  "signer");
+    if (!signer.ok()) return Write(ErrorFor(signer.error()));
+    json j = {{"key", key->ToHex()},
+              {"height", ledger.Head().height.value()},
+              {"last_sequence", *signer ? (*signer)->last_sequence : 0},
+              {"country", nullptr},
+              {"role", nullptr},
+              {"entity", nullptr}};
+    if (*signer) {
+      static constexpr const char* kRoles[] = {"", "administrator", "office", "issuer"};
+      j["country"] = (*signer)->country;
+      j["role"] = kRoles[static_cast<int>((*signer)->role) % 4];
+      j["entity"] = (*signer)->entity;
+    }
+    Write(Json(http::status::ok, j));
   }
 
-  void GetBlock(std::string_view height_text, std::string_view query) {
+  // A committed block: a summary, or (raw) its canonical encoding with its QC, epoch proof
+  // and receipts, for auditors who replay the chain.
+  void GetBlock(std::string_view height_text, std::string_view query, bool raw) {
     auto height = ParseU64(height_text);
-    if (!height)
-      return Write(Error(http::status::bad_request, "bad_request", "height is not a number"));
+    if (!height) return BadRequest("height is not a number");
     std::uint64_t wait = 0;
     if (auto w = QueryParam(query, "wait_ms")) {
       auto v = ParseU64(*w);
-      if (!v)
-        return Write(Error(http::status::bad_request, "bad_request", "wait_ms is not a number"));
+      if (!v) return BadRequest("wait_ms is not a number");
       wait = std::min(*v, kWaitMaxMs);
     }
-    auto answer = [self = shared_from_this(), h = Height(*height)] {
+    auto answer = [self = shared_from_this(), h = Height(*height), raw] {
       if (*self->stopped_) return;
       const auto& ledger = self->node_.ledger();
       if (ledger.Head().height < h) {
         return self->Write(Error(http::status::not_found, "not_found",
                                  "height " + h.ToString() + " is not committed yet"));
       }
+      if (raw) return self->WriteRaw(h);
       auto block = ledger.BlockAt(h);
       auto result = ledger.ResultAt(h);
       if (!block.ok() || !result.ok()) {
@@ -286,6 +454,94 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     if (wait == 0) return answer();
     node_.WaitForHeight(Height(*height), wait, std::move(answer));
+  }
+
+  // GET /v1/events[?country=XX]: committed records as Server-Sent Events, from now on, for
+  // as long as the client stays. A client that falls behind by more than kStreamBacklogMax
+  // bytes is dropped (it reconnects and catches up from the API's lookups).
+  void Events(std::string_view query) {
+    std::string country;
+    if (auto c = QueryParam(query, "country")) {
+      country = std::string(*c);
+      if (!contracts::IsCountryCode(country)) {
+        return BadRequest("country codes are two capital letters (ISO 3166-1)");
+      }
+    }
+    std::weak_ptr<Session> weak = shared_from_this();
+    sub_ = node_.events().Subscribe(country, [weak](const CommittedRecord& r) {
+      auto self = weak.lock();
+      if (!self || self->closed_) return false;
+      self->Push("id: " + std::to_string(r.index) + "\nevent: record\ndata: " + r.Json().dump() +
+                 "\n\n");
+      return true;
+    });
+    if (sub_ == 0) {
+      return Write(Error(http::status::service_unavailable, "too_many_streams",
+                         "this node serves " + std::to_string(EventHub::kSubscribersMax) +
+                             " event streams at most; try another node or later"));
+    }
+    stream_.expires_never();
+    Push(std::string("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                     "Cache-Control: no-cache\r\nConnection: close\r\nServer: tamgad\r\n\r\n") +
+         ": committed records" + (country.empty() ? "" : " concerning " + country) + "\n\n");
+    KeepAlive();
+    // The client sends nothing more: a completed read means it closed (or sent garbage).
+    stream_.socket().async_read_some(
+        asio::buffer(sink_),
+        [self = shared_from_this()](beast::error_code, std::size_t) { self->EndStream(); });
+  }
+
+  void KeepAlive() {
+    keepalive_ = std::make_shared<asio::steady_timer>(stream_.get_executor(), kStreamKeepAlive);
+    keepalive_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      if (*self->stopped_) return self->EndStream();
+      self->Push(": keep-alive\n\n");
+      self->KeepAlive();
+    });
+  }
+
+  void Push(std::string chunk) {
+    if (closed_) return;
+    if (outbox_bytes_ + chunk.size() > kStreamBacklogMax) return EndStream();
+    outbox_bytes_ += chunk.size();
+    outbox_.push_back(std::move(chunk));
+    if (outbox_.size() == 1) WriteNext();
+  }
+
+  void WriteNext() {
+    asio::async_write(stream_.socket(), asio::buffer(outbox_.front()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->outbox_bytes_ -= self->outbox_.front().size();
+                        self->outbox_.pop_front();
+                        if (ec) return self->EndStream();
+                        if (!self->outbox_.empty() && !self->closed_) self->WriteNext();
+                      });
+  }
+
+  void EndStream() {
+    if (closed_) return;
+    closed_ = true;
+    node_.events().Unsubscribe(sub_);
+    if (keepalive_) keepalive_->cancel();
+    Close();
+  }
+
+  void WriteRaw(Height h) {
+    const auto& ledger = node_.ledger();
+    auto block = ledger.BlockAt(h);
+    auto qc = ledger.QcAt(h);
+    auto proof = ledger.EpochProofAt(h);
+    auto receipts = ledger.ReceiptsAt(h);
+    if (!block.ok() || !qc.ok() || !proof.ok() || !receipts.ok()) {
+      return Write(Error(http::status::internal_server_error, "internal", "block unreadable"));
+    }
+    Write(Json(http::status::ok,
+               {{"height", h.value()},
+                {"block", ToHex(Encode(*block))},
+                {"qc", ToHex(Encode(*qc))},
+                {"epoch_proof", *proof ? json(ToHex(Encode(**proof))) : json(nullptr)},
+                {"receipts", ToHex(Encode(*receipts))}}));
   }
 
   void Write(Response r) {
@@ -313,6 +569,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
   bool keep_alive_ = true;
+  // An event stream's state.
+  std::uint64_t sub_ = 0;
+  bool closed_ = false;
+  std::deque<std::string> outbox_;
+  std::size_t outbox_bytes_ = 0;
+  std::shared_ptr<asio::steady_timer> keepalive_;
+  std::array<char, 256> sink_{};
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "common/key_file.h"
 #include "common/log.h"
 #include "contracts/executor.h"
+#include "contracts/rules.h"
 #include "node/genesis_file.h"
 #include "node/passphrase.h"
 
@@ -75,16 +76,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   mempool_ = Mempool({config_.mempool_transactions_max}, anchor_.chain_id);
   for (const auto& a : genesis_.administrations) addresses_[a.validator_key] = a.address;
 
-  TAMGA_ASSIGN_OR_RETURN(KeyFileInfo info, ReadKeyFileInfo(config_.key_file));
-  if (info.kind == KeyFileKind::kPlain) {
-    TAMGA_ASSIGN_OR_RETURN(key_, LoadKeyFile(config_.key_file, std::nullopt));
-  } else {
-    PassphraseSource source;
-    source.file = config_.passphrase_file;
-    source.prompt = "Passphrase for " + config_.key_file + ": ";
-    TAMGA_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(source));
-    TAMGA_ASSIGN_OR_RETURN(key_, LoadKeyFile(config_.key_file, pass));
-  }
+  TAMGA_ASSIGN_OR_RETURN(key_, OpenKeyFile(config_.key_file, config_.passphrase_file));
   signer_ = std::make_unique<consensus::Ed25519Signer>(key_);
 
   std::error_code ec;
@@ -417,6 +409,10 @@ void Node::Commit(const consensus::CommitBlock& c) {
     Log(LogLevel::kInfo, "mempool_expired", {{"txs", std::to_string(expired)}});
   }
   committed_transactions_ += ids.size();
+  const std::uint64_t now = NowMs();
+  const std::uint64_t proposed = c.block.header.timestamp_ms;
+  metrics_.CommitLatency(now > proposed ? now - proposed : 0);
+  Announce(*prepared);
   const ExecutionResult& result = prepared->result;
   Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
       {{"height", height.ToString()},
@@ -648,13 +644,50 @@ void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
     ++used;
     Handle(consensus::BlocksFetched{{CertifiedBlock{cb.block, cb.qc}}});
   }
+  metrics_.SyncTarget(resp.highest_height.value());
   if (used > 0) {
+    metrics_.SyncedBlocks(used);
     Log(LogLevel::kInfo, "sync",
         {{"peer", from.ShortHex()},
          {"blocks", std::to_string(used)},
          {"peer_height", resp.highest_height.ToString()},
          {"height", ledger_->Head().height.ToString()}});
   }
+}
+
+void Node::Announce(const ledger::PreparedBlock& p) {
+  for (const auto& r : p.output.receipts) {
+    if (r.code != 0) {
+      metrics_.Rejected(std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code))));
+    }
+  }
+  if (p.output.records.empty()) return;
+  const auto state = ledger_->StateBefore(nullptr);  // After this block: it is the head.
+  std::map<PublicKey, std::string> countries;        // Of this block's signers.
+  std::vector<CommittedRecord> events;
+  std::uint64_t index = p.result.log_size - p.output.records.size();
+  for (const ledger::LogRecord& rec : p.output.records) {
+    CommittedRecord e;
+    e.index = index++;
+    e.height = p.block.header.height;
+    e.time_ms = p.block.header.timestamp_ms;
+    e.tx = rec.tx_hash;
+    e.type = std::string(contracts::TxTypeName(rec.kind));
+    if (rec.tx_index < p.block.transactions.size()) {
+      const PublicKey& signer = p.block.transactions[rec.tx_index].signer;
+      auto it = countries.find(signer);
+      if (it == countries.end()) {
+        auto sr = contracts::rules::Read<contracts::SignerRecord>(
+            state, contracts::SignerKey(signer), "signer");
+        it = countries.emplace(signer, sr.ok() && *sr ? (*sr)->country : std::string()).first;
+      }
+      e.signer_country = it->second;
+    }
+    e.countries = CountriesConcerned(state, rec, e.signer_country);
+    metrics_.Record(e.type, e.signer_country);
+    events.push_back(std::move(e));
+  }
+  events_.Publish(events);
 }
 
 std::optional<std::int64_t> Node::MedianClockOffset() const {
@@ -691,7 +724,10 @@ SubmitOutcome Node::Submit(const Transaction& tx) {
     return out;
   }
   out.refused = Admit(tx, out.id);
-  if (out.refused) return out;
+  if (out.refused) {
+    metrics_.Refused(out.refused->code);
+    return out;
+  }
   Log(LogLevel::kDebug, "tx_admitted", {{"tx", out.id.ShortHex()}});
   Broadcast(tx);
   return out;

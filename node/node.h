@@ -39,7 +39,9 @@
 #include "net/transport.h"
 #include "net/wire.h"
 #include "node/config.h"
+#include "node/events.h"
 #include "node/mempool.h"
+#include "node/metrics.h"
 
 namespace tamga::node {
 
@@ -89,6 +91,10 @@ class Node {
   // `timeout_ms` (whichever first).
   void WaitForHeight(Height height, std::uint64_t timeout_ms, std::function<void()> done);
 
+  // Counters for /metrics, and committed records for event subscribers.
+  const Metrics& metrics() const { return metrics_; }
+  EventHub& events() { return events_; }
+
  private:
   Node(const NodeConfig& config, boost::asio::io_context& io);
   Status OpenParts(std::optional<std::uint64_t> resume_round);
@@ -101,6 +107,8 @@ class Node {
   Status FlushPersist();
   void Execute(const Block& block);
   void Commit(const consensus::CommitBlock& c);
+  // Counts a committed block's receipts and records and publishes its records as events.
+  void Announce(const ledger::PreparedBlock& block);
   // Transactions for a block on top of the highest certified one.
   std::vector<Transaction> TakePayload();
   void AnswerPayload(Round round);
@@ -164,6 +172,8 @@ class Node {
   std::multimap<std::uint64_t, std::shared_ptr<HeightWaiter>> height_waiters_;
   std::map<PublicKey, std::string> addresses_;  // Validators' addresses from the genesis.
   std::uint64_t committed_transactions_ = 0;
+  Metrics metrics_;
+  EventHub events_;
   bool stopped_ = false;
   std::optional<std::string> fatal_;
 };

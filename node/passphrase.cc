@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "common/file_util.h"
+#include "common/key_file.h"
 
 namespace tamga::node {
 namespace {
@@ -73,6 +74,16 @@ Result<std::string> ReadPassphrase(const PassphraseSource& source) {
   }
   if (pass.empty()) return Status::InvalidArgument("the passphrase is empty");
   return pass;
+}
+
+Result<SecretKey> OpenKeyFile(const std::string& path, const std::string& passphrase_file) {
+  TAMGA_ASSIGN_OR_RETURN(KeyFileInfo info, ReadKeyFileInfo(path));
+  if (info.kind == KeyFileKind::kPlain) return LoadKeyFile(path, std::nullopt);
+  PassphraseSource source;
+  source.file = passphrase_file;
+  source.prompt = "Passphrase for " + path + ": ";
+  TAMGA_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(source));
+  return LoadKeyFile(path, pass);
 }
 
 }  // namespace tamga::node

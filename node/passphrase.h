@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "common/ed25519.h"
 #include "common/status.h"
 
 namespace tamga::node {
@@ -21,5 +22,9 @@ struct PassphraseSource {
 };
 
 Result<std::string> ReadPassphrase(const PassphraseSource& source);
+
+// Opens a key file: a plain one as is, a sealed one with the passphrase from
+// `passphrase_file` (or TAMGA_PASSPHRASE, or a prompt on the terminal).
+Result<SecretKey> OpenKeyFile(const std::string& path, const std::string& passphrase_file);
 
 }  // namespace tamga::node

@@ -1,16 +1,21 @@
-// tamga: the command line for operators, issuers, traders and auditors.
-// Today it manages key files and hashes documents; later issues add genesis, transactions,
-// verification and audit replay (see README.md).
+// tamga: the command line for operators, issuers, traders and auditors: key files, the
+// genesis ceremony, a command per transaction type, offline verification of documents,
+// audit replay of a whole chain, and local testnets (README.md has a tour).
 
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "audit/audit_command.h"
 #include "common/sha256.h"
+#include "node/genesis_command.h"
 #include "node/http_client.h"
 #include "node/keys_command.h"
+#include "node/show_command.h"
 #include "node/testnet_command.h"
+#include "node/tx_cli.h"
+#include "node/verify_command.h"
 
 namespace {
 
@@ -114,6 +119,99 @@ int main(int argc, char** argv) try {
   status_cmd->add_option("node", status_node, "The node's API, host:port or http://host:port")
       ->required();
 
+  // genesis
+  auto* genesis = app.add_subcommand("genesis", "The genesis ceremony that starts a chain");
+  genesis->require_subcommand(1);
+  tamga::node::GenesisCreateOptions gc;
+  auto* g_create = genesis->add_subcommand("create", "Write a genesis document to fill in");
+  g_create->add_option("file", gc.file, "Genesis file to write")->required();
+  g_create->add_option("--name", gc.chain_name, "The chain's name")->required();
+  g_create->add_option("--time-ms", gc.genesis_time_ms, "Genesis time, Unix ms (default: now)");
+  g_create->add_flag("--force", gc.overwrite, "Replace an existing file");
+  tamga::node::GenesisAddOptions ga;
+  auto* g_add = genesis->add_subcommand("add", "Add an administration and its validator");
+  g_add->add_option("file", ga.file, "Genesis file")->required()->check(CLI::ExistingFile);
+  g_add->add_option("--country", ga.country, "ISO 3166-1 alpha-2 code")->required();
+  g_add->add_option("--name", ga.name, "The administration's name")->required();
+  g_add->add_option("--validator-key", ga.validator_key, "Validator public key or key file")
+      ->required();
+  g_add->add_option("--address", ga.address, "The validator's host:port for peers")->required();
+  g_add->add_option("--admin-key", ga.admin_key, "Administrator public key or key file")
+      ->required();
+  tamga::node::GenesisSignOptions gs;
+  auto* g_sign = genesis->add_subcommand("sign", "Sign the chain id with an administrator key");
+  g_sign->add_option("file", gs.file, "Genesis file")->required()->check(CLI::ExistingFile);
+  g_sign->add_option("--key", gs.key_file, "The administrator's key file")->required();
+  g_sign->add_option("--passphrase-file", gs.passphrase_file, "File holding its passphrase");
+  std::string gv_file;
+  auto* g_verify = genesis->add_subcommand(
+      "verify", "Check the document and that every administration signed its chain id");
+  g_verify->add_option("file", gv_file, "Genesis file")->required()->check(CLI::ExistingFile);
+
+  // tx
+  std::function<tamga::Status()> tx_action;
+  tamga::node::AddTxCommands(app, tx_action);
+
+  // verify
+  tamga::node::VerifyOptions vo;
+  auto* verify = app.add_subcommand(
+      "verify",
+      "Verify a document against a pinned genesis, offline with a proof file or via a node.\n"
+      "Exit status: 0 valid and in force; 2 the proof does not verify; 3 not on the ledger\n"
+      "or not in force (revoked, replaced, used up, expired); 1 unusable input");
+  verify->add_option("document", vo.document, "The document file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  verify->add_option("--genesis", vo.genesis_file, "The pinned genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* proof_opt = verify->add_option("--proof", vo.proof_file, "A proof file (offline)")
+                        ->check(CLI::ExistingFile);
+  verify->add_option("--node", vo.node, "Fetch the proof from this node (host:port)")
+      ->excludes(proof_opt);
+  verify->add_option("--save-proof", vo.save_proof, "With --node: keep the proof file here");
+
+  // show
+  tamga::node::ShowOptions so;
+  auto* show_cmd = app.add_subcommand("show",
+                                      "Ask a node about a document, a certificate, an "
+                                      "operator's AEO recognition or a transit");
+  show_cmd->require_subcommand(1);
+  show_cmd->add_option("--node", so.node, "A node's API, host:port")
+      ->capture_default_str()
+      ->envname("TAMGA_NODE");
+  auto* s_doc = show_cmd->add_subcommand("document", "What the ledger holds for a document file");
+  s_doc->add_option("file", so.document, "The document")->required()->check(CLI::ExistingFile);
+  auto* s_cert = show_cmd->add_subcommand("certificate", "A certificate, its balance and history");
+  s_cert->add_option("country", so.country, "Exporting country")->required();
+  s_cert->add_option("number", so.number, "Certificate number")->required();
+  auto* s_aeo = show_cmd->add_subcommand(
+      "aeo", "Is an operator of one country recognised by another (exit 0 if so, 3 if not)?");
+  s_aeo->add_option("country", so.country, "The operator's country")->required();
+  s_aeo->add_option("operator", so.number, "Its national identifier (hashed)")->required();
+  s_aeo->add_option("--by", so.by, "The recognising country")->required();
+  s_aeo->add_option("--at-ms", so.at_ms, "At this time, Unix ms (default: now)");
+  auto* s_transit = show_cmd->add_subcommand("transit", "A transit and its border events");
+  s_transit->add_option("mrn", so.number, "Movement reference number")->required();
+
+  // audit
+  tamga::audit::AuditCommandOptions ao;
+  auto* audit = app.add_subcommand(
+      "audit",
+      "Replay the whole ledger from genesis: every QC and signature, every transaction\n"
+      "re-executed, every root recomputed. Exit status 0 clean, 4 anomalies found");
+  auto* a_dir =
+      audit->add_option("--data-dir", ao.data_dir, "A node's data directory (opened read-only)");
+  audit->add_option("--node", ao.node, "Download every block from this node instead")
+      ->excludes(a_dir);
+  audit->add_option("--genesis", ao.genesis_file, "The chain's genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  audit->add_option("--report", ao.report_file, "Also write the text report here");
+  audit->add_option("--json", ao.json_file, "Write the JSON report here");
+  audit->add_option("--threads", ao.threads, "Signature-checking threads (default: cores)");
+  audit->add_flag("--quiet", ao.quiet, "No progress lines");
+
   CLI11_PARSE(app, argc, argv);
 
   tamga::Status status;
@@ -129,6 +227,30 @@ int main(int argc, char** argv) try {
     status = tamga::node::TestnetInit(tn, std::cout);
   } else if (*status_cmd) {
     status = NodeStatus(status_node);
+  } else if (*g_create) {
+    status = tamga::node::GenesisCreate(gc, std::cout);
+  } else if (*g_add) {
+    status = tamga::node::GenesisAdd(ga, std::cout);
+  } else if (*g_sign) {
+    status = tamga::node::GenesisSign(gs, std::cout);
+  } else if (*g_verify) {
+    status = tamga::node::GenesisVerify(gv_file, std::cout);
+  } else if (tx_action) {
+    status = tx_action();
+  } else if (*show_cmd) {
+    so.what = *s_doc ? "document" : *s_cert ? "certificate" : *s_aeo ? "aeo" : "transit";
+    return tamga::node::RunShow(so, std::cout, std::cerr);
+  } else if (*verify) {
+    return tamga::node::RunVerify(vo, std::cout, std::cerr);
+  } else if (*audit) {
+    if (ao.data_dir.empty() == ao.node.empty()) {
+      std::cerr << "tamga audit: give either --data-dir DIR or --node URL\n";
+      return tamga::audit::kAuditExitUsage;
+    }
+    int code = tamga::audit::kAuditExitUsage;
+    status = tamga::audit::RunAudit(ao, std::cout, std::cerr, &code);
+    if (!status.ok()) return Fail(status);
+    return code;
   } else if (*hash) {
     auto digest = tamga::Sha256OfFile(hash_path);
     if (!digest.ok()) return Fail(digest.error());

@@ -21,6 +21,7 @@ ContractsChain::ContractsChain() {
         {countries[i], "Customs of " + countries[i], validators[i].public_key(),
          "127.0.0.1:" + std::to_string(7000 + i), admins_.at(countries[i]).public_key()});
   }
+  genesis_ = g;
   contracts::GenesisChain start = contracts::StartChain(g).value();
   ledger_ = ledger::Ledger::Open(std::make_unique<ledger::MemKvStore>(), start.anchor,
                                  std::move(start.state))

@@ -29,6 +29,8 @@ class ContractsChain {
     admins_.insert_or_assign(country, key);
   }
   const ChainId& chain_id() const { return ledger_->anchor().chain_id; }
+  // The genesis document the chain started from.
+  const contracts::Genesis& genesis() const { return genesis_; }
   ledger::Ledger& ledger() { return *ledger_; }
   // The time the next block will carry.
   std::uint64_t NextBlockTime() const;
@@ -66,6 +68,7 @@ class ContractsChain {
 
  private:
   std::map<std::string, SecretKey> admins_;
+  contracts::Genesis genesis_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<ChainBuilder> builder_;
   std::map<PublicKey, std::uint64_t> next_sequence_;

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
+
 #include "ledger/rocks_kv_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -70,6 +73,48 @@ TEST(KvStore, ASecondProcessOrOpenerIsRefusedWithAPlainMessage) {
   EXPECT_EQ(second.error().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(second.error().message().find("in use by another process"), std::string::npos)
       << second.error().message();
+}
+
+// Names and sizes of the files under `dir`.
+std::map<std::string, std::uintmax_t> Listing(const std::filesystem::path& dir) {
+  std::map<std::string, std::uintmax_t> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    out[e.path().string()] = e.is_regular_file() ? e.file_size() : 0;
+  }
+  return out;
+}
+
+TEST(KvStore, AReadOnlyOpenerReadsBesideTheWriterAndWritesNothing) {
+  testing::TempDir dir("kv_read_only");
+  auto writer = RocksKvStore::Open(dir.File("db")).value();
+  WriteBatch b;
+  b.Put(Column::kBlocks, B("k1"), B("v1"));
+  ASSERT_TRUE(writer->Write(b, true).ok());
+
+  const auto before = Listing(dir.path());
+  {
+    auto reader = RocksKvStore::OpenReadOnly(dir.File("db"));
+    ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+    EXPECT_EQ((*reader)->Get(Column::kBlocks, B("k1")).value(), B("v1"));
+    WriteBatch w;
+    w.Put(Column::kBlocks, B("k2"), B("v2"));
+    const Status refused = (*reader)->Write(w, true);
+    EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.message().find("read-only"), std::string::npos) << refused.ToString();
+    // The reader's view is the database as it was when opened.
+    ASSERT_TRUE(writer->Write(w, true).ok());
+    EXPECT_FALSE((*reader)->Get(Column::kBlocks, B("k2")).value().has_value());
+    EXPECT_EQ(writer->Get(Column::kBlocks, B("k2")).value(), B("v2"));
+  }
+  // Only the writer's log grew: the reader created, renamed or removed no file.
+  auto after = Listing(dir.path());
+  ASSERT_EQ(after.size(), before.size());
+  for (const auto& [name, size] : before) EXPECT_TRUE(after.count(name)) << name;
+
+  const auto missing = RocksKvStore::OpenReadOnly(dir.File("missing"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("missing")));
 }
 
 TEST(KvStore, OverlayReadsItsOwnThenItsParentsThenTheBase) {

@@ -195,6 +195,38 @@ TEST(Ledger, ReopensFromDiskAtItsHeadAndRefusesAnotherChainOrFormat) {
   EXPECT_NE(future.error().message().find("format 99"), std::string::npos);
 }
 
+TEST(Ledger, OpensReadOnlyBesideItsWriterAndNeverInitialisesAnEmptyStore) {
+  testing::TempDir dir("ledger_read_only");
+  const auto keys = ValidatorKeys(4);
+  auto writer = Ledger::OpenDirectory(dir.File("data"), TestAnchor(keys)).value();
+  ChainBuilder chain(*writer, keys);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(chain.AppendBlock(2).ok());
+
+  // The writer holds the directory's lock; a read-only opener needs none.
+  auto reader = Ledger::OpenDirectoryReadOnly(dir.File("data"), TestAnchor(keys));
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  EXPECT_EQ((*reader)->Head().height, Height(3));
+  EXPECT_EQ((*reader)->Head().result, writer->Head().result);
+  EXPECT_EQ((*reader)->BlockAt(Height(2)).value(), writer->BlockAt(Height(2)).value());
+  WriteBatch b;
+  b.Put(Column::kMeta, AsBytes("x"), AsBytes("y"));
+  EXPECT_EQ((*reader)->store().Write(b, true).code(), StatusCode::kFailedPrecondition);
+
+  TrustAnchor other = TestAnchor(keys);
+  other.chain_id = Sha256Of(AsBytes("another genesis"));
+  auto wrong = Ledger::OpenDirectoryReadOnly(dir.File("data"), other);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(wrong.error().message().find("belongs to chain"), std::string::npos);
+
+  // An empty store is refused, not initialised: OpenExisting writes nothing.
+  auto none = Ledger::OpenExisting(std::make_unique<MemKvStore>(), TestAnchor(keys));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Ledger::OpenDirectoryReadOnly(dir.File("nothing"), TestAnchor(keys)).error().code(),
+            StatusCode::kNotFound);
+}
+
 TEST(Ledger, EveryCommitIsSyncedSoACrashLosesNothingCommitted) {
   const auto keys = ValidatorKeys(4);
   auto disk = std::make_shared<MemKvStore>();

@@ -1,0 +1,106 @@
+// audit/audit.h
+// The auditor's replay: everything a node stored, checked from the genesis document alone.
+// For every height from 1 to the source's head it
+//   1. verifies the block against its QC with the validator set of the block's epoch (the
+//      QC's signatures, the justify QC's, the payload root), several blocks at a time on a
+//      thread pool, and the epoch proof of a block that ends an epoch;
+//   2. re-executes the block with the rules (contracts::Executor) on a fresh in-memory
+//      ledger started from the genesis; the rules version is part of the state, so each
+//      block runs under the rules in force at its height;
+//   3. compares what it computed with what the QC certifies (state root, log root, log
+//      size, each named when it differs) and with the receipts the node stored (the first
+//      transaction whose receipt differs is named);
+//   4. commits the block on its own ledger with the stored QC and epoch proof.
+// Each failure is an anomaly {height, reason}. A QC or receipt that is wrong leaves the
+// replayed state intact and the replay goes on; once the replayed state cannot follow the
+// chain any more (a certified result that differs, a block that cannot be read or does not
+// extend its parent) the replay stops there and the report says so. A report is produced
+// in every case; Replay fails only when it cannot start (an invalid genesis, a source of
+// another chain) or the source fails to answer (disk, network).
+//
+// Thread-safety: Replay is a function; concurrent calls need distinct sources.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/block_source.h"
+#include "contracts/model.h"
+
+namespace tamga::audit {
+
+struct AuditProgress {
+  Height height;  // Replayed up to here.
+  Height head;    // Of the source.
+  std::size_t anomalies = 0;
+};
+
+struct AuditOptions {
+  // Threads checking signatures (QCs and transactions); at least 1.
+  std::size_t threads = 2;
+  // Called after every `progress_every_blocks` blocks or `progress_interval_ms` of
+  // wall-clock time, whichever comes first, and once at the end.
+  std::function<void(const AuditProgress&)> on_progress;
+  std::uint64_t progress_every_blocks = 1000;
+  std::uint64_t progress_interval_ms = 1000;
+  // Blocks whose QCs are verified together, in parallel, ahead of execution.
+  std::size_t window_blocks = 32;
+};
+
+struct Anomaly {
+  Height height;
+  std::string reason;  // A sentence.
+  friend bool operator==(const Anomaly&, const Anomaly&) = default;
+};
+
+// Counts per transaction type or per administration: accepted transactions and the log
+// records they appended.
+struct RecordCount {
+  std::uint64_t accepted = 0;
+  std::uint64_t records = 0;
+  friend bool operator==(const RecordCount&, const RecordCount&) = default;
+};
+
+struct AuditReport {
+  std::string source;  // Directory or URL.
+  std::string chain_name;
+  ChainId chain_id;
+  Height head;               // The source's head when the audit started.
+  Height last_replayed;      // Highest height replayed and committed (0: none).
+  std::uint64_t blocks = 0;  // Blocks replayed (heights 1..last_replayed).
+  std::uint64_t epochs = 0;  // Epoch changes replayed.
+  std::uint64_t transactions = 0;
+  std::uint64_t accepted = 0;
+  std::uint64_t rejected = 0;
+  ExecutionResult final_result;  // The replayed ledger's state root, log root and size.
+  // By contracts::TxTypeName of the transaction.
+  std::map<std::string, RecordCount> by_type;
+  // By country of the signer's administration ("?" for a signer the state does not know).
+  std::map<std::string, RecordCount> by_administration;
+  // Rejected transactions by contracts::ReasonName.
+  std::map<std::string, std::uint64_t> rejected_by_reason;
+  std::vector<Anomaly> anomalies;
+  // Set when the replay stopped before the head: the height and why.
+  std::optional<Anomaly> stopped;
+
+  bool ok() const { return anomalies.empty() && !stopped; }
+};
+
+Result<AuditReport> Replay(const contracts::Genesis& genesis, BlockSource& source,
+                           const AuditOptions& options);
+
+// The report for people, and as JSON:
+//   {"ok": bool, "source", "chain_name", "chain_id", "head", "last_replayed", "blocks",
+//    "epochs", "transactions", "accepted", "rejected", "state_root", "log_root",
+//    "log_size", "records_by_type": {name: {"accepted", "records"}},
+//    "records_by_administration": {country: {...}}, "rejected_by_reason": {name: n},
+//    "anomalies": [{"height", "reason"}], "stopped": null or {"height", "reason"}}
+std::string ReportText(const AuditReport& report);
+std::string ReportJson(const AuditReport& report);
+
+}  // namespace tamga::audit

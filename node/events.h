@@ -1,0 +1,65 @@
+// node/events.h
+// Committed records as events for national systems (risk management, single window): each
+// record with the countries it concerns, and a hub that hands them to subscribers of a
+// country (the API's Server-Sent Events stream, GET /v1/events?country=XX).
+//
+// A record concerns the signer's country and the countries its payload names: a
+// certificate's importing country (also for its revocation), the exporting country of a use or a
+// verification request, an MRA's or an operator link's partner, every country of a transit's route.
+//
+// Thread-safety: not thread-safe; used on the node's io_context thread.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ledger/records.h"
+#include "ledger/state_tree.h"
+
+namespace tamga::node {
+
+struct CommittedRecord {
+  std::uint64_t index = 0;  // In the ledger's log.
+  Height height;
+  std::uint64_t time_ms = 0;
+  Hash32 tx;
+  std::string type;
+  std::string signer_country;
+  std::vector<std::string> countries;  // Sorted, unique; includes the signer's.
+  nlohmann::json Json() const;
+};
+
+// The countries `record` concerns, reading routes of transits from `state` (the state
+// after its block).
+std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
+                                            const ledger::LogRecord& record,
+                                            const std::string& signer_country);
+
+class EventHub {
+ public:
+  // Returns false to unsubscribe (its reader has gone).
+  using Sink = std::function<bool(const CommittedRecord&)>;
+  static constexpr std::size_t kSubscribersMax = 64;
+
+  // Calls `sink` for every record published from now on that concerns `country` (every
+  // record if empty). Returns 0 when the subscriber cap is reached.
+  std::uint64_t Subscribe(std::string country, Sink sink);
+  void Unsubscribe(std::uint64_t id) { subs_.erase(id); }
+  void Publish(const std::vector<CommittedRecord>& records);
+  std::size_t subscribers() const { return subs_.size(); }
+
+ private:
+  struct Subscriber {
+    std::string country;
+    Sink sink;
+  };
+  std::map<std::uint64_t, Subscriber> subs_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace tamga::node

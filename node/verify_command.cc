@@ -1,0 +1,235 @@
+// node/verify_command.cc
+
+#include "node/verify_command.h"
+
+#include <ctime>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/file_util.h"
+#include "common/sha256.h"
+#include "contracts/executor.h"
+#include "ledger/proof_file.h"
+#include "node/facts.h"
+#include "node/genesis_file.h"
+#include "node/http_client.h"
+
+namespace tamga::node {
+namespace {
+
+// The proven value of state entry `key`: absent from the proof (nullopt), or proven
+// absent (an empty optional inside).
+std::optional<std::optional<Bytes>> Entry(const ledger::ProvenFacts& f, const Hash32& key) {
+  for (const auto& e : f.state) {
+    if (e.key == key) return e.value;
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+Result<std::optional<T>> Proven(const ledger::ProvenFacts& f, const Hash32& key,
+                                std::string_view what) {
+  auto e = Entry(f, key);
+  if (!e) return Status::NotFound(std::string("the proof does not cover the ") + std::string(what));
+  if (!*e) return std::optional<T>();
+  TAMGA_ASSIGN_OR_RETURN(T v, Decode<T>(**e, what));
+  return std::optional<T>(std::move(v));
+}
+
+std::string Quantity(std::uint64_t q, const std::string& unit) {
+  return std::to_string(q) + " " + unit;
+}
+
+}  // namespace
+
+std::string UtcTime(std::uint64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
+                                std::string_view proof_json) {
+  DocumentVerdict v;
+  auto chain = contracts::StartChain(genesis);
+  if (!chain.ok()) {
+    v.headline = "the pinned genesis is not valid: " + chain.error().message();
+    return v;
+  }
+  const ledger::ProofVerdict pv = ledger::VerifyProofJson(chain->anchor, proof_json);
+  if (!pv.ok()) {
+    v.exit_code = kVerifyProofInvalid;
+    v.headline = "NOT VALID: the proof does not verify against the pinned genesis (" +
+                 std::string(ledger::ProofErrorName(pv.error)) + "): " + pv.message;
+    return v;
+  }
+  const ledger::ProvenFacts& f = pv.facts;
+  std::map<PublicKey, std::string> country_of;
+  for (const auto& a : genesis.administrations) country_of[a.validator_key] = a.country;
+  std::string signers;
+  for (const PublicKey& k : f.signer_keys) {
+    auto it = country_of.find(k);
+    signers += (signers.empty() ? "" : ", ") + (it != country_of.end() ? it->second : k.ShortHex());
+  }
+  const std::string when = UtcTime(f.timestamp_ms);
+  v.lines.push_back("Chain: " + chain->anchor.chain_id.ToHex().substr(0, 16) + "... (" +
+                    genesis.chain_name + "), block " + f.height.ToString() + " of epoch " +
+                    f.epoch.ToString());
+  v.lines.push_back("Time " + when + ", signed by " + std::to_string(f.signer_keys.size()) +
+                    " of the validators: " + signers);
+
+  v.exit_code = kVerifyNotInForce;
+  auto doc = Proven<contracts::DocumentRecord>(f, contracts::DocumentKey(document_hash),
+                                               "document record");
+  if (!doc.ok()) {
+    v.headline = "NOT VALID: the proof is about other records, not this document (SHA-256 " +
+                 document_hash.ToHex().substr(0, 16) + "...): " + doc.error().message();
+    return v;
+  }
+  if (!*doc) {
+    v.headline = "NOT VALID: no document with SHA-256 " + document_hash.ToHex().substr(0, 16) +
+                 "... is anchored on this chain as of block " + f.height.ToString();
+    return v;
+  }
+  const contracts::DocumentRecord& d = **doc;
+  using contracts::TxType;
+  switch (static_cast<TxType>(d.kind)) {
+    case TxType::kIssueCertificates:
+    case TxType::kReplaceCertificate: {
+      auto c = Proven<contracts::CertificateRecord>(
+          f, contracts::CertificateKey(d.country, d.number), "certificate");
+      if (!c.ok() || !*c) {
+        v.headline = "NOT VALID: the proof does not show certificate " + d.number;
+        return v;
+      }
+      const contracts::CertificateRecord& r = **c;
+      const auto& i = r.issue;
+      v.lines.push_back("Certificate of origin " + i.number + ", issued by " +
+                        (r.issuer.empty() ? "the administration" : r.issuer) + " of " +
+                        i.exporting_country + " on " + UtcTime(i.issued_ms) + ", valid until " +
+                        UtcTime(i.valid_until_ms));
+      v.lines.push_back("Goods from " + i.exporting_country + " to " + i.importing_country + ": " +
+                        Quantity(i.quantity, i.unit) + " certified" +
+                        (i.hs_headings.empty() ? "" : ", HS " + i.hs_headings.front()));
+      v.lines.push_back("Status at that time: " + std::string(CertificateStatusName(r.status)) +
+                        "; " + Quantity(r.remaining, i.unit) + " remaining after " +
+                        std::to_string(r.uses) + (r.uses == 1 ? " use" : " uses"));
+      if (i.document_hash != document_hash) {
+        v.headline = "NOT VALID: the certificate's document is another file";
+      } else if (r.status == contracts::CertificateStatus::kRevoked) {
+        v.headline = "NOT VALID: certificate " + i.number + " was revoked on " +
+                     UtcTime(r.status_changed_ms);
+      } else if (r.status == contracts::CertificateStatus::kReplaced) {
+        v.headline = "NOT VALID: certificate " + i.number + " was replaced by " + r.replaced_by;
+      } else if (f.timestamp_ms > i.valid_until_ms) {
+        v.headline =
+            "NOT VALID: certificate " + i.number + " expired on " + UtcTime(i.valid_until_ms);
+      } else if (r.remaining == 0) {
+        v.headline = "NOT VALID: certificate " + i.number + " is fully used (" +
+                     Quantity(i.quantity, i.unit) + " in " + std::to_string(r.uses) + " uses)";
+      } else {
+        v.exit_code = kVerifyInForce;
+        v.headline = "VALID: certificate of origin " + i.number + " of " + i.exporting_country +
+                     ", in force at " + when + " with " + Quantity(r.remaining, i.unit) +
+                     " remaining";
+      }
+      return v;
+    }
+    case TxType::kAnchorDocument: {
+      auto a = Proven<contracts::AnchorRecord>(f, contracts::AnchorKey(document_hash), "anchor");
+      if (!a.ok() || !*a) {
+        v.headline = "NOT VALID: the proof does not show the anchor";
+        return v;
+      }
+      const contracts::AnchorRecord& r = **a;
+      v.lines.push_back(std::string(DocumentTypeName(r.type)) + " document " + r.reference +
+                        ", anchored by " + (r.issuer.empty() ? "the administration" : r.issuer) +
+                        " of " + r.country + " on " + UtcTime(r.anchored_ms));
+      if (r.revoked) {
+        v.headline = "NOT VALID: the document was revoked on " + UtcTime(r.revoked_ms);
+      } else {
+        v.exit_code = kVerifyInForce;
+        v.headline = "VALID: " + std::string(DocumentTypeName(r.type)) + " document " +
+                     r.reference + " of " + r.country + ", not revoked at " + when;
+      }
+      return v;
+    }
+    case TxType::kOpenTransit: {
+      auto t = Proven<contracts::TransitRecord>(f, contracts::TransitKey(d.number), "transit");
+      if (!t.ok() || !*t) {
+        v.headline = "NOT VALID: the proof does not show transit " + d.number;
+        return v;
+      }
+      const contracts::TransitRecord& r = **t;
+      std::string route;
+      for (const auto& c : r.route) route += (route.empty() ? "" : " -> ") + c;
+      v.lines.push_back("Manifest of transit " + r.mrn + " (" + route + "), opened on " +
+                        UtcTime(r.opened_ms) + "; " + std::string(TransitStateName(r.state)) +
+                        ", " + std::to_string(r.steps_done) + " border steps done");
+      v.exit_code = kVerifyInForce;
+      v.headline = "VALID: the manifest of transit " + r.mrn + ", " +
+                   std::string(TransitStateName(r.state)) + " at " + when;
+      return v;
+    }
+    default:
+      v.headline = "NOT VALID: the document is recorded by a " +
+                   std::string(contracts::TxTypeName(d.kind)) + " record this command cannot read";
+      return v;
+  }
+}
+
+int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why) {
+    err << "tamga verify: " << why << "\n";
+    return kVerifyError;
+  };
+  if (o.proof_file.empty() == o.node.empty()) return fail("give either --proof FILE or --node URL");
+  auto genesis = LoadGenesisFile(o.genesis_file);
+  if (!genesis.ok()) return fail(genesis.error().ToString());
+  auto hash = Sha256OfFile(o.document);
+  if (!hash.ok()) return fail(hash.error().ToString());
+  std::string proof;
+  if (!o.proof_file.empty()) {
+    auto text = ReadFileToString(o.proof_file, ledger::kProofFileMax);
+    if (!text.ok()) return fail(text.error().ToString());
+    proof = std::move(*text);
+  } else {
+    auto client = HttpClient::Connect(o.node, 10'000);
+    if (!client.ok()) return fail(client.error().ToString());
+    // A change committed a moment ago becomes provable once two blocks follow it.
+    for (int attempt = 0;; ++attempt) {
+      auto r = client->Get("/v1/documents/" + hash->ToHex() + "/proof");
+      if (!r.ok()) return fail(r.error().ToString());
+      if (r->status == 200) {
+        proof = std::move(r->body);
+        break;
+      }
+      const auto j = nlohmann::json::parse(r->body, nullptr, false);
+      const std::string message =
+          j.is_object() ? j.value("message", std::string()) : std::string("no answer");
+      if (r->status == 404) {
+        out << "NOT VALID: " << message << " (asked " << o.node << ")\n";
+        return kVerifyNotInForce;
+      }
+      if (r->status != 503 || attempt == 100) {
+        return fail(o.node + " answered " + std::to_string(r->status) + ": " + message);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!o.save_proof.empty()) {
+      if (Status s = WriteFileAtomic(o.save_proof, proof, {}); !s.ok()) {
+        return fail(s.ToString());
+      }
+    }
+  }
+  const DocumentVerdict v = ExplainDocument(*genesis, *hash, proof);
+  out << v.headline << "\n";
+  for (const auto& line : v.lines) out << "  " << line << "\n";
+  return v.exit_code;
+}
+
+}  // namespace tamga::node

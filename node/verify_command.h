@@ -1,0 +1,56 @@
+// node/verify_command.h
+// `tamga verify`: what a trader or a customs officer runs on a document. Given the
+// document and a proof file (or a node to fetch one from), checked against a pinned
+// genesis with nothing else trusted, it says in plain words what is proven (issuer,
+// countries, the time a quorum of administrations signed, the status at that time, the
+// remaining quantity) or why not.
+//
+// Exit status: 0 only for a proven document that is in force at the proof's time;
+// 2 when the proof does not verify (tampered, another chain); 3 when it verifies but the
+// document is not on the ledger or not in force (revoked, replaced, used up, expired);
+// 1 for unusable input (missing files, a node that does not answer).
+//
+// Thread-safety: pure functions, and one blocking command.
+
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "contracts/model.h"
+#include "ledger/records.h"
+
+namespace tamga::node {
+
+inline constexpr int kVerifyInForce = 0;
+inline constexpr int kVerifyError = 1;
+inline constexpr int kVerifyProofInvalid = 2;
+inline constexpr int kVerifyNotInForce = 3;
+
+struct DocumentVerdict {
+  int exit_code = kVerifyError;
+  std::string headline;            // One sentence: VALID ..., NOT VALID ..., or why not.
+  std::vector<std::string> lines;  // What the proof shows, one fact a line.
+};
+
+// Checks `proof_json` against `genesis` for the document whose SHA-256 is `document_hash`.
+DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
+                                std::string_view proof_json);
+
+struct VerifyOptions {
+  std::string document;      // The document file.
+  std::string proof_file;    // A proof file, or
+  std::string node;          // a node to fetch it from (host:port).
+  std::string genesis_file;  // The pinned genesis.
+  std::string save_proof;    // With --node: also keep the fetched proof here.
+};
+
+// Runs the command; prints the verdict; returns the exit status.
+int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
+
+// "2026-11-22 05:20:31 UTC".
+std::string UtcTime(std::uint64_t ms);
+
+}  // namespace tamga::node
