@@ -1,9 +1,11 @@
-// tamga_cluster_load: the cluster load generator. Offers signed anchor transactions at a
-// fixed rate to the nodes of a running testnet (round-robin over their HTTP APIs), watches
-// committed blocks on one node, and prints committed transactions per second and commit
-// latency percentiles (submission to the block that holds it being readable).
+// tamga_cluster_load: the cluster load generator. Offers signed transactions at a fixed
+// rate to the nodes of a running testnet (round-robin over their HTTP APIs), watches
+// committed blocks on one node, and prints committed transactions and documents per second
+// and commit latency percentiles (submission to the block that holds it being readable).
+// Each transaction anchors one document, or with --batch B > 1 issues B certificates of
+// origin at once (the batch issuance chambers use).
 //
-//   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 64]
+//   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 64] [--batch 1]
 //
 // DIR is a folder written by `tamga testnet init` whose nodes are running (testnet/bench
 // does all of it). The administrator of node 0 first accredits --signers issuers with the
@@ -64,7 +66,8 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-int Run(const std::string& dir, double rate, double seconds, std::size_t signers) {
+int Run(const std::string& dir, double rate, double seconds, std::size_t signers,
+        std::size_t batch) {
   const contracts::Genesis genesis = Must(node::LoadGenesisFile(dir + "/genesis.json"), "genesis");
   const ChainId chain = Must(contracts::StartChain(genesis), "genesis").anchor.chain_id;
   const std::size_t nodes = genesis.administrations.size();
@@ -89,7 +92,9 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     tx.type = static_cast<std::uint16_t>(contracts::TxType::kAccreditIssuer);
     tx.payload = Encode(contracts::AccreditIssuer{
         "LOAD-" + tag + "-" + std::to_string(i), "load generator issuer " + std::to_string(i),
-        issuers.back().public_key(), contracts::ScopeOf(contracts::DocumentType::kOther)});
+        issuers.back().public_key(),
+        batch > 1 ? contracts::kScopeCertificateOfOrigin
+                  : contracts::ScopeOf(contracts::DocumentType::kOther)});
     tx.sequence = ++admin_seq;
     tx.Sign(admin);
     auto r = Must(c0.Post("/v1/transactions", Body(tx)), "accredit");
@@ -104,18 +109,45 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
   std::vector<std::string> bodies(total);
   std::map<Hash32, std::size_t> index;
   std::mt19937_64 rng(std::random_device{}());
+  auto random_hash = [&rng] {
+    Hash32 h;
+    for (std::size_t b = 0; b < 32; b += 8) {
+      const std::uint64_t r = rng();
+      std::memcpy(h.data() + b, &r, 8);
+    }
+    return h;
+  };
+  const auto now_ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   for (std::size_t i = 0; i < total; ++i) {
     Transaction& tx = txs[i];
     tx.chain_id = chain;
-    tx.type = static_cast<std::uint16_t>(contracts::TxType::kAnchorDocument);
-    contracts::AnchorDocument doc;
-    doc.type = contracts::DocumentType::kOther;
-    for (std::size_t b = 0; b < 32; b += 8) {
-      const std::uint64_t r = rng();
-      std::memcpy(doc.document_hash.data() + b, &r, 8);
+    if (batch > 1) {
+      tx.type = static_cast<std::uint16_t>(contracts::TxType::kIssueCertificates);
+      contracts::IssueCertificates issue;
+      for (std::size_t k = 0; k < batch; ++k) {
+        contracts::CertificateIssue c;
+        c.number = "L" + tag + "-" + std::to_string(i) + "-" + std::to_string(k);
+        c.document_hash = random_hash();
+        c.exporting_country = genesis.administrations[0].country;
+        c.importing_country = genesis.administrations[1 % nodes].country;
+        c.issued_ms = now_ms - 60'000;
+        c.valid_until_ms = now_ms + 86'400'000;
+        c.quantity = 1000;
+        c.unit = "kg";
+        issue.certificates.push_back(std::move(c));
+      }
+      tx.payload = Encode(issue);
+    } else {
+      tx.type = static_cast<std::uint16_t>(contracts::TxType::kAnchorDocument);
+      contracts::AnchorDocument doc;
+      doc.type = contracts::DocumentType::kOther;
+      doc.document_hash = random_hash();
+      doc.reference = "LOAD-" + std::to_string(i);
+      tx.payload = Encode(doc);
     }
-    doc.reference = "LOAD-" + std::to_string(i);
-    tx.payload = Encode(doc);
     tx.sequence = i / signers + 1;
     tx.Sign(issuers[i % signers]);
     bodies[i] = Body(tx);
@@ -212,10 +244,11 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
   std::printf(
       "{\"validators\": %zu, \"rate_offered\": %.0f, \"rate_achieved_submit\": %.0f, "
       "\"transactions\": %zu, \"committed\": %zu, \"refused\": %zu, \"failed\": %zu, "
-      "\"committed_per_s\": %.0f, \"blocks\": %zu, \"latency_ms\": {\"p50\": %.1f, \"p90\": "
-      "%.1f, \"p99\": %.1f, \"max\": %.1f}}\n",
+      "\"committed_per_s\": %.0f, \"batch\": %zu, \"documents_per_s\": %.0f, \"blocks\": %zu, "
+      "\"latency_ms\": {\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f}}\n",
       nodes, rate, offered, total, committed_count, refused.load(), failed.load(),
-      static_cast<double>(committed_count) / window, blocks, Percentile(latency_ms, 0.5),
+      static_cast<double>(committed_count) / window, batch,
+      static_cast<double>(committed_count * batch) / window, blocks, Percentile(latency_ms, 0.5),
       Percentile(latency_ms, 0.9), Percentile(latency_ms, 0.99), Percentile(latency_ms, 1.0));
   if (!first_refusal.empty()) std::fprintf(stderr, "first refusal: %s\n", first_refusal.c_str());
   return committed_count == total ? 0 : 2;
@@ -225,7 +258,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
 }  // namespace tamga
 
 int main(int argc, char** argv) {
-  CLI::App app{"tamga_cluster_load: offer signed anchor transactions to a running testnet"};
+  CLI::App app{"tamga_cluster_load: offer signed transactions to a running testnet"};
   std::string dir;
   double rate = 500, seconds = 10;
   std::size_t signers = 64;
@@ -234,6 +267,9 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "How long to offer them")->check(CLI::PositiveNumber);
   app.add_option("--signers", signers, "Issuer keys the load is spread over")
       ->check(CLI::PositiveNumber);
+  std::size_t batch = 1;
+  app.add_option("--batch", batch, "Certificates per transaction (1: anchors instead)")
+      ->check(CLI::Range(std::size_t{1}, tamga::contracts::kBatchMax));
   CLI11_PARSE(app, argc, argv);
-  return tamga::Run(dir, rate, seconds, signers);
+  return tamga::Run(dir, rate, seconds, signers, batch);
 }
