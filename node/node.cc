@@ -133,17 +133,17 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
            {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
     }
   }
+  if (resume_round && !safety.lost) {
+    return Status::FailedPrecondition("--resume-after-data-loss: the safety data at " +
+                                      safety_file_->path() +
+                                      " is not lost; refusing to overwrite it");
+  }
   if (!saved && !safety.lost) {
     // A fresh validator: its (empty) safety data is written now, so that a restart after it
     // has followed the chain for a while is not mistaken for a loss.
     TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(safety)));
   }
   if (resume_round) {
-    if (!safety.lost) {
-      return Status::FailedPrecondition("--resume-after-data-loss: the safety data at " +
-                                        safety_file_->path() +
-                                        " is not lost; refusing to overwrite it");
-    }
     // The index only names the signer in what SafetyRules signs; resuming signs nothing.
     consensus::SafetyRules rules(safety, *signer_, anchor_.chain_id, ValidatorIndex(0));
     safety = rules.ResumeAfterDataLoss(head.validators.epoch, Round(*resume_round));

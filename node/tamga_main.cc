@@ -177,6 +177,7 @@ int main(int argc, char** argv) try {
                                       "Ask a node about a document, a certificate, an "
                                       "operator's AEO recognition or a transit");
   show_cmd->require_subcommand(1);
+  show_cmd->fallthrough();
   show_cmd->add_option("--node", so.node, "A node's API, host:port")
       ->capture_default_str()
       ->envname("TAMGA_NODE");

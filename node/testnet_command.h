@@ -22,7 +22,7 @@ namespace tamga::node {
 struct TestnetInitOptions {
   std::string dir;
   std::size_t validators = 4;
-  std::uint16_t base_port = 26650;  // Node i: peer port base + 2i, API port base + 2i + 1.
+  std::uint16_t base_port = 26600;  // Node i: peer port base + 2i, API port base + 2i + 1.
   bool overwrite = false;
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t idle_block_ms = 250;

@@ -53,8 +53,13 @@ Result<std::string> OwnCountry(const TxClient& c, const std::string& given) {
 
 void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   auto common = std::make_shared<TxOptions>();
-  auto* tx = app.add_subcommand("tx", "Sign and submit a transaction, and wait for its block");
+  auto* tx = app.add_subcommand(
+      "tx",
+      "Sign and submit a transaction, and wait for its block.\n"
+      "Exit status 0 when the rules accepted it; 1 when the node refused it or the rules\n"
+      "rejected it (the reason is printed)");
   tx->require_subcommand(1);
+  tx->fallthrough();  // --node and --key may also follow the transaction's own options.
   tx->add_option("--node", common->node, "A validator's API, host:port")
       ->capture_default_str()
       ->envname("TAMGA_NODE");
