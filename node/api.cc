@@ -58,7 +58,7 @@ Response Error(http::status status, std::string code, std::string message) {
 bool MayPassLater(const std::string& code) {
   static const char* const kFinal[] = {
       "duplicate",     "mempool_full", "unavailable",          "malformed",
-      "bad_signature", "wrong_chain",  "replayed_transaction", "unknown_type"};
+      "bad_signature", "wrong_chain",  "replayed_transaction", "unknown_transaction_type"};
   for (const char* f : kFinal) {
     if (code == f) return false;
   }
@@ -127,6 +127,16 @@ std::vector<std::string_view> Segments(std::string_view path) {
     out.push_back(path.substr(0, slash));
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// Segments from `first` on, joined by '/' again (identifiers may hold '/').
+std::string Join(const std::vector<std::string_view>& seg, std::size_t first) {
+  std::string out;
+  for (std::size_t i = first; i < seg.size(); ++i) {
+    if (i > first) out += '/';
+    out += seg[i];
   }
   return out;
 }
@@ -260,7 +270,9 @@ class Session : public std::enable_shared_from_this<Session> {
           return Write(Json(http::status::ok, {{"id", id->ToHex()}, {"status", "pending"}}));
         }
       }
-      return Answer(TransactionFact(node_.ledger(), *id), proof);
+      return Answer(
+          proof ? TransactionRecordFact(node_.ledger(), *id) : TransactionFact(node_.ledger(), *id),
+          proof);
     }
     if (what == "documents" && seg.size() == 1) {
       auto hash = Hash32::FromHex(seg[0]);
@@ -269,9 +281,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (what == "certificates" && seg.size() >= 2) {
       // Numbers may hold '/': everything after the country is the number.
-      std::string number;
-      for (std::size_t i = 1; i < seg.size(); ++i)
-        number += (i > 1 ? "/" : "") + std::string(seg[i]);
+      const std::string number = Join(seg, 1);
       auto decoded = PercentDecode(number);
       if (!decoded) return BadRequest("the certificate number is not well percent-encoded");
       return Answer(CertificateFact(node_.ledger(), seg[0], *decoded), proof);
@@ -281,8 +291,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!op.ok()) {
         return BadRequest("an operator is named by the SHA-256 of its identifier, 64 hex digits");
       }
-      const auto by = QueryParam(query, "by");
-      if (!by) return BadRequest("say which country recognises: ?by=XX");
+      const auto by_raw = QueryParam(query, "by");
+      if (!by_raw) return BadRequest("say which country recognises: ?by=XX");
+      const auto by = PercentDecode(*by_raw);
+      if (!by) return BadRequest("by is not well percent-encoded");
       std::optional<std::uint64_t> at;
       if (auto a = QueryParam(query, "at_ms")) {
         at = ParseU64(*a);
@@ -290,8 +302,8 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       return Answer(RecognitionFact(node_.ledger(), seg[0], *op, *by, at), proof);
     }
-    if (what == "transits" && seg.size() == 1) {
-      auto mrn = PercentDecode(seg[0]);
+    if (what == "transits" && !seg.empty()) {
+      auto mrn = PercentDecode(Join(seg, 0));
       if (!mrn) return BadRequest("the MRN is not well percent-encoded");
       return Answer(TransitFact(node_.ledger(), *mrn), proof);
     }

@@ -1,5 +1,5 @@
 // node/api.h
-// The node's HTTP API (Boost.Beast, HTTP/1.1, JSON), described in docs/openapi.yaml:
+// The node's HTTP API (Boost.Beast, HTTP/1.1, JSON), described in docs/openapi.json:
 // submit a transaction, ask for one, read committed blocks (optionally waiting for one),
 // and the node's status. Requests are size-limited (headers 8 KiB, bodies 2 MiB), every
 // error is JSON {"code", "message"}, and a request that does not parse closes only its

@@ -404,6 +404,16 @@ Result<Fact> TransactionFact(const ledger::Ledger& ledger, const Hash32& id) {
   return f;
 }
 
+Result<Fact> TransactionRecordFact(const ledger::Ledger& ledger, const Hash32& id) {
+  TAMGA_ASSIGN_OR_RETURN(Fact f, TransactionFact(ledger, id));
+  if (!f.log_index) {
+    return Status::NotFound("transaction " + id.ToHex() +
+                            " wrote no record (the rules rejected it); its receipt is in its "
+                            "block, but there is no record to prove");
+  }
+  return f;
+}
+
 Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fact) {
   TAMGA_ASSIGN_OR_RETURN(Height provable, ledger.ProvableHeight());
   const Height at = std::min(provable, fact.height);

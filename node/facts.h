@@ -41,6 +41,8 @@ Result<Fact> RecognitionFact(const ledger::Ledger& ledger, std::string_view coun
                              std::optional<std::uint64_t> at_ms);
 Result<Fact> TransitFact(const ledger::Ledger& ledger, std::string_view mrn);
 Result<Fact> TransactionFact(const ledger::Ledger& ledger, const Hash32& id);
+// The same, for a proof: NotFound for a transaction that wrote no record (rejected).
+Result<Fact> TransactionRecordFact(const ledger::Ledger& ledger, const Hash32& id);
 
 Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fact);
 

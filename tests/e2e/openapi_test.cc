@@ -1,0 +1,741 @@
+// tests/e2e/openapi_test.cc
+// docs/openapi.json against a real cluster: four tamgad processes commit a certificate of
+// origin, its use, an AEO, an MRA, a transit with events and an anchored invoice; then the
+// test asks every endpoint for them (and for things that are not there, malformed, too
+// large, with the wrong method) and checks each answer against what the file declares for
+// its path, method, status and media type, JSON bodies against their schemas. An answer
+// whose path, method or status the file does not describe fails the test, and so does an
+// operation of the file that the test never got a success from: the file cannot drift
+// from the server either way.
+//
+// Requests go over plain sockets, one connection each (Connection: close), so that the
+// test sees the Content-Type and can send what a well-behaved client would not.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <set>
+#include <sstream>
+
+#include "common/encoding.h"
+#include "common/sha256.h"
+#include "tests/e2e/cluster.h"
+#include "tests/e2e/openapi_check.h"
+
+namespace tamga::testing {
+namespace {
+
+using contracts::TxType;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr std::uint64_t kDayMs = 86'400'000;
+
+std::uint64_t NowMs() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+Hash32 HashOf(const std::string& text) { return Sha256Of(AsBytes(text)); }
+
+// j[key], or null when j is not an object or lacks it (an answer that failed its check).
+json At(const json& j, const std::string& key) {
+  return j.is_object() && j.contains(key) ? j[key] : json(nullptr);
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// --- Plain HTTP over a socket -----------------------------------------------------------
+
+class Socket {
+ public:
+  // Connects to 127.0.0.1:`port`; reads time out after `timeout`.
+  Socket(std::uint16_t port, milliseconds timeout) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    const auto ms = timeout.count();
+    timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~Socket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  bool connected() const { return connected_; }
+  bool Send(const std::string& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  // Appends what arrives to `out`: > 0 bytes read, 0 end of stream, < 0 timeout or error.
+  ssize_t ReadSome(std::string& out) {
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n > 0) out.append(buf, static_cast<std::size_t>(n));
+    return n;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+struct Answer {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+// Parses a status line and headers (up to the blank line) into `a`; false if malformed.
+bool ParseHead(const std::string& head, Answer& a, std::size_t* content_length) {
+  std::istringstream in(head);
+  std::string line;
+  if (!std::getline(in, line) || line.rfind("HTTP/1.1 ", 0) != 0 || line.size() < 12) return false;
+  a.status = std::atoi(line.substr(9, 3).c_str());
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string name = Lower(line.substr(0, colon));
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    if (name == "content-type") a.content_type = value;
+    if (name == "content-length" && content_length != nullptr) {
+      *content_length = static_cast<std::size_t>(std::stoull(value));
+    }
+  }
+  return a.status >= 100;
+}
+
+// Sends `request` on a fresh connection and reads the answer to the server's close.
+std::optional<Answer> Exchange(std::uint16_t port, const std::string& request) {
+  Socket s(port, seconds(40));
+  if (!s.connected() || !s.Send(request)) return std::nullopt;
+  std::string raw;
+  while (s.ReadSome(raw) > 0) {
+  }
+  const auto end = raw.find("\r\n\r\n");
+  if (end == std::string::npos) return std::nullopt;
+  Answer a;
+  std::size_t length = std::string::npos;
+  if (!ParseHead(raw.substr(0, end + 2), a, &length)) return std::nullopt;
+  a.body = raw.substr(end + 4);
+  if (length != std::string::npos && a.body.size() != length) return std::nullopt;
+  return a;
+}
+
+std::string Request(const std::string& method, const std::string& target,
+                    const std::string& body = "") {
+  std::string r = method + " " + target +
+                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: */*\r\n";
+  if (!body.empty() || method == "POST") {
+    r +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  return r + "\r\n" + body;
+}
+
+// --- Checking answers against the file ----------------------------------------------------
+
+class Probe {
+ public:
+  Probe(const OpenApi& spec, std::uint16_t port) : spec_(spec), port_(port) {}
+
+  // `method target` (with `body`): checks the answer against what the file declares for
+  // `path` (a template of the file, or "" for a request that reaches no operation),
+  // expects status `want` (0: any), and returns the JSON body (null if not JSON).
+  json Call(const std::string& method, const std::string& target, const std::string& path, int want,
+            const std::string& body = "") {
+    return Send(method + " " + target, Request(method, target, body), method, path, want);
+  }
+
+  // The same for bytes of our own making.
+  json Send(const std::string& what, const std::string& request, const std::string& method,
+            const std::string& path, int want) {
+    auto a = Exchange(port_, request);
+    if (!a) {
+      ADD_FAILURE() << what << ": no well-formed HTTP answer";
+      return nullptr;
+    }
+    if (want != 0) {
+      EXPECT_EQ(a->status, want) << what << " answered " << a->body;
+    }
+    return Check(what, method, path, *a);
+  }
+
+  // Checks `a`; returns the JSON body (null if not JSON), and sets `media` to the Media
+  // Type Object the answer matched.
+  json Check(const std::string& what, const std::string& method, const std::string& path,
+             const Answer& a, const json** media = nullptr) {
+    const std::string m = Lower(method);
+    const json* response = nullptr;
+    if (!path.empty() && !spec_.HasPath(path)) {
+      ADD_FAILURE() << "docs/openapi.json lacks the path " << path << " (" << what << ")";
+      return nullptr;
+    }
+    if (!path.empty() && spec_.HasOperation(m, path)) {
+      response = spec_.OperationResponse(m, path, a.status);
+      if (response == nullptr) {
+        ADD_FAILURE() << "docs/openapi.json lacks status " << a.status << " of " << method << " "
+                      << path << ", which " << what << " answered: " << a.body;
+        return nullptr;
+      }
+      if (a.status / 100 == 2) succeeded_.insert(m + " " + path);
+    } else {
+      response = spec_.ServerResponse(a.status);
+      if (response == nullptr) {
+        ADD_FAILURE() << "docs/openapi.json describes no " << method << " " << path
+                      << " and no x-server-responses status " << a.status << ", which " << what
+                      << " answered: " << a.body;
+        return nullptr;
+      }
+    }
+    if (!response->contains("content") || !(*response)["content"].contains(a.content_type)) {
+      ADD_FAILURE() << "docs/openapi.json declares no media type \"" << a.content_type
+                    << "\" for status " << a.status << " of " << method << " " << path << " ("
+                    << what << ")";
+      return nullptr;
+    }
+    const json& mt = (*response)["content"][a.content_type];
+    if (media != nullptr) *media = &mt;
+    if (a.content_type != "application/json") return nullptr;
+    json body = json::parse(a.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+      ADD_FAILURE() << what << ": the body is not JSON: " << a.body;
+      return nullptr;
+    }
+    if (!mt.contains("schema")) {
+      ADD_FAILURE() << "docs/openapi.json gives no schema for status " << a.status << " of "
+                    << method << " " << path;
+    } else if (auto e = spec_.Check(mt["schema"], body)) {
+      ADD_FAILURE() << what << " (status " << a.status
+                    << "): the body does not match the schema of " << method << " "
+                    << (path.empty() ? "x-server-responses" : path) << ": " << *e
+                    << "\nbody: " << body.dump();
+    }
+    return body;
+  }
+
+  // Asks for a proof file until the node can build it (503 not_yet_provable meanwhile,
+  // each answer checked too).
+  json Proof(const std::string& target, const std::string& path) {
+    json proof;
+    const bool ok = Cluster::WaitFor(
+        [&] {
+          auto a = Exchange(port_, Request("GET", target));
+          if (!a) return false;
+          proof = Check("GET " + target, "GET", path, *a);
+          return a->status != 503;
+        },
+        seconds(30));
+    EXPECT_TRUE(ok) << target << " stayed not provable";
+    EXPECT_TRUE(proof.is_object() && At(proof, "format") == "tamga-proof/1")
+        << target << ": " << proof.dump();
+    return proof;
+  }
+
+  // Every operation of the file answered a success at least once.
+  void ExpectEveryOperationSucceeded() const {
+    for (const auto& [path, item] : spec_.doc()["paths"].items()) {
+      for (const auto& [method, op] : item.items()) {
+        EXPECT_TRUE(succeeded_.count(method + " " + path))
+            << "the test never got a success from " << method << " " << path;
+      }
+    }
+  }
+
+ private:
+  const OpenApi& spec_;
+  std::uint16_t port_;
+  std::set<std::string> succeeded_;  // "get /v1/status", ...
+};
+
+// --- Server-Sent Events ---------------------------------------------------------------------
+
+struct SseEvent {
+  std::string id, event, data;
+};
+
+class EventStream {
+ public:
+  EventStream(std::uint16_t port, const std::string& target) : socket_(port, milliseconds(500)) {
+    sent_ = socket_.connected() && socket_.Send(Request("GET", target));
+  }
+
+  // The answer's status line and headers; nullopt if they do not come within `timeout`.
+  std::optional<Answer> Head(milliseconds timeout) {
+    if (!sent_) return std::nullopt;
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (buffer_.find("\r\n\r\n") == std::string::npos) {
+      if (std::chrono::steady_clock::now() > end || socket_.ReadSome(buffer_) == 0) {
+        return std::nullopt;
+      }
+    }
+    const auto split = buffer_.find("\r\n\r\n");
+    Answer a;
+    if (!ParseHead(buffer_.substr(0, split + 2), a, nullptr)) return std::nullopt;
+    buffer_.erase(0, split + 4);
+    return a;
+  }
+
+  // The next block of lines up to a blank line ("\n\n"), comments included; nullopt if none
+  // comes within `timeout`.
+  std::optional<std::string> NextBlock(milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (buffer_.find("\n\n") == std::string::npos) {
+      if (std::chrono::steady_clock::now() > end || socket_.ReadSome(buffer_) == 0) {
+        return std::nullopt;
+      }
+    }
+    const auto split = buffer_.find("\n\n");
+    std::string block = buffer_.substr(0, split);
+    buffer_.erase(0, split + 2);
+    return block;
+  }
+
+ private:
+  Socket socket_;
+  bool sent_ = false;
+  std::string buffer_;  // Read, not yet parsed.
+};
+
+// Parses one SSE block: fields id, event and data, comment lines (':') skipped. Fails the
+// test on any other field.
+SseEvent ParseEvent(const std::string& block) {
+  SseEvent e;
+  std::istringstream in(block);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == ':') continue;
+    const auto colon = line.find(':');
+    const std::string field = line.substr(0, colon);
+    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
+    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
+    if (field == "id") {
+      e.id = value;
+    } else if (field == "event") {
+      e.event = value;
+    } else if (field == "data") {
+      e.data += (e.data.empty() ? "" : "\n") + value;
+    } else {
+      ADD_FAILURE() << "an event block with field \"" << field << "\": " << block;
+    }
+  }
+  return e;
+}
+
+// Whether the body is Prometheus text format 0.0.4: HELP and TYPE comments, then samples
+// "name{labels} value" of a family whose TYPE came first. Returns the first bad line.
+std::optional<std::string> PrometheusProblem(const std::string& text) {
+  std::set<std::string> typed;
+  std::istringstream in(text);
+  const auto is_name = [](const std::string& n) {
+    if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
+    return std::all_of(n.begin(), n.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+    });
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# HELP ", 0) == 0) continue;
+    if (line.rfind("# TYPE ", 0) == 0) {
+      std::istringstream t(line.substr(7));
+      std::string name, type;
+      t >> name >> type;
+      static const std::set<std::string> kTypes = {"counter", "gauge", "histogram", "summary",
+                                                   "untyped"};
+      if (!is_name(name) || !kTypes.count(type)) return line;
+      typed.insert(name);
+      continue;
+    }
+    const auto space = line.rfind(' ');
+    if (space == std::string::npos) return line;
+    std::string name = line.substr(0, std::min(space, line.find('{')));
+    const std::string value = line.substr(space + 1);
+    char* end = nullptr;
+    std::strtod(value.c_str(), &end);
+    const bool number = (end != nullptr && *end == '\0' && !value.empty()) || value == "+Inf" ||
+                        value == "-Inf" || value == "NaN";
+    std::string family = name;
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      const std::string s(suffix);
+      if (!typed.count(family) && family.size() > s.size() &&
+          family.compare(family.size() - s.size(), s.size(), s) == 0) {
+        family = family.substr(0, family.size() - s.size());
+      }
+    }
+    if (!is_name(name) || !number || !typed.count(family)) return line;
+  }
+  return std::nullopt;
+}
+
+std::uint16_t ApiPort(const Cluster& c, std::size_t i) {
+  return static_cast<std::uint16_t>(c.peer_port(i) + 1);
+}
+
+TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
+  std::string error;
+  const auto spec = OpenApi::Load(TAMGA_OPENAPI, &error);
+  ASSERT_TRUE(spec.has_value()) << error;
+
+  Cluster c("e2e_openapi", 4);
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; }, seconds(30))) << c.Log(0);
+  Probe api(*spec, ApiPort(c, 0));
+
+  // Which country each administration is: the accounts endpoint says.
+  std::vector<std::string> country;
+  for (std::size_t i = 0; i < 2; ++i) {
+    json account = api.Call("GET", "/v1/accounts/" + c.admin(i).public_key().ToHex(),
+                            "/v1/accounts/{key}", 200);
+    ASSERT_TRUE(At(account, "country").is_string()) << account.dump();
+    EXPECT_EQ(At(account, "role"), "administrator");
+    country.push_back(account["country"].get<std::string>());
+  }
+  const std::string& x = country[0];  // Exports, departs, certifies the operator.
+  const std::string& y = country[1];  // Imports, receives, recognises.
+
+  // An event stream on node 1 for country y, open before anything is committed.
+  EventStream events(ApiPort(c, 1), "/v1/events?country=" + y);
+  const json* sse_media = nullptr;
+  {
+    auto head = events.Head(seconds(10));
+    ASSERT_TRUE(head.has_value()) << "no answer from the event stream";
+    api.Check("GET /v1/events?country=" + y + " (node 1)", "GET", "/v1/events", *head, &sse_media);
+    ASSERT_EQ(head->status, 200);
+    ASSERT_NE(sse_media, nullptr);
+    auto first = events.NextBlock(seconds(10));
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(*first, ": committed records concerning " + y) << "the stream opens with a comment";
+  }
+
+  // --- Facts to look up ---------------------------------------------------------------
+  const SecretKey office_x = SecretKey::Generate();
+  const SecretKey office_y = SecretKey::Generate();
+  const std::uint64_t now = NowMs();
+  const std::string number = x + "/2025/0001";  // A '/' in a certificate number.
+  const Hash32 certificate_doc = HashOf("certificate of origin " + number);
+  const Hash32 invoice_doc = HashOf("invoice INV-2025-1");
+  const Hash32 manifest = HashOf("manifest of transit");
+  const Hash32 op = HashOf("operator national id 123456789");
+  const std::string mrn = "25" + x + "T0000000001";
+
+  auto submit = [&](const Transaction& tx, const std::string& query, int want) {
+    return api.Call("POST", "/v1/transactions" + query, "/v1/transactions", want,
+                    json{{"transaction", ToHex(Encode(tx))}}.dump());
+  };
+  auto committed = [&](const Hash32& id) {
+    return Cluster::WaitFor([&] { return c.TxStatus(0, id) == "committed"; }, seconds(30));
+  };
+  auto expect_accepted = [&](const json& receipt, const std::string& what) {
+    EXPECT_EQ(At(receipt, "status"), "committed") << what << ": " << receipt.dump();
+    EXPECT_EQ(At(receipt, "result"), "accepted") << what << ": " << receipt.dump();
+  };
+
+  // Stage 1: offices on both sides, a certificate, an AEO, an MRA proposal, an invoice.
+  contracts::CertificateIssue issue;
+  issue.number = number;
+  issue.document_hash = certificate_doc;
+  issue.exporting_country = x;
+  issue.importing_country = y;
+  issue.issued_ms = now - kDayMs;
+  issue.valid_until_ms = now + 365 * kDayMs;
+  issue.hs_headings = {"520100"};
+  issue.quantity = 1000;
+  issue.unit = "kg";
+  const Transaction office_x_tx = c.Tx(
+      c.admin(0), TxType::kRegisterOffice,
+      Encode(contracts::RegisterOffice{"DEP-1", "Departure office", office_x.public_key()}), 1);
+  const Transaction office_y_tx = c.Tx(
+      c.admin(1), TxType::kRegisterOffice,
+      Encode(contracts::RegisterOffice{"DST-1", "Destination office", office_y.public_key()}), 1);
+  const Transaction issue_tx = c.Tx(c.admin(0), TxType::kIssueCertificates,
+                                    Encode(contracts::IssueCertificates{{issue}}), 2);
+  const Transaction aeo_tx = c.Tx(c.admin(0), TxType::kSetAeoStatus,
+                                  Encode(contracts::SetAeoStatus{op, contracts::AeoStatus::kGranted,
+                                                                 "AEO-F", 1, now + 365 * kDayMs}),
+                                  3);
+  const Transaction mra_tx =
+      c.Tx(c.admin(0), TxType::kProposeMra,
+           Encode(contracts::ProposeMra{y, "MRA-1", {}, 1, now + 365 * kDayMs}), 4);
+  const Transaction anchor_tx =
+      c.Tx(c.admin(0), TxType::kAnchorDocument,
+           Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, invoice_doc,
+                                            "INV-2025-1"}),
+           5);
+  for (const Transaction* tx : {&office_x_tx, &office_y_tx, &issue_tx, &aeo_tx, &mra_tx}) {
+    json pending = submit(*tx, "", 202);
+    EXPECT_EQ(At(pending, "id"), tx->Hash().ToHex());
+  }
+  // Submit and wait: the answer is the receipt.
+  expect_accepted(submit(anchor_tx, "?wait_ms=30000", 200), "anchor-document");
+  ASSERT_TRUE(committed(office_y_tx.Hash()));
+  for (const Transaction* tx : {&office_x_tx, &office_y_tx, &issue_tx, &aeo_tx, &mra_tx}) {
+    json receipt;
+    c.TxStatus(0, tx->Hash(), &receipt);
+    expect_accepted(receipt, "stage 1");
+  }
+
+  // Stage 2: the MRA accepted, a transit opened, the certificate used.
+  const Transaction accept_tx =
+      c.Tx(c.admin(1), TxType::kAcceptMra, Encode(contracts::AcceptMra{x}), 2);
+  const Transaction transit_tx =
+      c.Tx(office_x, TxType::kOpenTransit,
+           Encode(contracts::OpenTransit{
+               mrn, {x, y}, "DST-1", HashOf("guarantee"), manifest, HashOf("seals")}),
+           1);
+  const Transaction use_tx =
+      c.Tx(office_y, TxType::kUseCertificate,
+           Encode(contracts::UseCertificate{x, number, HashOf("declaration 25-000001"), 100}), 1);
+  submit(accept_tx, "", 202);
+  submit(transit_tx, "", 202);
+  expect_accepted(submit(use_tx, "?wait_ms=30000", 200), "use-certificate");
+  ASSERT_TRUE(committed(accept_tx.Hash()));
+  ASSERT_TRUE(committed(transit_tx.Hash()));
+
+  // Stage 3: a seal check and the exit from x.
+  const Transaction seal_tx =
+      c.Tx(office_x, TxType::kTransitEvent,
+           Encode(contracts::TransitEvent{mrn, contracts::TransitEventKind::kSealCheck, true,
+                                          HashOf("seal check note")}),
+           2);
+  const Transaction exit_tx =
+      c.Tx(office_x, TxType::kTransitEvent,
+           Encode(contracts::TransitEvent{mrn, contracts::TransitEventKind::kExit, true,
+                                          HashOf("exit note")}),
+           3);
+  submit(seal_tx, "", 202);
+  expect_accepted(submit(exit_tx, "?wait_ms=30000", 200), "transit-event");
+
+  // A transaction that stays pending: administration 3's sequence 5, with 1 to 4 never sent.
+  const Transaction pending_tx =
+      c.Tx(c.admin(3), TxType::kRegisterOffice,
+           Encode(contracts::RegisterOffice{"PEND-1", "Never proposed",
+                                            SecretKey::Generate().public_key()}),
+           5);
+  EXPECT_EQ(At(submit(pending_tx, "?wait_ms=300", 202), "status"), "pending");
+
+  // --- Submission refusals --------------------------------------------------------------
+  api.Call("POST", "/v1/transactions", "/v1/transactions", 400, "not json");
+  api.Call("POST", "/v1/transactions", "/v1/transactions", 400, R"({"transaction": "zz"})");
+  EXPECT_EQ(
+      At(api.Call("POST", "/v1/transactions", "/v1/transactions", 400, R"({"transaction": "00"})"),
+         "code"),
+      "malformed");
+  api.Call("POST", "/v1/transactions?wait_ms=soon", "/v1/transactions", 400,
+           json{{"transaction", ToHex(Encode(office_x_tx))}}.dump());
+  Transaction forged = c.Tx(
+      c.admin(2), TxType::kRegisterOffice,
+      Encode(contracts::RegisterOffice{"BAD-1", "Forged", SecretKey::Generate().public_key()}), 1);
+  forged.signature.data()[3] ^= 1;
+  json refusal = submit(forged, "", 400);
+  EXPECT_EQ(At(refusal, "code"), "bad_signature");
+  EXPECT_EQ(At(refusal, "id"), forged.Hash().ToHex());
+  EXPECT_EQ(At(submit(office_x_tx, "", 409), "code"), "replayed_transaction");
+  EXPECT_EQ(At(submit(pending_tx, "", 409), "code"), "duplicate");
+  const Transaction same_sequence = c.Tx(
+      c.admin(3), TxType::kRegisterOffice,
+      Encode(contracts::RegisterOffice{"PEND-2", "Other", SecretKey::Generate().public_key()}), 5);
+  EXPECT_EQ(At(submit(same_sequence, "", 409), "code"), "sequence_taken");
+  // A body over 2 MiB, announced by its length: refused before it is sent.
+  api.Send("POST /v1/transactions with 3 MB",
+           "POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+           "application/json\r\nContent-Length: 3000000\r\n\r\n",
+           "POST", "/v1/transactions", 413);
+  // Not HTTP at all.
+  api.Send("garbage", "HELLO THERE\r\n\r\n", "GET", "", 400);
+
+  // --- Status, metrics --------------------------------------------------------------------
+  json status = api.Call("GET", "/v1/status", "/v1/status", 200);
+  ASSERT_TRUE(At(status, "height").is_number_unsigned()) << status.dump();
+  EXPECT_EQ(At(status, "validators").size(), 4u);
+  {
+    auto a = Exchange(ApiPort(c, 0), Request("GET", "/metrics"));
+    ASSERT_TRUE(a.has_value());
+    api.Check("GET /metrics", "GET", "/metrics", *a);
+    EXPECT_EQ(a->status, 200);
+    const auto problem = PrometheusProblem(a->body);
+    EXPECT_FALSE(problem.has_value()) << "not Prometheus text: " << *problem;
+    // The metrics docs/operations.md lists ("Monitoring"), but tamga_clock_offset_ms, absent
+    // until measured.
+    for (const char* family :
+         {"tamga_height gauge", "tamga_round gauge", "tamga_epoch gauge", "tamga_validators gauge",
+          "tamga_log_size gauge", "tamga_mempool_transactions gauge", "tamga_peers_connected gauge",
+          "tamga_peers_known gauge", "tamga_committed_transactions_total counter",
+          "tamga_commit_latency_seconds histogram", "tamga_transactions_refused_total counter",
+          "tamga_transactions_rejected_total counter", "tamga_records_total counter",
+          "tamga_sync_blocks_total counter", "tamga_sync_target_height gauge"}) {
+      EXPECT_NE(a->body.find(std::string("# TYPE ") + family + "\n"), std::string::npos)
+          << family << " is missing:\n"
+          << a->body;
+    }
+    EXPECT_NE(a->body.find("tamga_commit_latency_seconds_bucket{le=\"+Inf\"} "), std::string::npos);
+    EXPECT_NE(a->body.find("tamga_transactions_refused_total{reason=\"bad_signature\"} 1"),
+              std::string::npos)
+        << a->body;
+  }
+
+  // --- Transactions -----------------------------------------------------------------------
+  const std::string tx_path = "/v1/transactions/{id}";
+  EXPECT_EQ(
+      At(api.Call("GET", "/v1/transactions/" + issue_tx.Hash().ToHex(), tx_path, 200), "status"),
+      "committed");
+  EXPECT_EQ(
+      At(api.Call("GET", "/v1/transactions/" + pending_tx.Hash().ToHex(), tx_path, 200), "status"),
+      "pending");
+  api.Call("GET", "/v1/transactions/" + HashOf("nothing").ToHex(), tx_path, 404);
+  api.Call("GET", "/v1/transactions/12345", tx_path, 400);
+  const std::string tx_proof = "/v1/transactions/{id}/proof";
+  json proof = api.Proof("/v1/transactions/" + issue_tx.Hash().ToHex() + "/proof", tx_proof);
+  EXPECT_TRUE(proof.contains("log")) << "a certificate's issue has a log record";
+  api.Call("GET", "/v1/transactions/" + pending_tx.Hash().ToHex() + "/proof", tx_proof, 404);
+  api.Call("GET", "/v1/transactions/xyz/proof", tx_proof, 400);
+
+  // --- Accounts ---------------------------------------------------------------------------
+  const std::string account_path = "/v1/accounts/{key}";
+  json office = api.Call("GET", "/v1/accounts/" + office_x.public_key().ToHex(), account_path, 200);
+  EXPECT_EQ(At(office, "role"), "office");
+  EXPECT_EQ(At(office, "entity"), "DEP-1");
+  EXPECT_EQ(At(office, "last_sequence"), 3u);
+  json stranger = api.Call("GET", "/v1/accounts/" + SecretKey::Generate().public_key().ToHex(),
+                           account_path, 200);
+  EXPECT_TRUE(stranger.is_object() && stranger["role"].is_null()) << stranger.dump();
+  api.Call("GET", "/v1/accounts/not-a-key", account_path, 400);
+
+  // --- Blocks -----------------------------------------------------------------------------
+  const std::string block_path = "/v1/blocks/{height}", raw_path = "/v1/blocks/{height}/raw";
+  const std::uint64_t head = status["height"].get<std::uint64_t>();
+  api.Call("GET", "/v1/blocks/1", block_path, 200);
+  // A height not committed yet, waited for.
+  EXPECT_EQ(At(api.Call("GET", "/v1/blocks/" + std::to_string(head + 2) + "?wait_ms=30000",
+                        block_path, 200),
+               "height"),
+            head + 2);
+  api.Call("GET", "/v1/blocks/99999999", block_path, 404);
+  api.Call("GET", "/v1/blocks/99999999?wait_ms=50", block_path, 404);
+  api.Call("GET", "/v1/blocks/first", block_path, 400);
+  api.Call("GET", "/v1/blocks/1?wait_ms=later", block_path, 400);
+  json raw = api.Call("GET", "/v1/blocks/1/raw", raw_path, 200);
+  EXPECT_TRUE(At(raw, "epoch_proof").is_null()) << "no epoch change here: " << raw.dump();
+  api.Call("GET", "/v1/blocks/" + std::to_string(head) + "/raw?wait_ms=100", raw_path, 200);
+  api.Call("GET", "/v1/blocks/99999999/raw", raw_path, 404);
+  api.Call("GET", "/v1/blocks/-1/raw", raw_path, 400);
+
+  // --- Documents: a certificate's, an invoice, a transit's manifest -------------------------
+  const std::string doc_path = "/v1/documents/{sha256}", doc_proof = doc_path + "/proof";
+  const auto doc = [&](const Hash32& h) { return "/v1/documents/" + h.ToHex(); };
+  EXPECT_TRUE(api.Call("GET", doc(certificate_doc), doc_path, 200).contains("certificate"));
+  EXPECT_TRUE(api.Call("GET", doc(invoice_doc), doc_path, 200).contains("anchor"));
+  EXPECT_TRUE(api.Call("GET", doc(manifest), doc_path, 200).contains("transit"));
+  api.Call("GET", doc(HashOf("unknown document")), doc_path, 404);
+  api.Call("GET", "/v1/documents/abc", doc_path, 400);
+  for (const Hash32& h : {certificate_doc, invoice_doc, manifest}) {
+    EXPECT_EQ(At(api.Proof(doc(h) + "/proof", doc_proof), "state").size(), 2u) << h.ToHex();
+  }
+  api.Call("GET", doc(HashOf("unknown document")) + "/proof", doc_proof, 404);
+  api.Call("GET", "/v1/documents/abc/proof", doc_proof, 400);
+
+  // --- Certificates: the number percent-encoded, and plain -------------------------------
+  const std::string cert_path = "/v1/certificates/{country}/{number}";
+  const std::string cert_proof = cert_path + "/proof";
+  std::string encoded = number;
+  for (std::size_t p; (p = encoded.find('/')) != std::string::npos;) encoded.replace(p, 1, "%2F");
+  json certificate = api.Call("GET", "/v1/certificates/" + x + "/" + encoded, cert_path, 200);
+  EXPECT_EQ(At(certificate, "remaining"), 900u) << certificate.dump();
+  EXPECT_EQ(At(certificate, "history").size(), 2u) << "issue and use: " << certificate.dump();
+  EXPECT_EQ(At(api.Call("GET", "/v1/certificates/" + x + "/" + number, cert_path, 200), "number"),
+            number);
+  api.Call("GET", "/v1/certificates/" + x + "/NO-SUCH-1", cert_path, 404);
+  api.Call("GET", "/v1/certificates/" + Lower(x) + "/" + encoded, cert_path, 400);
+  api.Call("GET", "/v1/certificates/" + x + "/A%2", cert_path, 400);
+  api.Proof("/v1/certificates/" + x + "/" + encoded + "/proof", cert_proof);
+  api.Call("GET", "/v1/certificates/" + x + "/NO-SUCH-1/proof", cert_proof, 404);
+  api.Call("GET", "/v1/certificates/x/1/proof", cert_proof, 400);
+
+  // --- AEO recognition ------------------------------------------------------------------------
+  const std::string aeo_path = "/v1/aeo/{country}/{operator}", aeo_proof = aeo_path + "/proof";
+  const std::string aeo = "/v1/aeo/" + x + "/" + op.ToHex();
+  json recognised = api.Call("GET", aeo + "?by=" + y, aeo_path, 200);
+  EXPECT_EQ(At(recognised, "recognised"), true) << recognised.dump();
+  EXPECT_TRUE(At(recognised, "mra").is_object()) << recognised.dump();
+  EXPECT_EQ(At(api.Call("GET", aeo + "?by=" + x, aeo_path, 200), "recognised"), true);
+  // At a time before any of it: no AEO record, no MRA.
+  json before = api.Call("GET", aeo + "?by=" + y + "&at_ms=1", aeo_path, 200);
+  EXPECT_EQ(At(before, "recognised"), false) << before.dump();
+  EXPECT_TRUE(before.is_object() && before["aeo"].is_null()) << before.dump();
+  api.Call("GET", aeo, aeo_path, 400);
+  api.Call("GET", aeo + "?by=" + y + "&at_ms=noon", aeo_path, 400);
+  api.Call("GET", aeo + "?by=" + Lower(y), aeo_path, 400);
+  api.Call("GET", "/v1/aeo/" + x + "/operator-1?by=" + y, aeo_path, 400);
+  EXPECT_EQ(At(api.Proof(aeo + "/proof?by=" + y, aeo_proof), "state").size(), 2u);
+  api.Call("GET", aeo + "/proof", aeo_proof, 400);
+
+  // --- Transits -----------------------------------------------------------------------------
+  const std::string transit_path = "/v1/transits/{mrn}", transit_proof = transit_path + "/proof";
+  json transit = api.Call("GET", "/v1/transits/" + mrn, transit_path, 200);
+  EXPECT_EQ(At(transit, "events").size(), 3u) << "opening, seal check, exit: " << transit.dump();
+  EXPECT_EQ(At(transit, "steps_done"), 1u) << transit.dump();
+  api.Call("GET", "/v1/transits/NO-SUCH-MRN", transit_path, 404);
+  api.Call("GET", "/v1/transits/bad%21mrn", transit_path, 400);
+  api.Call("GET", "/v1/transits/bad%2", transit_path, 400);
+  api.Proof("/v1/transits/" + mrn + "/proof", transit_proof);
+  api.Call("GET", "/v1/transits/NO-SUCH-MRN/proof", transit_proof, 404);
+  api.Call("GET", "/v1/transits/bad%21mrn/proof", transit_proof, 400);
+
+  // --- What no operation serves ---------------------------------------------------------------
+  api.Call("GET", "/v1/nothing", "", 404);
+  api.Call("GET", "/v1/accounts/" + office_x.public_key().ToHex() + "/proof", "", 404);
+  api.Call("POST", "/v1/status", "/v1/status", 405, "{}");
+  api.Call("DELETE", "/v1/transactions/" + issue_tx.Hash().ToHex(), tx_path, 405);
+  api.Call("PUT", "/metrics", "/metrics", 405, "{}");
+  api.Call("GET", "/v1/events?country=" + Lower(y), "/v1/events", 400);
+
+  // --- The events stream: records concerning y, as the file says -------------------------------
+  ASSERT_TRUE(sse_media->contains("x-events")) << "the stream's events are not described";
+  const json& kinds = (*sse_media)["x-events"];
+  std::size_t seen = 0;
+  std::set<std::string> types;
+  while (seen < 6) {
+    auto block = events.NextBlock(seconds(30));
+    ASSERT_TRUE(block.has_value()) << "only " << seen << " events came";
+    SseEvent e = ParseEvent(*block);
+    if (e.event.empty() && e.data.empty()) continue;  // A keep-alive comment.
+    ++seen;
+    ASSERT_TRUE(kinds.contains(e.event)) << "docs/openapi.json lacks event " << e.event;
+    json data = json::parse(e.data, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(data.is_discarded()) << *block;
+    if (auto problem = spec->Check(kinds[e.event], data)) {
+      ADD_FAILURE() << "event data does not match the schema: " << *problem << "\n" << *block;
+    }
+    EXPECT_EQ(e.id, At(data, "record").dump()) << *block;
+    const json cs = At(data, "countries");
+    EXPECT_NE(std::find(cs.begin(), cs.end(), y), cs.end()) << "not about " << y << ": " << *block;
+    if (At(data, "type").is_string()) types.insert(data["type"].get<std::string>());
+  }
+  EXPECT_TRUE(types.count("issue-certificates")) << "the import certificate concerns " << y;
+
+  api.ExpectEveryOperationSucceeded();
+}
+
+}  // namespace
+}  // namespace tamga::testing
