@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "contracts/queries.h"
 #include "contracts/rules.h"
 
 namespace tamga::contracts::rules {
@@ -183,22 +184,9 @@ Result<Verdict> Use(Context& ctx, const UseCertificate& p) {
                                                       cert->issue.importing_country + ", not " +
                                                       ctx.signer.country);
   }
-  if (cert->status == CertificateStatus::kRevoked) {
-    return Reject(Reason::kCertificateRevoked, "certificate " + name + " was revoked");
-  }
-  if (cert->status == CertificateStatus::kReplaced) {
-    return Reject(Reason::kCertificateReplaced,
-                  "certificate " + name + " was replaced by " + cert->replaced_by);
-  }
-  if (ctx.now_ms < cert->issue.issued_ms) {
-    return Reject(Reason::kCertificateNotYetValid, "certificate " + name + " is not yet valid");
-  }
-  if (ctx.now_ms > cert->issue.valid_until_ms) {
-    return Reject(Reason::kCertificateExpired, "certificate " + name + " has expired");
-  }
-  if (cert->verification == VerificationState::kNotConfirmed) {
-    return Reject(Reason::kCertificateNotConfirmed,
-                  "the exporting administration did not confirm certificate " + name);
+  if (CertificateUsability u = CertificateUsableAt(*cert, ctx.now_ms);
+      u.reason != Reason::kAccepted) {
+    return Reject(u.reason, std::move(u.why));
   }
   if (p.quantity == 0) return Reject(Reason::kMalformed, "a use of zero");
   if (cert->remaining == 0) {

@@ -22,6 +22,15 @@ struct Recognition {
   std::optional<MraRecord> mra;  // The A-B arrangement, if any.
 };
 
+// Whether a certificate may be used at `now_ms`: kAccepted, or why not (revoked, replaced,
+// not yet valid, expired, not confirmed by its exporting administration), in the order the
+// use rule checks them. The quantity left is checked apart (after the use's own checks).
+struct CertificateUsability {
+  Reason reason = Reason::kAccepted;
+  std::string why;  // A sentence, when not usable.
+};
+CertificateUsability CertificateUsableAt(const CertificateRecord& c, std::uint64_t now_ms);
+
 // Recognition is never transitive: only an MRA between A and B itself counts.
 Result<Recognition> RecognitionOf(const ledger::StateReader& state,
                                   std::string_view operator_country, const Hash32& operator_id,

@@ -38,6 +38,7 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr std::size_t kSessionsMax = 256;
 constexpr auto kStreamKeepAlive = std::chrono::seconds(15);
 constexpr std::size_t kStreamBacklogMax = 4 << 20;
+constexpr auto kStreamStallMax = std::chrono::seconds(60);
 
 using Response = http::response<http::string_body>;
 
@@ -45,7 +46,8 @@ Response Json(http::status status, const json& body) {
   Response r{status, 11};
   r.set(http::field::content_type, "application/json");
   r.set(http::field::server, "tamgad");
-  r.body() = body.dump() + "\n";
+  // Strings we did not write (a request's path) may not be UTF-8: replaced, never thrown.
+  r.body() = body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   r.prepare_payload();
   return r;
 }
@@ -231,7 +233,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request_ = parser_->release();
     keep_alive_ = request_.keep_alive();
-    Dispatch();
+    try {
+      Dispatch();
+    } catch (const std::exception& e) {
+      // A defect, not the client's fault; the node must stay up and the client be told.
+      Log(LogLevel::kError, "api_exception", {{"what", e.what()}});
+      keep_alive_ = false;
+      Write(Error(http::status::internal_server_error, "internal", "the request failed"));
+    }
   }
 
   void Dispatch() {
@@ -483,8 +492,8 @@ class Session : public std::enable_shared_from_this<Session> {
     sub_ = node_.events().Subscribe(country, [weak](const CommittedRecord& r) {
       auto self = weak.lock();
       if (!self || self->closed_) return false;
-      self->Push("id: " + std::to_string(r.index) + "\nevent: record\ndata: " + r.Json().dump() +
-                 "\n\n");
+      self->Push("id: " + std::to_string(r.index) + "\nevent: record\ndata: " +
+                 r.Json().dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
       return true;
     });
     if (sub_ == 0) {
@@ -508,6 +517,11 @@ class Session : public std::enable_shared_from_this<Session> {
     keepalive_->async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->closed_) return;
       if (*self->stopped_) return self->EndStream();
+      // A client that takes nothing for a minute is gone or hostile: it holds a slot.
+      if (!self->outbox_.empty() &&
+          std::chrono::steady_clock::now() - self->write_started_ > kStreamStallMax) {
+        return self->EndStream();
+      }
       self->Push(": keep-alive\n\n");
       self->KeepAlive();
     });
@@ -522,6 +536,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void WriteNext() {
+    write_started_ = std::chrono::steady_clock::now();
     asio::async_write(stream_.socket(), asio::buffer(outbox_.front()),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->outbox_bytes_ -= self->outbox_.front().size();
@@ -587,6 +602,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<std::string> outbox_;
   std::size_t outbox_bytes_ = 0;
   std::shared_ptr<asio::steady_timer> keepalive_;
+  std::chrono::steady_clock::time_point write_started_;  // Of the write in flight.
   std::array<char, 256> sink_{};
 };
 

@@ -59,6 +59,14 @@ std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
         if (c.ok() && *c) out.push_back((*c)->issue.importing_country);
       }
       break;
+    case TxType::kAnswerVerification:
+      // The answer goes to the importing country that asked.
+      if (auto p = Payload<contracts::AnswerVerification>(record)) {
+        auto c = contracts::rules::Read<contracts::CertificateRecord>(
+            state, contracts::CertificateKey(signer_country, p->number), "certificate");
+        if (c.ok() && *c) out.push_back((*c)->issue.importing_country);
+      }
+      break;
     case TxType::kUseCertificate:
       if (auto p = Payload<contracts::UseCertificate>(record)) out.push_back(p->exporting_country);
       break;

@@ -4,8 +4,9 @@
 // country (the API's Server-Sent Events stream, GET /v1/events?country=XX).
 //
 // A record concerns the signer's country and the countries its payload names: a
-// certificate's importing country (also for its revocation), the exporting country of a use or a
-// verification request, an MRA's or an operator link's partner, every country of a transit's route.
+// certificate's importing country (also for its revocation and a verification answer), the
+// exporting country of a use or a verification request, an MRA's or an operator link's partner,
+// every country of a transit's route.
 //
 // Thread-safety: not thread-safe; used on the node's io_context thread.
 

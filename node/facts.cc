@@ -3,6 +3,7 @@
 #include "node/facts.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "contracts/executor.h"
 #include "contracts/queries.h"
@@ -51,6 +52,20 @@ std::string_view MraStatusName(contracts::MraStatus s) {
   return "unknown";
 }
 
+std::string_view VerificationName(contracts::VerificationState v) {
+  switch (v) {
+    case contracts::VerificationState::kNone:
+      return "none";
+    case contracts::VerificationState::kRequested:
+      return "requested";
+    case contracts::VerificationState::kConfirmed:
+      return "confirmed";
+    case contracts::VerificationState::kNotConfirmed:
+      return "not_confirmed";
+  }
+  return "unknown";
+}
+
 std::string_view TransitEventName(contracts::TransitEventKind k) {
   switch (k) {
     case contracts::TransitEventKind::kExit:
@@ -81,8 +96,16 @@ struct HistoryEntry {
   std::string signer_country;
 };
 
+// At most this many entries of a history are answered (the latest); the total is said.
+constexpr std::size_t kHistoryMax = 1000;
+
+struct History {
+  std::vector<HistoryEntry> entries;  // In commit order, the latest kHistoryMax.
+  std::size_t total = 0;
+};
+
 // The transactions listed under `prefix` in the ledger's index, in commit order.
-Result<std::vector<HistoryEntry>> History(const ledger::Ledger& ledger, const Bytes& prefix) {
+Result<History> ReadHistory(const ledger::Ledger& ledger, const Bytes& prefix) {
   std::vector<Hash32> ids;
   TAMGA_RETURN_IF_ERROR(ledger.IndexScan(prefix, [&](ByteView key, ByteView) {
     if (key.size() == prefix.size() + 32) {
@@ -92,31 +115,39 @@ Result<std::vector<HistoryEntry>> History(const ledger::Ledger& ledger, const By
     }
     return true;
   }));
-  std::vector<HistoryEntry> out;
-  const Height head = ledger.Head().height;
+  // Where each is (an index lookup), so that only the latest blocks are read.
+  std::vector<std::tuple<Height, std::uint32_t, Hash32>> where;
   for (const Hash32& id : ids) {
-    TAMGA_ASSIGN_OR_RETURN(auto where, ledger.FindTransaction(id));
-    if (!where) continue;  // Indexed by a block not committed here (cannot happen; skip).
-    TAMGA_ASSIGN_OR_RETURN(Block block, ledger.BlockAt(where->first));
-    TAMGA_ASSIGN_OR_RETURN(auto receipts, ledger.ReceiptsAt(where->first));
-    if (where->second >= block.transactions.size() || where->second >= receipts.size()) {
+    TAMGA_ASSIGN_OR_RETURN(auto w, ledger.FindTransaction(id));
+    if (w) where.emplace_back(w->first, w->second, id);
+  }
+  std::sort(where.begin(), where.end());
+  History out;
+  out.total = where.size();
+  if (where.size() > kHistoryMax) where.erase(where.begin(), where.end() - kHistoryMax);
+  const Height head = ledger.Head().height;
+  std::optional<Block> block;  // Consecutive entries often share a block.
+  std::vector<ledger::Receipt> receipts;
+  for (const auto& [height, index, id] : where) {
+    if (!block || block->header.height != height) {
+      TAMGA_ASSIGN_OR_RETURN(block, ledger.BlockAt(height));
+      TAMGA_ASSIGN_OR_RETURN(receipts, ledger.ReceiptsAt(height));
+    }
+    if (index >= block->transactions.size() || index >= receipts.size()) {
       return Status::Corruption("transaction " + id.ShortHex() + " is not where the index says");
     }
     HistoryEntry e;
-    e.tx = block.transactions[where->second];
+    e.tx = block->transactions[index];
     e.id = id;
-    e.height = where->first;
-    e.time_ms = block.header.timestamp_ms;
-    e.receipt = receipts[where->second];
+    e.height = height;
+    e.time_ms = block->header.timestamp_ms;
+    e.receipt = receipts[index];
     TAMGA_ASSIGN_OR_RETURN(
         auto signer,
         ReadAt<contracts::SignerRecord>(ledger, head, contracts::SignerKey(e.tx.signer), "signer"));
     if (signer) e.signer_country = signer->country;
-    out.push_back(std::move(e));
+    out.entries.push_back(std::move(e));
   }
-  std::sort(out.begin(), out.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
-    return a.receipt.first_record < b.receipt.first_record;
-  });
   return out;
 }
 
@@ -190,7 +221,10 @@ json CertificateJson(const contracts::CertificateRecord& c) {
           {"replaced_by", c.replaced_by},
           {"replaces", c.replaces},
           {"revocation_reason", c.revocation_reason},
-          {"status_changed_ms", c.status_changed_ms}};
+          {"status_changed_ms", c.status_changed_ms},
+          {"origin_number", c.origin_number},
+          {"verification", std::string(VerificationName(c.verification))},
+          {"verification_ms", c.verification_ms}};
 }
 
 json AeoJson(const contracts::AeoRecord& a) {
@@ -315,9 +349,9 @@ Result<Fact> CertificateFact(const ledger::Ledger& ledger, std::string_view coun
                             std::string(country) + " on this chain");
   }
   json history = json::array();
-  TAMGA_ASSIGN_OR_RETURN(auto entries,
-                         History(ledger, contracts::CertificateHistoryPrefix(country, number)));
-  for (const auto& e : entries) {
+  TAMGA_ASSIGN_OR_RETURN(History entries,
+                         ReadHistory(ledger, contracts::CertificateHistoryPrefix(country, number)));
+  for (const auto& e : entries.entries) {
     json h = HistoryJson(e);
     if (e.tx.type == static_cast<std::uint16_t>(TxType::kUseCertificate)) {
       if (auto use = Decode<contracts::UseCertificate>(e.tx.payload, "use"); use.ok()) {
@@ -330,6 +364,7 @@ Result<Fact> CertificateFact(const ledger::Ledger& ledger, std::string_view coun
   f.body = CertificateJson(*c);
   f.body["height"] = f.height.value();
   f.body["history"] = std::move(history);
+  f.body["history_total"] = entries.total;
   f.keys = {key, contracts::DocumentKey(c->issue.document_hash)};
   return f;
 }
@@ -368,8 +403,9 @@ Result<Fact> TransitFact(const ledger::Ledger& ledger, std::string_view mrn) {
                          ReadAt<contracts::TransitRecord>(ledger, f.height, key, "transit"));
   if (!t) return Status::NotFound("no transit " + std::string(mrn) + " on this chain");
   json events = json::array();
-  TAMGA_ASSIGN_OR_RETURN(auto entries, History(ledger, contracts::TransitHistoryPrefix(mrn)));
-  for (const auto& e : entries) {
+  TAMGA_ASSIGN_OR_RETURN(History entries,
+                         ReadHistory(ledger, contracts::TransitHistoryPrefix(mrn)));
+  for (const auto& e : entries.entries) {
     json h = HistoryJson(e);
     if (e.tx.type == static_cast<std::uint16_t>(TxType::kTransitEvent)) {
       if (auto ev = Decode<contracts::TransitEvent>(e.tx.payload, "event"); ev.ok()) {
@@ -382,6 +418,7 @@ Result<Fact> TransitFact(const ledger::Ledger& ledger, std::string_view mrn) {
   f.body = TransitJson(*t);
   f.body["height"] = f.height.value();
   f.body["events"] = std::move(events);
+  f.body["events_total"] = entries.total;
   f.keys = {key};
   return f;
 }
@@ -415,7 +452,11 @@ Result<Fact> TransactionRecordFact(const ledger::Ledger& ledger, const Hash32& i
 }
 
 Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fact) {
-  TAMGA_ASSIGN_OR_RETURN(Height provable, ledger.ProvableHeight());
+  Result<Height> provable_or = ledger.ProvableHeight();
+  if (!provable_or.ok() && provable_or.error().code() == StatusCode::kNotFound) {
+    return Status::Unavailable("no block is provable yet (a young chain); ask again in a moment");
+  }
+  TAMGA_ASSIGN_OR_RETURN(Height provable, std::move(provable_or));
   const Height at = std::min(provable, fact.height);
   if (fact.log_index) {
     TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ledger.ResultAt(at));

@@ -50,14 +50,16 @@ Result<PublicKey> KeyArgument(const std::string& arg, const std::string& what) {
 
 Result<json> ReadSignatures(const std::string& file, const ChainId& chain) {
   const std::string path = SignaturesPath(file);
-  if (!std::filesystem::exists(path)) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
     return json{{"chain_id", chain.ToHex()}, {"signatures", json::object()}};
   }
   TAMGA_ASSIGN_OR_RETURN(json j, ReadJson(path));
   if (!j.contains("signatures") || !j["signatures"].is_object()) {
     return Status::InvalidArgument(path + " has no 'signatures' object");
   }
-  if (j.value("chain_id", std::string()) != chain.ToHex()) {
+  if (!j.contains("chain_id") || !j["chain_id"].is_string() ||
+      j["chain_id"].get<std::string>() != chain.ToHex()) {
     // The document changed after these signatures: they sign another chain.
     return json{{"chain_id", chain.ToHex()}, {"signatures", json::object()}};
   }
@@ -67,7 +69,8 @@ Result<json> ReadSignatures(const std::string& file, const ChainId& chain) {
 }  // namespace
 
 Status GenesisCreate(const GenesisCreateOptions& o, std::ostream& out) {
-  if (std::filesystem::exists(o.file) && !o.overwrite) {
+  std::error_code ec;
+  if (std::filesystem::exists(o.file, ec) && !o.overwrite) {
     return Status::AlreadyExists(o.file + " exists; use --force to replace it");
   }
   if (o.chain_name.empty()) return Status::InvalidArgument("--name is required");
@@ -80,7 +83,7 @@ Status GenesisCreate(const GenesisCreateOptions& o, std::ostream& out) {
   TAMGA_RETURN_IF_ERROR(WriteJson(
       o.file,
       {{"chain_name", o.chain_name}, {"genesis_time_ms", t}, {"administrations", json::array()}}));
-  std::filesystem::remove(SignaturesPath(o.file));
+  std::filesystem::remove(SignaturesPath(o.file), ec);
   out << "wrote " << o.file << " (no administrations yet: add them with tamga genesis add)\n";
   return Status::Ok();
 }
@@ -142,7 +145,9 @@ Status GenesisVerify(const std::string& file, std::ostream& out) {
   for (const auto& a : g.administrations) {
     std::string state = "not signed";
     if (sigs["signatures"].contains(a.country)) {
-      auto sig = Signature::FromHex(sigs["signatures"][a.country].get<std::string>());
+      const json& given = sigs["signatures"][a.country];
+      auto sig = given.is_string() ? Signature::FromHex(given.get<std::string>())
+                                   : Result<Signature>(Status::Corruption("not a string"));
       const bool ok = sig.ok() && VerifySignature(a.admin_key, SignDomain::kGenesis,
                                                   chain.anchor.chain_id.view(), *sig)
                                       .ok();

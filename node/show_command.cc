@@ -105,19 +105,19 @@ int RunShow(const ShowOptions& o, std::ostream& out, std::ostream& err) {
     out << "document " << Str(j, "document_hash").substr(0, 16) << "... anchored by a "
         << Str(j, "kind") << " record of " << Str(j, "country") << " (" << Str(j, "number")
         << ")\n";
-    if (j.contains("certificate")) PrintCertificate(j["certificate"], out);
+    if (j.contains("certificate")) PrintCertificate(j.at("certificate"), out);
     if (j.contains("anchor")) {
-      const json& a = j["anchor"];
+      const json& a = j.at("anchor");
       out << Str(a, "type") << " " << Str(a, "reference")
           << (a.value("revoked", false) ? ", REVOKED" : ", in force") << "\n";
     }
     if (j.contains("transit")) {
-      out << "manifest of transit " << Str(j["transit"], "mrn") << ": "
-          << Str(j["transit"], "state") << "\n";
+      out << "manifest of transit " << Str(j.at("transit"), "mrn") << ": "
+          << Str(j.at("transit"), "state") << "\n";
     }
   } else if (o.what == "certificate") {
     PrintCertificate(j, out);
-    PrintHistory(j["history"], out);
+    PrintHistory(j.value("history", json::array()), out);
   } else if (o.what == "aeo") {
     const bool yes = j.value("recognised", false);
     out << (yes ? "recognised: " : "not recognised: ") << Str(j, "why") << " (at "
@@ -125,11 +125,13 @@ int RunShow(const ShowOptions& o, std::ostream& out, std::ostream& err) {
     return yes ? 0 : 3;
   } else if (o.what == "transit") {
     std::string route;
-    for (const auto& c : j["route"]) route += (route.empty() ? "" : " -> ") + c.get<std::string>();
+    for (const auto& c : j.value("route", json::array())) {
+      if (c.is_string()) route += (route.empty() ? "" : " -> ") + c.get<std::string>();
+    }
     out << "transit " << Str(j, "mrn") << " (" << route << "): " << Str(j, "state") << ", "
         << Num(j, "steps_done") << " of " << Num(j, "steps_total") << " border steps"
         << (j.value("seal_broken", false) ? ", SEAL BROKEN" : "") << "\n";
-    PrintHistory(j["events"], out);
+    PrintHistory(j.value("events", json::array()), out);
   }
   return 0;
 }

@@ -170,6 +170,10 @@ int main(int argc, char** argv) try {
   verify->add_option("--node", vo.node, "Fetch the proof from this node (host:port)")
       ->excludes(proof_opt);
   verify->add_option("--save-proof", vo.save_proof, "With --node: keep the proof file here");
+  verify
+      ->add_option("--max-age-hours", vo.max_age_hours,
+                   "Refuse a proof older than this; it shows the ledger at its time (0: any)")
+      ->capture_default_str();
 
   // show
   tamga::node::ShowOptions so;

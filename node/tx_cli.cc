@@ -89,6 +89,25 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
   auto* issuer = tx->add_subcommand("issuer", "Issuing bodies (chambers, agencies)");
   issuer->require_subcommand(1);
+  for (const auto& [parent, type] : std::vector<std::pair<CLI::App*, TxType>>{
+           {office, TxType::kSetOfficeStatus}, {issuer, TxType::kSetIssuerStatus}}) {
+    auto p = std::make_shared<contracts::SetEntityStatus>();
+    auto status = std::make_shared<std::string>();
+    auto* c = AddTx(*parent, "set-status", "Suspend, reactivate or withdraw it", common, action,
+                    [p, status, type, &out](TxClient& client) {
+                      static const std::map<std::string, contracts::EntityStatus> kStatus = {
+                          {"active", contracts::EntityStatus::kActive},
+                          {"suspended", contracts::EntityStatus::kSuspended},
+                          {"withdrawn", contracts::EntityStatus::kWithdrawn}};
+                      p->status = kStatus.at(*status);
+                      return client.Send(type, *p, out);
+                    });
+    c->add_option("--id", p->id, type == TxType::kSetOfficeStatus ? "Office code" : "Issuer id")
+        ->required();
+    c->add_option("--status", *status, "active, suspended or withdrawn (final)")
+        ->required()
+        ->check(CLI::IsMember({"active", "suspended", "withdrawn"}));
+  }
   {
     auto p = std::make_shared<contracts::AccreditIssuer>();
     auto key = std::make_shared<std::string>();
@@ -196,6 +215,32 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     c->add_option("--quantity", p->quantity, "Quantity used")->required();
   }
 
+  {
+    auto p = std::make_shared<contracts::RequestVerification>();
+    auto* c = AddTx(*cert, "request-verification",
+                    "Ask the exporting administration to confirm a certificate (importing side)",
+                    common, action, [p, &out](TxClient& client) {
+                      return client.Send(TxType::kRequestVerification, *p, out);
+                    });
+    c->add_option("--from", p->exporting_country, "Exporting country")->required();
+    c->add_option("--number", p->number, "Certificate number")->required();
+  }
+  {
+    auto p = std::make_shared<contracts::AnswerVerification>();
+    auto answer = std::make_shared<std::string>();
+    auto* c = AddTx(*cert, "answer-verification",
+                    "Answer a verification request (the exporting administration)", common, action,
+                    [p, answer, &out](TxClient& client) {
+                      p->confirmed = *answer == "confirmed";
+                      return client.Send(TxType::kAnswerVerification, *p, out);
+                    });
+    c->add_option("--number", p->number, "Certificate number")->required();
+    c->add_option("--answer", *answer, "confirmed or not-confirmed")
+        ->required()
+        ->check(CLI::IsMember({"confirmed", "not-confirmed"}));
+    c->add_option("--reason", p->reason, "Reason code when not confirmed");
+  }
+
   // --- AEO and MRAs ---------------------------------------------------------------------
   auto* aeo = tx->add_subcommand("aeo", "Authorised economic operators");
   aeo->require_subcommand(1);
@@ -223,6 +268,22 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
         ->capture_default_str();
     c->add_option("--programme", p->programme, "AEO programme, e.g. AEO-F")->required();
     c->add_option("--valid-days", *days, "Validity in days")->capture_default_str();
+  }
+  {
+    auto p = std::make_shared<contracts::LinkOperator>();
+    auto ours = std::make_shared<std::string>();
+    auto theirs = std::make_shared<std::string>();
+    auto* c = AddTx(*aeo, "link", "Say that our operator is the partner's operator (both sides)",
+                    common, action, [p, ours, theirs, &out](TxClient& client) {
+                      p->operator_id = HashOfText(*ours);
+                      p->partner_operator_id = HashOfText(*theirs);
+                      return client.Send(TxType::kLinkOperator, *p, out);
+                    });
+    c->add_option("--operator", *ours, "Our national identifier of the operator (hashed)")
+        ->required();
+    c->add_option("--partner", p->partner, "Partner country")->required();
+    c->add_option("--partner-operator", *theirs, "The partner's identifier of it (hashed)")
+        ->required();
   }
   auto* mra = tx->add_subcommand("mra", "Mutual-recognition arrangements");
   mra->require_subcommand(1);
@@ -405,6 +466,19 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
                     });
     c->add_option("--old-key", *old_key, "The public key being replaced")->required();
     c->add_option("--new-key", *new_key, "The new public key")->required();
+  }
+  {
+    auto p = std::make_shared<contracts::RevokeKey>();
+    auto key = std::make_shared<std::string>();
+    auto* c = AddTx(*tx, "revoke-key",
+                    "Revoke a key of the administration's country from a time (administrator)",
+                    common, action, [p, key, &out](TxClient& client) -> Status {
+                      TAMGA_ASSIGN_OR_RETURN(p->key, PublicKey::FromHex(*key));
+                      if (p->from_ms == 0) p->from_ms = NowMs();
+                      return client.Send(TxType::kRevokeKey, *p, out);
+                    });
+    c->add_option("--revoked-key", *key, "The public key to revoke")->required();
+    c->add_option("--from-ms", p->from_ms, "Revoked from this time, Unix ms (default: now)");
   }
 }
 

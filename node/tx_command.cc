@@ -71,10 +71,13 @@ Status TxClient::Send(contracts::TxType type, const Bytes& payload, std::ostream
                                       "): " + j.value("message", std::string()));
   }
   if (r.status == 202) {
-    out << what << " " << id.ToHex() << " submitted"
-        << (options_.wait_ms > 0 ? ", not committed yet (GET /v1/transactions/<id> tells)" : "")
-        << "\n";
-    return Status::Ok();
+    if (options_.wait_ms == 0) {
+      out << what << " " << id.ToHex() << " submitted (not waiting for its block)\n";
+      return Status::Ok();
+    }
+    // Not known to be accepted, so not a success; GET /v1/transactions/{id} tells later.
+    return Status::Unavailable(what + " " + id.ToHex() + " submitted but not committed within " +
+                               std::to_string(options_.wait_ms) + " ms; ask the node later");
   }
   const auto code = j.value("code", 0);
   const std::string detail = j.value("detail", std::string());

@@ -2,6 +2,7 @@
 
 #include "node/verify_command.h"
 
+#include <chrono>
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "contracts/executor.h"
+#include "contracts/queries.h"
 #include "ledger/proof_file.h"
 #include "node/facts.h"
 #include "node/genesis_file.h"
@@ -37,6 +39,13 @@ Result<std::optional<T>> Proven(const ledger::ProvenFacts& f, const Hash32& key,
   return std::optional<T>(std::move(v));
 }
 
+std::string Age(std::uint64_t ms) {
+  if (ms < 120'000) return std::to_string(ms / 1000) + " s";
+  if (ms < 7'200'000) return std::to_string(ms / 60'000) + " min";
+  if (ms < 172'800'000) return std::to_string(ms / 3'600'000) + " h";
+  return std::to_string(ms / 86'400'000) + " days";
+}
+
 std::string Quantity(std::uint64_t q, const std::string& unit) {
   return std::to_string(q) + " " + unit;
 }
@@ -53,7 +62,8 @@ std::string UtcTime(std::uint64_t ms) {
 }
 
 DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
-                                std::string_view proof_json) {
+                                std::string_view proof_json, std::uint64_t now_ms,
+                                std::uint64_t max_age_ms) {
   DocumentVerdict v;
   auto chain = contracts::StartChain(genesis);
   if (!chain.ok()) {
@@ -81,6 +91,15 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                     f.epoch.ToString());
   v.lines.push_back("Time " + when + ", signed by " + std::to_string(f.signer_keys.size()) +
                     " of the validators: " + signers);
+  const std::uint64_t age_ms = now_ms > f.timestamp_ms ? now_ms - f.timestamp_ms : 0;
+  v.lines.push_back("The proof is " + Age(age_ms) +
+                    " old: it shows the ledger as it was then, not any change since");
+  if (max_age_ms > 0 && age_ms > max_age_ms) {
+    v.exit_code = kVerifyNotInForce;
+    v.headline = "NOT VALID: the proof is " + Age(age_ms) + " old, older than the " +
+                 Age(max_age_ms) + " accepted; fetch a fresh one (--node) or raise --max-age-hours";
+    return v;
+  }
 
   v.exit_code = kVerifyNotInForce;
   auto doc = Proven<contracts::DocumentRecord>(f, contracts::DocumentKey(document_hash),
@@ -118,19 +137,24 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       v.lines.push_back("Status at that time: " + std::string(CertificateStatusName(r.status)) +
                         "; " + Quantity(r.remaining, i.unit) + " remaining after " +
                         std::to_string(r.uses) + (r.uses == 1 ? " use" : " uses"));
+      if (r.verification == contracts::VerificationState::kRequested) {
+        v.lines.push_back("A retroactive verification was requested on " +
+                          UtcTime(r.verification_ms) + "; the exporting side has not answered");
+      } else if (r.verification == contracts::VerificationState::kConfirmed) {
+        v.lines.push_back("Confirmed by the exporting administration on " +
+                          UtcTime(r.verification_ms));
+      }
+      const contracts::CertificateUsability u = contracts::CertificateUsableAt(r, f.timestamp_ms);
       if (i.document_hash != document_hash) {
         v.headline = "NOT VALID: the certificate's document is another file";
-      } else if (r.status == contracts::CertificateStatus::kRevoked) {
-        v.headline = "NOT VALID: certificate " + i.number + " was revoked on " +
-                     UtcTime(r.status_changed_ms);
-      } else if (r.status == contracts::CertificateStatus::kReplaced) {
-        v.headline = "NOT VALID: certificate " + i.number + " was replaced by " + r.replaced_by;
-      } else if (f.timestamp_ms > i.valid_until_ms) {
-        v.headline =
-            "NOT VALID: certificate " + i.number + " expired on " + UtcTime(i.valid_until_ms);
+      } else if (u.reason != contracts::Reason::kAccepted) {
+        v.headline = "NOT VALID: " + u.why + " (as of " + when + ")";
       } else if (r.remaining == 0) {
         v.headline = "NOT VALID: certificate " + i.number + " is fully used (" +
                      Quantity(i.quantity, i.unit) + " in " + std::to_string(r.uses) + " uses)";
+      } else if (now_ms > i.valid_until_ms) {
+        v.headline = "NOT VALID: certificate " + i.number + " has expired since the proof (on " +
+                     UtcTime(i.valid_until_ms) + ")";
       } else {
         v.exit_code = kVerifyInForce;
         v.headline = "VALID: certificate of origin " + i.number + " of " + i.exporting_country +
@@ -169,7 +193,12 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       for (const auto& c : r.route) route += (route.empty() ? "" : " -> ") + c;
       v.lines.push_back("Manifest of transit " + r.mrn + " (" + route + "), opened on " +
                         UtcTime(r.opened_ms) + "; " + std::string(TransitStateName(r.state)) +
-                        ", " + std::to_string(r.steps_done) + " border steps done");
+                        ", " + std::to_string(r.steps_done) + " border steps done" +
+                        (r.seal_broken ? "; a seal was found BROKEN" : ""));
+      if (r.manifest_hash != document_hash) {
+        v.headline = "NOT VALID: transit " + r.mrn + "'s manifest is another file";
+        return v;
+      }
       v.exit_code = kVerifyInForce;
       v.headline = "VALID: the manifest of transit " + r.mrn + ", " +
                    std::string(TransitStateName(r.state)) + " at " + when;
@@ -209,8 +238,9 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
         break;
       }
       const auto j = nlohmann::json::parse(r->body, nullptr, false);
-      const std::string message =
-          j.is_object() ? j.value("message", std::string()) : std::string("no answer");
+      const std::string message = j.is_object() && j.contains("message") && j["message"].is_string()
+                                      ? j["message"].get<std::string>()
+                                      : std::string("no answer");
       if (r->status == 404) {
         out << "NOT VALID: " << message << " (asked " << o.node << ")\n";
         return kVerifyNotInForce;
@@ -226,7 +256,12 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       }
     }
   }
-  const DocumentVerdict v = ExplainDocument(*genesis, *hash, proof);
+  const auto now_ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  const DocumentVerdict v =
+      ExplainDocument(*genesis, *hash, proof, now_ms, o.max_age_hours * 3'600'000);
   out << v.headline << "\n";
   for (const auto& line : v.lines) out << "  " << line << "\n";
   return v.exit_code;

@@ -7,7 +7,8 @@
 //
 // Exit status: 0 only for a proven document that is in force at the proof's time;
 // 2 when the proof does not verify (tampered, another chain); 3 when it verifies but the
-// document is not on the ledger or not in force (revoked, replaced, used up, expired);
+// document is not on the ledger or not in force (revoked, replaced, used up, expired, not
+// confirmed by its exporting administration), or the proof is older than allowed;
 // 1 for unusable input (missing files, a node that does not answer).
 //
 // Thread-safety: pure functions, and one blocking command.
@@ -35,9 +36,12 @@ struct DocumentVerdict {
   std::vector<std::string> lines;  // What the proof shows, one fact a line.
 };
 
-// Checks `proof_json` against `genesis` for the document whose SHA-256 is `document_hash`.
+// Checks `proof_json` against `genesis` for the document whose SHA-256 is `document_hash`,
+// at local time `now_ms`: a proof older than `max_age_ms` (0: any age) is not accepted, and
+// a certificate that expired since the proof's time is not in force.
 DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
-                                std::string_view proof_json);
+                                std::string_view proof_json, std::uint64_t now_ms,
+                                std::uint64_t max_age_ms = 0);
 
 struct VerifyOptions {
   std::string document;      // The document file.
@@ -45,6 +49,8 @@ struct VerifyOptions {
   std::string node;          // a node to fetch it from (host:port).
   std::string genesis_file;  // The pinned genesis.
   std::string save_proof;    // With --node: also keep the fetched proof here.
+  // A proof shows the ledger at its block's time; older ones are refused (0: any age).
+  std::uint64_t max_age_hours = 24 * 7;
 };
 
 // Runs the command; prints the verdict; returns the exit status.

@@ -47,6 +47,10 @@ class Facts : public ::testing::Test {
     c_.Block({});
     c_.Block({});
   }
+  // What `tamga verify` says of `proof_json` for `doc`, checked now (the next block's time).
+  DocumentVerdict Explain(const Hash32& doc, const std::string& proof_json) {
+    return ExplainDocument(c_.genesis(), doc, proof_json, c_.NextBlockTime(), 3'600'000);
+  }
   std::string ProofOf(const Hash32& doc) {
     auto fact = DocumentFact(c_.ledger(), doc);
     EXPECT_TRUE(fact.ok()) << fact.error().ToString();
@@ -63,7 +67,7 @@ class Facts : public ::testing::Test {
 TEST_F(Facts, AValidCertificateVerifiesOfflineWithItsIssuerCountriesTimeAndBalance) {
   Issue("KZ-1", doc_, 240'000);
   Settle();
-  const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, ProofOf(doc_));
+  const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyInForce) << v.headline;
   EXPECT_NE(v.headline.find("VALID: certificate of origin KZ-1 of KZ"), std::string::npos);
   std::string all;
@@ -84,7 +88,7 @@ TEST_F(Facts, ATamperedProofIsRefused) {
   for (auto& e : proof.state) {
     if (e.key == contracts::CertificateKey("KZ", "KZ-1")) e.value->back() ^= 1;
   }
-  const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, ledger::ProofToJson(proof));
+  const DocumentVerdict v = Explain(doc_, ledger::ProofToJson(proof));
   EXPECT_EQ(v.exit_code, kVerifyProofInvalid) << v.headline;
   EXPECT_NE(v.headline.find("does not verify"), std::string::npos) << v.headline;
 }
@@ -94,7 +98,7 @@ TEST_F(Facts, AProofAgainstAnotherGenesisIsRefused) {
   Settle();
   contracts::Genesis other = c_.genesis();
   other.chain_name += " (another chain)";
-  const DocumentVerdict v = ExplainDocument(other, doc_, ProofOf(doc_));
+  const DocumentVerdict v = ExplainDocument(other, doc_, ProofOf(doc_), c_.NextBlockTime());
   EXPECT_EQ(v.exit_code, kVerifyProofInvalid) << v.headline;
   EXPECT_NE(v.headline.find("wrong chain"), std::string::npos) << v.headline;
 }
@@ -103,7 +107,7 @@ TEST_F(Facts, ADocumentTheProofIsNotAboutIsNotValid) {
   Issue("KZ-1", doc_, 240'000);
   Settle();
   const Hash32 forged = Sha256Of(AsBytes("CERTIFICATE OF ORIGIN KZ-1: 420 000 kg of wheat"));
-  const DocumentVerdict v = ExplainDocument(c_.genesis(), forged, ProofOf(doc_));
+  const DocumentVerdict v = Explain(forged, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
 }
 
@@ -113,7 +117,7 @@ TEST_F(Facts, AUsedUpCertificateIsProvenButNotInForce) {
   EXPECT_EQ(Use("KZ-1", 40, "D-2"), Reason::kAccepted);
   EXPECT_EQ(Use("KZ-1", 1, "D-3"), Reason::kFullyUsed);
   Settle();
-  const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, ProofOf(doc_));
+  const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
   EXPECT_NE(v.headline.find("fully used (100 kg in 2 uses)"), std::string::npos) << v.headline;
 
@@ -132,9 +136,40 @@ TEST_F(Facts, ARevokedCertificateIsProvenButNotInForce) {
   ASSERT_EQ(c_.Submit(issuer_, TxType::kRevokeCertificate, contracts::RevokeCertificate{"KZ-1", 2}),
             Reason::kAccepted);
   Settle();
-  const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, ProofOf(doc_));
+  const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
   EXPECT_NE(v.headline.find("was revoked"), std::string::npos) << v.headline;
+}
+
+TEST_F(Facts, ACertificateItsExporterDidNotConfirmIsNotInForce) {
+  Issue("KZ-1", doc_, 100);
+  ASSERT_EQ(c_.Submit(c_.admin("UZ"), TxType::kRequestVerification,
+                      contracts::RequestVerification{"KZ", "KZ-1"}),
+            Reason::kAccepted);
+  Settle();
+  DocumentVerdict v = Explain(doc_, ProofOf(doc_));
+  EXPECT_EQ(v.exit_code, kVerifyInForce) << v.headline;  // Asked, not yet answered.
+  ASSERT_EQ(c_.Submit(c_.admin("KZ"), TxType::kAnswerVerification,
+                      contracts::AnswerVerification{"KZ-1", false, 3}),
+            Reason::kAccepted);
+  Settle();
+  v = Explain(doc_, ProofOf(doc_));
+  EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_NE(v.headline.find("did not confirm"), std::string::npos) << v.headline;
+}
+
+TEST_F(Facts, AnOldProofOrOneWhoseCertificateExpiredSinceIsNotAccepted) {
+  Issue("KZ-1", doc_, 100);  // Valid for a day (SampleCertificate).
+  Settle();
+  const std::string proof = ProofOf(doc_);
+  const std::uint64_t now = c_.NextBlockTime();
+  EXPECT_EQ(ExplainDocument(c_.genesis(), doc_, proof, now + 7'200'000, 3'600'000).exit_code,
+            kVerifyNotInForce);  // Two hours old, one accepted.
+  EXPECT_EQ(ExplainDocument(c_.genesis(), doc_, proof, now + 7'200'000, 0).exit_code,
+            kVerifyInForce);  // Any age accepted.
+  const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, proof, now + 2 * 86'400'000, 0);
+  EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_NE(v.headline.find("expired since the proof"), std::string::npos) << v.headline;
 }
 
 TEST_F(Facts, AnUnknownDocumentIsNotFound) {
@@ -155,7 +190,7 @@ TEST_F(Facts, AChangeIsNotProvenBeforeTwoBlocksFollowIt) {
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code(), StatusCode::kUnavailable);
   Settle();
-  const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, ProofOf(doc_));
+  const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyInForce) << v.headline;
   EXPECT_NE(v.headline.find("90 kg remaining"), std::string::npos) << v.headline;
 }
