@@ -564,6 +564,11 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
            "POST", "/v1/transactions", 413);
   // Not HTTP at all.
   api.Send("garbage", "HELLO THERE\r\n\r\n", "GET", "", 400);
+  // A path with bytes that are not UTF-8, echoed in the error message: answered (the bytes
+  // replaced), and the node stays up (the status call below needs it).
+  api.Send("non-UTF-8 path",
+           "GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", "GET", "",
+           404);
 
   // --- Status, metrics --------------------------------------------------------------------
   json status = api.Call("GET", "/v1/status", "/v1/status", 200);
