@@ -366,6 +366,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (*stopped_) return;
     const SubmitOutcome out = node_.Submit(*tx);
     if (out.refused) {
+      // Sent again (a client retrying after a lost connection): answer as for the first.
+      if (wait > 0 &&
+          (out.refused->code == "duplicate" || out.refused->code == "replayed_transaction")) {
+        return WaitForCommit(out.id, deadline_ms);
+      }
       if (wait > 0 && !retried && MayPassLater(out.refused->code) && NowMs() < deadline_ms) {
         node_.WaitForHeight(node_.ledger().Head().height.Next(),
                             std::min<std::uint64_t>(kRetryWaitMs, deadline_ms - NowMs()),
@@ -421,6 +426,7 @@ class Session : public std::enable_shared_from_this<Session> {
     json j = {{"key", key->ToHex()},
               {"height", ledger.Head().height.value()},
               {"last_sequence", *signer ? (*signer)->last_sequence : 0},
+              {"next_sequence", node_.NextSequence(*key, *signer ? (*signer)->last_sequence : 0)},
               {"country", nullptr},
               {"role", nullptr},
               {"entity", nullptr}};

@@ -48,6 +48,14 @@ std::uint64_t LastSequence(const ledger::StateReader& state, const PublicKey& si
   return rec ? rec->last_sequence : 0;
 }
 
+std::uint64_t Mempool::NextSequence(const PublicKey& signer, std::uint64_t last_committed) const {
+  std::uint64_t next = last_committed + 1;
+  auto it = by_signer_.find(signer);
+  if (it == by_signer_.end()) return next;
+  while (it->second.count(next)) ++next;
+  return next;
+}
+
 std::optional<Refused> Mempool::Admit(const Transaction& tx, const Hash32& id,
                                       const ledger::StateReader& committed, std::uint64_t now_ms,
                                       const contracts::OnLedgerFn& on_ledger) {

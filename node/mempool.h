@@ -68,6 +68,9 @@ class Mempool {
   std::size_t Expire(std::uint64_t now_ms);
 
   bool Contains(const Hash32& id) const { return entries_.count(id) > 0; }
+  // The sequence a new transaction of `signer` should carry: after `last_committed` and
+  // the consecutive ones queued here.
+  std::uint64_t NextSequence(const PublicKey& signer, std::uint64_t last_committed) const;
   std::size_t size() const { return entries_.size(); }
   std::size_t bytes() const { return bytes_; }
 

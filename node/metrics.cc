@@ -2,6 +2,7 @@
 
 #include "node/metrics.h"
 
+#include <iomanip>
 #include <sstream>
 
 #include "node/node.h"
@@ -77,7 +78,8 @@ std::string Metrics::Render(const NodeStatus& s) const {
   }
   cumulative += latency_.back();
   o << "tamga_commit_latency_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
-    << "tamga_commit_latency_seconds_sum " << latency_sum_ms_ / 1000.0 << "\n"
+    << "tamga_commit_latency_seconds_sum " << latency_sum_ms_ / 1000 << "." << std::setw(3)
+    << std::setfill('0') << latency_sum_ms_ % 1000 << std::setfill(' ') << "\n"
     << "tamga_commit_latency_seconds_count " << latency_count_ << "\n";
 
   Header(o, "tamga_transactions_refused_total", "counter",

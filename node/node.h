@@ -86,6 +86,10 @@ class Node {
   NodeStatus GetStatus() const;
   const ledger::Ledger& ledger() const { return *ledger_; }
   bool InMempool(const Hash32& id) const { return mempool_.Contains(id); }
+  // The sequence `signer`'s next transaction should carry, counting those queued here.
+  std::uint64_t NextSequence(const PublicKey& signer, std::uint64_t last_committed) const {
+    return mempool_.NextSequence(signer, last_committed);
+  }
 
   // Calls `done` on this thread once the committed height reaches `height`, or after
   // `timeout_ms` (whichever first).

@@ -44,7 +44,13 @@ Result<TxClient> TxClient::Open(const TxOptions& options) {
   if (account.status != 200) {
     return Status::Unavailable("account lookup: " + a.value("message", std::string("failed")));
   }
-  c.last_sequence_ = a.value("last_sequence", std::uint64_t{0});
+  // The node counts what it has queued for this key too, so commands that do not wait for
+  // their block can follow each other.
+  if (a.contains("next_sequence") && a["next_sequence"].is_number_unsigned()) {
+    c.last_sequence_ = a["next_sequence"].get<std::uint64_t>() - 1;
+  } else {
+    c.last_sequence_ = a.value("last_sequence", std::uint64_t{0});
+  }
   if (a["country"].is_string()) c.country_ = a["country"].get<std::string>();
   if (a["role"].is_string()) c.role_ = a["role"].get<std::string>();
   return c;

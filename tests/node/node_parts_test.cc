@@ -121,6 +121,10 @@ TEST_F(MempoolTest, TakesEachSignersTransactionsInSequenceWithoutGaps) {
   EXPECT_EQ(again[0].sequence, 2u);
   // Limits.
   EXPECT_EQ(m.Take(state, {}, 2, 1 << 20).size(), 2u);
+  // A client's next sequence follows the consecutive ones queued (1, 2, 3; not past the gap).
+  EXPECT_EQ(m.NextSequence(admins_[0].public_key(), 0), 4u);
+  EXPECT_EQ(m.NextSequence(admins_[1].public_key(), 0), 1u);
+  EXPECT_EQ(m.NextSequence(admins_[1].public_key(), 1), 3u);
 }
 
 TEST_F(MempoolTest, CommittedTransactionsLeaveAndStaleOnesGo) {
