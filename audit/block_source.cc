@@ -2,8 +2,10 @@
 
 #include "audit/block_source.h"
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/bytes.h"
 #include "common/encoding.h"
@@ -61,7 +63,15 @@ Result<std::unique_ptr<ledger::Ledger>> OpenDataDirectory(const std::string& dat
     return Status::NotFound("no ledger in " + data_dir + " (tamgad keeps it in " +
                             (fs::path(data_dir) / "ledger").string() + ")");
   }
-  return ledger::Ledger::OpenDirectoryReadOnly(directory, anchor);
+  // Beside a running node, a file named in the manifest may be compacted away while the
+  // read-only instance opens: a few attempts ride that out.
+  Result<std::unique_ptr<ledger::Ledger>> opened = Status::Internal("not opened");
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    opened = ledger::Ledger::OpenDirectoryReadOnly(directory, anchor);
+    if (opened.ok() || opened.error().code() != StatusCode::kIoError) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
+  return opened;
 }
 
 HttpSource::HttpSource(std::string url, std::unique_ptr<node::HttpClient> client)
