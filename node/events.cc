@@ -114,20 +114,31 @@ std::uint64_t EventHub::Subscribe(std::string country, Sink sink) {
   return id;
 }
 
+void EventHub::Unsubscribe(std::uint64_t id) {
+  if (publishing_) {
+    leaving_.push_back(id);
+  } else {
+    subs_.erase(id);
+  }
+}
+
 void EventHub::Publish(const std::vector<CommittedRecord>& records) {
-  // A sink may unsubscribe (its connection failed): iterate over a copy of the ids.
-  std::vector<std::uint64_t> ids;
-  for (const auto& [id, s] : subs_) ids.push_back(id);
+  publishing_ = true;
+  auto left = [this](std::uint64_t id) {
+    return std::find(leaving_.begin(), leaving_.end(), id) != leaving_.end();
+  };
   for (const CommittedRecord& r : records) {
-    for (std::uint64_t id : ids) {
-      auto it = subs_.find(id);
-      if (it == subs_.end()) continue;
-      const std::string& c = it->second.country;
-      if (c.empty() || std::binary_search(r.countries.begin(), r.countries.end(), c)) {
-        if (!it->second.sink(r)) subs_.erase(it);
+    for (auto& [id, sub] : subs_) {
+      if (left(id)) continue;
+      if (sub.country.empty() ||
+          std::binary_search(r.countries.begin(), r.countries.end(), sub.country)) {
+        if (!sub.sink(r)) leaving_.push_back(id);
       }
     }
   }
+  publishing_ = false;
+  for (std::uint64_t id : leaving_) subs_.erase(id);
+  leaving_.clear();
 }
 
 }  // namespace tamga::node

@@ -50,7 +50,9 @@ class EventHub {
   // Calls `sink` for every record published from now on that concerns `country` (every
   // record if empty). Returns 0 when the subscriber cap is reached.
   std::uint64_t Subscribe(std::string country, Sink sink);
-  void Unsubscribe(std::uint64_t id) { subs_.erase(id); }
+  // Safe from inside a sink: during Publish the subscriber is only marked, and removed
+  // once no sink runs (a sink is never destroyed while it runs).
+  void Unsubscribe(std::uint64_t id);
   void Publish(const std::vector<CommittedRecord>& records);
   std::size_t subscribers() const { return subs_.size(); }
 
@@ -61,6 +63,8 @@ class EventHub {
   };
   std::map<std::uint64_t, Subscriber> subs_;
   std::uint64_t next_id_ = 1;
+  bool publishing_ = false;
+  std::vector<std::uint64_t> leaving_;  // Unsubscribed during Publish.
 };
 
 }  // namespace tamga::node

@@ -12,6 +12,7 @@
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "ledger/proof_file.h"
+#include "node/events.h"
 #include "node/genesis_command.h"
 #include "node/genesis_file.h"
 #include "node/keys_command.h"
@@ -331,6 +332,58 @@ TEST(GenesisCeremony, EveryAdministrationSignsTheChainId) {
   EXPECT_FALSE(GenesisVerify(file, after).ok());
   EXPECT_NE(after.str().find("KZ  Customs of KZ"), std::string::npos);
   EXPECT_EQ(after.str().find("  signed\n"), std::string::npos) << after.str();
+}
+
+}  // namespace
+}  // namespace tamga::node
+
+namespace tamga::node {
+namespace {
+
+CommittedRecord RecordFor(std::uint64_t index, std::vector<std::string> countries) {
+  CommittedRecord r;
+  r.index = index;
+  r.countries = std::move(countries);
+  return r;
+}
+
+// Subscribers get the records that concern their country; one that leaves from inside its
+// own sink (a stream that fell behind) is removed after the publication, and the others
+// are still served.
+TEST(EventHub, ServesEachCountryAndLetsASinkLeaveFromInside) {
+  EventHub hub;
+  std::vector<std::uint64_t> uz, all;
+  std::uint64_t quitter = 0;
+  int quitter_calls = 0;
+  ASSERT_NE(hub.Subscribe("UZ",
+                          [&](const CommittedRecord& r) {
+                            uz.push_back(r.index);
+                            return true;
+                          }),
+            0u);
+  quitter = hub.Subscribe("", [&](const CommittedRecord&) {
+    ++quitter_calls;
+    hub.Unsubscribe(quitter);
+    return true;
+  });
+  ASSERT_NE(hub.Subscribe("",
+                          [&](const CommittedRecord& r) {
+                            all.push_back(r.index);
+                            return r.index < 2;  // Leaves by its answer after record 2.
+                          }),
+            0u);
+  hub.Publish({RecordFor(1, {"KZ", "UZ"}), RecordFor(2, {"KG", "KZ"}), RecordFor(3, {"UZ"})});
+  EXPECT_EQ(uz, (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_EQ(all, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(quitter_calls, 1);
+  EXPECT_EQ(hub.subscribers(), 1u);
+  hub.Publish({RecordFor(4, {"UZ"})});
+  EXPECT_EQ(uz.back(), 4u);
+  EXPECT_EQ(quitter_calls, 1);
+  for (std::size_t i = 1; i < EventHub::kSubscribersMax; ++i) {
+    ASSERT_NE(hub.Subscribe("KZ", [](const CommittedRecord&) { return true; }), 0u);
+  }
+  EXPECT_EQ(hub.Subscribe("KZ", [](const CommittedRecord&) { return true; }), 0u);  // Full.
 }
 
 }  // namespace
