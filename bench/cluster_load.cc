@@ -23,6 +23,7 @@
 #include <random>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/encoding.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
@@ -117,10 +118,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     }
     return h;
   };
-  const auto now_ms =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
+  const std::uint64_t now_ms = UnixNowMs();
   for (std::size_t i = 0; i < total; ++i) {
     Transaction& tx = txs[i];
     tx.chain_id = chain;

@@ -2,10 +2,10 @@
 
 #include "node/genesis_command.h"
 
-#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
@@ -75,11 +75,7 @@ Status GenesisCreate(const GenesisCreateOptions& o, std::ostream& out) {
   }
   if (o.chain_name.empty()) return Status::InvalidArgument("--name is required");
   std::uint64_t t = o.genesis_time_ms;
-  if (t == 0) {
-    t = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count());
-  }
+  if (t == 0) t = UnixNowMs();
   TAMGA_RETURN_IF_ERROR(WriteJson(
       o.file,
       {{"chain_name", o.chain_name}, {"genesis_time_ms", t}, {"administrations", json::array()}}));

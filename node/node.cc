@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/clock.h"
 #include "common/encoding.h"
 #include "common/key_file.h"
 #include "common/log.h"
@@ -53,11 +54,7 @@ Node::Node(const NodeConfig& config, asio::io_context& io)
 
 Node::~Node() { Stop(); }
 
-std::uint64_t Node::NowMs() const {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
+std::uint64_t Node::NowMs() const { return UnixNowMs(); }
 
 Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config, asio::io_context& io,
                                          std::optional<std::uint64_t> resume_round) {

@@ -1,9 +1,9 @@
 #include "node/testnet_command.h"
 
-#include <chrono>
 #include <filesystem>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
@@ -43,10 +43,7 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
 
   contracts::Genesis genesis;
   genesis.chain_name = "tamga local testnet";
-  genesis.genesis_time_ms =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
+  genesis.genesis_time_ms = UnixNowMs();
   for (std::size_t i = 0; i < o.validators; ++i) {
     const fs::path node = dir / ("node" + std::to_string(i));
     fs::create_directories(node, ec);

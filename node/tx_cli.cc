@@ -5,10 +5,10 @@
 
 #include "node/tx_cli.h"
 
-#include <chrono>
 #include <iostream>
 #include <memory>
 
+#include "common/clock.h"
 #include "common/sha256.h"
 #include "node/tx_command.h"
 
@@ -17,12 +17,11 @@ namespace {
 
 using contracts::TxType;
 
-std::uint64_t NowMs() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 constexpr std::uint64_t kDayMs = 86'400'000;
+
+// The start of a validity given now: a minute back, so that a clock a little ahead of the
+// validators' does not make the record "not yet valid" at its block's time.
+std::uint64_t ValidFromNow() { return UnixNowMs() - 60'000; }
 
 CLI::App* AddTx(CLI::App& parent, const std::string& name, const std::string& help,
                 std::shared_ptr<TxOptions> common, std::function<Status()>& action,
@@ -152,7 +151,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
                       TAMGA_ASSIGN_OR_RETURN(issue->document_hash, FileHash(*doc));
                       TAMGA_ASSIGN_OR_RETURN(issue->exporting_country,
                                              OwnCountry(client, issue->exporting_country));
-                      issue->issued_ms = NowMs() - 60'000;  // Tolerates a minute of skew.
+                      issue->issued_ms = ValidFromNow();
                       issue->valid_until_ms = issue->issued_ms + *days * kDayMs;
                       contracts::IssueCertificates p{{*issue}};
                       return client.Send(TxType::kIssueCertificates, p, out);
@@ -178,7 +177,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
                       auto& r = p->replacement;
                       TAMGA_ASSIGN_OR_RETURN(r.document_hash, FileHash(*doc));
                       TAMGA_ASSIGN_OR_RETURN(r.exporting_country, OwnCountry(client, ""));
-                      r.issued_ms = NowMs() - 60'000;
+                      r.issued_ms = ValidFromNow();
                       r.valid_until_ms = r.issued_ms + *days * kDayMs;
                       return client.Send(TxType::kReplaceCertificate, *p, out);
                     });
@@ -258,7 +257,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
                           {"revoked", contracts::AeoStatus::kRevoked},
                           {"expired", contracts::AeoStatus::kExpired}};
                       p->status = kStatus.at(*status);
-                      p->valid_from_ms = NowMs() - 60'000;
+                      p->valid_from_ms = ValidFromNow();
                       p->valid_until_ms = p->valid_from_ms + *days * kDayMs;
                       return client.Send(TxType::kSetAeoStatus, *p, out);
                     });
@@ -292,7 +291,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto days = std::make_shared<std::uint64_t>(5 * 365);
     auto* c = AddTx(*mra, "propose", "Propose an MRA to a partner administration", common, action,
                     [p, days, &out](TxClient& client) {
-                      p->valid_from_ms = NowMs() - 60'000;
+                      p->valid_from_ms = ValidFromNow();
                       p->valid_until_ms = p->valid_from_ms + *days * kDayMs;
                       return client.Send(TxType::kProposeMra, *p, out);
                     });
@@ -474,7 +473,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
                     "Revoke a key of the administration's country from a time (administrator)",
                     common, action, [p, key, &out](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->key, PublicKey::FromHex(*key));
-                      if (p->from_ms == 0) p->from_ms = NowMs();
+                      if (p->from_ms == 0) p->from_ms = UnixNowMs();
                       return client.Send(TxType::kRevokeKey, *p, out);
                     });
     c->add_option("--revoked-key", *key, "The public key to revoke")->required();

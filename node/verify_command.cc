@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "contracts/executor.h"
@@ -256,12 +257,8 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       }
     }
   }
-  const auto now_ms =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
   const DocumentVerdict v =
-      ExplainDocument(*genesis, *hash, proof, now_ms, o.max_age_hours * 3'600'000);
+      ExplainDocument(*genesis, *hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000);
   out << v.headline << "\n";
   for (const auto& line : v.lines) out << "  " << line << "\n";
   return v.exit_code;
