@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "audit/audit.h"
+#include "client/genesis_file.h"
 #include "common/file_util.h"
 #include "contracts/executor.h"
-#include "node/genesis_file.h"
 
 namespace tamga::audit {
 
@@ -19,7 +19,7 @@ Status RunAudit(const AuditCommandOptions& options, std::ostream& out, std::ostr
     return Status::InvalidArgument("give one of --data-dir DIR and --node URL");
   }
   if (options.genesis_file.empty()) return Status::InvalidArgument("--genesis FILE is required");
-  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis genesis, node::LoadGenesisFile(options.genesis_file));
+  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis genesis, client::LoadGenesisFile(options.genesis_file));
   auto chain = contracts::StartChain(genesis);
   if (!chain.ok()) return chain.error().WithContext(options.genesis_file);
 

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "client/http_client.h"
 #include "common/bytes.h"
 #include "common/encoding.h"
-#include "node/http_client.h"
 
 namespace tamga::audit {
 namespace {
@@ -74,20 +74,20 @@ Result<std::unique_ptr<ledger::Ledger>> OpenDataDirectory(const std::string& dat
   return opened;
 }
 
-HttpSource::HttpSource(std::string url, std::unique_ptr<node::HttpClient> client)
+HttpSource::HttpSource(std::string url, std::unique_ptr<client::HttpClient> client)
     : url_(std::move(url)), client_(std::move(client)) {}
 
 HttpSource::~HttpSource() = default;
 
 Result<std::unique_ptr<HttpSource>> HttpSource::Connect(const std::string& url,
                                                         std::uint64_t timeout_ms) {
-  TAMGA_ASSIGN_OR_RETURN(node::HttpClient client, node::HttpClient::Connect(url, timeout_ms));
+  TAMGA_ASSIGN_OR_RETURN(client::HttpClient client, client::HttpClient::Connect(url, timeout_ms));
   return std::unique_ptr<HttpSource>(
-      new HttpSource(url, std::make_unique<node::HttpClient>(std::move(client))));
+      new HttpSource(url, std::make_unique<client::HttpClient>(std::move(client))));
 }
 
 Result<Height> HttpSource::Head() {
-  TAMGA_ASSIGN_OR_RETURN(node::HttpResponse r, client_->Get("/v1/status"));
+  TAMGA_ASSIGN_OR_RETURN(client::HttpResponse r, client_->Get("/v1/status"));
   if (r.status != 200) {
     return Status::Unavailable(url_ + "/v1/status answered " + std::to_string(r.status));
   }
@@ -101,7 +101,7 @@ Result<Height> HttpSource::Head() {
 
 Result<AuditBlock> HttpSource::At(Height h) {
   const std::string target = "/v1/blocks/" + h.ToString() + "/raw";
-  TAMGA_ASSIGN_OR_RETURN(node::HttpResponse r, client_->Get(target));
+  TAMGA_ASSIGN_OR_RETURN(client::HttpResponse r, client_->Get(target));
   if (r.status == 404) return Status::NotFound(url_ + " has no block " + h.ToString());
   if (r.status != 200) {
     return Status::Unavailable(url_ + target + " answered " + std::to_string(r.status));

@@ -20,9 +20,9 @@
 #include "ledger/ledger.h"
 #include "ledger/records.h"
 
-namespace tamga::node {
+namespace tamga::client {
 class HttpClient;
-}  // namespace tamga::node
+}  // namespace tamga::client
 
 namespace tamga::audit {
 
@@ -81,9 +81,9 @@ class HttpSource final : public BlockSource {
   std::string Describe() const override { return url_; }
 
  private:
-  HttpSource(std::string url, std::unique_ptr<node::HttpClient> client);
+  HttpSource(std::string url, std::unique_ptr<client::HttpClient> client);
   const std::string url_;
-  std::unique_ptr<node::HttpClient> client_;
+  std::unique_ptr<client::HttpClient> client_;
 };
 
 // The body of GET /v1/blocks/{h}/raw:

@@ -23,13 +23,13 @@
 #include <random>
 #include <thread>
 
+#include "client/genesis_file.h"
+#include "client/http_client.h"
 #include "common/clock.h"
 #include "common/encoding.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
 #include "node/config.h"
-#include "node/genesis_file.h"
-#include "node/http_client.h"
 
 namespace tamga {
 namespace {
@@ -50,7 +50,7 @@ T Must(Result<T> r, const std::string& what) {
 
 std::string Body(const Transaction& tx) { return json{{"transaction", ToHex(Encode(tx))}}.dump(); }
 
-bool WaitCommitted(node::HttpClient& c, const Hash32& id, int seconds) {
+bool WaitCommitted(client::HttpClient& c, const Hash32& id, int seconds) {
   const auto end = Clock::now() + std::chrono::seconds(seconds);
   while (Clock::now() < end) {
     auto r = c.Get("/v1/transactions/" + id.ToHex());
@@ -69,7 +69,8 @@ double Percentile(std::vector<double> v, double p) {
 
 int Run(const std::string& dir, double rate, double seconds, std::size_t signers,
         std::size_t batch) {
-  const contracts::Genesis genesis = Must(node::LoadGenesisFile(dir + "/genesis.json"), "genesis");
+  const contracts::Genesis genesis =
+      Must(client::LoadGenesisFile(dir + "/genesis.json"), "genesis");
   const ChainId chain = Must(contracts::StartChain(genesis), "genesis").anchor.chain_id;
   const std::size_t nodes = genesis.administrations.size();
   std::vector<std::string> apis;
@@ -78,7 +79,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     apis.push_back(cfg.api_listen);
   }
   const SecretKey admin = Must(LoadKeyFile(dir + "/node0/admin.key", std::nullopt), "admin key");
-  node::HttpClient c0 = Must(node::HttpClient::Connect(apis[0]), "connect");
+  client::HttpClient c0 = Must(client::HttpClient::Connect(apis[0]), "connect");
 
   // Issuers for the anchors, accredited by node 0's administration.
   auto account = Must(c0.Get("/v1/accounts/" + admin.public_key().ToHex()), "account");
@@ -169,7 +170,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
   std::fprintf(stderr, "  watching from height %llu\n",
                static_cast<unsigned long long>(start_height));
   std::thread watcher([&] {
-    node::HttpClient w = Must(node::HttpClient::Connect(apis[0]), "connect");
+    client::HttpClient w = Must(client::HttpClient::Connect(apis[0]), "connect");
     std::uint64_t h = start_height;
     auto last_progress = Clock::now();
     while (true) {
@@ -205,7 +206,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
   std::vector<std::thread> submitters;
   for (std::size_t n = 0; n < nodes; ++n) {
     submitters.emplace_back([&, n] {
-      node::HttpClient c = Must(node::HttpClient::Connect(apis[n]), "connect");
+      client::HttpClient c = Must(client::HttpClient::Connect(apis[n]), "connect");
       for (std::size_t i = n; i < total; i += nodes) {
         const auto due = start + std::chrono::microseconds(static_cast<std::int64_t>(
                                      static_cast<double>(i) * 1e6 / rate));

@@ -23,22 +23,12 @@
 
 #include "common/batch_verifier.h"
 #include "common/chain.h"
+#include "contracts/genesis.h"
 #include "contracts/model.h"
 #include "ledger/ledger.h"
 #include "ledger/state_tree.h"
 
 namespace tamga::contracts {
-
-// The chain a genesis document starts: its id (SHA-256 of the document's encoding), the
-// validator set (administration i's validator key is validator i), and the genesis state
-// (rules version, administrations, their administrator keys).
-struct GenesisChain {
-  ledger::TrustAnchor anchor;
-  std::vector<ledger::StateWrite> state;
-};
-// Fails on an invalid document: no administration, a bad country code, a country or a key
-// listed twice.
-Result<GenesisChain> StartChain(const Genesis& genesis);
 
 // The state as a block sees it while it executes: the parent's state, this block's
 // accepted writes, and the writes of the transaction being applied (kept apart so that a

@@ -724,4 +724,88 @@ Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view nu
                declaration_hash.ToHex());
 }
 
+// --- Names of statuses -------------------------------------------------------------------
+
+namespace {
+
+template <typename E>
+struct NameEntry {
+  E value;
+  std::string_view code;  // Stable: the API and proof readers show it.
+  std::string_view text;  // Words for sentences.
+};
+
+template <typename E, std::size_t N>
+const NameEntry<E>* Find(const NameEntry<E> (&table)[N], E value) {
+  for (const auto& e : table) {
+    if (e.value == value) return &e;
+  }
+  return nullptr;
+}
+
+template <typename E, std::size_t N>
+std::string_view CodeOf(const NameEntry<E> (&table)[N], E value) {
+  const NameEntry<E>* e = Find(table, value);
+  return e == nullptr ? std::string_view("unknown") : e->code;
+}
+
+constexpr NameEntry<CertificateStatus> kCertificateStatuses[] = {
+    {CertificateStatus::kValid, "valid", "valid"},
+    {CertificateStatus::kReplaced, "replaced", "replaced"},
+    {CertificateStatus::kRevoked, "revoked", "revoked"},
+};
+constexpr NameEntry<VerificationState> kVerificationStates[] = {
+    {VerificationState::kNone, "none", "not asked"},
+    {VerificationState::kRequested, "requested", "requested"},
+    {VerificationState::kConfirmed, "confirmed", "confirmed"},
+    {VerificationState::kNotConfirmed, "not_confirmed", "not confirmed"},
+};
+constexpr NameEntry<AeoStatus> kAeoStatuses[] = {
+    {AeoStatus::kGranted, "granted", "granted"},
+    {AeoStatus::kSuspended, "suspended", "suspended"},
+    {AeoStatus::kRevoked, "revoked", "revoked"},
+    {AeoStatus::kExpired, "expired", "expired"},
+};
+constexpr NameEntry<MraStatus> kMraStatuses[] = {
+    {MraStatus::kProposed, "proposed", "proposed but not accepted"},
+    {MraStatus::kInForce, "in_force", "in force"},
+    {MraStatus::kSuspended, "suspended", "suspended"},
+    {MraStatus::kEnded, "ended", "ended"},
+};
+constexpr NameEntry<TransitEventKind> kTransitEvents[] = {
+    {TransitEventKind::kExit, "exit", "exit"},
+    {TransitEventKind::kEntry, "entry", "entry"},
+    {TransitEventKind::kSealCheck, "seal_check", "seal check"},
+    {TransitEventKind::kIncident, "incident", "incident"},
+};
+constexpr NameEntry<TransitState> kTransitStates[] = {
+    {TransitState::kOpen, "open", "open"},
+    {TransitState::kTerminated, "terminated", "terminated"},
+    {TransitState::kDischarged, "discharged", "discharged"},
+};
+constexpr NameEntry<DocumentType> kDocumentTypes[] = {
+    {DocumentType::kPhytosanitary, "phytosanitary", "phytosanitary certificate"},
+    {DocumentType::kInvoice, "invoice", "invoice"},
+    {DocumentType::kPackingList, "packing_list", "packing list"},
+    {DocumentType::kOther, "other", "other document"},
+};
+
+}  // namespace
+
+std::string_view CertificateStatusName(CertificateStatus s) {
+  return CodeOf(kCertificateStatuses, s);
+}
+std::string_view VerificationStateName(VerificationState v) {
+  return CodeOf(kVerificationStates, v);
+}
+std::string_view AeoStatusName(AeoStatus s) { return CodeOf(kAeoStatuses, s); }
+std::string_view MraStatusName(MraStatus s) { return CodeOf(kMraStatuses, s); }
+std::string_view MraStatusText(MraStatus s) {
+  const NameEntry<MraStatus>* e = Find(kMraStatuses, s);
+  return e == nullptr ? std::string_view("unknown") : e->text;
+}
+std::string_view TransitEventName(TransitEventKind k) { return CodeOf(kTransitEvents, k); }
+std::string_view TransitStateName(TransitState s) { return CodeOf(kTransitStates, s); }
+std::string_view DocumentTypeName(DocumentType t) { return CodeOf(kDocumentTypes, t); }
+
 }  // namespace tamga::contracts

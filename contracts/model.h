@@ -460,6 +460,20 @@ TAMGA_CONTRACTS_CODEC(AnchorDocument)
 TAMGA_CONTRACTS_CODEC(RevokeAnchor)
 #undef TAMGA_CONTRACTS_CODEC
 
+// --- Names of statuses ----------------------------------------------------------------------
+
+// Each is the stable code the API and proof readers show ("in_force"), from one table beside
+// the enum's cases in model.cc; "unknown" for a value outside the enum. MraStatusText is the
+// same table's words for sentences ("in force").
+std::string_view CertificateStatusName(CertificateStatus s);
+std::string_view VerificationStateName(VerificationState v);
+std::string_view AeoStatusName(AeoStatus s);
+std::string_view MraStatusName(MraStatus s);
+std::string_view MraStatusText(MraStatus s);
+std::string_view TransitEventName(TransitEventKind k);
+std::string_view TransitStateName(TransitState s);
+std::string_view DocumentTypeName(DocumentType t);
+
 // --- Field rules --------------------------------------------------------------------------
 
 bool IsCountryCode(std::string_view s);  // Two capital ASCII letters.

@@ -7,60 +7,6 @@
 #include "contracts/rules.h"
 
 namespace tamga::contracts {
-namespace {
-
-std::string_view AeoStatusName(AeoStatus s) {
-  switch (s) {
-    case AeoStatus::kGranted:
-      return "granted";
-    case AeoStatus::kSuspended:
-      return "suspended";
-    case AeoStatus::kRevoked:
-      return "revoked";
-    case AeoStatus::kExpired:
-      return "expired";
-  }
-  return "unknown";
-}
-
-std::string_view MraStatusName(MraStatus s) {
-  switch (s) {
-    case MraStatus::kProposed:
-      return "proposed but not accepted";
-    case MraStatus::kInForce:
-      return "in force";
-    case MraStatus::kSuspended:
-      return "suspended";
-    case MraStatus::kEnded:
-      return "ended";
-  }
-  return "unknown";
-}
-
-}  // namespace
-
-CertificateUsability CertificateUsableAt(const CertificateRecord& c, std::uint64_t now_ms) {
-  const std::string name = c.issue.exporting_country + "/" + c.issue.number;
-  if (c.status == CertificateStatus::kRevoked) {
-    return {Reason::kCertificateRevoked, "certificate " + name + " was revoked"};
-  }
-  if (c.status == CertificateStatus::kReplaced) {
-    return {Reason::kCertificateReplaced,
-            "certificate " + name + " was replaced by " + c.replaced_by};
-  }
-  if (now_ms < c.issue.issued_ms) {
-    return {Reason::kCertificateNotYetValid, "certificate " + name + " is not yet valid"};
-  }
-  if (now_ms > c.issue.valid_until_ms) {
-    return {Reason::kCertificateExpired, "certificate " + name + " has expired"};
-  }
-  if (c.verification == VerificationState::kNotConfirmed) {
-    return {Reason::kCertificateNotConfirmed,
-            "the exporting administration did not confirm certificate " + name};
-  }
-  return {};
-}
-
 Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_view a,
                                   const Hash32& op, std::string_view b, std::uint64_t at_ms) {
   Recognition r;
@@ -93,7 +39,7 @@ Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_
   }
   if (r.mra->status != MraStatus::kInForce) {
     r.why = "the MRA " + r.mra->id + " between " + A + " and " + B + " is " +
-            std::string(MraStatusName(r.mra->status));
+            std::string(MraStatusText(r.mra->status));
     return r;
   }
   if (at_ms < r.mra->valid_from_ms || at_ms > r.mra->valid_until_ms) {

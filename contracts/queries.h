@@ -11,6 +11,7 @@
 #include <string>
 
 #include "contracts/model.h"
+#include "contracts/usability.h"
 #include "ledger/state_tree.h"
 
 namespace tamga::contracts {
@@ -21,15 +22,6 @@ struct Recognition {
   std::optional<AeoRecord> aeo;  // A's record of X, if any.
   std::optional<MraRecord> mra;  // The A-B arrangement, if any.
 };
-
-// Whether a certificate may be used at `now_ms`: kAccepted, or why not (revoked, replaced,
-// not yet valid, expired, not confirmed by its exporting administration), in the order the
-// use rule checks them. The quantity left is checked apart (after the use's own checks).
-struct CertificateUsability {
-  Reason reason = Reason::kAccepted;
-  std::string why;  // A sentence, when not usable.
-};
-CertificateUsability CertificateUsableAt(const CertificateRecord& c, std::uint64_t now_ms);
 
 // Recognition is never transitive: only an MRA between A and B itself counts.
 Result<Recognition> RecognitionOf(const ledger::StateReader& state,

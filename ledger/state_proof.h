@@ -26,6 +26,13 @@
 
 namespace tamga::ledger {
 
+// One change of the state: a key set to a value, or deleted.
+struct StateWrite {
+  Hash32 key;
+  std::optional<Bytes> value;  // nullopt: delete.
+  friend bool operator==(const StateWrite&, const StateWrite&) = default;
+};
+
 inline constexpr std::size_t kStateKeyBits = 256;
 
 Hash32 StateLeafHash(const Hash32& key, const Hash32& value_hash);

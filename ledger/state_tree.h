@@ -24,12 +24,6 @@
 
 namespace tamga::ledger {
 
-struct StateWrite {
-  Hash32 key;
-  std::optional<Bytes> value;  // nullopt: delete.
-  friend bool operator==(const StateWrite&, const StateWrite&) = default;
-};
-
 class StateTree {
  public:
   // The root of the tree under `root` after `writes` (for a key written twice, the last

@@ -29,11 +29,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/asio.h"
 #include "common/bytes.h"
 #include "common/chain.h"
 #include "common/ed25519.h"
+#include "common/host_port.h"
 #include "common/status.h"
-#include "net/asio.h"
 
 namespace tamga::net {
 
@@ -59,9 +60,6 @@ struct PeerInfo {
   std::uint64_t frames_in = 0;
   std::uint64_t frames_out = 0;
 };
-
-// Parses "host:port" (IPv4, IPv6 in brackets, or a name).
-Result<std::pair<std::string, std::uint16_t>> ParseHostPort(std::string_view s);
 
 class Connection;
 

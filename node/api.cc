@@ -1,7 +1,7 @@
 #include "node/api.h"
 
 // clang-format off
-#include "net/asio.h"  // Before any Boost header (net/asio.h says why).
+#include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 // clang-format on
 #include <array>
 #include <boost/beast/core.hpp>
@@ -619,7 +619,7 @@ ApiServer::ApiServer(asio::io_context& io, Node& node) : io_(io), node_(node), a
 ApiServer::~ApiServer() { Stop(); }
 
 Status ApiServer::Listen(const std::string& address) {
-  TAMGA_ASSIGN_OR_RETURN(auto hp, net::ParseHostPort(address));
+  TAMGA_ASSIGN_OR_RETURN(auto hp, ParseHostPort(address));
   beast::error_code ec;
   const auto ip = asio::ip::make_address(hp.first, ec);
   if (ec) return Status::InvalidArgument("API address '" + hp.first + "' is not an IP address");

@@ -13,8 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "common/asio.h"
 #include "common/status.h"
-#include "net/asio.h"
 #include "node/node.h"
 
 namespace tamga::node {

@@ -19,7 +19,7 @@
 namespace tamga::node {
 
 struct NodeConfig {
-  std::string genesis_file;     // The chain's genesis JSON (node/genesis_file.h).
+  std::string genesis_file;     // The chain's genesis JSON (client/genesis_file.h).
   std::string key_file;         // This validator's Ed25519 key (common/key_file.h).
   std::string passphrase_file;  // For an encrypted key; else TAMGA_PASSPHRASE.
   std::string data_dir;         // Ledger, safety data; locked while the node runs.

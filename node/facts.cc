@@ -24,62 +24,6 @@ Result<std::optional<T>> ReadAt(const ledger::Ledger& ledger, Height h, const Ha
   return std::optional<T>(std::move(decoded));
 }
 
-std::string_view AeoStatusName(contracts::AeoStatus s) {
-  switch (s) {
-    case contracts::AeoStatus::kGranted:
-      return "granted";
-    case contracts::AeoStatus::kSuspended:
-      return "suspended";
-    case contracts::AeoStatus::kRevoked:
-      return "revoked";
-    case contracts::AeoStatus::kExpired:
-      return "expired";
-  }
-  return "unknown";
-}
-
-std::string_view MraStatusName(contracts::MraStatus s) {
-  switch (s) {
-    case contracts::MraStatus::kProposed:
-      return "proposed";
-    case contracts::MraStatus::kInForce:
-      return "in_force";
-    case contracts::MraStatus::kSuspended:
-      return "suspended";
-    case contracts::MraStatus::kEnded:
-      return "ended";
-  }
-  return "unknown";
-}
-
-std::string_view VerificationName(contracts::VerificationState v) {
-  switch (v) {
-    case contracts::VerificationState::kNone:
-      return "none";
-    case contracts::VerificationState::kRequested:
-      return "requested";
-    case contracts::VerificationState::kConfirmed:
-      return "confirmed";
-    case contracts::VerificationState::kNotConfirmed:
-      return "not_confirmed";
-  }
-  return "unknown";
-}
-
-std::string_view TransitEventName(contracts::TransitEventKind k) {
-  switch (k) {
-    case contracts::TransitEventKind::kExit:
-      return "exit";
-    case contracts::TransitEventKind::kEntry:
-      return "entry";
-    case contracts::TransitEventKind::kSealCheck:
-      return "seal_check";
-    case contracts::TransitEventKind::kIncident:
-      return "incident";
-  }
-  return "unknown";
-}
-
 json StringList(const std::vector<std::string>& v) {
   json a = json::array();
   for (const auto& s : v) a.push_back(s);
@@ -164,44 +108,6 @@ json HistoryJson(const HistoryEntry& e) {
 
 }  // namespace
 
-std::string_view CertificateStatusName(contracts::CertificateStatus s) {
-  switch (s) {
-    case contracts::CertificateStatus::kValid:
-      return "valid";
-    case contracts::CertificateStatus::kReplaced:
-      return "replaced";
-    case contracts::CertificateStatus::kRevoked:
-      return "revoked";
-  }
-  return "unknown";
-}
-
-std::string_view TransitStateName(contracts::TransitState s) {
-  switch (s) {
-    case contracts::TransitState::kOpen:
-      return "open";
-    case contracts::TransitState::kTerminated:
-      return "terminated";
-    case contracts::TransitState::kDischarged:
-      return "discharged";
-  }
-  return "unknown";
-}
-
-std::string_view DocumentTypeName(contracts::DocumentType t) {
-  switch (t) {
-    case contracts::DocumentType::kPhytosanitary:
-      return "phytosanitary";
-    case contracts::DocumentType::kInvoice:
-      return "invoice";
-    case contracts::DocumentType::kPackingList:
-      return "packing_list";
-    case contracts::DocumentType::kOther:
-      return "other";
-  }
-  return "unknown";
-}
-
 json CertificateJson(const contracts::CertificateRecord& c) {
   const auto& i = c.issue;
   return {{"number", i.number},
@@ -217,20 +123,20 @@ json CertificateJson(const contracts::CertificateRecord& c) {
           {"uses", c.uses},
           {"issuer", c.issuer},
           {"issuer_key", c.issuer_key.ToHex()},
-          {"status", std::string(CertificateStatusName(c.status))},
+          {"status", std::string(contracts::CertificateStatusName(c.status))},
           {"replaced_by", c.replaced_by},
           {"replaces", c.replaces},
           {"revocation_reason", c.revocation_reason},
           {"status_changed_ms", c.status_changed_ms},
           {"origin_number", c.origin_number},
-          {"verification", std::string(VerificationName(c.verification))},
+          {"verification", std::string(contracts::VerificationStateName(c.verification))},
           {"verification_ms", c.verification_ms}};
 }
 
 json AeoJson(const contracts::AeoRecord& a) {
   return {{"country", a.country},
           {"operator_id", a.operator_id.ToHex()},
-          {"status", std::string(AeoStatusName(a.status))},
+          {"status", std::string(contracts::AeoStatusName(a.status))},
           {"programme", a.programme},
           {"valid_from_ms", a.valid_from_ms},
           {"valid_until_ms", a.valid_until_ms},
@@ -244,7 +150,7 @@ json MraJson(const contracts::MraRecord& m) {
           {"programmes", StringList(m.programmes)},
           {"valid_from_ms", m.valid_from_ms},
           {"valid_until_ms", m.valid_until_ms},
-          {"status", std::string(MraStatusName(m.status))},
+          {"status", std::string(contracts::MraStatusName(m.status))},
           {"suspended_by", m.suspended_by},
           {"changed_ms", m.changed_ms}};
 }
@@ -254,7 +160,7 @@ json TransitJson(const contracts::TransitRecord& t) {
           {"departure_office", t.departure_office},
           {"route", StringList(t.route)},
           {"destination_office", t.destination_office},
-          {"state", std::string(TransitStateName(t.state))},
+          {"state", std::string(contracts::TransitStateName(t.state))},
           {"steps_done", t.steps_done},
           {"steps_total", t.route.empty() ? 0 : 2 * (t.route.size() - 1)},
           {"seal_broken", t.seal_broken},
@@ -264,7 +170,7 @@ json TransitJson(const contracts::TransitRecord& t) {
 }
 
 json AnchorJson(const contracts::AnchorRecord& a) {
-  return {{"type", std::string(DocumentTypeName(a.type))},
+  return {{"type", std::string(contracts::DocumentTypeName(a.type))},
           {"country", a.country},
           {"issuer", a.issuer},
           {"reference", a.reference},
@@ -409,7 +315,7 @@ Result<Fact> TransitFact(const ledger::Ledger& ledger, std::string_view mrn) {
     json h = HistoryJson(e);
     if (e.tx.type == static_cast<std::uint16_t>(TxType::kTransitEvent)) {
       if (auto ev = Decode<contracts::TransitEvent>(e.tx.payload, "event"); ev.ok()) {
-        h["event"] = std::string(TransitEventName(ev->kind));
+        h["event"] = std::string(contracts::TransitEventName(ev->kind));
         if (ev->kind == contracts::TransitEventKind::kSealCheck) h["seal_intact"] = ev->seal_intact;
       }
     }

@@ -53,8 +53,5 @@ nlohmann::json MraJson(const contracts::MraRecord& m);
 nlohmann::json TransitJson(const contracts::TransitRecord& t);
 nlohmann::json AnchorJson(const contracts::AnchorRecord& a);
 nlohmann::json ReceiptJson(const ledger::Receipt& r);
-std::string_view CertificateStatusName(contracts::CertificateStatus s);
-std::string_view TransitStateName(contracts::TransitState s);
-std::string_view DocumentTypeName(contracts::DocumentType t);
 
 }  // namespace tamga::node

@@ -5,14 +5,14 @@
 #include <cstring>
 #include <filesystem>
 
+#include "client/genesis_file.h"
+#include "client/passphrase.h"
 #include "common/clock.h"
 #include "common/encoding.h"
 #include "common/key_file.h"
 #include "common/log.h"
 #include "contracts/executor.h"
 #include "contracts/rules.h"
-#include "node/genesis_file.h"
-#include "node/passphrase.h"
 
 namespace tamga::node {
 
@@ -64,7 +64,7 @@ Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config, asio::io_cont
 }
 
 Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
-  TAMGA_ASSIGN_OR_RETURN(genesis_, LoadGenesisFile(config_.genesis_file));
+  TAMGA_ASSIGN_OR_RETURN(genesis_, client::LoadGenesisFile(config_.genesis_file));
   auto chain = contracts::StartChain(genesis_);
   if (!chain.ok()) {
     return Status(chain.error().code(), config_.genesis_file + ": " + chain.error().message());
@@ -73,7 +73,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   mempool_ = Mempool({config_.mempool_transactions_max}, anchor_.chain_id);
   for (const auto& a : genesis_.administrations) addresses_[a.validator_key] = a.address;
 
-  TAMGA_ASSIGN_OR_RETURN(key_, OpenKeyFile(config_.key_file, config_.passphrase_file));
+  TAMGA_ASSIGN_OR_RETURN(key_, client::OpenKeyFile(config_.key_file, config_.passphrase_file));
   signer_ = std::make_unique<consensus::Ed25519Signer>(key_);
 
   std::error_code ec;

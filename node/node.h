@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/asio.h"
 #include "common/batch_verifier.h"
 #include "common/thread_pool.h"
 #include "consensus/core.h"
@@ -35,7 +36,6 @@
 #include "contracts/model.h"
 #include "ledger/ledger.h"
 #include "ledger/safety_file.h"
-#include "net/asio.h"
 #include "net/transport.h"
 #include "net/wire.h"
 #include "node/config.h"

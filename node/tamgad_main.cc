@@ -14,8 +14,8 @@
 #include <optional>
 #include <utility>
 
+#include "common/asio.h"
 #include "common/log.h"
-#include "net/asio.h"
 #include "node/api.h"
 #include "node/config.h"
 #include "node/node.h"

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "client/genesis_file.h"
 #include "common/file_util.h"
 #include "ledger/rocks_kv_store.h"
-#include "node/genesis_file.h"
 #include "tests/audit/sample_chain.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,7 +31,8 @@ class AuditCommand : public ::testing::Test {
     options_.report_file = dir_.File("report.txt");
     options_.json_file = dir_.File("report.json");
     options_.threads = 2;
-    TAMGA_CHECK(WriteFileAtomic(options_.genesis_file, node::GenesisToJson(c_.genesis()), {}).ok());
+    TAMGA_CHECK(
+        WriteFileAtomic(options_.genesis_file, client::GenesisToJson(c_.genesis()), {}).ok());
   }
 
   Status Run(int* exit_code) {
@@ -106,7 +107,7 @@ TEST_F(AuditCommand, UsageAndInputErrorsAreStatuses) {
   // A genesis of another chain: the data directory's chain is named.
   contracts::Genesis other = c_.genesis();
   other.chain_name = "another chain";
-  ASSERT_TRUE(WriteFileAtomic(dir_.File("other.json"), node::GenesisToJson(other), {}).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_.File("other.json"), client::GenesisToJson(other), {}).ok());
   AuditCommandOptions wrong = options_;
   wrong.genesis_file = dir_.File("other.json");
   const Status s = RunAudit(wrong, out_, err_, &code);

@@ -12,11 +12,11 @@
 #include <sstream>
 #include <thread>
 
+#include "client/genesis_file.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
-#include "node/genesis_file.h"
 
 namespace tamga::testing {
 namespace {
@@ -82,7 +82,7 @@ Cluster::Cluster(const std::string& name, std::size_t n, std::optional<PublicKey
                       std::to_string(n), "--base-port", std::to_string(base), "--round-timeout-ms",
                       "1000", "--idle-block-ms", "100"});
   if (rc != 0) std::abort();
-  auto genesis = node::LoadGenesisFile(dir_.File("genesis.json"));
+  auto genesis = client::LoadGenesisFile(dir_.File("genesis.json"));
   if (!genesis.ok()) std::abort();
   chain_ = contracts::StartChain(*genesis)->anchor.chain_id;
   for (std::size_t i = 0; i < n; ++i) {
@@ -157,18 +157,20 @@ std::string Cluster::Log(std::size_t i) const {
   return (log.ok() ? *log : std::string()) + (err.ok() ? *err : std::string());
 }
 
-std::optional<node::HttpResponse> Cluster::Get(std::size_t i, const std::string& target) {
+std::optional<client::HttpResponse> Cluster::Get(std::size_t i, const std::string& target) {
   auto& c = clients_[i];
-  if (!c) c = std::make_unique<node::HttpClient>(node::HttpClient::Connect(api(i), 35'000).value());
+  if (!c)
+    c = std::make_unique<client::HttpClient>(client::HttpClient::Connect(api(i), 35'000).value());
   auto r = c->Get(target);
   if (!r.ok()) return std::nullopt;
   return *r;
 }
 
-std::optional<node::HttpResponse> Cluster::Post(std::size_t i, const std::string& target,
-                                                const std::string& body) {
+std::optional<client::HttpResponse> Cluster::Post(std::size_t i, const std::string& target,
+                                                  const std::string& body) {
   auto& c = clients_[i];
-  if (!c) c = std::make_unique<node::HttpClient>(node::HttpClient::Connect(api(i), 35'000).value());
+  if (!c)
+    c = std::make_unique<client::HttpClient>(client::HttpClient::Connect(api(i), 35'000).value());
   auto r = c->Post(target, body);
   if (!r.ok()) return std::nullopt;
   return *r;

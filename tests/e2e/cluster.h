@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "client/http_client.h"
 #include "common/chain.h"
 #include "common/ed25519.h"
 #include "contracts/model.h"
-#include "node/http_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace tamga::testing {
@@ -51,9 +51,9 @@ class Cluster {
   std::string Log(std::size_t i) const;
 
   // GET and POST on node i's API; nullopt if the node does not answer.
-  std::optional<node::HttpResponse> Get(std::size_t i, const std::string& target);
-  std::optional<node::HttpResponse> Post(std::size_t i, const std::string& target,
-                                         const std::string& body);
+  std::optional<client::HttpResponse> Get(std::size_t i, const std::string& target);
+  std::optional<client::HttpResponse> Post(std::size_t i, const std::string& target,
+                                           const std::string& body);
   std::optional<nlohmann::json> Status(std::size_t i);
   std::uint64_t Height(std::size_t i);  // 0 if it does not answer.
 
@@ -80,7 +80,7 @@ class Cluster {
   std::vector<SecretKey> admins_;
   std::vector<PublicKey> validator_keys_;
   ChainId chain_;
-  std::map<std::size_t, std::unique_ptr<node::HttpClient>> clients_;
+  std::map<std::size_t, std::unique_ptr<client::HttpClient>> clients_;
 };
 
 }  // namespace tamga::testing

@@ -9,20 +9,32 @@
 
 #include <sstream>
 
+#include "cli/genesis_command.h"
+#include "cli/keys_command.h"
+#include "cli/verify_command.h"
+#include "client/genesis_file.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "ledger/proof_file.h"
 #include "node/events.h"
-#include "node/genesis_command.h"
-#include "node/genesis_file.h"
-#include "node/keys_command.h"
-#include "node/verify_command.h"
 #include "tests/contracts/harness.h"
 #include "tests/support/temp_dir.h"
 
 namespace tamga::node {
 namespace {
 
+using cli::DocumentVerdict;
+using cli::ExplainDocument;
+using cli::GenesisAdd;
+using cli::GenesisAddOptions;
+using cli::GenesisCreate;
+using cli::GenesisSign;
+using cli::GenesisVerify;
+using cli::KeysGenerate;
+using cli::KeysGenerateOptions;
+using cli::kVerifyInForce;
+using cli::kVerifyNotInForce;
+using cli::kVerifyProofInvalid;
 using contracts::Reason;
 using contracts::TxType;
 using testing::ContractsChain;
@@ -294,7 +306,7 @@ TEST(GenesisCeremony, EveryAdministrationSignsTheChainId) {
                            dir.File("KZ-admin.key")},
                           out)
                    .ok());
-  EXPECT_EQ(LoadGenesisFile(file)->administrations.size(), 4u);
+  EXPECT_EQ(client::LoadGenesisFile(file)->administrations.size(), 4u);
 
   for (std::size_t i = 0; i < 3; ++i) {
     ASSERT_TRUE(GenesisSign({file, dir.File(countries[i] + "-admin.key"), ""}, out).ok());

@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "client/genesis_file.h"
 #include "common/encoding.h"
 #include "contracts/executor.h"
 #include "ledger/ledger.h"
 #include "node/config.h"
-#include "node/genesis_file.h"
 #include "node/mempool.h"
 
 namespace tamga::node {
@@ -205,18 +205,18 @@ TEST(GenesisFileTest, RoundTripsAndRefusesTypos) {
   g.genesis_time_ms = 5;
   g.administrations.push_back({"KZ", "Customs", SecretKey::Generate().public_key(), "h:1",
                                SecretKey::Generate().public_key()});
-  const std::string text = GenesisToJson(g);
-  auto back = ParseGenesisJson(text);
+  const std::string text = client::GenesisToJson(g);
+  auto back = client::ParseGenesisJson(text);
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_EQ(*back, g);
   std::string typo = text;
   typo.replace(typo.find("chain_name"), 10, "chain_nam");
-  EXPECT_FALSE(ParseGenesisJson(typo).ok());
+  EXPECT_FALSE(client::ParseGenesisJson(typo).ok());
   std::string bad_key = text;
   bad_key.replace(bad_key.find("\"validator_key\": \"") + 18, 2, "zz");
-  EXPECT_FALSE(ParseGenesisJson(bad_key).ok());
-  EXPECT_FALSE(ParseGenesisJson("[]").ok());
-  EXPECT_FALSE(ParseGenesisJson("{").ok());
+  EXPECT_FALSE(client::ParseGenesisJson(bad_key).ok());
+  EXPECT_FALSE(client::ParseGenesisJson("[]").ok());
+  EXPECT_FALSE(client::ParseGenesisJson("{").ok());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// node/genesis_file.h
+// client/genesis_file.h
 // The genesis document as a JSON file for people and tools (docs/operations.md):
 //
 //   {"chain_name": "...", "genesis_time_ms": 1795000000000,
@@ -18,10 +18,10 @@
 #include "common/status.h"
 #include "contracts/model.h"
 
-namespace tamga::node {
+namespace tamga::client {
 
 Result<contracts::Genesis> ParseGenesisJson(std::string_view text);
 std::string GenesisToJson(const contracts::Genesis& genesis);
 Result<contracts::Genesis> LoadGenesisFile(const std::string& path);
 
-}  // namespace tamga::node
+}  // namespace tamga::client

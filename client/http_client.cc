@@ -1,15 +1,16 @@
-#include "node/http_client.h"
+#include "client/http_client.h"
 
 // clang-format off
-#include "net/asio.h"  // Before any Boost header (net/asio.h says why).
+#include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 // clang-format on
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <utility>
 
-#include "net/transport.h"
+#include "common/host_port.h"
 
-namespace tamga::node {
+namespace tamga::client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -91,7 +92,7 @@ Result<HttpClient> HttpClient::Connect(const std::string& base, std::uint64_t ti
   std::string_view b = base;
   if (b.substr(0, 7) == "http://") b.remove_prefix(7);
   while (!b.empty() && b.back() == '/') b.remove_suffix(1);
-  TAMGA_ASSIGN_OR_RETURN(auto hp, net::ParseHostPort(b));
+  TAMGA_ASSIGN_OR_RETURN(auto hp, ParseHostPort(b));
   auto impl = std::make_unique<Impl>();
   impl->host = hp.first;
   impl->port = std::to_string(hp.second);
@@ -107,4 +108,4 @@ Result<HttpResponse> HttpClient::Post(const std::string& target, const std::stri
   return impl_->Do(http::verb::post, target, &json_body);
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::client

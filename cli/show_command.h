@@ -1,4 +1,4 @@
-// node/show_command.h
+// cli/show_command.h
 // `tamga show`: the API's lookups in plain words, for people at a terminal: a document by
 // its file, a certificate with its balance and history, an operator's AEO recognition by
 // a country, a transit with its events. (For proofs, `tamga verify`.)
@@ -14,7 +14,7 @@
 #include <ostream>
 #include <string>
 
-namespace tamga::node {
+namespace tamga::cli {
 
 struct ShowOptions {
   std::string node = "127.0.0.1:26601";
@@ -28,4 +28,4 @@ struct ShowOptions {
 
 int RunShow(const ShowOptions& options, std::ostream& out, std::ostream& err);
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,15 +1,15 @@
-#include "node/testnet_command.h"
+#include "cli/testnet_command.h"
 
 #include <filesystem>
 #include <vector>
 
+#include "client/genesis_file.h"
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
-#include "node/genesis_file.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 const std::vector<std::string>& TestnetCountries() {
   static const std::vector<std::string> kCountries = {"KZ", "UZ", "KG", "KR", "TJ", "TM", "AZ",
@@ -79,7 +79,7 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
   // The genesis must start a chain (distinct keys and countries).
   TAMGA_RETURN_IF_ERROR(contracts::StartChain(genesis).status());
   TAMGA_RETURN_IF_ERROR(
-      WriteFileAtomic((dir / "genesis.json").string(), GenesisToJson(genesis), {}));
+      WriteFileAtomic((dir / "genesis.json").string(), client::GenesisToJson(genesis), {}));
   auto chain = contracts::StartChain(genesis);
   out << "testnet of " << o.validators << " validators in " << o.dir << "\n"
       << "chain id " << chain->anchor.chain_id.ToHex() << "\n";
@@ -91,4 +91,4 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
   return Status::Ok();
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,4 +1,4 @@
-// node/testnet_command.h
+// cli/testnet_command.h
 // `tamga testnet init`: everything a local cluster needs, in one folder: a genesis with
 // one administration per validator, each validator's and administrator's key (plain key
 // files: a local testnet only), and a tamgad configuration per node on loopback ports.
@@ -17,7 +17,7 @@
 
 #include "common/status.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 struct TestnetInitOptions {
   std::string dir;
@@ -33,4 +33,4 @@ const std::vector<std::string>& TestnetCountries();
 
 Status TestnetInit(const TestnetInitOptions& options, std::ostream& out);
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,13 +1,13 @@
-#include "node/keys_command.h"
+#include "cli/keys_command.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 Status KeysGenerate(const KeysGenerateOptions& options, std::ostream& out) {
   const SecretKey key = SecretKey::Generate();
   if (options.plain) {
     TAMGA_RETURN_IF_ERROR(SavePlainKeyFile(options.path, key, {.overwrite = options.overwrite}));
   } else {
-    TAMGA_ASSIGN_OR_RETURN(std::string pass, ReadPassphrase(options.passphrase));
+    TAMGA_ASSIGN_OR_RETURN(std::string pass, client::ReadPassphrase(options.passphrase));
     const Status saved = SaveEncryptedKeyFile(options.path, key, pass, options.kdf,
                                               {.overwrite = options.overwrite});
     SecureWipe(pass);
@@ -27,11 +27,11 @@ Status KeysShow(const std::string& path, std::ostream& out) {
   return Status::Ok();
 }
 
-Status KeysChangePassphrase(const std::string& path, const PassphraseSource& old_passphrase,
-                            const PassphraseSource& new_passphrase, const KdfParams& kdf,
+Status KeysChangePassphrase(const std::string& path, const client::PassphraseSource& old_passphrase,
+                            const client::PassphraseSource& new_passphrase, const KdfParams& kdf,
                             std::ostream& out) {
-  TAMGA_ASSIGN_OR_RETURN(std::string old_pass, ReadPassphrase(old_passphrase));
-  auto new_pass = ReadPassphrase(new_passphrase);
+  TAMGA_ASSIGN_OR_RETURN(std::string old_pass, client::ReadPassphrase(old_passphrase));
+  auto new_pass = client::ReadPassphrase(new_passphrase);
   if (!new_pass.ok()) {
     SecureWipe(old_pass);
     return new_pass.error();
@@ -44,4 +44,4 @@ Status KeysChangePassphrase(const std::string& path, const PassphraseSource& old
   return Status::Ok();
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,4 +1,4 @@
-// node/tx_command.h
+// cli/tx_command.h
 // What every `tamga tx ...` command does once its options are read: open the signer's key
 // file, ask the node for the chain id and the key's last sequence number, sign the
 // transaction, submit it, wait for its block and say what the rules decided.
@@ -11,12 +11,12 @@
 #include <ostream>
 #include <string>
 
+#include "client/http_client.h"
 #include "common/chain.h"
 #include "common/ed25519.h"
 #include "contracts/model.h"
-#include "node/http_client.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 struct TxOptions {
   std::string node = "127.0.0.1:26601";  // API of any validator.
@@ -43,11 +43,11 @@ class TxClient {
   }
 
  private:
-  TxClient(TxOptions options, SecretKey key, HttpClient client)
+  TxClient(TxOptions options, SecretKey key, client::HttpClient client)
       : options_(std::move(options)), key_(std::move(key)), client_(std::move(client)) {}
   TxOptions options_;
   SecretKey key_;
-  HttpClient client_;
+  client::HttpClient client_;
   ChainId chain_;
   std::uint64_t last_sequence_ = 0;
   std::string country_;
@@ -58,4 +58,4 @@ class TxClient {
 // rules store such references: hashed, never in clear.
 Hash32 HashOfText(std::string_view text);
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

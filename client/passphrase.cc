@@ -1,4 +1,4 @@
-#include "node/passphrase.h"
+#include "client/passphrase.h"
 
 #include <fcntl.h>
 #include <termios.h>
@@ -10,7 +10,7 @@
 #include "common/file_util.h"
 #include "common/key_file.h"
 
-namespace tamga::node {
+namespace tamga::client {
 namespace {
 
 constexpr std::size_t kPassphraseMax = 1024;
@@ -86,4 +86,4 @@ Result<SecretKey> OpenKeyFile(const std::string& path, const std::string& passph
   return LoadKeyFile(path, pass);
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::client

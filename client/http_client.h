@@ -1,4 +1,4 @@
-// node/http_client.h
+// client/http_client.h
 // A small blocking HTTP/1.1 client for the node's API (Boost.Beast), with one kept-alive
 // connection, reopened when the server closed it. Used by the command line, the load
 // generator and the end-to-end tests.
@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 
-namespace tamga::node {
+namespace tamga::client {
 
 struct HttpResponse {
   int status = 0;
@@ -37,4 +37,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace tamga::node
+}  // namespace tamga::client

@@ -1,20 +1,20 @@
-// node/tx_command.cc
+// cli/tx_command.cc
 
-#include "node/tx_command.h"
+#include "cli/tx_command.h"
 
 #include <nlohmann/json.hpp>
 
+#include "client/passphrase.h"
 #include "common/sha256.h"
-#include "node/passphrase.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 using nlohmann::json;
 
 namespace {
 
 // The JSON body of a node's answer, or why not.
-Result<json> Body(const HttpResponse& r, const std::string& what) {
+Result<json> Body(const client::HttpResponse& r, const std::string& what) {
   json j = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::Unavailable(what + ": the node answered " + std::to_string(r.status) +
@@ -29,9 +29,10 @@ Hash32 HashOfText(std::string_view text) { return Sha256Of(AsBytes(text)); }
 
 Result<TxClient> TxClient::Open(const TxOptions& options) {
   if (options.key_file.empty()) return Status::InvalidArgument("--key is required");
-  TAMGA_ASSIGN_OR_RETURN(SecretKey key, OpenKeyFile(options.key_file, options.passphrase_file));
-  TAMGA_ASSIGN_OR_RETURN(HttpClient http,
-                         HttpClient::Connect(options.node, options.wait_ms + 10'000));
+  TAMGA_ASSIGN_OR_RETURN(SecretKey key,
+                         client::OpenKeyFile(options.key_file, options.passphrase_file));
+  TAMGA_ASSIGN_OR_RETURN(client::HttpClient http,
+                         client::HttpClient::Connect(options.node, options.wait_ms + 10'000));
   TxClient c(options, std::move(key), std::move(http));
   TAMGA_ASSIGN_OR_RETURN(auto status, c.client_.Get("/v1/status"));
   TAMGA_ASSIGN_OR_RETURN(json s, Body(status, "status"));
@@ -98,4 +99,4 @@ Status TxClient::Send(contracts::TxType type, const Bytes& payload, std::ostream
   return Status::Ok();
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

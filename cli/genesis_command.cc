@@ -1,18 +1,18 @@
-// node/genesis_command.cc
+// cli/genesis_command.cc
 
-#include "node/genesis_command.h"
+#include "cli/genesis_command.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "client/genesis_file.h"
+#include "client/passphrase.h"
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
-#include "node/genesis_file.h"
-#include "node/passphrase.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 using nlohmann::json;
 
@@ -97,7 +97,7 @@ Status GenesisAdd(const GenesisAddOptions& o, std::ostream& out) {
                                     {"address", o.address},
                                     {"admin_key", admin.ToHex()}});
   // The result must start a chain: no country or key twice, valid codes and fields.
-  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis g, ParseGenesisJson(doc.dump()));
+  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis g, client::ParseGenesisJson(doc.dump()));
   TAMGA_ASSIGN_OR_RETURN(contracts::GenesisChain chain, contracts::StartChain(g));
   TAMGA_RETURN_IF_ERROR(WriteJson(o.file, doc));
   out << "added " << o.country << " (" << o.name << ") as validator "
@@ -108,9 +108,9 @@ Status GenesisAdd(const GenesisAddOptions& o, std::ostream& out) {
 }
 
 Status GenesisSign(const GenesisSignOptions& o, std::ostream& out) {
-  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis g, LoadGenesisFile(o.file));
+  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis g, client::LoadGenesisFile(o.file));
   TAMGA_ASSIGN_OR_RETURN(contracts::GenesisChain chain, contracts::StartChain(g));
-  TAMGA_ASSIGN_OR_RETURN(SecretKey key, OpenKeyFile(o.key_file, o.passphrase_file));
+  TAMGA_ASSIGN_OR_RETURN(SecretKey key, client::OpenKeyFile(o.key_file, o.passphrase_file));
   const contracts::AdministrationEntry* mine = nullptr;
   for (const auto& a : g.administrations) {
     if (a.admin_key == key.public_key()) mine = &a;
@@ -130,7 +130,7 @@ Status GenesisSign(const GenesisSignOptions& o, std::ostream& out) {
 }
 
 Status GenesisVerify(const std::string& file, std::ostream& out) {
-  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis g, LoadGenesisFile(file));
+  TAMGA_ASSIGN_OR_RETURN(contracts::Genesis g, client::LoadGenesisFile(file));
   TAMGA_ASSIGN_OR_RETURN(contracts::GenesisChain chain, contracts::StartChain(g));
   TAMGA_ASSIGN_OR_RETURN(json sigs, ReadSignatures(file, chain.anchor.chain_id));
   out << "chain      " << g.chain_name << "\n"
@@ -162,4 +162,4 @@ Status GenesisVerify(const std::string& file, std::ostream& out) {
   return Status::Ok();
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,15 +1,15 @@
-// node/show_command.cc
+// cli/show_command.cc
 
-#include "node/show_command.h"
+#include "cli/show_command.h"
 
 #include <nlohmann/json.hpp>
 
+#include "cli/tx_command.h"
+#include "cli/verify_command.h"
+#include "client/http_client.h"
 #include "common/sha256.h"
-#include "node/http_client.h"
-#include "node/tx_command.h"
-#include "node/verify_command.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 using nlohmann::json;
 
@@ -77,7 +77,7 @@ int RunShow(const ShowOptions& o, std::ostream& out, std::ostream& err) {
   } else if (o.what == "transit") {
     path = "/v1/transits/" + Segment(o.number);
   }
-  auto client = HttpClient::Connect(o.node, 10'000);
+  auto client = client::HttpClient::Connect(o.node, 10'000);
   if (!client.ok()) {
     err << "tamga show: " << client.error().ToString() << "\n";
     return 1;
@@ -136,4 +136,4 @@ int RunShow(const ShowOptions& o, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -8,14 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_command.h"
+#include "cli/genesis_command.h"
+#include "cli/keys_command.h"
+#include "cli/show_command.h"
+#include "cli/testnet_command.h"
+#include "cli/tx_cli.h"
+#include "cli/verify_command.h"
+#include "client/http_client.h"
 #include "common/sha256.h"
-#include "node/genesis_command.h"
-#include "node/http_client.h"
-#include "node/keys_command.h"
-#include "node/show_command.h"
-#include "node/testnet_command.h"
-#include "node/tx_cli.h"
-#include "node/verify_command.h"
 
 namespace {
 
@@ -26,7 +26,7 @@ int Fail(const tamga::Status& s) {
 
 // Prints a node's status in plain words.
 tamga::Status NodeStatus(const std::string& node) {
-  TAMGA_ASSIGN_OR_RETURN(auto client, tamga::node::HttpClient::Connect(node, 5000));
+  TAMGA_ASSIGN_OR_RETURN(auto client, tamga::client::HttpClient::Connect(node, 5000));
   TAMGA_ASSIGN_OR_RETURN(auto r, client.Get("/v1/status"));
   const auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (r.status != 200 || !j.is_object()) {
@@ -55,7 +55,7 @@ tamga::Status NodeStatus(const std::string& node) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  using tamga::node::PassphraseSource;
+  using tamga::client::PassphraseSource;
   CLI::App app{"tamga: anchor and verify customs documents on the Tamga ledger"};
   app.require_subcommand(1);
 
@@ -63,7 +63,7 @@ int main(int argc, char** argv) try {
   auto* keys = app.add_subcommand("keys", "Generate and inspect Ed25519 key files");
   keys->require_subcommand(1);
 
-  tamga::node::KeysGenerateOptions gen;
+  tamga::cli::KeysGenerateOptions gen;
   bool gen_fast_kdf = false;
   auto* generate = keys->add_subcommand("generate", "Write a new key file (mode 0600)");
   generate->add_option("file", gen.path, "Where to write the key file")->required();
@@ -81,9 +81,9 @@ int main(int argc, char** argv) try {
   show->add_option("file", show_path, "Key file")->required();
 
   std::string change_path;
-  PassphraseSource old_pass;
+  tamga::client::PassphraseSource old_pass;
   old_pass.prompt = "Current passphrase: ";
-  PassphraseSource new_pass;
+  tamga::client::PassphraseSource new_pass;
   new_pass.env = "TAMGA_NEW_PASSPHRASE";
   new_pass.prompt = "New passphrase: ";
   new_pass.confirm = true;
@@ -101,7 +101,7 @@ int main(int argc, char** argv) try {
   // testnet
   auto* testnet = app.add_subcommand("testnet", "Local clusters of validators on loopback");
   testnet->require_subcommand(1);
-  tamga::node::TestnetInitOptions tn;
+  tamga::cli::TestnetInitOptions tn;
   auto* tn_init = testnet->add_subcommand(
       "init", "Write genesis, keys and configurations for a local cluster into a folder");
   tn_init->add_option("dir", tn.dir, "Folder for the testnet")->required();
@@ -122,13 +122,13 @@ int main(int argc, char** argv) try {
   // genesis
   auto* genesis = app.add_subcommand("genesis", "The genesis ceremony that starts a chain");
   genesis->require_subcommand(1);
-  tamga::node::GenesisCreateOptions gc;
+  tamga::cli::GenesisCreateOptions gc;
   auto* g_create = genesis->add_subcommand("create", "Write a genesis document to fill in");
   g_create->add_option("file", gc.file, "Genesis file to write")->required();
   g_create->add_option("--name", gc.chain_name, "The chain's name")->required();
   g_create->add_option("--time-ms", gc.genesis_time_ms, "Genesis time, Unix ms (default: now)");
   g_create->add_flag("--force", gc.overwrite, "Replace an existing file");
-  tamga::node::GenesisAddOptions ga;
+  tamga::cli::GenesisAddOptions ga;
   auto* g_add = genesis->add_subcommand("add", "Add an administration and its validator");
   g_add->add_option("file", ga.file, "Genesis file")->required()->check(CLI::ExistingFile);
   g_add->add_option("--country", ga.country, "ISO 3166-1 alpha-2 code")->required();
@@ -138,7 +138,7 @@ int main(int argc, char** argv) try {
   g_add->add_option("--address", ga.address, "The validator's host:port for peers")->required();
   g_add->add_option("--admin-key", ga.admin_key, "Administrator public key or key file")
       ->required();
-  tamga::node::GenesisSignOptions gs;
+  tamga::cli::GenesisSignOptions gs;
   auto* g_sign = genesis->add_subcommand("sign", "Sign the chain id with an administrator key");
   g_sign->add_option("file", gs.file, "Genesis file")->required()->check(CLI::ExistingFile);
   g_sign->add_option("--key", gs.key_file, "The administrator's key file")->required();
@@ -150,10 +150,10 @@ int main(int argc, char** argv) try {
 
   // tx
   std::function<tamga::Status()> tx_action;
-  tamga::node::AddTxCommands(app, tx_action);
+  tamga::cli::AddTxCommands(app, tx_action);
 
   // verify
-  tamga::node::VerifyOptions vo;
+  tamga::cli::VerifyOptions vo;
   auto* verify = app.add_subcommand(
       "verify",
       "Verify a document against a pinned genesis, offline with a proof file or via a node.\n"
@@ -176,7 +176,7 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
 
   // show
-  tamga::node::ShowOptions so;
+  tamga::cli::ShowOptions so;
   auto* show_cmd = app.add_subcommand("show",
                                       "Ask a node about a document, a certificate, an "
                                       "operator's AEO recognition or a transit");
@@ -222,31 +222,31 @@ int main(int argc, char** argv) try {
   tamga::Status status;
   if (*generate) {
     if (gen_fast_kdf) gen.kdf = tamga::KdfParams::Minimum();
-    status = tamga::node::KeysGenerate(gen, std::cout);
+    status = tamga::cli::KeysGenerate(gen, std::cout);
   } else if (*show) {
-    status = tamga::node::KeysShow(show_path, std::cout);
+    status = tamga::cli::KeysShow(show_path, std::cout);
   } else if (*change) {
-    status = tamga::node::KeysChangePassphrase(change_path, old_pass, new_pass,
-                                               tamga::KdfParams::Moderate(), std::cout);
+    status = tamga::cli::KeysChangePassphrase(change_path, old_pass, new_pass,
+                                              tamga::KdfParams::Moderate(), std::cout);
   } else if (*tn_init) {
-    status = tamga::node::TestnetInit(tn, std::cout);
+    status = tamga::cli::TestnetInit(tn, std::cout);
   } else if (*status_cmd) {
     status = NodeStatus(status_node);
   } else if (*g_create) {
-    status = tamga::node::GenesisCreate(gc, std::cout);
+    status = tamga::cli::GenesisCreate(gc, std::cout);
   } else if (*g_add) {
-    status = tamga::node::GenesisAdd(ga, std::cout);
+    status = tamga::cli::GenesisAdd(ga, std::cout);
   } else if (*g_sign) {
-    status = tamga::node::GenesisSign(gs, std::cout);
+    status = tamga::cli::GenesisSign(gs, std::cout);
   } else if (*g_verify) {
-    status = tamga::node::GenesisVerify(gv_file, std::cout);
+    status = tamga::cli::GenesisVerify(gv_file, std::cout);
   } else if (tx_action) {
     status = tx_action();
   } else if (*show_cmd) {
     so.what = *s_doc ? "document" : *s_cert ? "certificate" : *s_aeo ? "aeo" : "transit";
-    return tamga::node::RunShow(so, std::cout, std::cerr);
+    return tamga::cli::RunShow(so, std::cout, std::cerr);
   } else if (*verify) {
-    return tamga::node::RunVerify(vo, std::cout, std::cerr);
+    return tamga::cli::RunVerify(vo, std::cout, std::cerr);
   } else if (*audit) {
     if (ao.data_dir.empty() == ao.node.empty()) {
       std::cerr << "tamga audit: give either --data-dir DIR or --node URL\n";

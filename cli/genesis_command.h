@@ -1,4 +1,4 @@
-// node/genesis_command.h
+// cli/genesis_command.h
 // `tamga genesis`: the ceremony that starts a chain. One administration creates the
 // document, each adds its entry (country, name, validator key and address, administrator
 // key), then every administration checks the chain id and signs it with its administrator
@@ -18,7 +18,7 @@
 
 #include "common/status.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 struct GenesisCreateOptions {
   std::string file;
@@ -48,4 +48,4 @@ Status GenesisSign(const GenesisSignOptions& o, std::ostream& out);
 // Ok only if the document starts a chain and every administration's signature verifies.
 Status GenesisVerify(const std::string& file, std::ostream& out);
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

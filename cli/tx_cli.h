@@ -1,4 +1,4 @@
-// node/tx_cli.h
+// cli/tx_cli.h
 // The `tamga tx` command tree (CLI11): one subcommand per transaction type. Parsing sets
 // `action`, which the caller runs after CLI11 is done.
 
@@ -9,8 +9,8 @@
 
 #include "common/status.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 void AddTxCommands(CLI::App& app, std::function<Status()>& action);
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

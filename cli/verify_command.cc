@@ -1,6 +1,6 @@
-// node/verify_command.cc
+// cli/verify_command.cc
 
-#include "node/verify_command.h"
+#include "cli/verify_command.h"
 
 #include <chrono>
 #include <ctime>
@@ -8,17 +8,16 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "client/genesis_file.h"
+#include "client/http_client.h"
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "contracts/executor.h"
 #include "contracts/queries.h"
 #include "ledger/proof_file.h"
-#include "node/facts.h"
-#include "node/genesis_file.h"
-#include "node/http_client.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 namespace {
 
 // The proven value of state entry `key`: absent from the proof (nullopt), or proven
@@ -135,9 +134,10 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       v.lines.push_back("Goods from " + i.exporting_country + " to " + i.importing_country + ": " +
                         Quantity(i.quantity, i.unit) + " certified" +
                         (i.hs_headings.empty() ? "" : ", HS " + i.hs_headings.front()));
-      v.lines.push_back("Status at that time: " + std::string(CertificateStatusName(r.status)) +
-                        "; " + Quantity(r.remaining, i.unit) + " remaining after " +
-                        std::to_string(r.uses) + (r.uses == 1 ? " use" : " uses"));
+      v.lines.push_back(
+          "Status at that time: " + std::string(contracts::CertificateStatusName(r.status)) + "; " +
+          Quantity(r.remaining, i.unit) + " remaining after " + std::to_string(r.uses) +
+          (r.uses == 1 ? " use" : " uses"));
       if (r.verification == contracts::VerificationState::kRequested) {
         v.lines.push_back("A retroactive verification was requested on " +
                           UtcTime(r.verification_ms) + "; the exporting side has not answered");
@@ -171,14 +171,15 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
         return v;
       }
       const contracts::AnchorRecord& r = **a;
-      v.lines.push_back(std::string(DocumentTypeName(r.type)) + " document " + r.reference +
-                        ", anchored by " + (r.issuer.empty() ? "the administration" : r.issuer) +
-                        " of " + r.country + " on " + UtcTime(r.anchored_ms));
+      v.lines.push_back(std::string(contracts::DocumentTypeName(r.type)) + " document " +
+                        r.reference + ", anchored by " +
+                        (r.issuer.empty() ? "the administration" : r.issuer) + " of " + r.country +
+                        " on " + UtcTime(r.anchored_ms));
       if (r.revoked) {
         v.headline = "NOT VALID: the document was revoked on " + UtcTime(r.revoked_ms);
       } else {
         v.exit_code = kVerifyInForce;
-        v.headline = "VALID: " + std::string(DocumentTypeName(r.type)) + " document " +
+        v.headline = "VALID: " + std::string(contracts::DocumentTypeName(r.type)) + " document " +
                      r.reference + " of " + r.country + ", not revoked at " + when;
       }
       return v;
@@ -193,8 +194,9 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       std::string route;
       for (const auto& c : r.route) route += (route.empty() ? "" : " -> ") + c;
       v.lines.push_back("Manifest of transit " + r.mrn + " (" + route + "), opened on " +
-                        UtcTime(r.opened_ms) + "; " + std::string(TransitStateName(r.state)) +
-                        ", " + std::to_string(r.steps_done) + " border steps done" +
+                        UtcTime(r.opened_ms) + "; " +
+                        std::string(contracts::TransitStateName(r.state)) + ", " +
+                        std::to_string(r.steps_done) + " border steps done" +
                         (r.seal_broken ? "; a seal was found BROKEN" : ""));
       if (r.manifest_hash != document_hash) {
         v.headline = "NOT VALID: transit " + r.mrn + "'s manifest is another file";
@@ -202,7 +204,7 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       }
       v.exit_code = kVerifyInForce;
       v.headline = "VALID: the manifest of transit " + r.mrn + ", " +
-                   std::string(TransitStateName(r.state)) + " at " + when;
+                   std::string(contracts::TransitStateName(r.state)) + " at " + when;
       return v;
     }
     default:
@@ -218,7 +220,7 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     return kVerifyError;
   };
   if (o.proof_file.empty() == o.node.empty()) return fail("give either --proof FILE or --node URL");
-  auto genesis = LoadGenesisFile(o.genesis_file);
+  auto genesis = client::LoadGenesisFile(o.genesis_file);
   if (!genesis.ok()) return fail(genesis.error().ToString());
   auto hash = Sha256OfFile(o.document);
   if (!hash.ok()) return fail(hash.error().ToString());
@@ -228,7 +230,7 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     if (!text.ok()) return fail(text.error().ToString());
     proof = std::move(*text);
   } else {
-    auto client = HttpClient::Connect(o.node, 10'000);
+    auto client = client::HttpClient::Connect(o.node, 10'000);
     if (!client.ok()) return fail(client.error().ToString());
     // A change committed a moment ago becomes provable once two blocks follow it.
     for (int attempt = 0;; ++attempt) {
@@ -264,4 +266,4 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   return v.exit_code;
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

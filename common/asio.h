@@ -1,4 +1,4 @@
-// net/asio.h
+// common/asio.h
 // Boost.Asio, included through this one header: Boost 1.74's Asio uses std::exchange
 // without including <utility>, which GCC 12's standard library no longer pulls in by
 // chance. Include this before any Boost.Asio or Boost.Beast header.

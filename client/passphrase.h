@@ -1,4 +1,4 @@
-// node/passphrase.h
+// client/passphrase.h
 // Where an operator's passphrase comes from: a file (--passphrase-file, for automation and
 // services), the TAMGA_PASSPHRASE environment variable, or a prompt on the terminal with
 // echo off. Never from a command-line argument, which other users can read in ps.
@@ -12,7 +12,7 @@
 #include "common/ed25519.h"
 #include "common/status.h"
 
-namespace tamga::node {
+namespace tamga::client {
 
 struct PassphraseSource {
   std::string file;  // If set, the first line of this file.
@@ -27,4 +27,4 @@ Result<std::string> ReadPassphrase(const PassphraseSource& source);
 // `passphrase_file` (or TAMGA_PASSPHRASE, or a prompt on the terminal).
 Result<SecretKey> OpenKeyFile(const std::string& path, const std::string& passphrase_file);
 
-}  // namespace tamga::node
+}  // namespace tamga::client

@@ -1,4 +1,4 @@
-// node/verify_command.h
+// cli/verify_command.h
 // `tamga verify`: what a trader or a customs officer runs on a document. Given the
 // document and a proof file (or a node to fetch one from), checked against a pinned
 // genesis with nothing else trusted, it says in plain words what is proven (issuer,
@@ -23,7 +23,7 @@
 #include "contracts/model.h"
 #include "ledger/records.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 
 inline constexpr int kVerifyInForce = 0;
 inline constexpr int kVerifyError = 1;
@@ -59,4 +59,4 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
 // "2026-11-22 05:20:31 UTC".
 std::string UtcTime(std::uint64_t ms);
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,11 +1,11 @@
-#include "node/genesis_file.h"
+#include "client/genesis_file.h"
 
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/file_util.h"
 
-namespace tamga::node {
+namespace tamga::client {
 namespace {
 
 using nlohmann::json;
@@ -104,4 +104,4 @@ Result<contracts::Genesis> LoadGenesisFile(const std::string& path) {
   return g;
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::client

@@ -1,18 +1,18 @@
-// node/tx_cli.cc
+// cli/tx_cli.cc
 // `tamga tx ...`: one command per transaction type, each taking its documents as files
 // (hashed here; only hashes leave the machine) and references as text (hashed too, where
 // the rules keep only hashes: declarations, operators' national identifiers, notes).
 
-#include "node/tx_cli.h"
+#include "cli/tx_cli.h"
 
 #include <iostream>
 #include <memory>
 
+#include "cli/tx_command.h"
 #include "common/clock.h"
 #include "common/sha256.h"
-#include "node/tx_command.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 namespace {
 
 using contracts::TxType;
@@ -481,4 +481,4 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
 }
 
-}  // namespace tamga::node
+}  // namespace tamga::cli

@@ -1,4 +1,4 @@
-#include "node/keys_command.h"
+#include "cli/keys_command.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "tests/support/temp_dir.h"
 
-namespace tamga::node {
+namespace tamga::cli {
 namespace {
 
 class KeysCommandTest : public ::testing::Test {
@@ -55,8 +55,8 @@ TEST_F(KeysCommandTest, ChangePassphraseWithFiles) {
   opts.kdf = KdfParams::Minimum();
   std::ostringstream out;
   ASSERT_TRUE(KeysGenerate(opts, out).ok());
-  PassphraseSource old_src{.file = Path("old")};
-  PassphraseSource new_src{.file = WritePassFile("new", "new pass")};
+  client::PassphraseSource old_src{.file = Path("old")};
+  client::PassphraseSource new_src{.file = WritePassFile("new", "new pass")};
   ASSERT_TRUE(KeysChangePassphrase(opts.path, old_src, new_src, KdfParams::Minimum(), out).ok());
   EXPECT_TRUE(LoadKeyFile(opts.path, "new pass").ok());
   // A second change with the old passphrase now fails with the key-file error.
@@ -70,4 +70,4 @@ TEST_F(KeysCommandTest, ShowOfMissingFileIsNotFound) {
 }
 
 }  // namespace
-}  // namespace tamga::node
+}  // namespace tamga::cli
