@@ -15,7 +15,7 @@ constexpr std::size_t kMaxFile = 1 << 16;
 
 }  // namespace
 
-Status SafetyFile::Save(ByteView payload) const {
+Status SafetyFile::Save(ByteView payload) {
   std::string contents(kMagic);
   contents += Sha256Of(payload).ToHex();
   contents += '\n';

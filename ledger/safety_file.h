@@ -21,14 +21,28 @@
 
 namespace tamga::ledger {
 
-class SafetyFile {
+// Where the safety data lives: one small record replaced atomically. SafetyFile is the
+// daemon's; the simulator has one that loses what a crash would.
+class SafetyStore {
+ public:
+  virtual ~SafetyStore() = default;
+  // Durable on return; after a crash during Save, Load finds the old record or the new one,
+  // never a mix. An error leaves it unknown which: the owner stops.
+  virtual Status Save(ByteView payload) = 0;
+  // nullopt if no record exists (a fresh validator, or one whose data was lost: the caller
+  // tells which by whether it has taken part before).
+  virtual Result<std::optional<Bytes>> Load() const = 0;
+  // Where it is, for logs and errors.
+  virtual std::string where() const = 0;
+};
+
+class SafetyFile final : public SafetyStore {
  public:
   explicit SafetyFile(std::string path) : path_(std::move(path)) {}
   // Durable on return (file and directory synced).
-  Status Save(ByteView payload) const;
-  // nullopt if no file exists (a fresh validator, or one whose data was lost: the caller
-  // tells which by whether a ledger exists).
-  Result<std::optional<Bytes>> Load() const;
+  Status Save(ByteView payload) override;
+  Result<std::optional<Bytes>> Load() const override;
+  std::string where() const override { return path_; }
   const std::string& path() const { return path_; }
 
  private:

@@ -21,23 +21,27 @@ using boost::system::error_code;
 
 namespace {
 
-// Keys in the ledger store's meta column for what the core asks to keep across restarts.
-constexpr std::string_view kHighestQcKey = "consensus/highest_qc";
-constexpr std::string_view kHighestTcKey = "consensus/highest_tc";
-constexpr std::string_view kPendingBlockPrefix = "consensus/block/";
-
-constexpr std::uint32_t kFetchBlocksMax = 100;
-// A reply may exceed the request by the epoch proofs that follow epoch-ending blocks.
-constexpr std::size_t kServedBlocksMax = 2 * kFetchBlocksMax;
-constexpr std::size_t kFetchBytesMax = 12 << 20;  // Under the 16 MiB frame cap.
 constexpr std::size_t kPayloadBytesMax = 4 << 20;
 
-Bytes PendingBlockKey(const Hash32& id) {
-  Bytes k(kPendingBlockPrefix.size() + Hash32::kSize);
-  std::memcpy(k.data(), kPendingBlockPrefix.data(), kPendingBlockPrefix.size());
-  std::memcpy(k.data() + kPendingBlockPrefix.size(), id.data(), Hash32::kSize);
-  return k;
-}
+// The committed chain as block sync serves it.
+class LedgerChain final : public CommittedChain {
+ public:
+  explicit LedgerChain(const ledger::Ledger& ledger) : ledger_(ledger) {}
+  Height head() const override { return ledger_.Head().height; }
+  Result<CertifiedBlock> CommittedAt(Height h) const override {
+    TAMGA_ASSIGN_OR_RETURN(Block block, ledger_.BlockAt(h));
+    TAMGA_ASSIGN_OR_RETURN(QuorumCertificate qc, ledger_.QcAt(h));
+    return CertifiedBlock{std::move(block), std::move(qc)};
+  }
+  Result<std::vector<CertifiedBlock>> EpochProofAt(Height h) const override {
+    TAMGA_ASSIGN_OR_RETURN(std::optional<ledger::EpochProof> proof, ledger_.EpochProofAt(h));
+    if (!proof) return std::vector<CertifiedBlock>();
+    return std::move(proof->blocks);
+  }
+
+ private:
+  const ledger::Ledger& ledger_;
+};
 
 net::Message ToWire(const consensus::Message& m) {
   return std::visit([](const auto& x) -> net::Message { return x; }, m);
@@ -48,6 +52,7 @@ net::Message ToWire(const consensus::Message& m) {
 Node::Node(const NodeConfig& config, asio::io_context& io)
     : config_(config),
       io_(io),
+      sync_(*this),
       pool_(std::max<std::size_t>(1, config.verify_threads)),
       batch_verifier_(pool_),
       mempool_({config.mempool_transactions_max}, ChainId()) {}
@@ -86,65 +91,29 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
                                                                 anchor_, std::move(chain->state)));
   const ledger::LedgerHead head = ledger_->Head();
 
-  // What the core saved before the last stop.
-  consensus::RecoveryData recovered;
-  const ledger::KvStore& store = ledger_->store();
-  TAMGA_ASSIGN_OR_RETURN(auto qc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestQcKey)));
-  if (qc_bytes) {
-    TAMGA_ASSIGN_OR_RETURN(recovered.highest_qc, Decode<QuorumCertificate>(*qc_bytes, "saved QC"));
-  }
-  TAMGA_ASSIGN_OR_RETURN(auto tc_bytes, store.Get(ledger::Column::kMeta, AsBytes(kHighestTcKey)));
-  if (tc_bytes) {
-    TAMGA_ASSIGN_OR_RETURN(recovered.highest_tc, Decode<TimeoutCertificate>(*tc_bytes, "saved TC"));
-  }
-  Status scan_error;
-  TAMGA_RETURN_IF_ERROR(store.Scan(
-      ledger::Column::kMeta, AsBytes(kPendingBlockPrefix), {}, [&](ByteView key, ByteView value) {
-        auto b = Decode<Block>(value, "saved block");
-        if (!b.ok()) {
-          scan_error = b.error();
-          return false;
-        }
-        const Hash32 id = Hash32::FromView(key.subspan(kPendingBlockPrefix.size()));
-        saved_blocks_[id] = b->header.height;
-        if (b->header.height > head.height) recovered.blocks.push_back(std::move(*b));
-        return true;
-      }));
-  TAMGA_RETURN_IF_ERROR(scan_error);
-
-  // Safety data: a validator whose ledger has blocks but whose safety file is gone must not
-  // sign until an operator says what happened (docs/operations.md).
+  // What the core saved before the last stop. A validator whose ledger has blocks but whose
+  // safety file is gone must not sign until an operator says what happened
+  // (docs/operations.md).
   safety_file_ = std::make_unique<ledger::SafetyFile>(config_.data_dir + "/safety");
-  consensus::SafetyData safety;
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> saved, safety_file_->Load());
-  if (saved) {
-    TAMGA_ASSIGN_OR_RETURN(safety, Decode<consensus::SafetyData>(*saved, "safety data"));
-  }
-  if (!saved && (head.height.value() > 0 || recovered.highest_qc.has_value())) {
-    // Blocks committed, or certificates kept for a round it was in: it has taken part.
-    safety.lost = true;
-    if (!resume_round) {
-      Log(LogLevel::kError, "safety_data_lost",
-          {{"file", safety_file_->path()},
-           {"height", head.height.ToString()},
-           {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
-    }
+  store_ = std::make_unique<ConsensusStore>(ledger_->store(), *safety_file_);
+  TAMGA_ASSIGN_OR_RETURN(ConsensusStore::Recovered recovered, store_->Recover(head.height));
+  consensus::SafetyData safety = recovered.safety;
+  if (recovered.safety_lost && !resume_round) {
+    Log(LogLevel::kError, "safety_data_lost",
+        {{"file", safety_file_->path()},
+         {"height", head.height.ToString()},
+         {"action", "the node follows the chain but signs nothing; see docs/operations.md"}});
   }
   if (resume_round && !safety.lost) {
     return Status::FailedPrecondition("--resume-after-data-loss: the safety data at " +
                                       safety_file_->path() +
                                       " is not lost; refusing to overwrite it");
   }
-  if (!saved && !safety.lost) {
-    // A fresh validator: its (empty) safety data is written now, so that a restart after it
-    // has followed the chain for a while is not mistaken for a loss.
-    TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(safety)));
-  }
   if (resume_round) {
     // The index only names the signer in what SafetyRules signs; resuming signs nothing.
     consensus::SafetyRules rules(safety, *signer_, anchor_.chain_id, ValidatorIndex(0));
     safety = rules.ResumeAfterDataLoss(head.validators.epoch, Round(*resume_round));
-    TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(safety)));
+    TAMGA_RETURN_IF_ERROR(store_->SaveSafety(safety));
     Log(LogLevel::kWarn, "safety_data_resumed",
         {{"epoch", head.validators.epoch.ToString()}, {"round", std::to_string(*resume_round)}});
   }
@@ -161,8 +130,8 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   cc.validators = head.validators;
   cc.round_timeout_ms_base = config_.round_timeout_ms;
   cc.round_timeout_ms_max = config_.round_timeout_max_ms;
-  core_ =
-      std::make_unique<consensus::Core>(cc, *signer_, safety, root, root_qc, std::move(recovered));
+  core_ = std::make_unique<consensus::Core>(cc, *signer_, safety, root, root_qc,
+                                            std::move(recovered.core));
   verifier_ =
       std::make_unique<consensus::Verifier>(anchor_.chain_id, head.validators, root_qc, checker_);
 
@@ -228,51 +197,12 @@ void Node::Post(consensus::Event event) {
 void Node::Apply(std::vector<consensus::Effect> effects) {
   for (auto& effect : effects) {
     if (stopped_) return;
-    if (auto* p = std::get_if<consensus::PersistSafetyData>(&effect)) {
-      pending_safety_ = p->data;
-      continue;
-    }
-    if (auto* c = std::get_if<consensus::SaveCertificates>(&effect)) {
-      pending_certs_ = *c;
-      continue;
-    }
-    if (auto* b = std::get_if<consensus::SaveBlock>(&effect)) {
-      pending_blocks_.push_back(std::move(b->block));
-      continue;
-    }
+    if (store_->Stage(effect)) continue;
     // Whatever must be durable before this effect is written now, synced.
-    if (Status s = FlushPersist(); !s.ok()) return Fatal(s.ToString());
+    if (Status s = store_->Flush(); !s.ok()) return Fatal(s.ToString());
     ApplyOne(effect);
   }
-  if (Status s = FlushPersist(); !s.ok()) return Fatal(s.ToString());
-}
-
-Status Node::FlushPersist() {
-  if (pending_certs_ || !pending_blocks_.empty()) {
-    ledger::WriteBatch batch;
-    if (pending_certs_) {
-      batch.Put(ledger::Column::kMeta, AsBytes(kHighestQcKey), Encode(pending_certs_->highest_qc));
-      if (pending_certs_->highest_tc) {
-        batch.Put(ledger::Column::kMeta, AsBytes(kHighestTcKey),
-                  Encode(*pending_certs_->highest_tc));
-      } else {
-        batch.Delete(ledger::Column::kMeta, AsBytes(kHighestTcKey));
-      }
-    }
-    for (const Block& b : pending_blocks_) {
-      const Hash32 id = b.header.Id();
-      batch.Put(ledger::Column::kMeta, PendingBlockKey(id), Encode(b));
-      saved_blocks_[id] = b.header.height;
-    }
-    TAMGA_RETURN_IF_ERROR(ledger_->store().Write(batch, /*sync=*/true));
-    pending_certs_.reset();
-    pending_blocks_.clear();
-  }
-  if (pending_safety_) {
-    TAMGA_RETURN_IF_ERROR(safety_file_->Save(Encode(*pending_safety_)));
-    pending_safety_.reset();
-  }
-  return Status::Ok();
+  if (Status s = store_->Flush(); !s.ok()) return Fatal(s.ToString());
 }
 
 void Node::ApplyOne(consensus::Effect& effect) {
@@ -310,7 +240,7 @@ void Node::ApplyOne(consensus::Effect& effect) {
           }
         } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
           if (auto k = KeyOf(e.peer)) {
-            SendTo(*k, net::BlockRequest{e.from_height, kFetchBlocksMax});
+            sync_.Fetch(e.from_height, *k, verifier_->validators().validators, NowMs());
           }
         } else if constexpr (std::is_same_v<T, consensus::EnterEpoch>) {
           EnterEpoch(e);
@@ -383,17 +313,7 @@ void Node::Commit(const consensus::CommitBlock& c) {
   for (auto p = prepared_.begin(); p != prepared_.end();) {
     p = p->second->block.header.height <= height ? prepared_.erase(p) : std::next(p);
   }
-  ledger::WriteBatch prune;
-  for (auto s = saved_blocks_.begin(); s != saved_blocks_.end();) {
-    if (s->second <= height) {
-      prune.Delete(ledger::Column::kMeta, PendingBlockKey(s->first));
-      s = saved_blocks_.erase(s);
-    } else {
-      ++s;
-    }
-  }
-  // Not synced: a block left behind is ignored on restart (below the committed height).
-  if (!prune.ops().empty()) (void)ledger_->store().Write(prune, /*sync=*/false);
+  if (Status s = store_->PruneCommitted(height); !s.ok()) return Fatal(s.ToString());
 
   std::vector<Hash32> ids;
   std::size_t rejected = 0;
@@ -566,51 +486,12 @@ void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
   }
 }
 
-// Committed blocks from the ledger (each epoch-ending block followed by its epoch proof),
-// then the certified blocks above them in the core's tree.
 void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
-  net::BlockResponse resp;
-  const Height head = ledger_->Head().height;
-  resp.highest_height = head;
-  const std::uint32_t max = std::min(std::max<std::uint32_t>(req.max_blocks, 1), kFetchBlocksMax);
-  std::size_t bytes = 0;
-  // Adds a block unless it would take the reply over its limits (the first always goes:
-  // any block fits a frame, kBlockBytesMax < the frame cap).
-  auto add = [&](const Block& block, const QuorumCertificate& qc) {
-    const std::size_t size = Encode(block).size() + Encode(qc).size() + 64;
-    if (!resp.blocks.empty() && (resp.blocks.size() >= max || bytes + size > kFetchBytesMax)) {
-      return false;
-    }
-    bytes += size;
-    resp.blocks.push_back({block, qc});
-    return true;
-  };
-  bool room = true;
-  for (std::uint64_t h = std::max<std::uint64_t>(req.from_height.value(), 1);
-       h <= head.value() && room; ++h) {
-    auto block = ledger_->BlockAt(Height(h));
-    auto qc = ledger_->QcAt(Height(h));
-    if (!block.ok() || !qc.ok()) return Fatal("reading committed height " + std::to_string(h));
-    room = add(*block, *qc);
-    auto proof = ledger_->EpochProofAt(Height(h));
-    if (room && proof.ok() && proof->has_value()) {
-      // The blocks that prove the epoch change go with it, or the block waits.
-      for (const auto& cb : (*proof)->blocks) {
-        if (!(room = add(cb.block, cb.qc))) break;
-      }
-    }
-  }
-  if (room) {
-    for (const auto* n : core_->tree().PathFromRoot(core_->highest_qc().data.block_id)) {
-      if (!n->qc || n->block.header.height < req.from_height || n->block.header.height <= head) {
-        continue;
-      }
-      if (!add(n->block, *n->qc)) break;
-    }
-  }
+  auto resp = sync_.Serve(LedgerChain(*ledger_), *core_, req);
+  if (!resp.ok()) return Fatal("serving blocks: " + resp.error().ToString());
   if (config_.testing_serve_forged_blocks) {
     // A lying server (tests only): other transactions under genuine headers and QCs.
-    for (auto& cb : resp.blocks) {
+    for (auto& cb : resp->blocks) {
       Transaction forged;
       forged.chain_id = anchor_.chain_id;
       forged.sequence = cb.block.header.height.value();
@@ -618,29 +499,11 @@ void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
       cb.block.header.transaction_count = static_cast<std::uint32_t>(cb.block.transactions.size());
     }
   }
-  SendTo(to, std::move(resp));
+  SendTo(to, std::move(*resp));
 }
 
 void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
-  if (resp.blocks.size() > kServedBlocksMax) {
-    return transport_->Disconnect(
-        from, "served " + std::to_string(resp.blocks.size()) + " blocks, more than asked");
-  }
-  std::size_t used = 0;
-  for (const auto& cb : resp.blocks) {
-    if (stopped_) return;
-    const Epoch epoch = cb.block.header.epoch;
-    if (epoch < core_->epoch()) continue;  // Behind us already.
-    if (epoch > core_->epoch()) break;     // Needs the epoch change first; asked again later.
-    if (cb.block.header.height <= ledger_->Head().height) continue;
-    if (Status s = verifier_->VerifyCertifiedBlock(cb.block, cb.qc); !s.ok()) {
-      return transport_->Disconnect(from, "served block at height " +
-                                              cb.block.header.height.ToString() +
-                                              " that does not verify: " + s.ToString());
-    }
-    ++used;
-    Handle(consensus::BlocksFetched{{CertifiedBlock{cb.block, cb.qc}}});
-  }
+  const std::size_t used = sync_.OnResponse(from, resp, *this, NowMs());
   metrics_.SyncTarget(resp.highest_height.value());
   if (used > 0) {
     metrics_.SyncedBlocks(used);
@@ -650,6 +513,16 @@ void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
          {"peer_height", resp.highest_height.ToString()},
          {"height", ledger_->Head().height.ToString()}});
   }
+}
+
+void Node::Deliver(const CertifiedBlock& block) { Handle(consensus::BlocksFetched{{block}}); }
+
+void Node::Request(const PublicKey& peer, const net::BlockRequest& request) {
+  SendTo(peer, request);
+}
+
+void Node::Drop(const PublicKey& peer, const std::string& why) {
+  transport_->Disconnect(peer, why);
 }
 
 void Node::Announce(const ledger::PreparedBlock& p) {

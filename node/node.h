@@ -38,7 +38,9 @@
 #include "ledger/safety_file.h"
 #include "net/transport.h"
 #include "net/wire.h"
+#include "node/block_sync.h"
 #include "node/config.h"
+#include "node/consensus_store.h"
 #include "node/events.h"
 #include "node/mempool.h"
 #include "node/metrics.h"
@@ -63,7 +65,7 @@ struct NodeStatus {
   std::uint64_t committed_transactions = 0;     // Since this process started.
 };
 
-class Node {
+class Node final : private SyncTarget, private SyncNetwork {
  public:
   // Opens the data directory (locked while the node runs), the key and the genesis.
   // `resume_round`: the operator's decision after the safety data was lost (tamgad
@@ -71,7 +73,7 @@ class Node {
   // is not lost.
   static Result<std::unique_ptr<Node>> Open(const NodeConfig& config, boost::asio::io_context& io,
                                             std::optional<std::uint64_t> resume_round = {});
-  ~Node();
+  ~Node() override;
 
   // Listens, dials the other validators and starts the core.
   Status Start();
@@ -108,7 +110,6 @@ class Node {
   void Post(consensus::Event event);
   void Apply(std::vector<consensus::Effect> effects);
   void ApplyOne(consensus::Effect& effect);
-  Status FlushPersist();
   void Execute(const Block& block);
   void Commit(const consensus::CommitBlock& c);
   // Counts a committed block's receipts and records and publishes its records as events.
@@ -127,6 +128,14 @@ class Node {
   void OnConsensusMessage(const PublicKey& from, const net::Message& m);
   void ServeBlocks(const PublicKey& to, const net::BlockRequest& req);
   void OnBlocks(const PublicKey& from, const net::BlockResponse& resp);
+  // Block sync's view of this node (SyncTarget) and of the network (SyncNetwork).
+  Epoch epoch() const override { return core_->epoch(); }
+  Height committed() const override { return ledger_->Head().height; }
+  const consensus::Verifier& verifier() const override { return *verifier_; }
+  void Deliver(const CertifiedBlock& block) override;
+  bool stopped() const override { return stopped_; }
+  void Request(const PublicKey& peer, const net::BlockRequest& request) override;
+  void Drop(const PublicKey& peer, const std::string& why) override;
   void SendTo(const PublicKey& to, net::Message m);
   void Broadcast(net::Message m);
   std::optional<PublicKey> KeyOf(ValidatorIndex i) const;
@@ -147,6 +156,8 @@ class Node {
   consensus::Ed25519Checker checker_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<ledger::SafetyFile> safety_file_;
+  std::unique_ptr<ConsensusStore> store_;
+  BlockSync sync_;
   std::unique_ptr<consensus::Core> core_;
   std::unique_ptr<consensus::Verifier> verifier_;
   std::unique_ptr<net::Transport> transport_;
@@ -156,11 +167,6 @@ class Node {
 
   // Executed, uncommitted blocks by id.
   std::map<Hash32, std::shared_ptr<const ledger::PreparedBlock>> prepared_;
-  // Persistence not yet flushed (coalesced across consecutive persist effects).
-  std::optional<consensus::SafetyData> pending_safety_;
-  std::optional<consensus::SaveCertificates> pending_certs_;
-  std::vector<Block> pending_blocks_;
-  std::map<Hash32, Height> saved_blocks_;  // Uncommitted blocks on disk, to prune.
 
   std::map<Round, std::shared_ptr<boost::asio::steady_timer>> timers_;
   std::optional<Round> payload_round_;  // A leader's payload request waiting for transactions.

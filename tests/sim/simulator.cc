@@ -15,7 +15,10 @@
 #include "common/sha256.h"
 #include "consensus/core.h"
 #include "consensus/verify.h"
+#include "node/block_sync.h"
+#include "node/consensus_store.h"
 #include "tests/sim/fast_crypto.h"
+#include "tests/sim/sim_storage.h"
 
 namespace tamga::sim {
 namespace {
@@ -31,7 +34,10 @@ using consensus::Verifier;
 constexpr std::uint64_t kStartMs = 1'800'000'000'000;  // Simulated Unix time at t = 0.
 constexpr std::uint64_t kRoundWindow = 100;
 constexpr std::uint64_t kDriftMs = 30'000;
-constexpr std::size_t kFetchBatch = 50;
+// Clocks: each drifts by up to this many parts per million, and up to f jump by 5-30 s
+// during the faults (set right again at the heal, as NTP would).
+constexpr std::int64_t kDriftPpmMax = 200;
+constexpr std::uint64_t kJumpMsMin = 5'000, kJumpMsMax = 30'000;
 // The transaction type the simulated executor reads as a change of the validator set (its
 // payload is the new set); the real one comes with the governance contracts.
 constexpr std::uint16_t kReconfigureTxType = 0xFFFF;
@@ -56,11 +62,11 @@ class Rng {
 };
 
 struct FetchRequest {
-  Height from;
+  net::BlockRequest request;
   int reply_to;  // Node id.
 };
 struct FetchResponse {
-  std::vector<CertifiedBlock> blocks;
+  net::BlockResponse response;
 };
 using NetMsg = std::variant<Proposal, Vote, Timeout, FetchRequest, FetchResponse>;
 
@@ -70,20 +76,65 @@ struct LedgerEntry {
   std::optional<ValidatorSet> next_validators;  // with the set it began.
 };
 
+class Simulation;
+
+// tamgad's BlockSync, with the simulated network and node as its surroundings. Made anew
+// at each start of a node (like the daemon's, it keeps nothing across a crash).
+class SimSync final : public node::SyncNetwork, public node::SyncTarget {
+ public:
+  SimSync(Simulation& sim, int id, std::uint32_t incarnation)
+      : sim_(sim), id_(id), incarnation_(incarnation), sync(*this) {}
+  void Request(const PublicKey& peer, const net::BlockRequest& request) override;
+  void Drop(const PublicKey& peer, const std::string& why) override;
+  Epoch epoch() const override;
+  Height committed() const override;
+  const consensus::Verifier& verifier() const override;
+  void Deliver(const CertifiedBlock& block) override;
+  bool stopped() const override;
+
+ private:
+  Simulation& sim_;
+  const int id_;
+  const std::uint32_t incarnation_;
+
+ public:
+  node::BlockSync sync;
+};
+
+// A node's committed chain as BlockSync serves it.
+class SimChain final : public node::CommittedChain {
+ public:
+  explicit SimChain(const std::vector<LedgerEntry>& ledger) : ledger_(ledger) {}
+  Height head() const override { return Height(ledger_.size()); }
+  Result<CertifiedBlock> CommittedAt(Height h) const override {
+    return ledger_.at(h.value() - 1).certified;
+  }
+  Result<std::vector<CertifiedBlock>> EpochProofAt(Height h) const override {
+    return ledger_.at(h.value() - 1).epoch_proof;
+  }
+
+ private:
+  const std::vector<LedgerEntry>& ledger_;
+};
+
 struct Node {
   int id = 0;
   ValidatorIndex index;  // In the genesis set (or past its end, for a joining validator).
   PublicKey key;
-  ValidatorSet set;      // Of the epoch it is in; rebuilt from the ledger on restart.
+  ValidatorSet set;  // Of the epoch it is in; rebuilt from the ledger on restart.
   bool honest = true;
   int twin_side = -1;  // 0 or 1 for twins.
   std::unique_ptr<consensus::Signer> signer;
   std::unique_ptr<Core> core;
-  SafetyData synced;                         // What survives a crash.
-  std::vector<LedgerEntry> ledger;           // Committed blocks; ledger[i] is height i + 1.
-  std::map<Hash32, Block> block_store;       // Uncommitted blocks saved by the core.
-  std::optional<QuorumCertificate> saved_qc;
-  std::optional<TimeoutCertificate> saved_tc;
+  std::vector<LedgerEntry> ledger;  // Committed blocks; ledger[i] is height i + 1.
+  // Its disks, and tamgad's own ConsensusStore over them (rebuilt at each start).
+  std::unique_ptr<SimKvStore> kv;
+  std::unique_ptr<SimSafetyStore> safety_disk;
+  std::unique_ptr<node::ConsensusStore> store;
+  // Counts down the writes of the current event to the one a crash cuts (0: none armed).
+  int crash_at_write = 0;
+  std::int64_t clock_drift_ppm = 0;
+  std::int64_t clock_jump_ms = 0;
   std::map<Hash32, ExecutionResult> results;  // Volatile execution cache.
   bool up = true;
   std::uint32_t incarnation = 0;
@@ -92,6 +143,7 @@ struct Node {
   std::optional<std::uint64_t> live_at_ms;  // When it committed 3 blocks after the heal.
   std::uint64_t tx_counter = 0;
   std::uint64_t next_epoch_fetch_ms = 0;  // Rate limit of catch-up across an epoch change.
+  std::unique_ptr<SimSync> sync;          // tamgad's BlockSync, wired to the simulation.
 };
 
 struct Partition {
@@ -112,7 +164,10 @@ ExecutionResult Execute(const ExecutionResult& parent, const Block& b, const Has
 class Simulation {
  public:
   explicit Simulation(const SimOptions& o)
-      : opt_(o), rng_(o.seed), trace_(std::getenv("TAMGA_SIM_TRACE") != nullptr) {
+      : opt_(o),
+        rng_(o.seed),
+        fault_rng_(o.seed ^ 0xD15CFA17'5EEDull),
+        trace_(std::getenv("TAMGA_SIM_TRACE") != nullptr) {
     report_.options = o;
   }
 
@@ -133,6 +188,8 @@ class Simulation {
   }
 
  private:
+  friend class SimSync;
+
   struct Scheduled {
     std::uint64_t at;
     std::uint64_t seq;
@@ -165,8 +222,8 @@ class Simulation {
         keys.push_back(SecretKey::FromSeed(seed));
         all_keys.push_back(keys.back().public_key());
       } else {
-        all_keys.push_back(PublicKey::FromView(
-            Sha256Of(AsBytes("sim key " + std::to_string(i))).view()));
+        all_keys.push_back(
+            PublicKey::FromView(Sha256Of(AsBytes("sim key " + std::to_string(i))).view()));
       }
     }
     set_.validators.assign(all_keys.begin(), all_keys.begin() + n);
@@ -192,6 +249,11 @@ class Simulation {
       node.twin_side = twin_side;
       node.key = all_keys[i];
       node.set = set_;
+      const int id = node.id;
+      node.kv = std::make_unique<SimKvStore>([this, id] { return CrashesNow(id); });
+      node.safety_disk =
+          std::make_unique<SimSafetyStore>([this, id] { return CrashesNow(id); },
+                                           [this](std::uint64_t k) { return fault_rng_.Below(k); });
       if (opt_.real_crypto) {
         node.signer = std::make_unique<consensus::Ed25519Signer>(keys[i]);
       } else {
@@ -229,6 +291,8 @@ class Simulation {
     d << (wan ? "WAN 50-150 ms" : "LAN 1-10 ms");
     for (auto& n : nodes_) {
       n.clock_offset_ms = static_cast<std::int64_t>(rng_.Below(2001)) - 1000;
+      n.clock_drift_ppm =
+          static_cast<std::int64_t>(fault_rng_.Below(2 * kDriftPpmMax + 1)) - kDriftPpmMax;
     }
     // Twins: in half the seeds each twin talks only to its own half of the honest nodes,
     // for the whole run (this is the Byzantine strategy, not a network fault).
@@ -288,6 +352,23 @@ class Simulation {
     }
     d << ", " << crashes << " crashes";
     crash_mid_event_ppm_ = rng_.Between(0, 3'000);
+    // Disks: a crash during a write (the flush of an event's persist effects cut there),
+    // and unsynced writes lost at every crash (SimKvStore::Crash).
+    crash_write_ppm_ = fault_rng_.Between(0, 3'000);
+    // Clock jumps on up to f nodes, undone at the heal.
+    const std::uint64_t f = (opt_.validators - 1) / 3;
+    const std::uint64_t jumps = fault_rng_.Below(f + 1);
+    for (std::uint64_t i = 0; i < jumps; ++i) {
+      const int id = static_cast<int>(fault_rng_.Below(nodes_.size()));
+      const std::uint64_t magnitude = fault_rng_.Between(kJumpMsMin, kJumpMsMax);
+      const std::int64_t step = fault_rng_.Below(2) == 0 ? static_cast<std::int64_t>(magnitude)
+                                                         : -static_cast<std::int64_t>(magnitude);
+      At(kStartMs + fault_rng_.Below(opt_.duration_ms / 3), [this, id, step] {
+        nodes_[static_cast<std::size_t>(id)].clock_jump_ms = step;
+        ++report_.clock_jumps;
+      });
+    }
+    d << ", " << jumps << " clock jumps, disk crash " << crash_write_ppm_ << " ppm";
     At(heal_ms_, [this] { Heal(); });
     derived_ = d.str();
   }
@@ -310,7 +391,24 @@ class Simulation {
   }
 
   std::uint64_t LocalNow(const Node& n) const {
-    return static_cast<std::uint64_t>(static_cast<std::int64_t>(now_) + n.clock_offset_ms);
+    const auto elapsed = static_cast<std::int64_t>(now_ - kStartMs);
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(now_) + n.clock_offset_ms +
+                                      elapsed * n.clock_drift_ppm / 1'000'000 + n.clock_jump_ms);
+  }
+
+  // Whether the write a node is making now is the one a crash cuts.
+  bool CrashesNow(int id) {
+    Node& n = nodes_[static_cast<std::size_t>(id)];
+    if (n.crash_at_write == 0) return false;
+    return --n.crash_at_write == 0;
+  }
+
+  // The safety data on the node's disk (what a restart would read).
+  SafetyData DurableSafety(const Node& n) const {
+    auto saved = n.safety_disk->Load();
+    if (!saved.ok() || !saved->has_value()) return SafetyData();
+    auto decoded = Decode<SafetyData>(**saved, "safety data");
+    return decoded.ok() ? *decoded : SafetyData();
   }
 
   void StartNode(Node& n) {
@@ -330,12 +428,17 @@ class Simulation {
     }
     n.results.clear();
     n.results[root.header.Id()] = root_qc.data.result;
-    consensus::RecoveryData recovered;
-    for (const auto& [id, b] : n.block_store) recovered.blocks.push_back(b);
-    recovered.highest_qc = n.saved_qc;
-    recovered.highest_tc = n.saved_tc;
-    n.core = std::make_unique<Core>(ConfigFor(n), *n.signer, n.synced, root, root_qc,
-                                    std::move(recovered));
+    n.crash_at_write = 0;
+    n.store = std::make_unique<node::ConsensusStore>(*n.kv, *n.safety_disk);
+    auto recovered = n.store->Recover(Height(n.ledger.size()));
+    TAMGA_CHECK_MSG(recovered.ok(), "recovery failed: " + recovered.error().ToString());
+    if (recovered->safety_lost) {
+      Violate("O3 persist-before-send",
+              "node " + std::to_string(n.id) + " found its safety data lost at restart");
+    }
+    n.sync = std::make_unique<SimSync>(*this, n.id, n.incarnation);
+    n.core = std::make_unique<Core>(ConfigFor(n), *n.signer, recovered->safety, root, root_qc,
+                                    std::move(recovered->core));
     Apply(n, n.core->Start(LocalNow(n)));
   }
 
@@ -344,6 +447,29 @@ class Simulation {
     n.up = false;
     ++n.incarnation;
     n.core.reset();
+    // The store and sync objects are replaced at the next start, not here: a crash can come
+    // while they are on the stack (a block sync hands a block in, the core's effects crash).
+    n.crash_at_write = 0;
+    n.kv->Crash([this](std::uint64_t k) { return fault_rng_.Below(k); });
+  }
+
+  // A crash in the middle of an event; the node comes back a little later (before the heal).
+  void CrashMidEvent(Node& n) {
+    const int id = n.id;
+    Crash(n);
+    At(now_ + rng_.Between(500, 5'000), [this, id] {
+      if (!healed_) Restart(nodes_[id]);
+    });
+  }
+
+  // Writes the staged persist effects; false if a crash cut the flush.
+  bool Flush(Node& n) {
+    if (Status s = n.store->Flush(); !s.ok()) {
+      ++report_.torn_writes;
+      CrashMidEvent(n);
+      return false;
+    }
+    return true;
   }
 
   void Restart(Node& n) {
@@ -358,6 +484,7 @@ class Simulation {
     healed_ = true;
     loss_ppm_ = 0;
     dup_ppm_ = 0;
+    for (auto& n : nodes_) n.clock_jump_ms = 0;  // NTP has set the clocks right.
     for (auto& n : nodes_) Restart(n);
     for (auto& n : nodes_) {
       n.height_at_heal = n.ledger.size();
@@ -381,27 +508,28 @@ class Simulation {
     if (!healed_ && opt_.faults && !effects.empty() && rng_.PerMillion(crash_mid_event_ppm_)) {
       crash_after = rng_.Below(effects.size());
     }
+    // A crash during one of the event's writes: the first, or the second (a flush cut
+    // between the certificates' batch and the safety data).
+    if (!healed_ && opt_.faults && fault_rng_.PerMillion(crash_write_ppm_)) {
+      n.crash_at_write = static_cast<int>(fault_rng_.Between(1, 2));
+    }
     for (std::size_t i = 0; i < effects.size(); ++i) {
-      if (i == crash_after) {
-        const int id = n.id;
-        Crash(n);
-        At(now_ + rng_.Between(500, 5'000), [this, id] {
-          if (!healed_) Restart(nodes_[id]);
-        });
-        return;
-      }
+      if (i == crash_after) return CrashMidEvent(n);
       if (!n.up || n.incarnation != incarnation) return;
+      // tamgad's order: persist effects are staged, and written (synced) before the next
+      // effect that is not one.
+      if (n.store->Stage(effects[i])) continue;
+      if (!Flush(n)) return;
       ApplyOne(n, std::move(effects[i]));
     }
+    if (n.up && n.incarnation == incarnation && Flush(n)) n.crash_at_write = 0;
   }
 
   void ApplyOne(Node& n, Effect effect) {
     std::visit(
         [&](auto& e) {
           using T = std::decay_t<decltype(e)>;
-          if constexpr (std::is_same_v<T, consensus::PersistSafetyData>) {
-            n.synced = e.data;
-          } else if constexpr (std::is_same_v<T, consensus::SendTo>) {
+          if constexpr (std::is_same_v<T, consensus::SendTo>) {
             SendConsensus(n, e.message, std::optional<ValidatorIndex>(e.to));
           } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
             SendConsensus(n, e.message, std::nullopt);
@@ -455,12 +583,10 @@ class Simulation {
             }
             Local(n, consensus::PayloadReady{e.round, std::move(txs)});
           } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
-            SendTo(n, e.peer, FetchRequest{e.from_height, n.id});
-          } else if constexpr (std::is_same_v<T, consensus::SaveBlock>) {
-            n.block_store[e.block.header.Id()] = e.block;
-          } else if constexpr (std::is_same_v<T, consensus::SaveCertificates>) {
-            n.saved_qc = e.highest_qc;
-            n.saved_tc = e.highest_tc;
+            if (e.peer.value() < n.set.size()) {
+              n.sync->sync.Fetch(e.from_height, n.set.validators[e.peer.value()], n.set.validators,
+                                 LocalNow(n));
+            }
           } else if constexpr (std::is_same_v<T, consensus::EnterEpoch>) {
             n.set = e.validators;
             AddVerifier(e.validators, e.root_qc);
@@ -497,8 +623,8 @@ class Simulation {
     auto it = verifiers_.find(set.epoch);
     if (it != verifiers_.end()) {
       if (!(it->second->root_qc().data == root.data) || !(it->second->validators() == set)) {
-        Violate("O1 agreement", "two different changes of the validator set into epoch " +
-                                    set.epoch.ToString());
+        Violate("O1 agreement",
+                "two different changes of the validator set into epoch " + set.epoch.ToString());
       }
       return;
     }
@@ -584,7 +710,8 @@ class Simulation {
     const Epoch msg_epoch = std::visit(
         [](const auto& m) {
           using T = std::decay_t<decltype(m)>;
-          if constexpr (std::is_same_v<T, Proposal>) return m.block.header.epoch;
+          if constexpr (std::is_same_v<T, Proposal>)
+            return m.block.header.epoch;
           else if constexpr (std::is_same_v<T, Vote> || std::is_same_v<T, Timeout>) {
             return m.data.epoch;
           } else {
@@ -594,8 +721,8 @@ class Simulation {
         msg);
     if (msg_epoch > n.core->epoch() && now_ >= n.next_epoch_fetch_ms) {
       n.next_epoch_fetch_ms = now_ + 1000;
-      Transmit(n, nodes_[static_cast<std::size_t>(sender)],
-               FetchRequest{Height(n.ledger.size() + 1), n.id});
+      n.sync->sync.Fetch(Height(n.ledger.size() + 1), nodes_[static_cast<std::size_t>(sender)].key,
+                         n.set.validators, LocalNow(n));
       return;
     }
     std::visit(
@@ -620,42 +747,18 @@ class Simulation {
           } else if constexpr (std::is_same_v<T, FetchRequest>) {
             ServeFetch(n, m);
           } else {
-            // One block at a time: a block may end an epoch, and the blocks after it are
-            // checked against the next epoch's set.
-            for (const auto& cb : m.blocks) {
-              if (!n.up) return;
-              const Verifier* v = VerifierFor(n);
-              if (v == nullptr) return;
-              const Epoch epoch = cb.block.header.epoch;
-              if (epoch < n.core->epoch()) continue;  // Behind us already.
-              if (epoch > n.core->epoch()) return;    // Needs an epoch change first.
-              if (Status s = v->VerifyCertifiedBlock(cb.block, cb.qc); !s.ok()) {
-                if (trace_) std::printf("node %d: served block refused: %s\n", n.id, s.ToString().c_str());
-                return;
-              }
-              Handle(n, BlocksFetched{{cb}});
-            }
+            n.sync->sync.OnResponse(nodes_[static_cast<std::size_t>(sender)].key, m.response,
+                                    *n.sync, LocalNow(n));
           }
         },
         msg);
   }
 
-  // Committed blocks from the ledger, then the certified path of the tree above them.
+  // tamgad's BlockSync serves: committed blocks, then the certified path above them.
   void ServeFetch(const Node& n, const FetchRequest& req) {
-    FetchResponse resp;
-    for (std::uint64_t h = req.from.value(); h >= 1 && h <= n.ledger.size(); ++h) {
-      resp.blocks.push_back(n.ledger[h - 1].certified);
-      for (const auto& p : n.ledger[h - 1].epoch_proof) resp.blocks.push_back(p);
-      if (resp.blocks.size() >= kFetchBatch) break;
-    }
-    if (resp.blocks.size() < kFetchBatch) {
-      const auto path = n.core->tree().PathFromRoot(n.core->highest_qc().data.block_id);
-      for (const auto* node : path) {
-        if (!node->qc || node->block.header.height < req.from) continue;
-        resp.blocks.push_back({node->block, *node->qc});
-        if (resp.blocks.size() >= kFetchBatch) break;
-      }
-    }
+    auto served = n.sync->sync.Serve(SimChain(n.ledger), *n.core, req.request);
+    TAMGA_CHECK_MSG(served.ok(), "serving blocks: " + served.error().ToString());
+    net::BlockResponse resp = std::move(*served);
     if (resp.blocks.empty()) return;
     if (!n.honest && opt_.behaviour == Behaviour::kBadSignatures) {
       // A lying server: other transactions under a genuine header and QC.
@@ -669,7 +772,7 @@ class Simulation {
       }
     }
     Node& to = nodes_[static_cast<std::size_t>(req.reply_to)];
-    Transmit(n, to, resp);
+    Transmit(n, to, FetchResponse{std::move(resp)});
   }
 
   // --- Byzantine behaviour ----------------------------------------------------------------
@@ -690,9 +793,8 @@ class Simulation {
       case Behaviour::kTimestamp:
         if (auto* p = std::get_if<Proposal>(&m)) {
           // A year ahead, or a time long before its parent's.
-          p->block.header.timestamp_ms = rng_.Below(2) == 0
-                                             ? LocalNow(n) + 365ull * 24 * 3600 * 1000
-                                             : kStartMs - 3'600'000;
+          p->block.header.timestamp_ms =
+              rng_.Below(2) == 0 ? LocalNow(n) + 365ull * 24 * 3600 * 1000 : kStartMs - 3'600'000;
           p->signature = n.signer->Sign(SignDomain::kProposal, p->block.header.Id().view());
         }
         return true;
@@ -710,8 +812,7 @@ class Simulation {
           other.block.header.payload_root = MerkleRoot(ids);
           other.block.header.transaction_count =
               static_cast<std::uint32_t>(other.block.transactions.size());
-          other.signature =
-              n.signer->Sign(SignDomain::kProposal, other.block.header.Id().view());
+          other.signature = n.signer->Sign(SignDomain::kProposal, other.block.header.Id().view());
           for (auto& peer : nodes_) {
             if (peer.key == n.key || !InSet(n.set, peer.key)) continue;
             Transmit(n, peer, peer.id % 2 == 0 ? NetMsg(*p) : NetMsg(other));
@@ -746,10 +847,10 @@ class Simulation {
   void ByzantineTick(Node& n) {
     if (opt_.behaviour != Behaviour::kFutureVotes || !n.up || !n.core->self()) return;
     const std::uint64_t cur = n.core->current_round().value();
-    for (std::uint64_t r : {cur + kRoundWindow + 1, cur + 1000, cur + 1'000'000,
-                            std::uint64_t{1} << 62}) {
-      VoteData vd{chain_, n.core->epoch(), Round(r), Height(r),
-                  Sha256Of(AsBytes(std::to_string(r))), {}};
+    for (std::uint64_t r :
+         {cur + kRoundWindow + 1, cur + 1000, cur + 1'000'000, std::uint64_t{1} << 62}) {
+      VoteData vd{
+          chain_, n.core->epoch(), Round(r), Height(r), Sha256Of(AsBytes(std::to_string(r))), {}};
       Vote v{vd, *n.core->self(), n.signer->Sign(SignDomain::kVote, Encode(vd))};
       for (auto& peer : nodes_) {
         if (peer.key == n.key) continue;
@@ -760,8 +861,8 @@ class Simulation {
 
   // TAMGA_SIM_TRACE=1 prints every event and its effects: for reading one failing seed.
   void Trace(const Node& n, const Event& e, const std::vector<Effect>& effects) const {
-    static const char* kEvents[] = {"proposal", "vote", "timeout", "timer", "executed",
-                                    "payload", "fetched"};
+    static const char* kEvents[] = {"proposal", "vote",    "timeout", "timer",
+                                    "executed", "payload", "fetched"};
     std::string what = kEvents[e.index()];
     std::visit(
         [&](const auto& x) {
@@ -780,13 +881,12 @@ class Simulation {
         },
         e);
     std::string effs;
-    static const char* kEffects[] = {"persist", "send",  "broadcast", "timer",
-                                     "execute", "commit", "payload?", "fetch",
-                                     "save-block", "save-certs", "evidence", "epoch"};
+    static const char* kEffects[] = {"persist",    "send",       "broadcast", "timer",
+                                     "execute",    "commit",     "payload?",  "fetch",
+                                     "save-block", "save-certs", "evidence",  "epoch"};
     for (const auto& ef : effects) effs += std::string(" ") + kEffects[ef.index()];
-    std::printf("%8llu node %d r%llu: %s ->%s\n",
-                static_cast<unsigned long long>(now_ - kStartMs), n.id,
-                static_cast<unsigned long long>(n.core ? n.core->current_round().value() : 0),
+    std::printf("%8llu node %d r%llu: %s ->%s\n", static_cast<unsigned long long>(now_ - kStartMs),
+                n.id, static_cast<unsigned long long>(n.core ? n.core->current_round().value() : 0),
                 what.c_str(), effs.c_str());
   }
 
@@ -811,16 +911,17 @@ class Simulation {
         Violate("O3 equivocation", who + " voted in round " + std::to_string(round) +
                                        " after timing out of round " + std::to_string(t->second));
       }
-      if (n.synced.epoch == v->data.epoch && n.synced.last_voted_round < v->data.round) {
-        Violate("O3 persist-before-send",
-                who + " sent a vote for round " + std::to_string(round) +
-                    " while its persisted last voted round is " +
-                    n.synced.last_voted_round.ToString());
+      const SafetyData synced = DurableSafety(n);
+      if (synced.epoch == v->data.epoch && synced.last_voted_round < v->data.round) {
+        Violate("O3 persist-before-send", who + " sent a vote for round " + std::to_string(round) +
+                                              " while its persisted last voted round is " +
+                                              synced.last_voted_round.ToString());
       }
     } else if (const auto* t = std::get_if<Timeout>(&m)) {
       auto& hi = honest_timeouts_[std::make_pair(n.key, t->data.epoch.value())];
       hi = std::max(hi, t->data.round.value());
-      if (n.synced.epoch == t->data.epoch && n.synced.last_voted_round < t->data.round) {
+      const SafetyData synced = DurableSafety(n);
+      if (synced.epoch == t->data.epoch && synced.last_voted_round < t->data.round) {
         Violate("O3 persist-before-send", who + " sent a timeout for round " +
                                               t->data.round.ToString() + " before persisting it");
       }
@@ -837,17 +938,17 @@ class Simulation {
                                    std::to_string(n.ledger.size()));
       return;
     }
-    const Hash32 parent_id = n.ledger.empty() ? genesis_.header.Id() : n.ledger.back().certified.block.header.Id();
+    const Hash32 parent_id =
+        n.ledger.empty() ? genesis_.header.Id() : n.ledger.back().certified.block.header.Id();
     if (h.parent_id != parent_id) {
       Violate("O2 durability", "node " + std::to_string(n.id) + " committed a block at height " +
                                    h.height.ToString() + " that does not extend its chain");
     }
-    const std::uint64_t parent_ts = n.ledger.empty() ? genesis_.header.timestamp_ms
-                                                     : n.ledger.back().certified.block.header.timestamp_ms;
+    const std::uint64_t parent_ts = n.ledger.empty()
+                                        ? genesis_.header.timestamp_ms
+                                        : n.ledger.back().certified.block.header.timestamp_ms;
     n.ledger.push_back({{c.block, c.qc}, c.epoch_proof, c.next_validators});
-    for (auto it = n.block_store.begin(); it != n.block_store.end();) {
-      it = it->second.header.height <= h.height ? n.block_store.erase(it) : std::next(it);
-    }
+    if (!n.store->PruneCommitted(h.height).ok()) return CrashMidEvent(n);
     n.results[id] = c.qc.data.result;
     report_.max_round = std::max(report_.max_round, h.round.value());
     if (!n.honest) return;
@@ -882,11 +983,10 @@ class Simulation {
       Violate("block time", "height " + h.height.ToString() + " has timestamp " +
                                 std::to_string(h.timestamp_ms) + " <= parent's");
     }
-    std::int64_t max_offset = 0;
+    std::uint64_t honest_clock = now_;
     for (const auto& x : nodes_) {
-      if (x.honest) max_offset = std::max(max_offset, x.clock_offset_ms);
+      if (x.honest) honest_clock = std::max(honest_clock, LocalNow(x));
     }
-    const std::uint64_t honest_clock = now_ + static_cast<std::uint64_t>(max_offset);
     if (h.timestamp_ms > honest_clock + kDriftMs) {
       Violate("block time", "height " + h.height.ToString() + " is stamped " +
                                 std::to_string(h.timestamp_ms - honest_clock) +
@@ -936,11 +1036,10 @@ class Simulation {
       if (!n.honest || !InSet(final_set, n.key)) continue;
       if (!n.live_at_ms) {
         all_live = false;
-        Violate("O5 liveness", "node " + std::to_string(n.id) + " committed " +
-                                   std::to_string(n.ledger.size() - n.height_at_heal) +
-                                   " blocks in the " +
-                                   std::to_string(kStartMs + opt_.duration_ms - heal_ms_) +
-                                   " ms after the heal");
+        Violate("O5 liveness",
+                "node " + std::to_string(n.id) + " committed " +
+                    std::to_string(n.ledger.size() - n.height_at_heal) + " blocks in the " +
+                    std::to_string(kStartMs + opt_.duration_ms - heal_ms_) + " ms after the heal");
       } else {
         worst = std::max(worst, *n.live_at_ms - heal_ms_);
       }
@@ -950,6 +1049,7 @@ class Simulation {
       report_.heal_to_commit_rounds = rounds_to_live_;
     }
     report_.derived = derived_;
+    for (const auto& n : nodes_) report_.lost_unsynced_batches += n.kv->lost_batches();
     for (const auto& n : nodes_) {
       std::ostringstream s;
       s << "node " << n.id << " (validator " << n.index << (n.honest ? "" : ", byzantine")
@@ -966,6 +1066,7 @@ class Simulation {
 
   const SimOptions opt_;
   Rng rng_;
+  Rng fault_rng_;  // Disk faults and clocks: apart, so the network's schedule stays as it was.
   const bool trace_;
   SimReport report_;
   std::uint64_t now_ = kStartMs;
@@ -984,6 +1085,7 @@ class Simulation {
   bool healed_ = false;
   std::uint64_t delay_min_ = 1, delay_max_ = 10;
   std::uint64_t loss_ppm_ = 0, dup_ppm_ = 0, straggler_ppm_ = 0, crash_mid_event_ppm_ = 0;
+  std::uint64_t crash_write_ppm_ = 0;
   std::vector<Partition> partitions_;
   bool twins_split_ = false;
   std::vector<int> honest_side_;
@@ -999,6 +1101,38 @@ class Simulation {
   std::uint64_t rounds_to_live_ = 0;
   bool memory_violated_ = false;
 };
+
+void SimSync::Request(const PublicKey& peer, const net::BlockRequest& request) {
+  Node& self = sim_.nodes_[static_cast<std::size_t>(id_)];
+  for (auto& other : sim_.nodes_) {
+    if (other.key == peer && other.id != id_)
+      sim_.Transmit(self, other, FetchRequest{request, id_});
+  }
+}
+
+void SimSync::Drop(const PublicKey& peer, const std::string& why) {
+  if (sim_.trace_)
+    std::printf("node %d: drops %s: %s\n", id_, peer.ShortHex().c_str(), why.c_str());
+}
+
+Epoch SimSync::epoch() const { return sim_.nodes_[static_cast<std::size_t>(id_)].core->epoch(); }
+
+Height SimSync::committed() const {
+  return Height(sim_.nodes_[static_cast<std::size_t>(id_)].ledger.size());
+}
+
+const consensus::Verifier& SimSync::verifier() const {
+  return *sim_.VerifierFor(sim_.nodes_[static_cast<std::size_t>(id_)]);
+}
+
+void SimSync::Deliver(const CertifiedBlock& block) {
+  sim_.Handle(sim_.nodes_[static_cast<std::size_t>(id_)], BlocksFetched{{block}});
+}
+
+bool SimSync::stopped() const {
+  const Node& n = sim_.nodes_[static_cast<std::size_t>(id_)];
+  return !n.up || n.incarnation != incarnation_ || sim_.VerifierFor(n) == nullptr;
+}
 
 }  // namespace
 
@@ -1023,31 +1157,42 @@ SimReport RunSimulation(const SimOptions& options) { return Simulation(options).
 
 std::string BehaviourName(Behaviour b) {
   switch (b) {
-    case Behaviour::kTwins: return "twins";
-    case Behaviour::kEquivocator: return "equivocator";
-    case Behaviour::kFutureVotes: return "future-votes";
-    case Behaviour::kBadSignatures: return "bad-signatures";
-    case Behaviour::kWithholdVotes: return "withhold-votes";
-    case Behaviour::kTimestamp: return "timestamp";
+    case Behaviour::kTwins:
+      return "twins";
+    case Behaviour::kEquivocator:
+      return "equivocator";
+    case Behaviour::kFutureVotes:
+      return "future-votes";
+    case Behaviour::kBadSignatures:
+      return "bad-signatures";
+    case Behaviour::kWithholdVotes:
+      return "withhold-votes";
+    case Behaviour::kTimestamp:
+      return "timestamp";
   }
   return "?";
 }
 
 std::string MutantName(Mutant m) {
   switch (m) {
-    case Mutant::kNone: return "none";
-    case Mutant::kSkipPersistVotedRound: return "skip-persist";
-    case Mutant::kQuorum2f: return "quorum-2f";
-    case Mutant::kDuplicateSigner: return "duplicate-signer";
-    case Mutant::kCommitOneChain: return "one-chain";
+    case Mutant::kNone:
+      return "none";
+    case Mutant::kSkipPersistVotedRound:
+      return "skip-persist";
+    case Mutant::kQuorum2f:
+      return "quorum-2f";
+    case Mutant::kDuplicateSigner:
+      return "duplicate-signer";
+    case Mutant::kCommitOneChain:
+      return "one-chain";
   }
   return "?";
 }
 
 std::optional<Behaviour> ParseBehaviour(const std::string& s) {
-  for (Behaviour b : {Behaviour::kTwins, Behaviour::kEquivocator, Behaviour::kFutureVotes,
-                      Behaviour::kBadSignatures, Behaviour::kWithholdVotes,
-                      Behaviour::kTimestamp}) {
+  for (Behaviour b :
+       {Behaviour::kTwins, Behaviour::kEquivocator, Behaviour::kFutureVotes,
+        Behaviour::kBadSignatures, Behaviour::kWithholdVotes, Behaviour::kTimestamp}) {
     if (BehaviourName(b) == s) return b;
   }
   return std::nullopt;

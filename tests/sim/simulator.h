@@ -6,7 +6,12 @@
 // Faults, chosen per seed: message delays (LAN-like or WAN-like 50-150 ms, with stragglers
 // up to 10x), loss, duplication, reordering, partitions (halves, an isolated node, one-way
 // links) and their heals, crashes and restarts (including a crash between two effects of
-// one event, so a vote can be persisted and never sent), and clock offsets. Byzantine
+// one event, so a vote can be persisted and never sent), disks that lose unsynced writes
+// and writes cut by a crash (tests/sim/sim_storage.h), clock offsets, drift (up to 200 ppm)
+// and jumps (5-30 s on up to f nodes until the heal).
+//
+// The consensus owner's persistence and block sync are tamgad's own classes
+// (node/consensus_store.h, node/block_sync.h), wired to the simulated disks and network. Byzantine
 // validators: twins sharing a key, equivocating double voters, future-round floods,
 // invalid signatures, withheld votes and timestamp manipulation.
 //
@@ -86,6 +91,11 @@ struct SimReport {
   std::uint64_t peak_blocks = 0;
   std::uint64_t peak_votes = 0;
   std::uint64_t peak_timeouts = 0;
+  // Disk and clock faults that happened: writes a crash cut, unsynced batches a crash lost,
+  // clocks that jumped.
+  std::uint64_t torn_writes = 0;
+  std::uint64_t lost_unsynced_batches = 0;
+  std::uint64_t clock_jumps = 0;
 
   // Each node's state at the end, for diagnosing a failed seed.
   std::vector<std::string> final_state;

@@ -1,0 +1,101 @@
+// node/block_sync.h
+// Block sync: serving certified blocks to a node that fell behind, and fetching them for
+// this one. Every fetched block is checked (consensus::Verifier::VerifyCertifiedBlock)
+// against the set of the epoch the node is in before the core sees it; a peer that serves
+// a block that does not verify, or more blocks than asked, is dropped, and the next fetches
+// go to other validators for a while.
+//
+// The daemon wires it to the ledger, the core and the transport (node/node.cc); the
+// simulator (tests/sim) wires the same class to its simulated chain and network, so both
+// run one piece of code.
+//
+// Thread-safety: not thread-safe; one owner.
+
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "consensus/core.h"
+#include "consensus/verify.h"
+#include "net/wire.h"
+
+namespace tamga::node {
+
+struct SyncLimits {
+  std::uint32_t fetch_blocks_max = 100;  // Asked for at once.
+  // A reply may exceed the request by the epoch proofs that follow epoch-ending blocks.
+  std::size_t served_blocks_max = 200;
+  std::size_t reply_bytes_max = 12 << 20;  // Under the transport's 16 MiB frame cap.
+  std::uint64_t distrust_ms = 60'000;      // How long a peer that lied is not asked.
+};
+
+// The committed chain a server reads.
+class CommittedChain {
+ public:
+  virtual ~CommittedChain() = default;
+  virtual Height head() const = 0;
+  virtual Result<CertifiedBlock> CommittedAt(Height h) const = 0;
+  // The certified blocks that prove the change of validator set made by the block at `h`;
+  // empty for a block that made none.
+  virtual Result<std::vector<CertifiedBlock>> EpochProofAt(Height h) const = 0;
+};
+
+// The fetching node as sync sees it.
+class SyncTarget {
+ public:
+  virtual ~SyncTarget() = default;
+  virtual Epoch epoch() const = 0;
+  virtual Height committed() const = 0;
+  // The verifier of the current epoch (it changes when a delivered block ends an epoch).
+  virtual const consensus::Verifier& verifier() const = 0;
+  // Hands one verified block to the core (BlocksFetched).
+  virtual void Deliver(const CertifiedBlock& block) = 0;
+  virtual bool stopped() const = 0;
+};
+
+// Where requests go.
+class SyncNetwork {
+ public:
+  virtual ~SyncNetwork() = default;
+  virtual void Request(const PublicKey& peer, const net::BlockRequest& request) = 0;
+  virtual void Drop(const PublicKey& peer, const std::string& why) = 0;
+};
+
+class BlockSync {
+ public:
+  explicit BlockSync(SyncNetwork& network, SyncLimits limits = {})
+      : network_(network), limits_(limits) {}
+
+  // The answer to `request`: committed blocks from `chain` (each epoch-ending block followed
+  // by its epoch proof), then the certified blocks above them in `core`'s tree, within the
+  // limits. An error only when the chain cannot be read.
+  Result<net::BlockResponse> Serve(const CommittedChain& chain, const consensus::Core& core,
+                                   const net::BlockRequest& request) const;
+
+  // The core's FetchBlocks: asks `suggested`, or, if it lied within distrust_ms, the next
+  // validator in `validators` (after it) that did not.
+  void Fetch(Height from, const PublicKey& suggested, const std::vector<PublicKey>& validators,
+             std::uint64_t now_ms);
+
+  // A reply from `from`: each block checked against the target's epoch in turn and
+  // delivered; blocks of an earlier epoch or at or below the committed height are skipped,
+  // those of a later one wait for the change. Returns how many were delivered.
+  std::size_t OnResponse(const PublicKey& from, const net::BlockResponse& response,
+                         SyncTarget& target, std::uint64_t now_ms);
+
+  bool Distrusted(const PublicKey& peer, std::uint64_t now_ms) const;
+  std::uint64_t peers_dropped() const { return peers_dropped_; }
+
+ private:
+  void Distrust(const PublicKey& peer, const std::string& why, std::uint64_t now_ms);
+
+  SyncNetwork& network_;
+  const SyncLimits limits_;
+  std::map<PublicKey, std::uint64_t> distrusted_until_;
+  std::uint64_t peers_dropped_ = 0;
+};
+
+}  // namespace tamga::node
