@@ -29,7 +29,8 @@ Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block roo
       safety_(std::move(safety), signer, config_.chain, self_.value_or(ValidatorIndex(0))),
       tree_(std::move(root), root_qc),
       pacemaker_(config_.round_timeout_ms_base, config_.round_timeout_ms_max),
-      highest_qc_(std::move(root_qc)) {
+      highest_qc_(std::move(root_qc)),
+      last_persisted_(safety_.data()) {
   safety_.mutant_skip_persist_voted_round = config_.mutant_skip_persist_voted_round;
   // Rebuild the uncommitted part of the tree: parents before children.
   std::sort(recovered.blocks.begin(), recovered.blocks.end(),
@@ -94,8 +95,7 @@ std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
   // A crash between committing an epoch change and persisting the new epoch's safety data
   // leaves the data one epoch behind: catch it up before anything is signed.
   if (safety_.data().epoch < validators_.epoch) {
-    out.push_back(PersistSafetyData{
-        safety_.EnterEpoch(validators_.epoch, self_.value_or(ValidatorIndex(0)))});
+    Persist(safety_.EnterEpoch(validators_.epoch, self_.value_or(ValidatorIndex(0))), out);
   }
   // Resume in the round after the highest certificate. Certificates are saved before any
   // signature that relies on them, so this round is at least the last one signed in, and
@@ -147,26 +147,63 @@ std::vector<Effect> Core::Handle(std::uint64_t now_ms, const Event& event) {
 
 // --- Proposals --------------------------------------------------------------------------
 
-std::optional<std::string> Core::VoteRefusal(std::uint64_t now_ms, const Block& block) const {
+std::string_view VoteRefusalCode(VoteRefusalReason r) {
+  switch (r) {
+    case VoteRefusalReason::kHeightNotNext:
+      return "height_not_next";
+    case VoteRefusalReason::kTimestampNotAfterParent:
+      return "timestamp_not_after_parent";
+    case VoteRefusalReason::kTimestampAhead:
+      return "timestamp_ahead";
+    case VoteRefusalReason::kTransactionsAfterReconfiguration:
+      return "transactions_after_reconfiguration";
+    case VoteRefusalReason::kSafetyRules:
+      return "safety_rules";
+  }
+  return "unknown";
+}
+
+std::optional<VoteRefused> Core::VoteRefusal(std::uint64_t now_ms, const Block& block) const {
   const BlockHeader& h = block.header;
   const BlockNode* parent = tree_.Get(h.parent_id);
-  if (parent == nullptr) return "parent unknown";
-  if (h.height != parent->block.header.height.Next()) return "height is not parent + 1";
+  TAMGA_CHECK(parent != nullptr);  // The block is in the tree, so its parent is.
+  auto refuse = [&](VoteRefusalReason r, std::string detail) {
+    return VoteRefused{h.round, r, std::move(detail)};
+  };
+  if (h.height != parent->block.header.height.Next()) {
+    return refuse(VoteRefusalReason::kHeightNotNext, "height is not parent + 1");
+  }
   // Block time: later than the parent's, and not further ahead of our clock than the
   // configured drift. The QC over the block then signs its time (docs/consensus.md).
   if (h.timestamp_ms <= parent->block.header.timestamp_ms) {
-    return "timestamp " + std::to_string(h.timestamp_ms) + " <= parent's " +
-           std::to_string(parent->block.header.timestamp_ms);
+    return refuse(VoteRefusalReason::kTimestampNotAfterParent,
+                  "timestamp " + std::to_string(h.timestamp_ms) + " <= parent's " +
+                      std::to_string(parent->block.header.timestamp_ms));
   }
   if (!block.transactions.empty() && ExtendsPendingReconfiguration(h.parent_id)) {
-    return "carries transactions after an uncommitted change of the validator set";
+    return refuse(VoteRefusalReason::kTransactionsAfterReconfiguration,
+                  "carries transactions after an uncommitted change of the validator set");
   }
   if (h.timestamp_ms > now_ms + config_.clock_drift_ms_max) {
-    return "timestamp " + std::to_string(h.timestamp_ms) + " is more than " +
-           std::to_string(config_.clock_drift_ms_max) + " ms ahead of local time " +
-           std::to_string(now_ms);
+    return refuse(VoteRefusalReason::kTimestampAhead,
+                  "timestamp " + std::to_string(h.timestamp_ms) + " is more than " +
+                      std::to_string(config_.clock_drift_ms_max) + " ms ahead of local time " +
+                      std::to_string(now_ms));
   }
   return std::nullopt;
+}
+
+void Core::Persist(SafetyData data, Out& out) {
+  if (last_persisted_ && last_persisted_->epoch == data.epoch && !data.lost) {
+    TAMGA_CHECK_MSG(data.last_voted_round >= last_persisted_->last_voted_round &&
+                        data.locked_round >= last_persisted_->locked_round,
+                    "safety data would move back: voted round " + data.last_voted_round.ToString() +
+                        " after " + last_persisted_->last_voted_round.ToString() +
+                        ", locked round " + data.locked_round.ToString() + " after " +
+                        last_persisted_->locked_round.ToString());
+  }
+  last_persisted_ = data;
+  out.push_back(PersistSafetyData{std::move(data)});
 }
 
 void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
@@ -209,7 +246,10 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   InsertBlock(p.block, out);
   if (!tree_.Contains(id)) return;
   ExecuteIfReady(id, out);
-  if (VoteRefusal(now_ms, p.block)) return;
+  if (auto refused = VoteRefusal(now_ms, p.block)) {
+    if (self_) out.push_back(std::move(*refused));
+    return;
+  }
   awaiting_vote_ = AwaitingVote{id, p.last_round_tc};
   TryVote(out);
 }
@@ -247,9 +287,13 @@ void Core::TryVote(Out& out) {
   if (node->block.header.round != pacemaker_.current()) return;
   auto signed_vote = safety_.SignVote(node->block, *node->result, awaiting_vote_->tc);
   awaiting_vote_.reset();
-  if (!signed_vote.ok()) return;  // SafetyRules said no; the reason is in the Status.
+  if (!signed_vote.ok()) {
+    out.push_back(VoteRefused{node->block.header.round, VoteRefusalReason::kSafetyRules,
+                              signed_vote.error().message()});
+    return;
+  }
   voted_this_round_ = true;
-  if (!signed_vote->repeat) out.push_back(PersistSafetyData{signed_vote->data});
+  if (!signed_vote->repeat) Persist(signed_vote->data, out);
   const ValidatorIndex next = LeaderOfRound(pacemaker_.current().Next());
   if (IsSelf(next)) {
     OnVote(signed_vote->vote, out);
@@ -260,8 +304,7 @@ void Core::TryVote(Out& out) {
 
 void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   const Round round = pacemaker_.current();
-  if (p.round != round || proposed_this_round_ ||
-      !IsLeader(round)) {
+  if (p.round != round || proposed_this_round_ || !IsLeader(round)) {
     return;
   }
   const BlockNode* parent = tree_.Get(highest_qc_.data.block_id);
@@ -303,7 +346,7 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   if (!signed_proposal.ok()) return;
   proposal.signature = signed_proposal->signature;
   proposed_this_round_ = true;
-  out.push_back(PersistSafetyData{signed_proposal->data});
+  Persist(signed_proposal->data, out);
   out.push_back(Broadcast{proposal});
   OnProposal(now_ms, proposal, out);
 }
@@ -332,10 +375,9 @@ void Core::OnVote(const Vote& v, Out& out) {
   if (tally.signatures.size() < Quorum()) return;
   qc_formed_.insert(r);
   QuorumCertificate qc = tally;
-  std::stable_sort(qc.signatures.begin(), qc.signatures.end(),
-                   [](const QuorumSignature& a, const QuorumSignature& b) {
-                     return a.signer < b.signer;
-                   });
+  std::stable_sort(
+      qc.signatures.begin(), qc.signatures.end(),
+      [](const QuorumSignature& a, const QuorumSignature& b) { return a.signer < b.signer; });
   ProcessQc(qc, out);
 }
 
@@ -343,10 +385,12 @@ void Core::ProcessQc(const QuorumCertificate& qc, Out& out) {
   if (IsRoot(qc) || qc.data.epoch != validators_.epoch) return;
   if (qc.data.height <= committed_height()) return;
   tree_.AddQc(qc);
-  if (qc.data.round > QcRound(highest_qc_)) {
+  const Round highest_before = QcRound(highest_qc_);
+  if (qc.data.round > highest_before) {
     highest_qc_ = qc;
     out.push_back(SaveCertificates{highest_qc_, highest_tc_});
   }
+  TAMGA_CHECK(QcRound(highest_qc_) >= highest_before);  // The highest QC never moves back.
   if (!tree_.Contains(qc.data.block_id)) {
     RequestFetch(LeaderOfRound(qc.data.round), out);
   } else {
@@ -404,9 +448,9 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
     TAMGA_CHECK(n->qc.has_value());
     // A quorum certified another result than our execution gave: this node's state has
     // diverged. Stop rather than build on it (STYLE.md: our bugs abort).
-    TAMGA_CHECK_MSG(*n->result == n->qc->data.result,
-                    "execution result of height " + n->block.header.height.ToString() +
-                        " differs from the one its QC certifies");
+    TAMGA_CHECK_MSG(*n->result == n->qc->data.result, "execution result of height " +
+                                                          n->block.header.height.ToString() +
+                                                          " differs from the one its QC certifies");
     if (n == reconfiguration) {
       out.push_back(CommitBlock{n->block, *n->qc, epoch_proof, n->next_validators});
     } else {
@@ -448,8 +492,7 @@ void Core::SwitchEpoch(const BlockNode& reconfiguration, Out& out) {
   last_fetch_.reset();
   deferred_commit_.reset();
   out.push_back(EnterEpoch{validators_, root_qc});
-  out.push_back(PersistSafetyData{safety_.EnterEpoch(validators_.epoch,
-                                                     self_.value_or(ValidatorIndex(0)))});
+  Persist(safety_.EnterEpoch(validators_.epoch, self_.value_or(ValidatorIndex(0))), out);
   out.push_back(SaveCertificates{highest_qc_, std::nullopt});
   pacemaker_.Reset();
   AdvanceTo(Round(1), /*via_tc=*/false, out);
@@ -472,13 +515,13 @@ void Core::OnTimer(Round round, Out& out) {
 
 void Core::SendTimeout(Out& out) {
   if (!self_) return;  // Not a member of this epoch: nothing to sign.
-  if (my_timeout_) {  // Already signed for this round: send the same bytes again.
+  if (my_timeout_) {   // Already signed for this round: send the same bytes again.
     out.push_back(Broadcast{*my_timeout_});
     return;
   }
   auto signed_timeout = safety_.SignTimeout(pacemaker_.current(), highest_qc_, highest_tc_);
   if (!signed_timeout.ok()) return;
-  out.push_back(PersistSafetyData{signed_timeout->data});
+  Persist(signed_timeout->data, out);
   const Timeout mine = signed_timeout->timeout;
   my_timeout_ = mine;
   out.push_back(Broadcast{mine});
@@ -587,8 +630,7 @@ void Core::OnFetched(std::uint64_t /*now_ms*/, const BlocksFetched& f, Out& out)
 // the parent is in the tree.
 void Core::MaybeRequestPayload(Out& out) {
   const Round round = pacemaker_.current();
-  if (waiting_for_parent_ && !proposed_this_round_ &&
-      IsLeader(round) &&
+  if (waiting_for_parent_ && !proposed_this_round_ && IsLeader(round) &&
       tree_.Contains(highest_qc_.data.block_id)) {
     waiting_for_parent_ = false;
     out.push_back(RequestPayload{round});

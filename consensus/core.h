@@ -151,6 +151,21 @@ struct SaveCertificates {
   QuorumCertificate highest_qc;
   std::optional<TimeoutCertificate> highest_tc;
 };
+// Why this validator did not vote for a proposal it had in hand. Stable codes (logs,
+// `tamga_vote_refusals_total{reason}`) from VoteRefusalCode.
+enum class VoteRefusalReason : std::uint8_t {
+  kHeightNotNext,  // The block's height is not its parent's + 1.
+  kTimestampNotAfterParent,
+  kTimestampAhead,  // More than clock_drift_ms_max ahead of this node's clock.
+  kTransactionsAfterReconfiguration,
+  kSafetyRules,  // SafetyRules said no (already voted, not safe, data lost): see detail.
+};
+std::string_view VoteRefusalCode(VoteRefusalReason r);
+struct VoteRefused {
+  Round round;
+  VoteRefusalReason reason;
+  std::string detail;  // A sentence for the log.
+};
 // A validator signed two different proposals or votes for one round.
 struct ReportEquivocation {
   ValidatorIndex author;
@@ -159,7 +174,7 @@ struct ReportEquivocation {
 };
 using Effect = std::variant<PersistSafetyData, SendTo, Broadcast, SetTimer, ExecuteBlock,
                             CommitBlock, RequestPayload, FetchBlocks, SaveBlock, SaveCertificates,
-                            ReportEquivocation, EnterEpoch>;
+                            ReportEquivocation, EnterEpoch, VoteRefused>;
 
 // What a restarting node read back from SaveBlock and SaveCertificates.
 struct RecoveryData {
@@ -226,7 +241,10 @@ class Core {
   void RequestFetch(ValidatorIndex peer, Out& out);
   void MaybeRequestPayload(Out& out);
   // Whether `block` may be voted for at `now_ms`; a reason if not.
-  std::optional<std::string> VoteRefusal(std::uint64_t now_ms, const Block& block) const;
+  std::optional<VoteRefused> VoteRefusal(std::uint64_t now_ms, const Block& block) const;
+  // Emits safety data to persist. CHECKs that, within an epoch, the voted round and the
+  // lock never move back from what was persisted before.
+  void Persist(SafetyData data, Out& out);
   std::size_t Quorum() const;
   bool IsRoot(const QuorumCertificate& qc) const { return qc.data.block_id == tree_.root_id(); }
   // A QC's round in this epoch: the root QC of an epoch is of the previous one, round 0 here.
@@ -280,6 +298,7 @@ class Core {
   // A QC whose commit waits for the execution of blocks it would commit.
   std::optional<QuorumCertificate> deferred_commit_;
   std::optional<std::pair<Round, Height>> last_fetch_;  // Rate limit: one per round/height.
+  std::optional<SafetyData> last_persisted_;            // For Persist's postcondition.
 };
 
 }  // namespace tamga::consensus

@@ -92,6 +92,11 @@ std::string Metrics::Render(const NodeStatus& s) const {
   for (const auto& [reason, n] : rejected_) {
     o << "tamga_transactions_rejected_total{reason=\"" << Label(reason) << "\"} " << n << "\n";
   }
+  Header(o, "tamga_vote_refusals_total", "counter",
+         "Proposals this validator had but did not vote for, by reason.");
+  for (const auto& [reason, n] : vote_refusals_) {
+    o << "tamga_vote_refusals_total{reason=\"" << Label(reason) << "\"} " << n << "\n";
+  }
   Header(o, "tamga_records_total", "counter",
          "Records committed since the node started, by transaction type and signer's country.");
   for (const auto& [key, n] : records_) {

@@ -21,6 +21,8 @@ class Metrics {
   // A transaction refused at admission, or rejected by the rules in a committed block.
   void Refused(const std::string& reason) { ++refused_[reason]; }
   void Rejected(const std::string& reason) { ++rejected_[reason]; }
+  // This validator did not vote for a proposal it had (consensus::VoteRefusalCode).
+  void VoteRefused(const std::string& reason) { ++vote_refusals_[reason]; }
   // From a block's proposal (its timestamp) to its commit on this node.
   void CommitLatency(std::uint64_t ms);
   // A record committed, by transaction type and the signer's country.
@@ -39,6 +41,7 @@ class Metrics {
  private:
   std::map<std::string, std::uint64_t> refused_;
   std::map<std::string, std::uint64_t> rejected_;
+  std::map<std::string, std::uint64_t> vote_refusals_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> records_;
   std::array<std::uint64_t, kLatencyBucketsMs.size() + 1> latency_{};
   std::uint64_t latency_sum_ms_ = 0;

@@ -244,6 +244,11 @@ void Node::ApplyOne(consensus::Effect& effect) {
           }
         } else if constexpr (std::is_same_v<T, consensus::EnterEpoch>) {
           EnterEpoch(e);
+        } else if constexpr (std::is_same_v<T, consensus::VoteRefused>) {
+          const std::string_view code = consensus::VoteRefusalCode(e.reason);
+          metrics_.VoteRefused(std::string(code));
+          Log(LogLevel::kInfo, "vote_refused",
+              {{"round", e.round.ToString()}, {"reason", std::string(code)}, {"detail", e.detail}});
         } else if constexpr (std::is_same_v<T, consensus::ReportEquivocation>) {
           Log(LogLevel::kWarn, "equivocation",
               {{"validator", e.author.ToString()},

@@ -113,5 +113,33 @@ TEST(Core, TimerExpiryPersistsThenBroadcastsATimeout) {
   EXPECT_TRUE(fx.core->Handle(2001, TimerFired{Round(0)}).empty());
 }
 
+// A validator that does not vote says why (an effect its owner logs and counts).
+TEST(Core, AProposalStampedTooFarAheadGetsNoVoteAndTheReasonIsSaid) {
+  Fixture fx(4, 2);
+  (void)fx.core->Start(1000);
+  Proposal p;
+  p.block.header.chain_id = kChain;
+  p.block.header.epoch = Epoch(0);
+  p.block.header.round = Round(1);
+  p.block.header.height = Height(1);
+  p.block.header.parent_id = fx.genesis.header.Id();
+  p.block.header.proposer = ValidatorIndex(1);
+  p.block.header.payload_root = MerkleRoot({});
+  p.block.justify = fx.genesis_qc;
+  const std::uint64_t now = 1'000'000;
+  p.block.header.timestamp_ms = now + 3'600'000;  // An hour ahead of this node's clock.
+  const auto effects = fx.core->Handle(now, ProposalReceived{p});
+  const VoteRefused* refused = nullptr;
+  for (const auto& e : effects) {
+    EXPECT_FALSE(std::holds_alternative<SendTo>(e)) << "voted for a block an hour ahead";
+    if (const auto* r = std::get_if<VoteRefused>(&e)) refused = r;
+  }
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->round, Round(1));
+  EXPECT_EQ(refused->reason, VoteRefusalReason::kTimestampAhead);
+  EXPECT_EQ(VoteRefusalCode(refused->reason), "timestamp_ahead");
+  EXPECT_NE(refused->detail.find("ahead of local time"), std::string::npos) << refused->detail;
+}
+
 }  // namespace
 }  // namespace tamga::consensus

@@ -589,7 +589,8 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
           "tamga_peers_known gauge", "tamga_committed_transactions_total counter",
           "tamga_commit_latency_seconds histogram", "tamga_transactions_refused_total counter",
           "tamga_transactions_rejected_total counter", "tamga_records_total counter",
-          "tamga_sync_blocks_total counter", "tamga_sync_target_height gauge"}) {
+          "tamga_sync_blocks_total counter", "tamga_sync_target_height gauge",
+          "tamga_vote_refusals_total counter"}) {
       EXPECT_NE(a->body.find(std::string("# TYPE ") + family + "\n"), std::string::npos)
           << family << " is missing:\n"
           << a->body;

@@ -881,9 +881,9 @@ class Simulation {
         },
         e);
     std::string effs;
-    static const char* kEffects[] = {"persist",    "send",       "broadcast", "timer",
-                                     "execute",    "commit",     "payload?",  "fetch",
-                                     "save-block", "save-certs", "evidence",  "epoch"};
+    static const char* kEffects[] = {
+        "persist", "send",       "broadcast",  "timer",    "execute", "commit",      "payload?",
+        "fetch",   "save-block", "save-certs", "evidence", "epoch",   "vote-refused"};
     for (const auto& ef : effects) effs += std::string(" ") + kEffects[ef.index()];
     std::printf("%8llu node %d r%llu: %s ->%s\n", static_cast<unsigned long long>(now_ - kStartMs),
                 n.id, static_cast<unsigned long long>(n.core ? n.core->current_round().value() : 0),
