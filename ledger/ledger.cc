@@ -468,12 +468,17 @@ Result<CommittedHeader> Ledger::Committed(Height h) const {
                           "a proof is possible once the next blocks commit");
 }
 
-Result<Height> Ledger::ProvableHeight() const {
+Result<CommittedHeader> Ledger::HighestProvable() const {
   const std::uint64_t head = Head().height.value();
   for (std::uint64_t h = head; h > 0 && head - h < kCommitSearchMax; --h) {
-    if (Committed(Height(h)).ok()) return Height(h);
+    if (auto c = Committed(Height(h)); c.ok()) return std::move(*c);
   }
   return Status::NotFound("no block can be proven yet: the chain has not committed past genesis");
+}
+
+Result<Height> Ledger::ProvableHeight() const {
+  TAMGA_ASSIGN_OR_RETURN(CommittedHeader c, HighestProvable());
+  return c.header.height;
 }
 
 Result<std::pair<ValidatorSetEntry, StateProof>> Ledger::ValidatorSetProof(
@@ -488,16 +493,21 @@ Result<std::pair<ValidatorSetEntry, StateProof>> Ledger::ValidatorSetProof(
 Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
                                      const std::vector<Hash32>& state_keys,
                                      std::optional<Height> height) const {
-  Height h;
-  if (height) {
-    h = *height;
-  } else {
-    TAMGA_ASSIGN_OR_RETURN(h, ProvableHeight());
+  if (height && *height == Height(0)) {
+    return Status::InvalidArgument("the genesis block has no proof: pin genesis");
   }
+  TAMGA_ASSIGN_OR_RETURN(CommittedHeader block, height ? Committed(*height) : HighestProvable());
+  return BuildProof(log_index, state_keys, std::move(block));
+}
+
+Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
+                                     const std::vector<Hash32>& state_keys,
+                                     CommittedHeader block) const {
+  const Height h = block.header.height;
   if (h == Height(0)) return Status::InvalidArgument("the genesis block has no proof: pin genesis");
   ProofFile p;
   p.chain_id = anchor_.chain_id;
-  TAMGA_ASSIGN_OR_RETURN(p.block, Committed(h));
+  p.block = std::move(block);
   const ExecutionResult& result = p.block.qc.data.result;
   // Every epoch change from genesis up to the block's epoch.
   for (std::uint64_t e = 1; e <= p.block.header.epoch.value(); ++e) {

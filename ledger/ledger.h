@@ -138,13 +138,19 @@ class Ledger {
   Result<Height> HeightAtTime(std::uint64_t time_ms) const;
 
   // --- Proofs ---
-  // The highest height a proof can be built for: its commit evidence must be stored.
+  // The highest block a proof can be built for, with the evidence that commits it (found
+  // once, and handed to BuildProof so it is not searched for again). NotFound while no
+  // block past genesis is provable.
+  Result<CommittedHeader> HighestProvable() const;
   Result<Height> ProvableHeight() const;
   // A proof at `height` (default: the highest provable) of log record `log_index` (if
   // any) and of the listed state keys.
   Result<ProofFile> BuildProof(std::optional<std::uint64_t> log_index,
                                const std::vector<Hash32>& state_keys,
                                std::optional<Height> height = std::nullopt) const;
+  // The same, at a block whose commit evidence the caller already has (HighestProvable).
+  Result<ProofFile> BuildProof(std::optional<std::uint64_t> log_index,
+                               const std::vector<Hash32>& state_keys, CommittedHeader block) const;
   // RFC 9162 consistency proof between two log sizes.
   Result<std::vector<Hash32>> LogConsistency(std::uint64_t first, std::uint64_t second) const;
 

@@ -358,12 +358,12 @@ Result<Fact> TransactionRecordFact(const ledger::Ledger& ledger, const Hash32& i
 }
 
 Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fact) {
-  Result<Height> provable_or = ledger.ProvableHeight();
+  Result<ledger::CommittedHeader> provable_or = ledger.HighestProvable();
   if (!provable_or.ok() && provable_or.error().code() == StatusCode::kNotFound) {
     return Status::Unavailable("no block is provable yet (a young chain); ask again in a moment");
   }
-  TAMGA_ASSIGN_OR_RETURN(Height provable, std::move(provable_or));
-  const Height at = std::min(provable, fact.height);
+  TAMGA_ASSIGN_OR_RETURN(ledger::CommittedHeader provable, std::move(provable_or));
+  const Height at = std::min(provable.header.height, fact.height);
   if (fact.log_index) {
     TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ledger.ResultAt(at));
     if (*fact.log_index >= r.log_size) {
@@ -381,6 +381,8 @@ Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fa
           "block); ask again in a moment");
     }
   }
+  // At the highest provable block, its commit evidence is at hand: not searched for again.
+  if (at == provable.header.height) return ledger.BuildProof(fact.log_index, fact.keys, provable);
   return ledger.BuildProof(fact.log_index, fact.keys, at);
 }
 
