@@ -18,7 +18,8 @@ struct NodeStatus;
 
 class Metrics {
  public:
-  // A transaction refused at admission, or rejected by the rules in a committed block.
+  // A transaction refused at admission, or rejected by the rules in a committed block, by
+  // its stable code (Refused::code; contracts::ReasonCode), never by a sentence.
   void Refused(const std::string& reason) { ++refused_[reason]; }
   void Rejected(const std::string& reason) { ++rejected_[reason]; }
   // From a block's proposal (its timestamp) to its commit on this node.

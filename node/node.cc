@@ -655,7 +655,7 @@ void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
 void Node::Announce(const ledger::PreparedBlock& p) {
   for (const auto& r : p.output.receipts) {
     if (r.code != 0) {
-      metrics_.Rejected(std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code))));
+      metrics_.Rejected(std::string(contracts::ReasonCode(static_cast<contracts::Reason>(r.code))));
     }
   }
   if (p.output.records.empty()) return;
