@@ -36,7 +36,7 @@ std::string DescribeReceipt(const ledger::Receipt& r) {
       r.code == 0
           ? std::string("accepted")
           : "rejected (" +
-                std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code))) + ")";
+                std::string(contracts::ReasonText(static_cast<contracts::Reason>(r.code))) + ")";
   if (!r.detail.empty()) s += " \"" + r.detail + "\"";
   s += ", " + std::to_string(r.record_count) + " records from " + std::to_string(r.first_record);
   return s;
@@ -300,7 +300,7 @@ void Replayer::Count(const Block& block, const std::vector<ledger::Receipt>& rec
     if (r.code != 0) {
       ++report_.rejected;
       ++report_.rejected_by_reason[std::string(
-          contracts::ReasonName(static_cast<contracts::Reason>(r.code)))];
+          contracts::ReasonCode(static_cast<contracts::Reason>(r.code)))];
       continue;
     }
     ++report_.accepted;

@@ -82,7 +82,7 @@ struct AuditReport {
   std::map<std::string, RecordCount> by_type;
   // By country of the signer's administration ("?" for a signer the state does not know).
   std::map<std::string, RecordCount> by_administration;
-  // Rejected transactions by contracts::ReasonName.
+  // Rejected transactions by contracts::ReasonCode ("bad_signature").
   std::map<std::string, std::uint64_t> rejected_by_reason;
   std::vector<Anomaly> anomalies;
   // Set when the replay stopped before the head: the height and why.
@@ -98,7 +98,7 @@ Result<AuditReport> Replay(const contracts::Genesis& genesis, BlockSource& sourc
 //   {"ok": bool, "source", "chain_name", "chain_id", "head", "last_replayed", "blocks",
 //    "epochs", "transactions", "accepted", "rejected", "state_root", "log_root",
 //    "log_size", "records_by_type": {name: {"accepted", "records"}},
-//    "records_by_administration": {country: {...}}, "rejected_by_reason": {name: n},
+//    "records_by_administration": {country: {...}}, "rejected_by_reason": {code: n},
 //    "anomalies": [{"height", "reason"}], "stopped": null or {"height", "reason"}}
 std::string ReportText(const AuditReport& report);
 std::string ReportJson(const AuditReport& report);

@@ -2,6 +2,8 @@
 
 #include "contracts/model.h"
 
+#include <iterator>
+
 #include "ledger/state_proof.h"
 
 namespace tamga::contracts {
@@ -81,90 +83,83 @@ std::string_view TxTypeName(std::uint16_t type) {
   return "unknown";
 }
 
-std::string_view ReasonName(Reason r) {
-  switch (r) {
-    case Reason::kAccepted:
-      return "accepted";
-    case Reason::kMalformed:
-      return "malformed";
-    case Reason::kWrongChain:
-      return "wrong chain";
-    case Reason::kBadSignature:
-      return "bad signature";
-    case Reason::kReplayed:
-      return "replayed transaction";
-    case Reason::kUnknownType:
-      return "unknown transaction type";
-    case Reason::kUnknownSigner:
-      return "unknown signer";
-    case Reason::kSignerLacksRole:
-      return "signer lacks role";
-    case Reason::kSignerSuspended:
-      return "signer suspended or withdrawn";
-    case Reason::kSignerRevoked:
-      return "signer revoked";
-    case Reason::kBadSequence:
-      return "bad sequence";
-    case Reason::kOutsideScope:
-      return "outside the issuer's scope";
-    case Reason::kWrongCountry:
-      return "wrong country";
-    case Reason::kAlreadyExists:
-      return "already exists";
-    case Reason::kUnknownOffice:
-      return "office unknown";
-    case Reason::kUnknownIssuer:
-      return "issuer unknown";
-    case Reason::kCertificateUnknown:
-      return "certificate unknown";
-    case Reason::kCertificateRevoked:
-      return "certificate revoked";
-    case Reason::kCertificateReplaced:
-      return "certificate replaced";
-    case Reason::kCertificateExpired:
-      return "certificate expired";
-    case Reason::kCertificateNotYetValid:
-      return "certificate not yet valid";
-    case Reason::kQuantityExceeded:
-      return "quantity exceeded";
-    case Reason::kFullyUsed:
-      return "certificate fully used";
-    case Reason::kWrongImportingCountry:
-      return "wrong importing country";
-    case Reason::kDuplicateUse:
-      return "declaration already recorded";
-    case Reason::kNoPendingRequest:
-      return "no pending verification request";
-    case Reason::kKeyInUse:
-      return "key already registered";
-    case Reason::kMraUnknown:
-      return "MRA unknown";
-    case Reason::kMraNotInForce:
-      return "MRA not in force";
-    case Reason::kTransitUnknown:
-      return "transit unknown";
-    case Reason::kEventOutOfOrder:
-      return "event out of route order";
-    case Reason::kNotOnRoute:
-      return "office not on the route";
-    case Reason::kTransitNotTerminated:
-      return "transit not terminated";
-    case Reason::kTransitClosed:
-      return "transit closed";
-    case Reason::kAnchorUnknown:
-      return "document not anchored";
-    case Reason::kAnchorRevoked:
-      return "anchor revoked";
-    case Reason::kCertificateNotConfirmed:
-      return "certificate not confirmed by its exporting administration";
-    case Reason::kProposalUnknown:
-      return "proposal unknown";
-    case Reason::kAlreadyApproved:
-      return "already approved";
-    case Reason::kEpochChangePending:
-      return "a validator-set change is already pending in this block";
+namespace {
+
+// One row per reason, in numeric order (checked below). The code is what programs see: never
+// rename one (tests/contracts/reason_table_test.cc pins them). The text may be reworded.
+constexpr NameEntry<Reason> kReasons[] = {
+    {Reason::kAccepted, "accepted", "accepted"},
+    {Reason::kMalformed, "malformed", "malformed"},
+    {Reason::kWrongChain, "wrong_chain", "wrong chain"},
+    {Reason::kBadSignature, "bad_signature", "bad signature"},
+    {Reason::kReplayed, "replayed_transaction", "replayed transaction"},
+    {Reason::kUnknownType, "unknown_transaction_type", "unknown transaction type"},
+    {Reason::kUnknownSigner, "unknown_signer", "unknown signer"},
+    {Reason::kSignerLacksRole, "signer_lacks_role", "signer lacks role"},
+    {Reason::kSignerSuspended, "signer_suspended_or_withdrawn", "signer suspended or withdrawn"},
+    {Reason::kSignerRevoked, "signer_revoked", "signer revoked"},
+    {Reason::kBadSequence, "bad_sequence", "bad sequence"},
+    {Reason::kOutsideScope, "outside_issuer_scope", "outside the issuer's scope"},
+    {Reason::kWrongCountry, "wrong_country", "wrong country"},
+    {Reason::kAlreadyExists, "already_exists", "already exists"},
+    {Reason::kUnknownOffice, "office_unknown", "office unknown"},
+    {Reason::kUnknownIssuer, "issuer_unknown", "issuer unknown"},
+    {Reason::kCertificateUnknown, "certificate_unknown", "certificate unknown"},
+    {Reason::kCertificateRevoked, "certificate_revoked", "certificate revoked"},
+    {Reason::kCertificateReplaced, "certificate_replaced", "certificate replaced"},
+    {Reason::kCertificateExpired, "certificate_expired", "certificate expired"},
+    {Reason::kCertificateNotYetValid, "certificate_not_yet_valid", "certificate not yet valid"},
+    {Reason::kQuantityExceeded, "quantity_exceeded", "quantity exceeded"},
+    {Reason::kFullyUsed, "certificate_fully_used", "certificate fully used"},
+    {Reason::kWrongImportingCountry, "wrong_importing_country", "wrong importing country"},
+    {Reason::kDuplicateUse, "declaration_already_recorded", "declaration already recorded"},
+    {Reason::kNoPendingRequest, "no_pending_verification_request",
+     "no pending verification request"},
+    {Reason::kKeyInUse, "key_already_registered", "key already registered"},
+    {Reason::kMraUnknown, "mra_unknown", "MRA unknown"},
+    {Reason::kMraNotInForce, "mra_not_in_force", "MRA not in force"},
+    {Reason::kTransitUnknown, "transit_unknown", "transit unknown"},
+    {Reason::kEventOutOfOrder, "event_out_of_route_order", "event out of route order"},
+    {Reason::kNotOnRoute, "office_not_on_the_route", "office not on the route"},
+    {Reason::kTransitNotTerminated, "transit_not_terminated", "transit not terminated"},
+    {Reason::kTransitClosed, "transit_closed", "transit closed"},
+    {Reason::kAnchorUnknown, "document_not_anchored", "document not anchored"},
+    {Reason::kAnchorRevoked, "anchor_revoked", "anchor revoked"},
+    {Reason::kCertificateNotConfirmed, "certificate_not_confirmed_by_its_exporting_administration",
+     "certificate not confirmed by its exporting administration"},
+    {Reason::kProposalUnknown, "proposal_unknown", "proposal unknown"},
+    {Reason::kAlreadyApproved, "already_approved", "already approved"},
+    {Reason::kEpochChangePending, "epoch_change_pending",
+     "a validator-set change is already pending in this block"},
+};
+
+constexpr bool InNumericOrder() {
+  for (std::size_t i = 0; i < std::size(kReasons); ++i) {
+    if (static_cast<std::size_t>(kReasons[i].value) != i) return false;
   }
-  return "unknown reason";
+  return true;
+}
+static_assert(InNumericOrder(), "kReasons: entry i must be Reason i");
+static_assert(std::size(kReasons) == static_cast<std::size_t>(kLastReason) + 1,
+              "kReasons: one row per reason, up to kLastReason");
+
+const NameEntry<Reason>* ReasonRow(Reason r) {
+  const auto i = static_cast<std::size_t>(r);
+  return i < std::size(kReasons) ? &kReasons[i] : nullptr;
+}
+
+}  // namespace
+
+std::span<const NameEntry<Reason>> ReasonTable() { return kReasons; }
+
+std::string_view ReasonCode(Reason r) {
+  const NameEntry<Reason>* e = ReasonRow(r);
+  return e == nullptr ? std::string_view("unknown") : e->code;
+}
+
+std::string_view ReasonText(Reason r) {
+  const NameEntry<Reason>* e = ReasonRow(r);
+  return e == nullptr ? std::string_view("unknown reason") : e->text;
 }
 
 bool IsCountryCode(std::string_view s) {
@@ -727,13 +722,6 @@ Hash32 DeclarationUseKey(std::string_view exporting_country, std::string_view nu
 // --- Names of statuses -------------------------------------------------------------------
 
 namespace {
-
-template <typename E>
-struct NameEntry {
-  E value;
-  std::string_view code;  // Stable: the API and proof readers show it.
-  std::string_view text;  // Words for sentences.
-};
 
 template <typename E, std::size_t N>
 const NameEntry<E>* Find(const NameEntry<E> (&table)[N], E value) {

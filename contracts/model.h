@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,7 +60,11 @@ std::string_view TxTypeName(std::uint16_t type);
 
 // --- Rejection reasons --------------------------------------------------------------------
 
-// Carried in receipts (code 0 is accepted) and by the API. Never renumber.
+// Carried in receipts (code 0 is accepted) and by the API. Never renumber. Each has one row
+// in ReasonTable() (model.cc): its stable code, which programs see (the API's refusal codes,
+// receipts' reason_code, /metrics labels, audit reports), and its English text, for people,
+// which may be reworded. tests/contracts/reason_table_test.cc pins the numbers and codes;
+// docs/contracts.md and docs/openapi.json list them.
 enum class Reason : std::uint16_t {
   kAccepted = 0,
   kMalformed = 1,  // The payload does not decode, or a field breaks its format.
@@ -102,7 +107,24 @@ enum class Reason : std::uint16_t {
   kAlreadyApproved = 38,
   kEpochChangePending = 39,  // A validator-set change was already adopted in this block.
 };
-std::string_view ReasonName(Reason r);
+// The highest reason: move it when adding one (and add its row to the table).
+inline constexpr Reason kLastReason = Reason::kEpochChangePending;
+
+// A row of a name table: an enum value, its stable code (snake_case, never renamed: the API,
+// metrics and proof readers show it) and its words for people (may be reworded).
+template <typename E>
+struct NameEntry {
+  E value;
+  std::string_view code;
+  std::string_view text;
+};
+
+// Every reason, in numeric order: entry i is Reason i, from kAccepted to kLastReason.
+std::span<const NameEntry<Reason>> ReasonTable();
+// The stable code ("bad_signature"); "unknown" (no reason's code) for a value outside the enum.
+std::string_view ReasonCode(Reason r);
+// The English text ("bad signature"); "unknown reason" for a value outside the enum.
+std::string_view ReasonText(Reason r);
 
 // --- Roles and statuses -------------------------------------------------------------------
 

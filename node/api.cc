@@ -16,6 +16,7 @@
 #include "contracts/rules.h"
 #include "ledger/proof_file.h"
 #include "net/transport.h"
+#include "node/api_codes.h"
 #include "node/facts.h"
 
 namespace tamga::node {
@@ -52,24 +53,29 @@ Response Json(http::status status, const json& body) {
   return r;
 }
 
-Response Error(http::status status, std::string code, std::string message) {
-  return Json(status, {{"code", std::move(code)}, {"message", std::move(message)}});
+// An error body: its code from the tables (node/api_codes.h, contracts::ReasonCode).
+Response Error(http::status status, ApiCode code, std::string message) {
+  return Json(status, {{"code", std::string(ApiCodeName(code))}, {"message", std::move(message)}});
+}
+Response Error(http::status status, contracts::Reason code, std::string message) {
+  return Json(status, {{"code", std::string(contracts::ReasonCode(code))},
+                       {"message", std::move(message)}});
 }
 
 // Refusals that depend on the state, which a node one block behind may not have yet.
-bool MayPassLater(const std::string& code) {
-  static const char* const kFinal[] = {
-      "duplicate",     "mempool_full", "unavailable",          "malformed",
-      "bad_signature", "wrong_chain",  "replayed_transaction", "unknown_transaction_type"};
-  for (const char* f : kFinal) {
-    if (code == f) return false;
-  }
-  return true;
+bool MayPassLater(const Refused& r) {
+  using contracts::Reason;
+  return !(r.Is(ApiCode::kDuplicate) || r.Is(ApiCode::kMempoolFull) ||
+           r.Is(ApiCode::kUnavailable) || r.Is(Reason::kMalformed) || r.Is(Reason::kBadSignature) ||
+           r.Is(Reason::kWrongChain) || r.Is(Reason::kReplayed) || r.Is(Reason::kUnknownType));
 }
 
-http::status StatusForRefusal(const std::string& code) {
-  if (code == "mempool_full" || code == "unavailable") return http::status::service_unavailable;
-  if (code == "duplicate" || code == "replayed_transaction" || code == "sequence_taken") {
+http::status StatusForRefusal(const Refused& r) {
+  if (r.Is(ApiCode::kMempoolFull) || r.Is(ApiCode::kUnavailable)) {
+    return http::status::service_unavailable;
+  }
+  if (r.Is(ApiCode::kDuplicate) || r.Is(contracts::Reason::kReplayed) ||
+      r.Is(ApiCode::kSequenceTaken)) {
     return http::status::conflict;
   }
   return http::status::bad_request;
@@ -156,13 +162,13 @@ Response Text(http::status status, std::string content_type, std::string body) {
 Response ErrorFor(const Status& s) {
   switch (s.code()) {
     case StatusCode::kNotFound:
-      return Error(http::status::not_found, "not_found", s.message());
+      return Error(http::status::not_found, ApiCode::kNotFound, s.message());
     case StatusCode::kInvalidArgument:
-      return Error(http::status::bad_request, "bad_request", s.message());
+      return Error(http::status::bad_request, ApiCode::kBadRequest, s.message());
     case StatusCode::kUnavailable:
-      return Error(http::status::service_unavailable, "not_yet_provable", s.message());
+      return Error(http::status::service_unavailable, ApiCode::kNotYetProvable, s.message());
     default:
-      return Error(http::status::internal_server_error, "internal", s.ToString());
+      return Error(http::status::internal_server_error, ApiCode::kInternal, s.ToString());
   }
 }
 
@@ -228,7 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
       const bool too_big = ec == http::error::body_limit || ec == http::error::header_limit;
       keep_alive_ = false;
       return Write(Error(too_big ? http::status::payload_too_large : http::status::bad_request,
-                         too_big ? "too_large" : "bad_request",
+                         too_big ? ApiCode::kTooLarge : ApiCode::kBadRequest,
                          "request refused: " + ec.message()));
     }
     request_ = parser_->release();
@@ -239,7 +245,8 @@ class Session : public std::enable_shared_from_this<Session> {
       // A defect, not the client's fault; the node must stay up and the client be told.
       Log(LogLevel::kError, "api_exception", {{"what", e.what()}});
       keep_alive_ = false;
-      Write(Error(http::status::internal_server_error, "internal", "the request failed"));
+      Write(Error(http::status::internal_server_error, ApiCode::kInternal,
+                  std::string(ApiCodeText(ApiCode::kInternal))));
     }
   }
 
@@ -249,7 +256,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto method = request_.method();
     if (path == "/v1/transactions" && method == http::verb::post) return Submit(query);
     if (method != http::verb::get) {
-      return Write(Error(http::status::method_not_allowed, "method_not_allowed",
+      return Write(Error(http::status::method_not_allowed, ApiCode::kMethodNotAllowed,
                          std::string(request_.method_string()) + " is not served here"));
     }
     if (path == "/v1/status") return Write(Json(http::status::ok, StatusJson(node_.GetStatus())));
@@ -321,11 +328,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void NotFound(std::string_view path) {
     Write(Error(
-        http::status::not_found, "not_found",
+        http::status::not_found, ApiCode::kNotFound,
         "no such endpoint: " + std::string(request_.method_string()) + " " + std::string(path)));
   }
   void BadRequest(std::string message) {
-    Write(Error(http::status::bad_request, "bad_request", std::move(message)));
+    Write(Error(http::status::bad_request, ApiCode::kBadRequest, std::move(message)));
   }
 
   // A fact, or its proof file.
@@ -354,7 +361,10 @@ class Session : public std::enable_shared_from_this<Session> {
     auto raw = FromHex(body["transaction"].get<std::string>());
     if (!raw.ok()) return BadRequest("transaction is not hex");
     auto tx = Decode<Transaction>(*raw, "transaction");
-    if (!tx.ok()) return Write(Error(http::status::bad_request, "malformed", tx.error().message()));
+    if (!tx.ok()) {
+      return Write(
+          Error(http::status::bad_request, contracts::Reason::kMalformed, tx.error().message()));
+    }
     Admit(std::make_shared<Transaction>(std::move(*tx)), wait, NowMs() + wait, /*retried=*/false);
   }
 
@@ -368,10 +378,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (out.refused) {
       // Sent again (a client retrying after a lost connection): answer as for the first.
       if (wait > 0 &&
-          (out.refused->code == "duplicate" || out.refused->code == "replayed_transaction")) {
+          (out.refused->Is(ApiCode::kDuplicate) || out.refused->Is(contracts::Reason::kReplayed))) {
         return WaitForCommit(out.id, deadline_ms);
       }
-      if (wait > 0 && !retried && MayPassLater(out.refused->code) && NowMs() < deadline_ms) {
+      if (wait > 0 && !retried && MayPassLater(*out.refused) && NowMs() < deadline_ms) {
         node_.WaitForHeight(node_.ledger().Head().height.Next(),
                             std::min<std::uint64_t>(kRetryWaitMs, deadline_ms - NowMs()),
                             [self = shared_from_this(), tx, wait, deadline_ms] {
@@ -381,9 +391,9 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       Log(LogLevel::kInfo, "tx_refused",
           {{"tx", out.id.ShortHex()}, {"reason", out.refused->code}});
-      return Write(Json(StatusForRefusal(out.refused->code), {{"code", out.refused->code},
-                                                              {"message", out.refused->message},
-                                                              {"id", out.id.ToHex()}}));
+      return Write(Json(StatusForRefusal(*out.refused), {{"code", out.refused->code},
+                                                         {"message", out.refused->message},
+                                                         {"id", out.id.ToHex()}}));
     }
     if (wait == 0) {
       return Write(Json(http::status::accepted, {{"id", out.id.ToHex()}, {"status", "pending"}}));
@@ -417,7 +427,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void GetAccount(std::string_view hex) {
     auto key = PublicKey::FromHex(hex);
     if (!key.ok())
-      return Write(Error(http::status::bad_request, "bad_request", "not a 64-hex-digit key"));
+      return Write(
+          Error(http::status::bad_request, ApiCode::kBadRequest, "not a 64-hex-digit key"));
     const auto& ledger = node_.ledger();
     const auto state = ledger.StateBefore(nullptr);
     auto signer = contracts::rules::Read<contracts::SignerRecord>(state, contracts::SignerKey(*key),
@@ -454,7 +465,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (*self->stopped_) return;
       const auto& ledger = self->node_.ledger();
       if (ledger.Head().height < h) {
-        return self->Write(Error(http::status::not_found, "not_found",
+        return self->Write(Error(http::status::not_found, ApiCode::kNotFound,
                                  "height " + h.ToString() + " is not committed yet"));
       }
       if (raw) return self->WriteRaw(h);
@@ -462,7 +473,7 @@ class Session : public std::enable_shared_from_this<Session> {
       auto result = ledger.ResultAt(h);
       if (!block.ok() || !result.ok()) {
         return self->Write(
-            Error(http::status::internal_server_error, "internal", "block unreadable"));
+            Error(http::status::internal_server_error, ApiCode::kInternal, "block unreadable"));
       }
       json txs = json::array();
       for (const auto& tx : block->transactions) txs.push_back(tx.Hash().ToHex());
@@ -503,7 +514,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return true;
     });
     if (sub_ == 0) {
-      return Write(Error(http::status::service_unavailable, "too_many_streams",
+      return Write(Error(http::status::service_unavailable, ApiCode::kTooManyStreams,
                          "this node serves " + std::to_string(EventHub::kSubscribersMax) +
                              " event streams at most; try another node or later"));
     }
@@ -567,7 +578,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto proof = ledger.EpochProofAt(h);
     auto receipts = ledger.ReceiptsAt(h);
     if (!block.ok() || !qc.ok() || !proof.ok() || !receipts.ok()) {
-      return Write(Error(http::status::internal_server_error, "internal", "block unreadable"));
+      return Write(
+          Error(http::status::internal_server_error, ApiCode::kInternal, "block unreadable"));
     }
     Write(Json(http::status::ok,
                {{"height", h.value()},

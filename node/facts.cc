@@ -180,9 +180,11 @@ json AnchorJson(const contracts::AnchorRecord& a) {
 }
 
 json ReceiptJson(const ledger::Receipt& r) {
+  const auto reason = static_cast<contracts::Reason>(r.code);
   return {{"code", r.code},
           {"result", r.code == 0 ? "accepted" : "rejected"},
-          {"reason", std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code)))},
+          {"reason_code", std::string(contracts::ReasonCode(reason))},
+          {"reason", std::string(contracts::ReasonText(reason))},
           {"detail", r.detail},
           {"first_record", r.first_record},
           {"record_count", r.record_count}};

@@ -1,5 +1,7 @@
 #include "node/mempool.h"
 
+#include <utility>
+
 #include "common/encoding.h"
 #include "contracts/model.h"
 
@@ -33,15 +35,18 @@ std::optional<contracts::SignerRecord> ReadSigner(const ledger::StateReader& sta
   return *rec;
 }
 
-std::string Code(contracts::Reason r) {
-  std::string s(contracts::ReasonName(r));
-  for (char& c : s) {
-    if (c == ' ' || c == '-') c = '_';
-  }
-  return s;
+}  // namespace
+
+Refused Refused::Of(ApiCode c, std::string message) {
+  if (message.empty()) message = std::string(ApiCodeText(c));
+  return Refused{std::string(ApiCodeName(c)), std::move(message)};
 }
 
-}  // namespace
+Refused Refused::Of(contracts::Reason r, std::string_view detail) {
+  std::string message(contracts::ReasonText(r));
+  if (!detail.empty()) message += ": " + std::string(detail);
+  return Refused{std::string(contracts::ReasonCode(r)), std::move(message)};
+}
 
 std::uint64_t LastSequence(const ledger::StateReader& state, const PublicKey& signer) {
   auto rec = ReadSigner(state, signer);
@@ -59,11 +64,12 @@ std::uint64_t Mempool::NextSequence(const PublicKey& signer, std::uint64_t last_
 std::optional<Refused> Mempool::Admit(const Transaction& tx, const Hash32& id,
                                       const ledger::StateReader& committed, std::uint64_t now_ms,
                                       const contracts::OnLedgerFn& on_ledger) {
-  if (Contains(id)) return Refused{"duplicate", "the transaction is already waiting for a block"};
+  if (Contains(id)) return Refused::Of(ApiCode::kDuplicate);
   const std::size_t size = tx.payload.size() + 200;
   if (entries_.size() >= options_.transactions_max || bytes_ + size > options_.bytes_max) {
-    return Refused{"mempool_full", "the node holds " + std::to_string(entries_.size()) +
-                                       " transactions waiting for a block; try again shortly"};
+    return Refused::Of(ApiCode::kMempoolFull,
+                       "the node holds " + std::to_string(entries_.size()) +
+                           " transactions waiting for a block; try again shortly");
   }
   // Ahead of the committed sequence: check as if the predecessors ran. They must be queued
   // here already, or arrive before it can be proposed.
@@ -78,17 +84,15 @@ std::optional<Refused> Mempool::Admit(const Transaction& tx, const Hash32& id,
     state = &*ahead;
   }
   auto outcome = contracts::Executor::Check(*state, chain_, tx, id, now_ms, on_ledger);
-  if (!outcome.ok()) return Refused{"unavailable", outcome.error().ToString()};
+  if (!outcome.ok()) return Refused::Of(ApiCode::kUnavailable, outcome.error().ToString());
   if (outcome->reason != contracts::Reason::kAccepted) {
-    std::string message(contracts::ReasonName(outcome->reason));
-    if (!outcome->detail.empty()) message += ": " + outcome->detail;
-    return Refused{Code(outcome->reason), message};
+    return Refused::Of(outcome->reason, outcome->detail);
   }
   auto& seqs = by_signer_[tx.signer];
   if (seqs.count(tx.sequence)) {
-    return Refused{"sequence_taken", "another transaction of this signer with sequence " +
-                                         std::to_string(tx.sequence) +
-                                         " is already waiting for a block"};
+    return Refused::Of(ApiCode::kSequenceTaken,
+                       "another transaction of this signer with sequence " +
+                           std::to_string(tx.sequence) + " is already waiting for a block");
   }
   seqs[tx.sequence] = id;
   entries_[id] = Entry{tx, size, now_ms};

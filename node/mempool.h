@@ -7,7 +7,8 @@
 // had run, and proposed only in sequence order with no gap.
 //
 // Bounded by count and bytes: when full, a new transaction is refused ("mempool_full")
-// rather than evicting one already accepted.
+// rather than evicting one already accepted. Refusals' codes come from node/api_codes.h and
+// contracts::ReasonCode.
 //
 // Thread-safety: not thread-safe; the node's one thread owns it.
 
@@ -18,11 +19,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/chain.h"
 #include "contracts/executor.h"
+#include "contracts/model.h"
 #include "ledger/state_tree.h"
+#include "node/api_codes.h"
 
 namespace tamga::node {
 
@@ -37,9 +41,19 @@ struct MempoolOptions {
 };
 
 // Why a transaction was not admitted: a stable code for programs and a sentence for people.
+// Made by Of, so that the code comes from a table: ApiCodeName ("duplicate",
+// "mempool_full"...) or contracts::ReasonCode ("bad_signature"...).
 struct Refused {
-  std::string code;  // "duplicate", "mempool_full", or a contracts reason ("bad_signature"...).
+  std::string code;
   std::string message;
+
+  // `message` empty: the code's own sentence.
+  static Refused Of(ApiCode c, std::string message = {});
+  // The reason's text, then ": " and `detail` if any.
+  static Refused Of(contracts::Reason r, std::string_view detail = {});
+
+  bool Is(ApiCode c) const { return code == ApiCodeName(c); }
+  bool Is(contracts::Reason r) const { return code == contracts::ReasonCode(r); }
 };
 
 class Mempool {

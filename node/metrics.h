@@ -18,7 +18,8 @@ struct NodeStatus;
 
 class Metrics {
  public:
-  // A transaction refused at admission, or rejected by the rules in a committed block.
+  // A transaction refused at admission, or rejected by the rules in a committed block, by
+  // its stable code (Refused::code; contracts::ReasonCode), never by a sentence.
   void Refused(const std::string& reason) { ++refused_[reason]; }
   void Rejected(const std::string& reason) { ++rejected_[reason]; }
   // This validator did not vote for a proposal it had (consensus::VoteRefusalCode).

@@ -533,7 +533,7 @@ void Node::Drop(const PublicKey& peer, const std::string& why) {
 void Node::Announce(const ledger::PreparedBlock& p) {
   for (const auto& r : p.output.receipts) {
     if (r.code != 0) {
-      metrics_.Rejected(std::string(contracts::ReasonName(static_cast<contracts::Reason>(r.code))));
+      metrics_.Rejected(std::string(contracts::ReasonCode(static_cast<contracts::Reason>(r.code))));
     }
   }
   if (p.output.records.empty()) return;

@@ -143,7 +143,7 @@ int Fail(const std::string& what) {
 bool Show(const char* what, const ledger::Receipt& r, Reason expected) {
   const Reason got = static_cast<Reason>(r.code);
   std::printf("  %-52s -> %s%s%s\n", what, got == Reason::kAccepted ? "accepted" : "REFUSED: ",
-              got == Reason::kAccepted ? "" : std::string(contracts::ReasonName(got)).c_str(),
+              got == Reason::kAccepted ? "" : std::string(contracts::ReasonText(got)).c_str(),
               got == Reason::kAccepted || r.detail.empty() ? "" : (" (" + r.detail + ")").c_str());
   return got == expected;
 }

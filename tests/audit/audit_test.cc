@@ -65,8 +65,8 @@ void ExpectSampleCounts(const AuditReport& r) {
       {"KZ", {4, 5}}, {"UZ", {3, 3}}, {"KG", {1, 1}}};
   EXPECT_EQ(r.by_administration, by_administration);
   const std::map<std::string, std::uint64_t> rejected = {
-      {"wrong country", 1},  {"certificate unknown", 1}, {"bad signature", 1},
-      {"unknown signer", 1}, {"signer revoked", 1},
+      {"wrong_country", 1},  {"certificate_unknown", 1}, {"bad_signature", 1},
+      {"unknown_signer", 1}, {"signer_revoked", 1},
   };
   EXPECT_EQ(r.rejected_by_reason, rejected);
 }
@@ -102,14 +102,14 @@ TEST_F(Audit, ReportsAsTextAndJson) {
   EXPECT_TRUE(Contains(text, "11 replayed (heights 1 to 11, head 11), 1 epoch change")) << text;
   EXPECT_TRUE(Contains(text, "issue-certificates: 1 accepted, 2 records")) << text;
   EXPECT_TRUE(Contains(text, "accredit-issuer: 1 accepted, 1 record\n")) << text;
-  EXPECT_TRUE(Contains(text, "signer revoked: 1")) << text;
+  EXPECT_TRUE(Contains(text, "signer_revoked: 1")) << text;
   const auto j = nlohmann::json::parse(ReportJson(r));
   EXPECT_EQ(j["ok"], true);
   EXPECT_EQ(j["blocks"], 11);
   EXPECT_EQ(j["log_size"], 9);
   EXPECT_EQ(j["state_root"], c_.StateRoot().ToHex());
   EXPECT_EQ(j["records_by_administration"]["KZ"]["records"], 5);
-  EXPECT_EQ(j["rejected_by_reason"]["bad signature"], 1);
+  EXPECT_EQ(j["rejected_by_reason"]["bad_signature"], 1);
   EXPECT_TRUE(j["anomalies"].empty());
   EXPECT_TRUE(j["stopped"].is_null());
 }

@@ -89,7 +89,7 @@ SecretKey ContractsChain::AddOffice(const std::string& country, const std::strin
   SecretKey key = SecretKey::Generate();
   const Reason r = Submit(admin(country), contracts::TxType::kRegisterOffice,
                           contracts::RegisterOffice{code, "Office " + code, key.public_key()});
-  TAMGA_CHECK_MSG(r == Reason::kAccepted, std::string(contracts::ReasonName(r)));
+  TAMGA_CHECK_MSG(r == Reason::kAccepted, std::string(contracts::ReasonText(r)));
   return key;
 }
 
@@ -98,7 +98,7 @@ SecretKey ContractsChain::AddIssuer(const std::string& country, const std::strin
   SecretKey key = SecretKey::Generate();
   const Reason r = Submit(admin(country), contracts::TxType::kAccreditIssuer,
                           contracts::AccreditIssuer{id, "Chamber " + id, key.public_key(), scope});
-  TAMGA_CHECK_MSG(r == Reason::kAccepted, std::string(contracts::ReasonName(r)));
+  TAMGA_CHECK_MSG(r == Reason::kAccepted, std::string(contracts::ReasonText(r)));
   return key;
 }
 

@@ -103,7 +103,7 @@ TEST(RandomSequences, DeterministicRejectionsChangeNothingQuantitiesAddUp) {
     } else {
       ++rejected;
       ASSERT_EQ(a.StateRoot(), before)
-          << "step " << step << ": rejected (" << ReasonName(r) << ") yet the state changed";
+          << "step " << step << ": rejected (" << ReasonText(r) << ") yet the state changed";
     }
   }
   EXPECT_GT(accepted, kSteps / 5);
