@@ -446,7 +446,7 @@ void Node::OnFrame(const PublicKey& from, Bytes frame) {
         if constexpr (std::is_same_v<T, Transaction>) {
           const Hash32 id = m.Hash();
           auto refused = Admit(m, id);
-          if (refused && refused->code != "duplicate") {
+          if (refused && !refused->Is(ApiCode::kDuplicate)) {
             Log(LogLevel::kDebug, "tx_refused",
                 {{"tx", id.ShortHex()}, {"peer", from.ShortHex()}, {"reason", refused->code}});
           }
@@ -595,7 +595,7 @@ void Node::NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms) {
 SubmitOutcome Node::Submit(const Transaction& tx) {
   SubmitOutcome out{tx.Hash(), std::nullopt};
   if (stopped_) {
-    out.refused = Refused{"unavailable", "the node is stopping"};
+    out.refused = Refused::Of(ApiCode::kUnavailable, "the node is stopping");
     return out;
   }
   out.refused = Admit(tx, out.id);
