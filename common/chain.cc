@@ -91,6 +91,19 @@ Bytes Transaction::SigningBytes() const {
 
 Hash32 Transaction::Hash() const { return TaggedHash("transaction", Encode(*this)); }
 
+const std::vector<Hash32>& Block::ComputeTxIds() const {
+  auto ids = std::make_shared<std::vector<Hash32>>();
+  ids->reserve(transactions.size());
+  for (const auto& tx : transactions) ids->push_back(tx.Hash());
+  tx_ids_cache = std::move(ids);
+  return *tx_ids_cache;
+}
+
+const std::vector<Hash32>& Block::TxIds() const {
+  if (tx_ids_cache && tx_ids_cache->size() == transactions.size()) return *tx_ids_cache;
+  return ComputeTxIds();
+}
+
 void Transaction::Sign(const SecretKey& key) {
   signer = key.public_key();
   signature = key.Sign(SignDomain::kTransaction, SigningBytes());

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -157,7 +158,19 @@ struct Block {
   BlockHeader header;
   QuorumCertificate justify;  // Certifies header.parent_id.
   std::vector<Transaction> transactions;
-  friend bool operator==(const Block&, const Block&) = default;
+
+  // The transactions' ids (Transaction::Hash), hashed once per node and carried with every
+  // copy of the block: the verifier computes them (ComputeTxIds) to check the payload root,
+  // and execution, the ledger and the mempool reuse them (TxIds). Not part of the block's
+  // encoding or equality. Whoever changes `transactions` after that calls ComputeTxIds
+  // again (TxIds recomputes by itself only when the count changed).
+  const std::vector<Hash32>& TxIds() const;
+  const std::vector<Hash32>& ComputeTxIds() const;
+  mutable std::shared_ptr<const std::vector<Hash32>> tx_ids_cache = nullptr;
+
+  friend bool operator==(const Block& a, const Block& b) {
+    return a.header == b.header && a.justify == b.justify && a.transactions == b.transactions;
+  }
 };
 
 // A block with a QC certifying it (and the block's execution result).

@@ -323,10 +323,7 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   b.header.timestamp_ms = std::max(now_ms, parent->block.header.timestamp_ms + 1);
   // After an uncommitted change of the validator set, blocks stay empty until it commits.
   if (!ExtendsPendingReconfiguration(parent->id)) b.transactions = p.transactions;
-  std::vector<Hash32> ids;
-  ids.reserve(b.transactions.size());
-  for (const auto& tx : b.transactions) ids.push_back(tx.Hash());
-  b.header.payload_root = MerkleRoot(std::move(ids));
+  b.header.payload_root = MerkleRoot(b.ComputeTxIds());
   b.header.transaction_count = static_cast<std::uint32_t>(b.transactions.size());
   b.justify = highest_qc_;
   const Round qc_round = QcRound(highest_qc_);

@@ -57,8 +57,7 @@ Status Verifier::VerifyQc(const QuorumCertificate& qc) const {
   const Bytes msg = Encode(qc.data);
   for (const auto& s : qc.signatures) {
     TAMGA_RETURN_IF_ERROR(CheckSigner(s.signer, "QC signature"));
-    if (!checker_.Verify(set_.validators[s.signer.value()], SignDomain::kVote, msg,
-                         s.signature)) {
+    if (!checker_.Verify(set_.validators[s.signer.value()], SignDomain::kVote, msg, s.signature)) {
       return Status::BadSignature("QC for round " + qc.data.round.ToString() +
                                   ": signature of validator " + s.signer.ToString() +
                                   " does not verify");
@@ -76,8 +75,8 @@ Status Verifier::VerifyTc(const TimeoutCertificate& tc) const {
   TAMGA_RETURN_IF_ERROR(CheckSignerOrder(tc));
   if (tc.signatures.size() < Quorum()) {
     return Status::PermissionDenied("TC for round " + tc.round.ToString() + " has " +
-                                    std::to_string(tc.signatures.size()) +
-                                    " signers, quorum is " + std::to_string(Quorum()));
+                                    std::to_string(tc.signatures.size()) + " signers, quorum is " +
+                                    std::to_string(Quorum()));
   }
   for (const auto& s : tc.signatures) {
     TAMGA_RETURN_IF_ERROR(CheckSigner(s.signer, "TC signature"));
@@ -103,8 +102,8 @@ Status Verifier::VerifyVote(const Vote& vote) const {
     return Status::PermissionDenied("vote of epoch " + vote.data.epoch.ToString());
   }
   TAMGA_RETURN_IF_ERROR(CheckSigner(vote.author, "vote"));
-  if (!checker_.Verify(set_.validators[vote.author.value()], SignDomain::kVote,
-                       Encode(vote.data), vote.signature)) {
+  if (!checker_.Verify(set_.validators[vote.author.value()], SignDomain::kVote, Encode(vote.data),
+                       vote.signature)) {
     return Status::BadSignature("vote of validator " + vote.author.ToString() + " for round " +
                                 vote.data.round.ToString() + " does not verify");
   }
@@ -126,8 +125,8 @@ Status Verifier::VerifyTimeout(const Timeout& t) const {
     return Status::InvalidArgument("timeout for round " + t.data.round.ToString() +
                                    " carries a QC of round " + qc_round.ToString());
   }
-  if (!checker_.Verify(set_.validators[t.author.value()], SignDomain::kTimeout,
-                       Encode(t.data), t.signature)) {
+  if (!checker_.Verify(set_.validators[t.author.value()], SignDomain::kTimeout, Encode(t.data),
+                       t.signature)) {
     return Status::BadSignature("timeout of validator " + t.author.ToString() + " for round " +
                                 t.data.round.ToString() + " does not verify");
   }
@@ -155,10 +154,9 @@ Status Verifier::CheckBlockBody(const Block& b) const {
                                    " transactions, block has " +
                                    std::to_string(b.transactions.size()));
   }
-  std::vector<Hash32> ids;
-  ids.reserve(b.transactions.size());
-  for (const auto& tx : b.transactions) ids.push_back(tx.Hash());
-  if (MerkleRoot(std::move(ids)) != h.payload_root) {
+  // Hashed afresh (a cached list is not trusted here) and kept with the block, so what runs
+  // after the check uses the ids it checked.
+  if (MerkleRoot(b.ComputeTxIds()) != h.payload_root) {
     return Status::InvalidArgument("block's payload root does not match its transactions");
   }
   return Status::Ok();
@@ -185,9 +183,8 @@ Status Verifier::VerifyProposal(const Proposal& p) const {
   }
   TAMGA_RETURN_IF_ERROR(CheckSigner(h.proposer, "proposal"));
   if (!(h.proposer == LeaderOf(h.round, set_.size()))) {
-    return Status::PermissionDenied("proposal for round " + h.round.ToString() +
-                                    " by validator " + h.proposer.ToString() +
-                                    ", the leader is " +
+    return Status::PermissionDenied("proposal for round " + h.round.ToString() + " by validator " +
+                                    h.proposer.ToString() + ", the leader is " +
                                     LeaderOf(h.round, set_.size()).ToString());
   }
   TAMGA_RETURN_IF_ERROR(CheckBlockBody(p.block));
@@ -196,17 +193,15 @@ Status Verifier::VerifyProposal(const Proposal& p) const {
   if (p.last_round_tc) {
     if (p.last_round_tc->round.Next() != h.round) {
       return Status::InvalidArgument("proposal for round " + h.round.ToString() +
-                                     " carries a TC of round " +
-                                     p.last_round_tc->round.ToString());
+                                     " carries a TC of round " + p.last_round_tc->round.ToString());
     }
     TAMGA_RETURN_IF_ERROR(VerifyTc(*p.last_round_tc));
   } else if (qc_round.Next() != h.round) {
     return Status::InvalidArgument("proposal for round " + h.round.ToString() +
-                                   " skips from QC round " + qc_round.ToString() +
-                                   " without a TC");
+                                   " skips from QC round " + qc_round.ToString() + " without a TC");
   }
-  if (!checker_.Verify(set_.validators[h.proposer.value()], SignDomain::kProposal,
-                       h.Id().view(), p.signature)) {
+  if (!checker_.Verify(set_.validators[h.proposer.value()], SignDomain::kProposal, h.Id().view(),
+                       p.signature)) {
     return Status::BadSignature("proposal signature of validator " + h.proposer.ToString() +
                                 " does not verify");
   }

@@ -255,8 +255,7 @@ Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& pa
                                                    const BatchVerifier* verifier,
                                                    const OnLedgerFn& verified) {
   const std::size_t n = block.transactions.size();
-  std::vector<Hash32> ids(n);
-  for (std::size_t i = 0; i < n; ++i) ids[i] = block.transactions[i].Hash();
+  const std::vector<Hash32>& ids = block.TxIds();  // Hashed by the verifier already.
   std::vector<bool> signature_ok(n, true);
   std::vector<std::size_t> to_check;  // Indexes whose signature is checked here.
   for (std::size_t i = 0; i < n; ++i) {

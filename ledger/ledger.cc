@@ -199,7 +199,7 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
   std::uint64_t next_record = base_result.log_size;
   for (std::size_t i = 0; i < output.receipts.size(); ++i) {
     Receipt& r = output.receipts[i];
-    if (r.tx_hash != block.transactions[i].Hash()) {
+    if (r.tx_hash != block.TxIds()[i]) {
       return Status::InvalidArgument("receipt " + std::to_string(i) +
                                      " is for another transaction");
     }

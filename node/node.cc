@@ -369,7 +369,7 @@ std::vector<Transaction> Node::TakePayload() {
     if (auto p = prepared_.find(n->id); p != prepared_.end()) {
       for (const auto& r : p->second->output.receipts) in_flight.insert(r.tx_hash);
     } else {
-      for (const auto& tx : n->block.transactions) in_flight.insert(tx.Hash());
+      for (const Hash32& id : n->block.TxIds()) in_flight.insert(id);
     }
   }
   std::shared_ptr<const ledger::PreparedBlock> parent;
