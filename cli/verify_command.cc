@@ -67,12 +67,15 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
   DocumentVerdict v;
   auto chain = contracts::StartChain(genesis);
   if (!chain.ok()) {
+    v.code = "bad_genesis";
     v.headline = "the pinned genesis is not valid: " + chain.error().message();
     return v;
   }
   const ledger::ProofVerdict pv = ledger::VerifyProofJson(chain->anchor, proof_json);
   if (!pv.ok()) {
     v.exit_code = kVerifyProofInvalid;
+    v.code = "proof_invalid";
+    v.proof_error = std::string(ledger::ProofErrorCode(pv.error));
     v.headline = "NOT VALID: the proof does not verify against the pinned genesis (" +
                  std::string(ledger::ProofErrorName(pv.error)) + "): " + pv.message;
     return v;
@@ -96,6 +99,7 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                     " old: it shows the ledger as it was then, not any change since");
   if (max_age_ms > 0 && age_ms > max_age_ms) {
     v.exit_code = kVerifyNotInForce;
+    v.code = "too_old";
     v.headline = "NOT VALID: the proof is " + Age(age_ms) + " old, older than the " +
                  Age(max_age_ms) + " accepted; fetch a fresh one (--node) or raise --max-age-hours";
     return v;
@@ -105,11 +109,13 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
   auto doc = Proven<contracts::DocumentRecord>(f, contracts::DocumentKey(document_hash),
                                                "document record");
   if (!doc.ok()) {
+    v.code = "not_about_document";
     v.headline = "NOT VALID: the proof is about other records, not this document (SHA-256 " +
                  document_hash.ToHex().substr(0, 16) + "...): " + doc.error().message();
     return v;
   }
   if (!*doc) {
+    v.code = "not_anchored";
     v.headline = "NOT VALID: no document with SHA-256 " + document_hash.ToHex().substr(0, 16) +
                  "... is anchored on this chain as of block " + f.height.ToString();
     return v;
@@ -122,6 +128,7 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       auto c = Proven<contracts::CertificateRecord>(
           f, contracts::CertificateKey(d.country, d.number), "certificate");
       if (!c.ok() || !*c) {
+        v.code = "record_not_shown";
         v.headline = "NOT VALID: the proof does not show certificate " + d.number;
         return v;
       }
@@ -147,17 +154,22 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
       }
       const contracts::CertificateUsability u = contracts::CertificateUsableAt(r, f.timestamp_ms);
       if (i.document_hash != document_hash) {
+        v.code = "other_file";
         v.headline = "NOT VALID: the certificate's document is another file";
       } else if (u.reason != contracts::Reason::kAccepted) {
+        v.code = std::string(contracts::ReasonCode(u.reason));
         v.headline = "NOT VALID: " + u.why + " (as of " + when + ")";
       } else if (r.remaining == 0) {
+        v.code = std::string(contracts::ReasonCode(contracts::Reason::kFullyUsed));
         v.headline = "NOT VALID: certificate " + i.number + " is fully used (" +
                      Quantity(i.quantity, i.unit) + " in " + std::to_string(r.uses) + " uses)";
       } else if (now_ms > i.valid_until_ms) {
+        v.code = "expired_since";
         v.headline = "NOT VALID: certificate " + i.number + " has expired since the proof (on " +
                      UtcTime(i.valid_until_ms) + ")";
       } else {
         v.exit_code = kVerifyInForce;
+        v.code = "in_force";
         v.headline = "VALID: certificate of origin " + i.number + " of " + i.exporting_country +
                      ", in force at " + when + " with " + Quantity(r.remaining, i.unit) +
                      " remaining";
@@ -167,6 +179,7 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
     case TxType::kAnchorDocument: {
       auto a = Proven<contracts::AnchorRecord>(f, contracts::AnchorKey(document_hash), "anchor");
       if (!a.ok() || !*a) {
+        v.code = "record_not_shown";
         v.headline = "NOT VALID: the proof does not show the anchor";
         return v;
       }
@@ -176,9 +189,11 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                         (r.issuer.empty() ? "the administration" : r.issuer) + " of " + r.country +
                         " on " + UtcTime(r.anchored_ms));
       if (r.revoked) {
+        v.code = "anchor_revoked";
         v.headline = "NOT VALID: the document was revoked on " + UtcTime(r.revoked_ms);
       } else {
         v.exit_code = kVerifyInForce;
+        v.code = "in_force";
         v.headline = "VALID: " + std::string(contracts::DocumentTypeName(r.type)) + " document " +
                      r.reference + " of " + r.country + ", not revoked at " + when;
       }
@@ -187,6 +202,7 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
     case TxType::kOpenTransit: {
       auto t = Proven<contracts::TransitRecord>(f, contracts::TransitKey(d.number), "transit");
       if (!t.ok() || !*t) {
+        v.code = "record_not_shown";
         v.headline = "NOT VALID: the proof does not show transit " + d.number;
         return v;
       }
@@ -199,15 +215,18 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                         std::to_string(r.steps_done) + " border steps done" +
                         (r.seal_broken ? "; a seal was found BROKEN" : ""));
       if (r.manifest_hash != document_hash) {
+        v.code = "other_file";
         v.headline = "NOT VALID: transit " + r.mrn + "'s manifest is another file";
         return v;
       }
       v.exit_code = kVerifyInForce;
+      v.code = "in_force";
       v.headline = "VALID: the manifest of transit " + r.mrn + ", " +
                    std::string(contracts::TransitStateName(r.state)) + " at " + when;
       return v;
     }
     default:
+      v.code = "unreadable_kind";
       v.headline = "NOT VALID: the document is recorded by a " +
                    std::string(contracts::TxTypeName(d.kind)) + " record this command cannot read";
       return v;

@@ -32,6 +32,13 @@ inline constexpr int kVerifyNotInForce = 3;
 
 struct DocumentVerdict {
   int exit_code = kVerifyError;
+  // The verdict's stable code, which programs and test vectors (docs/vectors) compare:
+  // in_force; bad_genesis; proof_invalid (with proof_error); too_old; not_about_document;
+  // not_anchored; record_not_shown; other_file; a certificate's reason (ReasonCode, e.g.
+  // certificate_revoked, certificate_fully_used); expired_since; anchor_revoked;
+  // unreadable_kind.
+  std::string code;
+  std::string proof_error;         // ProofErrorCode, when code is proof_invalid.
   std::string headline;            // One sentence: VALID ..., NOT VALID ..., or why not.
   std::vector<std::string> lines;  // What the proof shows, one fact a line.
 };

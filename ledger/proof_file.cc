@@ -307,6 +307,32 @@ std::string_view ProofErrorName(ProofError e) {
   return "unknown";
 }
 
+std::string_view ProofErrorCode(ProofError e) {
+  switch (e) {
+    case ProofError::kOk:
+      return "ok";
+    case ProofError::kMalformed:
+      return "malformed_file";
+    case ProofError::kWrongChain:
+      return "wrong_chain";
+    case ProofError::kBrokenEpochChain:
+      return "broken_epoch_chain";
+    case ProofError::kSignerNotInSet:
+      return "signer_not_in_set";
+    case ProofError::kQuorumNotReached:
+      return "quorum_not_reached";
+    case ProofError::kBadSignature:
+      return "bad_signature";
+    case ProofError::kNotCommitted:
+      return "not_committed";
+    case ProofError::kBadInclusionPath:
+      return "bad_inclusion_path";
+    case ProofError::kRootMismatch:
+      return "root_mismatch";
+  }
+  return "unknown";
+}
+
 std::string ProofToJson(const ProofFile& p) {
   json epochs = json::array();
   for (const EpochChange& c : p.epochs) {

@@ -101,7 +101,10 @@ enum class ProofError {
   kBadInclusionPath,  // A log or state path that cannot be a path for its position.
   kRootMismatch,      // A path of the right shape that does not lead to the root.
 };
+// Words for people ("bad signature"), which may be reworded.
 std::string_view ProofErrorName(ProofError e);
+// The stable code ("bad_signature"): what programs and test vectors (docs/vectors) compare.
+std::string_view ProofErrorCode(ProofError e);
 
 struct ProvenFacts {
   Height height;

@@ -34,6 +34,8 @@ TEST(OfflineVerify, TextThatIsNotAProofIsRefusedAsInvalid) {
   for (const char* text : {"", "not json", "[]", "{}", "{\"version\": 1}", "{\"version\": 99}"}) {
     const DocumentVerdict v = ExplainDocument(TwoAdministrations(), kDocument, text, kNow);
     EXPECT_EQ(v.exit_code, kVerifyProofInvalid) << text;
+    EXPECT_EQ(v.code, "proof_invalid") << text;
+    EXPECT_EQ(v.proof_error, "malformed_file") << text;
     EXPECT_NE(v.headline.find("NOT VALID"), std::string::npos) << v.headline;
   }
 }
@@ -43,6 +45,7 @@ TEST(OfflineVerify, AGenesisNoChainCanStartFromIsAnInputError) {
   g.administrations[1].country = "kz";  // Not an ISO 3166-1 code.
   const DocumentVerdict v = ExplainDocument(g, kDocument, "{}", kNow);
   EXPECT_EQ(v.exit_code, kVerifyError);
+  EXPECT_EQ(v.code, "bad_genesis");
   EXPECT_NE(v.headline.find("genesis"), std::string::npos) << v.headline;
 }
 

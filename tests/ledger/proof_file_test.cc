@@ -283,5 +283,19 @@ TEST_F(ProofFileTest, MalformedFiles) {
   EXPECT_EQ(reason(d.dump()), ProofError::kMalformed);
 }
 
+// The codes programs and the test vectors (docs/vectors) compare: never renamed.
+TEST(ProofErrorCodes, AreStable) {
+  EXPECT_EQ(ProofErrorCode(ProofError::kOk), "ok");
+  EXPECT_EQ(ProofErrorCode(ProofError::kMalformed), "malformed_file");
+  EXPECT_EQ(ProofErrorCode(ProofError::kWrongChain), "wrong_chain");
+  EXPECT_EQ(ProofErrorCode(ProofError::kBrokenEpochChain), "broken_epoch_chain");
+  EXPECT_EQ(ProofErrorCode(ProofError::kSignerNotInSet), "signer_not_in_set");
+  EXPECT_EQ(ProofErrorCode(ProofError::kQuorumNotReached), "quorum_not_reached");
+  EXPECT_EQ(ProofErrorCode(ProofError::kBadSignature), "bad_signature");
+  EXPECT_EQ(ProofErrorCode(ProofError::kNotCommitted), "not_committed");
+  EXPECT_EQ(ProofErrorCode(ProofError::kBadInclusionPath), "bad_inclusion_path");
+  EXPECT_EQ(ProofErrorCode(ProofError::kRootMismatch), "root_mismatch");
+}
+
 }  // namespace
 }  // namespace tamga::ledger

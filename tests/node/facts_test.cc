@@ -82,6 +82,7 @@ TEST_F(Facts, AValidCertificateVerifiesOfflineWithItsIssuerCountriesTimeAndBalan
   Settle();
   const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyInForce) << v.headline;
+  EXPECT_EQ(v.code, "in_force");
   EXPECT_NE(v.headline.find("VALID: certificate of origin KZ-1 of KZ"), std::string::npos);
   std::string all;
   for (const auto& l : v.lines) all += l + "\n";
@@ -103,6 +104,8 @@ TEST_F(Facts, ATamperedProofIsRefused) {
   }
   const DocumentVerdict v = Explain(doc_, ledger::ProofToJson(proof));
   EXPECT_EQ(v.exit_code, kVerifyProofInvalid) << v.headline;
+  EXPECT_EQ(v.code, "proof_invalid");
+  EXPECT_EQ(v.proof_error, "root_mismatch");
   EXPECT_NE(v.headline.find("does not verify"), std::string::npos) << v.headline;
 }
 
@@ -113,6 +116,8 @@ TEST_F(Facts, AProofAgainstAnotherGenesisIsRefused) {
   other.chain_name += " (another chain)";
   const DocumentVerdict v = ExplainDocument(other, doc_, ProofOf(doc_), c_.NextBlockTime());
   EXPECT_EQ(v.exit_code, kVerifyProofInvalid) << v.headline;
+  EXPECT_EQ(v.code, "proof_invalid");
+  EXPECT_EQ(v.proof_error, "wrong_chain");
   EXPECT_NE(v.headline.find("wrong chain"), std::string::npos) << v.headline;
 }
 
@@ -122,6 +127,7 @@ TEST_F(Facts, ADocumentTheProofIsNotAboutIsNotValid) {
   const Hash32 forged = Sha256Of(AsBytes("CERTIFICATE OF ORIGIN KZ-1: 420 000 kg of wheat"));
   const DocumentVerdict v = Explain(forged, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_EQ(v.code, "not_about_document");
 }
 
 TEST_F(Facts, AUsedUpCertificateIsProvenButNotInForce) {
@@ -132,6 +138,7 @@ TEST_F(Facts, AUsedUpCertificateIsProvenButNotInForce) {
   Settle();
   const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_EQ(v.code, "certificate_fully_used");
   EXPECT_NE(v.headline.find("fully used (100 kg in 2 uses)"), std::string::npos) << v.headline;
 
   // The history lists the issue and both uses with their quantities, in order.
@@ -151,6 +158,7 @@ TEST_F(Facts, ARevokedCertificateIsProvenButNotInForce) {
   Settle();
   const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_EQ(v.code, "certificate_revoked");
   EXPECT_NE(v.headline.find("was revoked"), std::string::npos) << v.headline;
 }
 
@@ -162,12 +170,14 @@ TEST_F(Facts, ACertificateItsExporterDidNotConfirmIsNotInForce) {
   Settle();
   DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyInForce) << v.headline;  // Asked, not yet answered.
+  EXPECT_EQ(v.code, "in_force");
   ASSERT_EQ(c_.Submit(c_.admin("KZ"), TxType::kAnswerVerification,
                       contracts::AnswerVerification{"KZ-1", false, 3}),
             Reason::kAccepted);
   Settle();
   v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_EQ(v.code, "certificate_not_confirmed_by_its_exporting_administration");
   EXPECT_NE(v.headline.find("did not confirm"), std::string::npos) << v.headline;
 }
 
@@ -176,12 +186,15 @@ TEST_F(Facts, AnOldProofOrOneWhoseCertificateExpiredSinceIsNotAccepted) {
   Settle();
   const std::string proof = ProofOf(doc_);
   const std::uint64_t now = c_.NextBlockTime();
-  EXPECT_EQ(ExplainDocument(c_.genesis(), doc_, proof, now + 7'200'000, 3'600'000).exit_code,
-            kVerifyNotInForce);  // Two hours old, one accepted.
+  const DocumentVerdict old =
+      ExplainDocument(c_.genesis(), doc_, proof, now + 7'200'000, 3'600'000);
+  EXPECT_EQ(old.exit_code, kVerifyNotInForce);  // Two hours old, one accepted.
+  EXPECT_EQ(old.code, "too_old");
   EXPECT_EQ(ExplainDocument(c_.genesis(), doc_, proof, now + 7'200'000, 0).exit_code,
             kVerifyInForce);  // Any age accepted.
   const DocumentVerdict v = ExplainDocument(c_.genesis(), doc_, proof, now + 2 * 86'400'000, 0);
   EXPECT_EQ(v.exit_code, kVerifyNotInForce) << v.headline;
+  EXPECT_EQ(v.code, "expired_since");
   EXPECT_NE(v.headline.find("expired since the proof"), std::string::npos) << v.headline;
 }
 
@@ -205,6 +218,7 @@ TEST_F(Facts, AChangeIsNotProvenBeforeTwoBlocksFollowIt) {
   Settle();
   const DocumentVerdict v = Explain(doc_, ProofOf(doc_));
   EXPECT_EQ(v.exit_code, kVerifyInForce) << v.headline;
+  EXPECT_EQ(v.code, "in_force");
   EXPECT_NE(v.headline.find("90 kg remaining"), std::string::npos) << v.headline;
 }
 
