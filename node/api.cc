@@ -10,6 +10,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "client/genesis_file.h"
 #include "common/encoding.h"
 #include "common/log.h"
 #include "contracts/model.h"
@@ -18,6 +19,7 @@
 #include "net/transport.h"
 #include "node/api_codes.h"
 #include "node/facts.h"
+#include "web/assets.h"
 
 namespace tamga::node {
 
@@ -158,6 +160,19 @@ Response Text(http::status status, std::string content_type, std::string body) {
   return r;
 }
 
+// A file of the verifier page. The policy allows only the page's own scripts, styles and
+// requests to this node: no inline script, no other origin, no framing.
+Response Page(const web::Asset& a) {
+  Response r = Text(http::status::ok, std::string(a.content_type), std::string(a.body));
+  r.set("Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  r.set("X-Content-Type-Options", "nosniff");
+  r.set("Referrer-Policy", "no-referrer");
+  r.set(http::field::cache_control, "no-cache");
+  return r;
+}
+
 // A failed lookup as an HTTP answer.
 Response ErrorFor(const Status& s) {
   switch (s.code()) {
@@ -265,6 +280,15 @@ class Session : public std::enable_shared_from_this<Session> {
                         node_.metrics().Render(node_.GetStatus())));
     }
     if (path == "/v1/events") return Events(query);
+    if (path == "/v1/genesis") {
+      return Write(
+          Text(http::status::ok, "application/json", client::GenesisToJson(node_.genesis())));
+    }
+    // The verifier page (web/): at "/" and "/verify", and its files beside it.
+    if (path == "/" || path == "/verify") return Write(Page(*web::FindAsset("index.html")));
+    if (path.size() > 1 && path.find('/', 1) == std::string_view::npos) {
+      if (const web::Asset* a = web::FindAsset(path.substr(1))) return Write(Page(*a));
+    }
     std::vector<std::string_view> seg = Segments(path);
     if (seg.size() < 3 || !seg[0].empty() || seg[1] != "v1") return NotFound(path);
     const std::string_view what = seg[2];

@@ -46,6 +46,7 @@ class Cluster {
   std::uint16_t peer_port(std::size_t i) const { return ports_[i]; }
   std::string api(std::size_t i) const { return "127.0.0.1:" + std::to_string(ports_[i] + 1); }
   const ChainId& chain() const { return chain_; }
+  std::string GenesisFile() const { return dir_.File("genesis.json"); }
   const SecretKey& admin(std::size_t i) const { return admins_[i]; }
   const PublicKey& validator_key(std::size_t i) const { return validator_keys_[i]; }
   std::string Log(std::size_t i) const;

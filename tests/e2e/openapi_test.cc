@@ -23,8 +23,10 @@
 #include <set>
 #include <sstream>
 
+#include "client/genesis_file.h"
 #include "common/encoding.h"
 #include "common/sha256.h"
+#include "contracts/genesis.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/openapi_check.h"
 
@@ -569,6 +571,29 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
   api.Send("non-UTF-8 path",
            "GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", "GET", "",
            404);
+
+  // --- The genesis and the verifier page ------------------------------------------------
+  {
+    json genesis = api.Call("GET", "/v1/genesis", "/v1/genesis", 200);
+    auto parsed = client::ParseGenesisJson(genesis.dump());
+    ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+    EXPECT_EQ(contracts::StartChain(*parsed)->anchor.chain_id, c.chain());
+    for (const std::string& target :
+         std::vector<std::string>{"/", "/verify", "/verify?sha256=" + std::string(64, 'a')}) {
+      auto a = Exchange(ApiPort(c, 0), Request("GET", target));
+      ASSERT_TRUE(a.has_value());
+      api.Check("GET " + target, "GET", target == "/" ? "/" : "/verify", *a);
+      EXPECT_EQ(a->status, 200);
+      EXPECT_NE(a->body.find("<script src=\"verify.js\""), std::string::npos);
+    }
+    for (const std::string file : {"style.css", "i18n.js", "verify.js", "verdict.js", "app.js"}) {
+      auto a = Exchange(ApiPort(c, 0), Request("GET", "/" + file));
+      ASSERT_TRUE(a.has_value());
+      api.Check("GET /" + file, "GET", "/{file}", *a);
+      EXPECT_EQ(a->status, 200) << file;
+    }
+    api.Call("GET", "/nothing.js", "/{file}", 404);
+  }
 
   // --- Status, metrics --------------------------------------------------------------------
   json status = api.Call("GET", "/v1/status", "/v1/status", 200);
