@@ -174,6 +174,12 @@ int main(int argc, char** argv) try {
       ->add_option("--max-age-hours", vo.max_age_hours,
                    "Refuse a proof older than this; it shows the ledger at its time (0: any)")
       ->capture_default_str();
+  verify->add_option("--qr", vo.qr_file,
+                     "Also write the QR code (SVG) of the link that opens this document's "
+                     "verdict on the verifier page, for its paper copy");
+  verify->add_option("--page", vo.page,
+                     "The verifier page the link opens (default: the --node's own, "
+                     "http://host:port)");
 
   // show
   tamga::cli::ShowOptions so;

@@ -10,6 +10,7 @@
 
 #include "client/genesis_file.h"
 #include "client/http_client.h"
+#include "client/verify_link.h"
 #include "common/clock.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
@@ -239,6 +240,10 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     return kVerifyError;
   };
   if (o.proof_file.empty() == o.node.empty()) return fail("give either --proof FILE or --node URL");
+  const std::string page = !o.page.empty() ? o.page : o.node.empty() ? "" : "http://" + o.node;
+  if (!o.qr_file.empty() && page.empty()) {
+    return fail("--qr needs the verifier page the link opens: --page URL (or --node)");
+  }
   auto genesis = client::LoadGenesisFile(o.genesis_file);
   if (!genesis.ok()) return fail(genesis.error().ToString());
   auto hash = Sha256OfFile(o.document);
@@ -282,6 +287,13 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       ExplainDocument(*genesis, *hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000);
   out << v.headline << "\n";
   for (const auto& line : v.lines) out << "  " << line << "\n";
+  if (!o.qr_file.empty()) {
+    const std::string link = client::VerifyLink(page, *hash);
+    auto svg = client::QrSvg(link);
+    if (!svg.ok()) return fail(svg.error().ToString());
+    if (Status s = WriteFileAtomic(o.qr_file, *svg, {}); !s.ok()) return fail(s.ToString());
+    out << "QR code of " << link << " written to " << o.qr_file << "\n";
+  }
   return v.exit_code;
 }
 

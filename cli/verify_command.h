@@ -58,6 +58,8 @@ struct VerifyOptions {
   std::string save_proof;    // With --node: also keep the fetched proof here.
   // A proof shows the ledger at its block's time; older ones are refused (0: any age).
   std::uint64_t max_age_hours = 24 * 7;
+  std::string qr_file;  // Also write the QR code of the verifier page's link here (SVG),
+  std::string page;     // opening this page (default: http://<node>).
 };
 
 // Runs the command; prints the verdict; returns the exit status.

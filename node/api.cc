@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/genesis_file.h"
+#include "client/verify_link.h"
 #include "common/encoding.h"
 #include "common/log.h"
 #include "contracts/model.h"
@@ -319,6 +320,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!hash.ok()) return BadRequest("a document is named by its SHA-256, 64 hex digits");
       return Answer(DocumentFact(node_.ledger(), *hash), proof);
     }
+    if (what == "documents" && seg.size() == 2 && seg[1] == "link" && !proof) {
+      auto hash = Hash32::FromHex(seg[0]);
+      if (!hash.ok()) return BadRequest("a document is named by its SHA-256, 64 hex digits");
+      return DocumentLink(*hash);
+    }
     if (what == "certificates" && seg.size() >= 2) {
       // Numbers may hold '/': everything after the country is the number.
       const std::string number = Join(seg, 1);
@@ -348,6 +354,29 @@ class Session : public std::enable_shared_from_this<Session> {
       return Answer(TransitFact(node_.ledger(), *mrn), proof);
     }
     NotFound(path);
+  }
+
+  // GET /v1/documents/{sha256}/link: the verifier page's link for a document on the ledger,
+  // and its QR code, for paper copies. The page is this node's own unless the
+  // configuration names a public address ([api] public_url).
+  void DocumentLink(const Hash32& document) {
+    auto fact = DocumentFact(node_.ledger(), document);
+    if (!fact.ok()) return Write(ErrorFor(fact.error()));
+    std::string page = node_.config().api_public_url;
+    if (page.empty()) {
+      // The client's own Host header, if it is a plain host[:port]; else the listen address.
+      const auto field = request_[http::field::host];
+      const std::string_view host(field.data(), field.size());
+      const bool plain = !host.empty() && host.size() <= 255 &&
+                         host.find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789.-:[]") == std::string_view::npos;
+      page = "http://" + (plain ? std::string(host) : node_.config().api_listen);
+    }
+    const std::string link = client::VerifyLink(page, document);
+    auto svg = client::QrSvg(link);
+    if (!svg.ok()) return Write(ErrorFor(svg.error()));
+    Write(Json(http::status::ok, {{"link", link}, {"qr_svg", *svg}}));
   }
 
   void NotFound(std::string_view path) {

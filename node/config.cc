@@ -149,7 +149,12 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
 
   Section api = section("api");
   TAMGA_RETURN_IF_ERROR(api.String("listen", c.api_listen));
+  TAMGA_RETURN_IF_ERROR(api.String("public_url", c.api_public_url));
   TAMGA_RETURN_IF_ERROR(api.Finish());
+  if (!c.api_public_url.empty() && c.api_public_url.rfind("http://", 0) != 0 &&
+      c.api_public_url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("config: api.public_url must start with http:// or https://");
+  }
 
   Section cons = section("consensus");
   TAMGA_RETURN_IF_ERROR(cons.Number("round_timeout_ms", c.round_timeout_ms, 50, 600'000));

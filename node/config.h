@@ -27,6 +27,9 @@ struct NodeConfig {
   std::string listen;                // Peer-to-peer "host:port".
   std::vector<PublicKey> observers;  // Keys that may connect beside the validators.
   std::string api_listen;            // HTTP API "host:port"; empty: no API.
+  // The verifier page's public address in links and QR codes ("https://verify.example");
+  // empty: the address the client used (its Host header).
+  std::string api_public_url;
 
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t round_timeout_max_ms = 8000;

@@ -89,6 +89,7 @@ class Node final : private SyncTarget, private SyncNetwork {
   const ledger::Ledger& ledger() const { return *ledger_; }
   // The genesis document the chain started from (served to the verifier page).
   const contracts::Genesis& genesis() const { return genesis_; }
+  const NodeConfig& config() const { return config_; }
   bool InMempool(const Hash32& id) const { return mempool_.Contains(id); }
   // The sequence `signer`'s next transaction should carry, counting those queued here.
   std::uint64_t NextSequence(const PublicKey& signer, std::uint64_t last_committed) const {

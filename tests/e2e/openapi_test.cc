@@ -685,6 +685,13 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
   }
   api.Call("GET", doc(HashOf("unknown document")) + "/proof", doc_proof, 404);
   api.Call("GET", "/v1/documents/abc/proof", doc_proof, 400);
+  // The link for a paper copy: this node's page, named by the Host header the client sent.
+  const std::string doc_link = doc_path + "/link";
+  json link = api.Call("GET", doc(certificate_doc) + "/link", doc_link, 200);
+  EXPECT_EQ(At(link, "link"), "http://127.0.0.1/verify?sha256=" + certificate_doc.ToHex());
+  EXPECT_EQ(At(link, "qr_svg").get<std::string>().rfind("<svg", 0), 0u);
+  api.Call("GET", doc(HashOf("unknown document")) + "/link", doc_link, 404);
+  api.Call("GET", "/v1/documents/abc/link", doc_link, 400);
 
   // --- Certificates: the number percent-encoded, and plain -------------------------------
   const std::string cert_path = "/v1/certificates/{country}/{number}";

@@ -197,6 +197,11 @@ TEST(ConfigTest, EveryMistakeIsNamed) {
   EXPECT_NE(message(head + "[log]\nformat = \"xml\"\n").find("text or json"), std::string::npos);
   EXPECT_NE(message(head + "[network\n").find("line"), std::string::npos);
   EXPECT_NE(message(head + "observers = [\"abc\"]\n").find("64 hex digits"), std::string::npos);
+  EXPECT_NE(message(head + "[api]\npublic_url = \"verify.example\"\n").find("http:// or https://"),
+            std::string::npos);
+  auto c = ParseConfig(head + "[api]\npublic_url = \"https://verify.example\"\n", "/x");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->api_public_url, "https://verify.example");
 }
 
 TEST(GenesisFileTest, RoundTripsAndRefusesTypos) {
