@@ -174,6 +174,9 @@ int main(int argc, char** argv) try {
       ->add_option("--max-age-hours", vo.max_age_hours,
                    "Refuse a proof older than this; it shows the ledger at its time (0: any)")
       ->capture_default_str();
+  verify->add_option("--lang", vo.lang, "The verdict's language: en, ru, zh or ko")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"en", "ru", "zh", "ko"}));
   verify->add_option("--qr", vo.qr_file,
                      "Also write the QR code (SVG) of the link that opens this document's "
                      "verdict on the verifier page, for its paper copy");

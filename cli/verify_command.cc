@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/verify_texts.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
 #include "client/verify_link.h"
@@ -40,20 +41,11 @@ Result<std::optional<T>> Proven(const ledger::ProvenFacts& f, const Hash32& key,
   return std::optional<T>(std::move(v));
 }
 
-std::string Age(std::uint64_t ms) {
-  if (ms < 120'000) return std::to_string(ms / 1000) + " s";
-  if (ms < 7'200'000) return std::to_string(ms / 60'000) + " min";
-  if (ms < 172'800'000) return std::to_string(ms / 3'600'000) + " h";
-  return std::to_string(ms / 86'400'000) + " days";
-}
-
-std::string Quantity(std::uint64_t q, const std::string& unit) {
-  return std::to_string(q) + " " + unit;
-}
-
 }  // namespace
 
 std::string UtcTime(std::uint64_t ms) {
+  // Past the year 9999 (a hostile record): the number itself, as the page does.
+  if (ms > 253'402'300'799'999) return std::to_string(ms) + " ms";
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -64,12 +56,17 @@ std::string UtcTime(std::uint64_t ms) {
 
 DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
                                 std::string_view proof_json, std::uint64_t now_ms,
-                                std::uint64_t max_age_ms) {
+                                std::uint64_t max_age_ms, std::string_view lang) {
+  // The words come from the page's table (cli/verify_texts.h): the same keys and values as
+  // web/verdict.js describe(), so both say the same in each language.
+  auto t = [&](std::string_view key, const std::map<std::string, std::string>& values = {}) {
+    return Text(lang, key, values);
+  };
   DocumentVerdict v;
   auto chain = contracts::StartChain(genesis);
   if (!chain.ok()) {
     v.code = "bad_genesis";
-    v.headline = "the pinned genesis is not valid: " + chain.error().message();
+    v.headline = t("error.genesis", {{"why", chain.error().message()}});
     return v;
   }
   const ledger::ProofVerdict pv = ledger::VerifyProofJson(chain->anchor, proof_json);
@@ -77,8 +74,8 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
     v.exit_code = kVerifyProofInvalid;
     v.code = "proof_invalid";
     v.proof_error = std::string(ledger::ProofErrorCode(pv.error));
-    v.headline = "NOT VALID: the proof does not verify against the pinned genesis (" +
-                 std::string(ledger::ProofErrorName(pv.error)) + "): " + pv.message;
+    v.headline = t("verdict.proof_invalid", {{"reason", t("reason." + v.proof_error)}});
+    v.lines.push_back(t("line.detail", {{"message", pv.message}}));
     return v;
   }
   const ledger::ProvenFacts& f = pv.facts;
@@ -87,40 +84,35 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
   std::string signers;
   for (const PublicKey& k : f.signer_keys) {
     auto it = country_of.find(k);
-    signers += (signers.empty() ? "" : ", ") + (it != country_of.end() ? it->second : k.ShortHex());
+    signers += (signers.empty() ? "" : ", ") +
+               (it != country_of.end() ? it->second : k.ToHex().substr(0, 16));
   }
-  const std::string when = UtcTime(f.timestamp_ms);
-  v.lines.push_back("Chain: " + chain->anchor.chain_id.ToHex().substr(0, 16) + "... (" +
-                    genesis.chain_name + "), block " + f.height.ToString() + " of epoch " +
-                    f.epoch.ToString());
-  v.lines.push_back("Time " + when + ", signed by " + std::to_string(f.signer_keys.size()) +
-                    " of the validators: " + signers);
   const std::uint64_t age_ms = now_ms > f.timestamp_ms ? now_ms - f.timestamp_ms : 0;
-  v.lines.push_back("The proof is " + Age(age_ms) +
-                    " old: it shows the ledger as it was then, not any change since");
-  if (max_age_ms > 0 && age_ms > max_age_ms) {
-    v.exit_code = kVerifyNotInForce;
-    v.code = "too_old";
-    v.headline = "NOT VALID: the proof is " + Age(age_ms) + " old, older than the " +
-                 Age(max_age_ms) + " accepted; fetch a fresh one (--node) or raise --max-age-hours";
+  std::map<std::string, std::string> values = {{"time", UtcTime(f.timestamp_ms)},
+                                               {"height", f.height.ToString()},
+                                               {"age", AgeText(lang, age_ms)},
+                                               {"max", AgeText(lang, max_age_ms)}};
+  v.lines.push_back(t("line.chain", {{"chain", chain->anchor.chain_id.ToHex().substr(0, 16) + "…"},
+                                     {"name", genesis.chain_name},
+                                     {"height", f.height.ToString()},
+                                     {"epoch", f.epoch.ToString()}}));
+  v.lines.push_back(t("line.signed", {{"time", values["time"]},
+                                      {"count", std::to_string(f.signer_keys.size())},
+                                      {"signers", signers}}));
+  v.lines.push_back(t("line.age", {{"age", values["age"]}}));
+  auto done = [&](std::string code, int exit_code = kVerifyNotInForce) {
+    v.code = std::move(code);
+    v.exit_code = exit_code;
+    v.headline = v.code == "in_force" ? t("verdict.in_force." + v.record_kind, values)
+                                      : t("verdict." + v.code, values);
     return v;
-  }
+  };
+  if (max_age_ms > 0 && age_ms > max_age_ms) return done("too_old");
 
-  v.exit_code = kVerifyNotInForce;
   auto doc = Proven<contracts::DocumentRecord>(f, contracts::DocumentKey(document_hash),
                                                "document record");
-  if (!doc.ok()) {
-    v.code = "not_about_document";
-    v.headline = "NOT VALID: the proof is about other records, not this document (SHA-256 " +
-                 document_hash.ToHex().substr(0, 16) + "...): " + doc.error().message();
-    return v;
-  }
-  if (!*doc) {
-    v.code = "not_anchored";
-    v.headline = "NOT VALID: no document with SHA-256 " + document_hash.ToHex().substr(0, 16) +
-                 "... is anchored on this chain as of block " + f.height.ToString();
-    return v;
-  }
+  if (!doc.ok()) return done("not_about_document");
+  if (!*doc) return done("not_anchored");
   const contracts::DocumentRecord& d = **doc;
   using contracts::TxType;
   switch (static_cast<TxType>(d.kind)) {
@@ -128,109 +120,81 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
     case TxType::kReplaceCertificate: {
       auto c = Proven<contracts::CertificateRecord>(
           f, contracts::CertificateKey(d.country, d.number), "certificate");
-      if (!c.ok() || !*c) {
-        v.code = "record_not_shown";
-        v.headline = "NOT VALID: the proof does not show certificate " + d.number;
-        return v;
-      }
+      if (!c.ok() || !*c) return done("record_not_shown");
       const contracts::CertificateRecord& r = **c;
       const auto& i = r.issue;
-      v.lines.push_back("Certificate of origin " + i.number + ", issued by " +
-                        (r.issuer.empty() ? "the administration" : r.issuer) + " of " +
-                        i.exporting_country + " on " + UtcTime(i.issued_ms) + ", valid until " +
-                        UtcTime(i.valid_until_ms));
-      v.lines.push_back("Goods from " + i.exporting_country + " to " + i.importing_country + ": " +
-                        Quantity(i.quantity, i.unit) + " certified" +
-                        (i.hs_headings.empty() ? "" : ", HS " + i.hs_headings.front()));
-      v.lines.push_back(
-          "Status at that time: " + std::string(contracts::CertificateStatusName(r.status)) + "; " +
-          Quantity(r.remaining, i.unit) + " remaining after " + std::to_string(r.uses) +
-          (r.uses == 1 ? " use" : " uses"));
-      if (r.verification == contracts::VerificationState::kRequested) {
-        v.lines.push_back("A retroactive verification was requested on " +
-                          UtcTime(r.verification_ms) + "; the exporting side has not answered");
-      } else if (r.verification == contracts::VerificationState::kConfirmed) {
-        v.lines.push_back("Confirmed by the exporting administration on " +
-                          UtcTime(r.verification_ms));
+      v.record_kind = "certificate";
+      values.insert(
+          {{"number", i.number},
+           {"exporter", i.exporting_country},
+           {"importer", i.importing_country},
+           {"issuer", r.issuer.empty() ? t("issuer.administration") : r.issuer},
+           {"issued", UtcTime(i.issued_ms)},
+           {"until", UtcTime(i.valid_until_ms)},
+           {"quantity", Amount(lang, i.quantity, i.unit)},
+           {"remaining", Amount(lang, r.remaining, i.unit)},
+           {"uses", std::to_string(r.uses)},
+           {"status", t("status." + std::string(contracts::CertificateStatusName(r.status)))},
+           {"replaced_by", r.replaced_by}});
+      v.lines.push_back(t("line.certificate", values));
+      v.lines.push_back(t("line.goods", values));
+      if (!i.hs_headings.empty()) {
+        std::string list;
+        for (const auto& h : i.hs_headings) list += (list.empty() ? "" : ", ") + h;
+        v.lines.push_back(t("line.hs", {{"list", list}}));
+      }
+      v.lines.push_back(t("line.status", values));
+      if (r.verification == contracts::VerificationState::kRequested ||
+          r.verification == contracts::VerificationState::kConfirmed) {
+        v.lines.push_back(
+            t("line.verification." + std::string(contracts::VerificationStateName(r.verification)),
+              {{"time", UtcTime(r.verification_ms)}}));
       }
       const contracts::CertificateUsability u = contracts::CertificateUsableAt(r, f.timestamp_ms);
-      if (i.document_hash != document_hash) {
-        v.code = "other_file";
-        v.headline = "NOT VALID: the certificate's document is another file";
-      } else if (u.reason != contracts::Reason::kAccepted) {
-        v.code = std::string(contracts::ReasonCode(u.reason));
-        v.headline = "NOT VALID: " + u.why + " (as of " + when + ")";
-      } else if (r.remaining == 0) {
-        v.code = std::string(contracts::ReasonCode(contracts::Reason::kFullyUsed));
-        v.headline = "NOT VALID: certificate " + i.number + " is fully used (" +
-                     Quantity(i.quantity, i.unit) + " in " + std::to_string(r.uses) + " uses)";
-      } else if (now_ms > i.valid_until_ms) {
-        v.code = "expired_since";
-        v.headline = "NOT VALID: certificate " + i.number + " has expired since the proof (on " +
-                     UtcTime(i.valid_until_ms) + ")";
-      } else {
-        v.exit_code = kVerifyInForce;
-        v.code = "in_force";
-        v.headline = "VALID: certificate of origin " + i.number + " of " + i.exporting_country +
-                     ", in force at " + when + " with " + Quantity(r.remaining, i.unit) +
-                     " remaining";
+      if (i.document_hash != document_hash) return done("other_file");
+      if (u.reason != contracts::Reason::kAccepted) {
+        return done(std::string(contracts::ReasonCode(u.reason)));
       }
-      return v;
+      if (r.remaining == 0)
+        return done(std::string(contracts::ReasonCode(contracts::Reason::kFullyUsed)));
+      if (now_ms > i.valid_until_ms) return done("expired_since");
+      return done("in_force", kVerifyInForce);
     }
     case TxType::kAnchorDocument: {
       auto a = Proven<contracts::AnchorRecord>(f, contracts::AnchorKey(document_hash), "anchor");
-      if (!a.ok() || !*a) {
-        v.code = "record_not_shown";
-        v.headline = "NOT VALID: the proof does not show the anchor";
-        return v;
-      }
+      if (!a.ok() || !*a) return done("record_not_shown");
       const contracts::AnchorRecord& r = **a;
-      v.lines.push_back(std::string(contracts::DocumentTypeName(r.type)) + " document " +
-                        r.reference + ", anchored by " +
-                        (r.issuer.empty() ? "the administration" : r.issuer) + " of " + r.country +
-                        " on " + UtcTime(r.anchored_ms));
-      if (r.revoked) {
-        v.code = "anchor_revoked";
-        v.headline = "NOT VALID: the document was revoked on " + UtcTime(r.revoked_ms);
-      } else {
-        v.exit_code = kVerifyInForce;
-        v.code = "in_force";
-        v.headline = "VALID: " + std::string(contracts::DocumentTypeName(r.type)) + " document " +
-                     r.reference + " of " + r.country + ", not revoked at " + when;
-      }
-      return v;
+      v.record_kind = "anchor";
+      values.insert({{"type", t("type." + std::string(contracts::DocumentTypeName(r.type)))},
+                     {"reference", r.reference},
+                     {"country", r.country},
+                     {"issuer", r.issuer.empty() ? t("issuer.administration") : r.issuer},
+                     {"revoked", UtcTime(r.revoked_ms)}});
+      auto line = values;
+      line["time"] = UtcTime(r.anchored_ms);
+      v.lines.push_back(t("line.anchor", line));
+      return r.revoked ? done("anchor_revoked") : done("in_force", kVerifyInForce);
     }
     case TxType::kOpenTransit: {
-      auto t = Proven<contracts::TransitRecord>(f, contracts::TransitKey(d.number), "transit");
-      if (!t.ok() || !*t) {
-        v.code = "record_not_shown";
-        v.headline = "NOT VALID: the proof does not show transit " + d.number;
-        return v;
-      }
-      const contracts::TransitRecord& r = **t;
+      auto tr = Proven<contracts::TransitRecord>(f, contracts::TransitKey(d.number), "transit");
+      if (!tr.ok() || !*tr) return done("record_not_shown");
+      const contracts::TransitRecord& r = **tr;
+      v.record_kind = "transit";
+      const std::string state = t("transit." + std::string(contracts::TransitStateName(r.state)));
+      values.insert({{"mrn", r.mrn}, {"state", state}});
       std::string route;
-      for (const auto& c : r.route) route += (route.empty() ? "" : " -> ") + c;
-      v.lines.push_back("Manifest of transit " + r.mrn + " (" + route + "), opened on " +
-                        UtcTime(r.opened_ms) + "; " +
-                        std::string(contracts::TransitStateName(r.state)) + ", " +
-                        std::to_string(r.steps_done) + " border steps done" +
-                        (r.seal_broken ? "; a seal was found BROKEN" : ""));
-      if (r.manifest_hash != document_hash) {
-        v.code = "other_file";
-        v.headline = "NOT VALID: transit " + r.mrn + "'s manifest is another file";
-        return v;
-      }
-      v.exit_code = kVerifyInForce;
-      v.code = "in_force";
-      v.headline = "VALID: the manifest of transit " + r.mrn + ", " +
-                   std::string(contracts::TransitStateName(r.state)) + " at " + when;
-      return v;
+      for (const auto& c : r.route) route += (route.empty() ? "" : " → ") + c;
+      v.lines.push_back(t("line.transit", {{"mrn", r.mrn},
+                                           {"route", route},
+                                           {"opened", UtcTime(r.opened_ms)},
+                                           {"state", state},
+                                           {"steps", std::to_string(r.steps_done)}}));
+      if (r.seal_broken) v.lines.push_back(t("line.seal_broken"));
+      if (r.manifest_hash != document_hash) return done("other_file");
+      return done("in_force", kVerifyInForce);
     }
     default:
-      v.code = "unreadable_kind";
-      v.headline = "NOT VALID: the document is recorded by a " +
-                   std::string(contracts::TxTypeName(d.kind)) + " record this command cannot read";
-      return v;
+      return done("unreadable_kind");
   }
 }
 
@@ -240,6 +204,7 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     return kVerifyError;
   };
   if (o.proof_file.empty() == o.node.empty()) return fail("give either --proof FILE or --node URL");
+  if (!IsLanguage(o.lang)) return fail("--lang is '" + o.lang + "': say en, ru, zh or ko");
   const std::string page = !o.page.empty() ? o.page : o.node.empty() ? "" : "http://" + o.node;
   if (!o.qr_file.empty() && page.empty()) {
     return fail("--qr needs the verifier page the link opens: --page URL (or --node)");
@@ -269,7 +234,7 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
                                       ? j["message"].get<std::string>()
                                       : std::string("no answer");
       if (r->status == 404) {
-        out << "NOT VALID: " << message << " (asked " << o.node << ")\n";
+        out << Text(o.lang, "error.not_on_node", {{"why", message + " (" + o.node + ")"}}) << "\n";
         return kVerifyNotInForce;
       }
       if (r->status != 503 || attempt == 100) {
@@ -284,7 +249,7 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     }
   }
   const DocumentVerdict v =
-      ExplainDocument(*genesis, *hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000);
+      ExplainDocument(*genesis, *hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000, o.lang);
   out << v.headline << "\n";
   for (const auto& line : v.lines) out << "  " << line << "\n";
   if (!o.qr_file.empty()) {

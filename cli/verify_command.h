@@ -39,16 +39,18 @@ struct DocumentVerdict {
   // unreadable_kind.
   std::string code;
   std::string proof_error;         // ProofErrorCode, when code is proof_invalid.
+  std::string record_kind;         // "certificate", "anchor", "transit" once read; else empty.
   std::string headline;            // One sentence: VALID ..., NOT VALID ..., or why not.
   std::vector<std::string> lines;  // What the proof shows, one fact a line.
 };
 
 // Checks `proof_json` against `genesis` for the document whose SHA-256 is `document_hash`,
 // at local time `now_ms`: a proof older than `max_age_ms` (0: any age) is not accepted, and
-// a certificate that expired since the proof's time is not in force.
+// a certificate that expired since the proof's time is not in force. The headline and
+// lines are in `lang` (en, ru, zh, ko), the verifier page's own words.
 DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
                                 std::string_view proof_json, std::uint64_t now_ms,
-                                std::uint64_t max_age_ms = 0);
+                                std::uint64_t max_age_ms = 0, std::string_view lang = "en");
 
 struct VerifyOptions {
   std::string document;      // The document file.
@@ -58,8 +60,9 @@ struct VerifyOptions {
   std::string save_proof;    // With --node: also keep the fetched proof here.
   // A proof shows the ledger at its block's time; older ones are refused (0: any age).
   std::uint64_t max_age_hours = 24 * 7;
-  std::string qr_file;  // Also write the QR code of the verifier page's link here (SVG),
-  std::string page;     // opening this page (default: http://<node>).
+  std::string lang = "en";  // The verdict's language: en, ru, zh, ko.
+  std::string qr_file;      // Also write the QR code of the verifier page's link here (SVG),
+  std::string page;         // opening this page (default: http://<node>).
 };
 
 // Runs the command; prints the verdict; returns the exit status.

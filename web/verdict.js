@@ -8,8 +8,10 @@
 })(typeof globalThis !== 'undefined' ? globalThis : this, function (i18n) {
   'use strict';
 
-  // "2026-12-02 11:14:25 UTC", the form `tamga verify` prints, in every language.
+  // "2026-12-02 11:14:25 UTC", the form `tamga verify` prints, in every language; past the
+  // year 9999 (a hostile record), the number itself.
   function utcTime(ms) {
+    if (ms > 253402300799999) return `${ms} ms`;
     return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   }
 
@@ -21,8 +23,12 @@
     return i18n.text(lang, 'age.days', { n: Math.floor(ms / 86400000) });
   }
 
+  // Digits in groups of three: "240,000 kg", or "240 000 kg" (no-break space) in Russian,
+  // as `tamga verify` prints them (cli/verify_texts.cc); not Intl, whose data differ
+  // between browsers.
   function amount(lang, quantity, unit) {
-    return new Intl.NumberFormat(lang).format(quantity) + ' ' + unit;
+    const group = lang === 'ru' ? '\u00a0' : ',';
+    return String(quantity).replace(/\B(?=(\d{3})+(?!\d))/g, group) + ' ' + unit;
   }
 
   // {ok, headline, lines}: ok only for a document in force (exit 0).

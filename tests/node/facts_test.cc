@@ -87,10 +87,30 @@ TEST_F(Facts, AValidCertificateVerifiesOfflineWithItsIssuerCountriesTimeAndBalan
   std::string all;
   for (const auto& l : v.lines) all += l + "\n";
   EXPECT_NE(all.find("issued by KZ-CCI of KZ"), std::string::npos) << all;
-  EXPECT_NE(all.find("Goods from KZ to UZ: 240000 kg certified"), std::string::npos) << all;
-  EXPECT_NE(all.find("240000 kg remaining after 0 uses"), std::string::npos) << all;
+  EXPECT_NE(all.find("Goods from KZ to UZ: 240,000 kg certified"), std::string::npos) << all;
+  EXPECT_NE(all.find("240,000 kg remaining after 0 uses"), std::string::npos) << all;
   // Three or four of KZ, UZ, KG, KR signed the block's QC, named by country.
   EXPECT_NE(all.find("of the validators: KZ"), std::string::npos) << all;
+}
+
+TEST_F(Facts, TheVerdictIsSaidInEachOfTheFourLanguages) {
+  Issue("KZ-1", doc_, 240'000);
+  Settle();
+  const std::string proof = ProofOf(doc_);
+  const std::pair<std::string, std::string> expected[] = {
+      {"ru", "ДЕЙСТВИТЕЛЕН: сертификат происхождения KZ-1 (KZ)"},
+      {"zh", "有效：KZ 的原产地证书 KZ-1"},
+      {"ko", "유효: KZ의 원산지증명서 KZ-1"}};
+  for (const auto& [lang, words] : expected) {
+    const DocumentVerdict v =
+        ExplainDocument(c_.genesis(), doc_, proof, c_.NextBlockTime(), 3'600'000, lang);
+    EXPECT_EQ(v.code, "in_force");
+    EXPECT_EQ(v.headline.rfind(words, 0), 0u) << lang << ": " << v.headline;
+  }
+  // Russian groups digits with a no-break space.
+  const DocumentVerdict ru =
+      ExplainDocument(c_.genesis(), doc_, proof, c_.NextBlockTime(), 3'600'000, "ru");
+  EXPECT_NE(ru.headline.find("240\u00a0000 kg"), std::string::npos) << ru.headline;
 }
 
 TEST_F(Facts, ATamperedProofIsRefused) {

@@ -7,8 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
+#include "cli/verify_command.h"
+#include "cli/verify_texts.h"
 #include "common/file_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -52,6 +55,38 @@ TEST(Vectors, TheCommittedSetAgreesWithTheVerifierAndHoldsEveryVector) {
     EXPECT_NE(readme.find("| `" + v.name + "` |"), std::string::npos)
         << v.name << " is not in docs/vectors/README.md's table";
   }
+}
+
+// `tamga verify --lang` and the verifier page (web/verdict.js, run under Node) say the
+// same words for every vector in every language; only the detail line of a refused proof,
+// each verifier's own English message, may differ.
+TEST(Vectors, ThePageAndTheCommandSayTheSameInEveryLanguage) {
+  const std::string command = std::string(TAMGA_NODE) + " " + TAMGA_SOURCE_DIR +
+                              "/tests/web/render_vectors.js " + kCommitted;
+  std::FILE* p = ::popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+  ASSERT_EQ(::pclose(p), 0) << command;
+  const auto page = nlohmann::json::parse(text);
+  auto committed = ReadVectors(kCommitted);
+  ASSERT_TRUE(committed.ok()) << committed.error().ToString();
+  std::size_t compared = 0;
+  for (const Vector& v : *committed) {
+    const std::string proof = v.proof.is_null() ? v.proof_text : v.proof.dump();
+    for (const std::string& lang : cli::Languages()) {
+      cli::DocumentVerdict c =
+          cli::ExplainDocument(v.genesis, v.document_sha256, proof, v.now_ms, v.max_age_ms, lang);
+      if (c.code == "proof_invalid") c.lines.pop_back();  // The detail line.
+      const auto& shown = page.at(v.name).at(lang);
+      EXPECT_EQ(c.headline, shown.at("headline").get<std::string>()) << v.name << " " << lang;
+      EXPECT_EQ(c.lines, shown.at("lines").get<std::vector<std::string>>())
+          << v.name << " " << lang;
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, committed->size() * 4);
 }
 
 // The check is not vacuous: a changed expectation is caught.
