@@ -14,8 +14,10 @@
     lang: 'en',
     anchor: null,         // From V.pinGenesis.
     genesisSource: null,  // {kind: 'node'} or {kind: 'file', name}.
-    sha: null,            // The document's SHA-256, hex.
-    certificate: null,    // {country, number} from a link.
+    sha: null,            // The document's SHA-256, hex, once chosen or linked.
+    // What to verify: {kind: 'document', sha}, {kind: 'certificate', country, number},
+    // {kind: 'transit', mrn} or {kind: 'recognition', country, operator, by, at_ms}.
+    query: null,
     verdict: null,        // The last verdict of verify.js, or {message} for an error.
   };
 
@@ -75,7 +77,7 @@
         bar.value = total ? done / total : 1;
         $('document-hash').textContent = t('document.hashing', { done: mib(done), total: mib(total) });
       });
-      state.certificate = null;
+      state.query = { kind: 'document', sha: state.sha };
       $('document-hash').textContent = t('document.hash', { sha: state.sha });
     } catch (e) {
       showError(t('error.read', { why: e.message }));
@@ -110,9 +112,41 @@
     }
   }
 
+  const enc = encodeURIComponent;
+
+  // Where the node answers a query's proof (docs/openapi.json).
+  function proofPath(q) {
+    switch (q.kind) {
+      case 'document': return `/v1/documents/${q.sha}/proof`;
+      case 'certificate': return `/v1/certificates/${enc(q.country)}/${enc(q.number)}/proof`;
+      case 'transit': return `/v1/transits/${enc(q.mrn)}/proof`;
+      default: return `/v1/aeo/${q.country}/${q.operator}/proof?by=${q.by}&at_ms=${q.at_ms}`;
+    }
+  }
+
+  // The link that opens the same verdict again.
+  function linkOf(q) {
+    switch (q.kind) {
+      case 'document': return `/verify?sha256=${q.sha}`;
+      case 'certificate': return `/verify?country=${enc(q.country)}&number=${enc(q.number)}`;
+      case 'transit': return `/verify?mrn=${enc(q.mrn)}`;
+      default: return `/verify?aeo=${q.country}&operator=${q.operator}&by=${q.by}&at_ms=${q.at_ms}`;
+    }
+  }
+
+  function explain(q, proof, now) {
+    switch (q.kind) {
+      case 'document': return V.explainDocument(state.anchor, q.sha, proof, now, MAX_AGE_MS);
+      case 'certificate': return V.explainCertificate(state.anchor, q.country, q.number, proof, now, MAX_AGE_MS);
+      case 'transit': return V.explainTransit(state.anchor, q.mrn, proof, now, MAX_AGE_MS);
+      default: return V.explainRecognition(state.anchor, q.country, q.operator, q.by, q.at_ms, proof, now, MAX_AGE_MS);
+    }
+  }
+
   async function verify() {
     if (!state.anchor) return showError(t('error.no_genesis'));
-    if (!state.sha && !state.certificate) return showError(t('error.no_document'));
+    const q = state.query;
+    if (!q) return showError(t('error.no_document'));
     const button = $('verify');
     button.disabled = true;
     button.textContent = t('verify.working');
@@ -123,16 +157,11 @@
         if (!f) return showError(t('error.no_proof'));
         proof = await f.text();
       } else {
-        const c = state.certificate;
-        proof = await proofFromNode(c
-          ? `/v1/certificates/${encodeURIComponent(c.country)}/${encodeURIComponent(c.number)}/proof`
-          : `/v1/documents/${state.sha}/proof`);
+        proof = await proofFromNode(proofPath(q));
         if (proof.notFound) return showError(t('error.not_on_node', { why: proof.notFound }));
       }
-      const now = Date.now();
-      state.verdict = state.certificate
-        ? await V.explainCertificate(state.anchor, state.certificate.country, state.certificate.number, proof, now, MAX_AGE_MS)
-        : await V.explainDocument(state.anchor, state.sha, proof, now, MAX_AGE_MS);
+      state.verdict = await explain(q, proof, Date.now());
+      state.verdict.query = q;
       showVerdict();
     } catch (e) {
       showError(e.message);
@@ -140,6 +169,13 @@
       button.disabled = false;
       button.textContent = t('verify.button');
     }
+  }
+
+  // "2026-12-01 12:00" (UTC) as Unix ms; empty: now; NaN if malformed.
+  function parseUtc(text) {
+    if (!text.trim()) return Date.now();
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim());
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)) : NaN;
   }
 
   // --- The verdict ----------------------------------------------------------------------
@@ -175,10 +211,10 @@
       li.textContent = line;
       return li;
     }));
-    const sha = v.document_sha256 || state.sha;
-    $('link-line').hidden = !(served && sha && !v.error);
-    if (served && sha) {
-      const link = `${location.origin}/verify?sha256=${sha}`;
+    const q = v.query;
+    $('link-line').hidden = !(served && q && !v.error);
+    if (served && q) {
+      const link = location.origin + linkOf(q.kind === 'certificate' && v.document_sha256 ? { kind: 'document', sha: v.document_sha256 } : q);
       $('link').href = link;
       $('link').textContent = link;
     }
@@ -228,20 +264,50 @@
     $('source-node').addEventListener('change', () => useProofFile(false));
     $('source-file').addEventListener('change', () => useProofFile(true));
     $('verify').addEventListener('click', verify);
+    $('transit-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      state.query = { kind: 'transit', mrn: $('mrn').value.trim() };
+      verify();
+    });
+    $('aeo-form').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const country = $('aeo-country').value.trim().toUpperCase();
+      const by = $('aeo-by').value.trim().toUpperCase();
+      const id = $('aeo-operator').value.trim();
+      const at = parseUtc($('aeo-at').value);
+      if (!/^[A-Z]{2}$/.test(country) || !/^[A-Z]{2}$/.test(by) || !id) return showError(t('error.aeo_fields'));
+      if (Number.isNaN(at)) return showError(t('error.at'));
+      // Only the SHA-256 of the national identifier leaves the page, as with `tamga show aeo`.
+      const operator = V.toHex(await V.sha256(new TextEncoder().encode(id)));
+      state.query = { kind: 'recognition', country, operator, by, at_ms: at };
+      verify();
+    });
 
     useProofFile(!served);
     applyTexts();
     if (served) await pinFromNode();
 
     // The link form: /verify?sha256=<hex>, or ?country=XX&number=N.
+    // The link forms: ?sha256=<hex>; ?country=XX&number=N; ?mrn=M;
+    // ?aeo=XX&operator=<hex>&by=YY[&at_ms=T].
     const sha = (params.get('sha256') || '').toLowerCase();
+    const country = params.get('country') || '';
+    const operator = (params.get('operator') || '').toLowerCase();
     if (/^[0-9a-f]{64}$/.test(sha)) {
       state.sha = sha;
+      state.query = { kind: 'document', sha };
       $('document-hash').textContent = t('verify.by_hash', { sha });
-    } else if (/^[A-Z]{2}$/.test(params.get('country') || '') && params.get('number')) {
-      state.certificate = { country: params.get('country'), number: params.get('number') };
+    } else if (/^[A-Z]{2}$/.test(country) && params.get('number')) {
+      state.query = { kind: 'certificate', country, number: params.get('number') };
+    } else if (params.get('mrn')) {
+      state.query = { kind: 'transit', mrn: params.get('mrn') };
+    } else if (/^[A-Z]{2}$/.test(params.get('aeo') || '') && /^[0-9a-f]{64}$/.test(operator) &&
+               /^[A-Z]{2}$/.test(params.get('by') || '')) {
+      const at = Number(params.get('at_ms'));
+      state.query = { kind: 'recognition', country: params.get('aeo'), operator, by: params.get('by'),
+        at_ms: Number.isSafeInteger(at) && at > 0 ? at : Date.now() };
     }
-    if (state.anchor && served && (state.sha || state.certificate)) await verify();
+    if (state.anchor && served && state.query) await verify();
     document.body.dataset.ready = 'true';
   }
 

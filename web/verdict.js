@@ -87,7 +87,27 @@
         revoked: utcTime(r.revoked_ms),
       });
       lines.push(t('line.anchor', Object.assign({}, values, { time: utcTime(r.anchored_ms) })));
-    } else if (r && r.kind === 'transit') {
+    } else if (r && r.kind === 'recognition') {
+      const a = r.aeo;
+      Object.assign(values, { country: r.country, by: r.by, at: utcTime(r.at_ms) });
+      lines.push(t('line.asked', { at: values.at, height: values.height, time: values.time }));
+      if (a) {
+        Object.assign(values, { programme: a.programme, aeo_status: t('aeo.' + a.status) });
+        lines.push(t('line.aeo', {
+          country: a.country, programme: a.programme, aeo_status: values.aeo_status,
+          from: utcTime(a.valid_from_ms), until: utcTime(a.valid_until_ms),
+        }));
+      }
+      const m = r.mra;
+      if (m) {
+        Object.assign(values, { mra: m.id, mra_status: t('mra.' + m.status) });
+        lines.push(t('line.mra', {
+          mra: m.id, proposer: m.proposer, partner: m.partner, mra_status: values.mra_status,
+          from: utcTime(m.valid_from_ms), until: utcTime(m.valid_until_ms),
+          programmes: m.programmes.length ? m.programmes.join(', ') : t('programmes.all'),
+        }));
+      }
+    } else if (r && (r.kind === 'transit' || r.kind === 'transit_status')) {
       Object.assign(values, { mrn: r.mrn, state: t('transit.' + r.state) });
       lines.push(t('line.transit', {
         mrn: r.mrn,
@@ -100,6 +120,7 @@
     }
     let headline;
     if (v.code === 'in_force') headline = t('verdict.in_force.' + r.kind, values);
+    else if (v.code === 'recognised' || v.code === 'not_recognised') headline = t(`verdict.${v.code}.${v.why}`, values);
     else if (v.code === 'proof_invalid') headline = t('verdict.proof_invalid', { reason: t('reason.' + v.proof_error) });
     else headline = t('verdict.' + v.code, values);
     if (v.message) lines.push(t('line.detail', { message: v.message }));

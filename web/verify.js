@@ -565,6 +565,8 @@
   const VERIFICATION = { 0: 'none', 1: 'requested', 2: 'confirmed', 3: 'not_confirmed' };
   const DOCUMENT_TYPE = { 1: 'phytosanitary', 2: 'invoice', 3: 'packing_list', 4: 'other' };
   const TRANSIT_STATE = { 1: 'open', 2: 'terminated', 3: 'discharged' };
+  const AEO_STATUS = { 1: 'granted', 2: 'suspended', 3: 'revoked', 4: 'expired' };
+  const MRA_STATUS = { 1: 'proposed', 2: 'in_force', 3: 'suspended', 4: 'ended' };
   const TX = { issue_certificates: 10, replace_certificate: 11, open_transit: 30, anchor_document: 40 };
 
   const RECORDS = {
@@ -626,11 +628,35 @@
     },
   };
 
+  RECORDS.aeo = (d) => ({
+    country: d.ascii(2, 'country'),
+    operator_id: toHex(d.fixed(32, 'operator id')),
+    status: AEO_STATUS[d.enumeration(1, 4, 'AEO status')],
+    programme: d.ascii(ID, 'programme'),
+    valid_from_ms: Number(d.u64('valid_from_ms')),
+    valid_until_ms: Number(d.u64('valid_until_ms')),
+    changed_ms: Number(d.u64('changed_ms')),
+  });
+  RECORDS.mra = (d) => {
+    const m = { id: d.ascii(ID, 'MRA id'), proposer: d.ascii(2, 'proposer'), partner: d.ascii(2, 'partner') };
+    const n = d.count(16, 4, 'programmes');
+    m.programmes = [];
+    for (let i = 0; i < n; i++) m.programmes.push(d.ascii(ID, 'programmes'));
+    m.valid_from_ms = Number(d.u64('valid_from_ms'));
+    m.valid_until_ms = Number(d.u64('valid_until_ms'));
+    m.status = MRA_STATUS[d.enumeration(1, 4, 'MRA status')];
+    m.suspended_by = d.ascii(2, 'suspended by');
+    m.changed_ms = Number(d.u64('changed_ms'));
+    return m;
+  };
+
   const KEYS = {
     document: (sha) => stateKeyOf('document/' + sha),
     certificate: (country, number) => stateKeyOf(`coo/${country}/${number}`),
     anchor: (sha) => stateKeyOf('anchor/' + sha),
     transit: (mrn) => stateKeyOf('transit/' + mrn),
+    aeo: (country, operatorHex) => stateKeyOf(`aeo/${country}/${operatorHex}`),
+    mra: (a, b) => stateKeyOf(a < b ? `mra/${a}/${b}` : `mra/${b}/${a}`),
   };
 
   // The proven value of a state key: undefined when the proof does not cover it, null when
@@ -739,6 +765,52 @@
     return done('unreadable_kind');
   }
 
+  // A transit's status by its MRN (the link form `?mrn=...`): the proof must show the
+  // transit record (GET /v1/transits/{mrn}/proof). Code in_force with the record, or
+  // not_anchored when the proof shows there is no such transit.
+  async function explainTransit(anchor, mrn, proofInput, nowMs, maxAgeMs) {
+    const v = await verified(anchor, proofInput, nowMs);
+    if (!v.facts) return v;
+    const done = (code, exit = EXIT.not_in_force) => { v.code = code; v.exit = exit; return v; };
+    if (maxAgeMs > 0 && v.facts.age_ms > maxAgeMs) return done('too_old');
+    const t = await proven(v.facts, KEYS.transit(mrn), 'transit');
+    if (t === undefined) return done('record_not_shown');
+    if (t === null) return done('not_anchored');
+    v.record = Object.assign({ kind: 'transit_status' }, t);
+    return done('in_force', EXIT.in_force);
+  }
+
+  // Is an operator of `country` (its id: the SHA-256 of its national identifier, hex)
+  // recognised by `by` at `atMs`, by the state after the proof's block
+  // (GET /v1/aeo/{country}/{operator}/proof?by=XX&at_ms=T)? The rules' own test
+  // (contracts::RecognitionOf): its AEO status granted and valid at that time, and, for
+  // another country, an MRA between the two in force at that time that covers its
+  // programme. Code recognised (exit 0), or not_recognised with `why`: not_aeo,
+  // aeo_status, aeo_not_valid_then, no_mra, mra_status, mra_not_in_force_then,
+  // programme_not_covered.
+  async function explainRecognition(anchor, country, operatorHex, by, atMs, proofInput, nowMs, maxAgeMs) {
+    const v = await verified(anchor, proofInput, nowMs);
+    if (!v.facts) return v;
+    const done = (code, why, exit = EXIT.not_in_force) => { v.code = code; v.why = why; v.exit = exit; return v; };
+    if (maxAgeMs > 0 && v.facts.age_ms > maxAgeMs) return done('too_old', null);
+    const op = operatorHex.toLowerCase();
+    const aeo = await proven(v.facts, KEYS.aeo(country, op), 'aeo');
+    if (aeo === undefined) return done('record_not_shown', null);
+    v.record = { kind: 'recognition', country, by, at_ms: atMs, aeo, mra: null };
+    if (aeo === null) return done('not_recognised', 'not_aeo');
+    if (aeo.status !== 'granted') return done('not_recognised', 'aeo_status');
+    if (atMs < aeo.valid_from_ms || atMs > aeo.valid_until_ms) return done('not_recognised', 'aeo_not_valid_then');
+    if (country === by) return done('recognised', 'own', EXIT.in_force);
+    const mra = await proven(v.facts, KEYS.mra(country, by), 'mra');
+    if (mra === undefined) return done('record_not_shown', null);
+    v.record.mra = mra;
+    if (mra === null) return done('not_recognised', 'no_mra');
+    if (mra.status !== 'in_force') return done('not_recognised', 'mra_status');
+    if (atMs < mra.valid_from_ms || atMs > mra.valid_until_ms) return done('not_recognised', 'mra_not_in_force_then');
+    if (mra.programmes.length && !mra.programmes.includes(aeo.programme)) return done('not_recognised', 'programme_not_covered');
+    return done('recognised', 'mra', EXIT.in_force);
+  }
+
   // SHA-256 of a document, read in chunks so a page can show progress:
   // `onProgress(bytesRead, total)`. Accepts a Blob/File (browser) or bytes.
   async function documentSha256(file, onProgress) {
@@ -759,7 +831,7 @@
 
   return {
     PROOF_ERRORS, EXIT, ProofError, pinGenesis, verifyProof, explainDocument, explainCertificate,
-    documentSha256,
+    explainTransit, explainRecognition, documentSha256,
     certificateUsableAt, toHex, fromHex, sha256, taggedHash,
   };
 });

@@ -111,6 +111,39 @@ TEST(WebPage, VerifiesByFileByLinkAndOfflineInFourLanguages) {
               Encode(contracts::UseCertificate{x, docs[2].number, Sha256Of(AsBytes("D-1")), 100}),
               1));
 
+  // An AEO of x, recognised by y under an MRA (not by the third country), and a transit.
+  const SecretKey departure = SecretKey::Generate();
+  const Hash32 op = Sha256Of(AsBytes("700101300123"));
+  const std::string z = genesis["administrations"][2]["country"];
+  const std::string mrn = "26" + x + "T0000000007";
+  submit(c.Tx(
+      c.admin(0), TxType::kRegisterOffice,
+      Encode(contracts::RegisterOffice{"DEP-1", "Departure office", departure.public_key()}), 3));
+  submit(c.Tx(c.admin(0), TxType::kSetAeoStatus,
+              Encode(contracts::SetAeoStatus{op, contracts::AeoStatus::kGranted, "AEO-F", 1,
+                                             now + 365 * kDayMs}),
+              4));
+  submit(c.Tx(c.admin(0), TxType::kProposeMra,
+              Encode(contracts::ProposeMra{y, "MRA-" + x + "-" + y, {}, 1, now + 365 * kDayMs}),
+              5));
+  submit(c.Tx(c.admin(1), TxType::kAcceptMra, Encode(contracts::AcceptMra{x}), 2));
+  submit(c.Tx(departure, TxType::kOpenTransit,
+              Encode(contracts::OpenTransit{mrn,
+                                            {x, y},
+                                            "IMP-1",
+                                            Sha256Of(AsBytes("guarantee")),
+                                            Sha256Of(AsBytes("manifest")),
+                                            Sha256Of(AsBytes("seals"))}),
+              1));
+  // The node's own answer (the rules in C++) that the page (in JavaScript) must agree with.
+  auto recognised_by = [&](const std::string& by) {
+    auto r = c.Get(0, "/v1/aeo/" + x + "/" + op.ToHex() + "?by=" + by);
+    EXPECT_TRUE(r && r->status == 200);
+    return r ? json::parse(r->body).value("recognised", false) : false;
+  };
+  ASSERT_TRUE(recognised_by(y));
+  ASSERT_FALSE(recognised_by(z));
+
   // The valid certificate's proof, saved as a trader would, and a tampered copy: the
   // certificate's state value changed (more goods), so its path misses the signed root.
   std::string proof;
@@ -174,6 +207,28 @@ TEST(WebPage, VerifiesByFileByLinkAndOfflineInFourLanguages) {
        {"files", Files({{"#document-file", docs[2].file}})},
        {"expect_code", "certificate_fully_used"},
        {"expect_text", {"NOT VALID: certificate " + docs[2].number + " is fully used"}}},
+      {{"name", "transit-ko"},
+       {"url", page + "?mrn=" + mrn + "&lang=ko"},
+       {"expect_code", "in_force"},
+       {"expect_text", {"통과 " + mrn + ":", "진행 중"}}},
+      {{"name", "aeo-recognised-en"},
+       {"url", page + "?aeo=" + x + "&operator=" + op.ToHex() + "&by=" + y + "&lang=en"},
+       {"expect_code", "recognised"},
+       {"expect_text",
+        {"RECOGNISED: an AEO of " + x + " (AEO-F), recognised by " + y + " under MRA MRA-" + x +
+         "-" + y}}},
+      {{"name", "aeo-form-zh"},
+       {"url", page + "?lang=zh"},
+       {"fill",
+        json::array({json::array({"#aeo-country", x}),
+                     json::array({"#aeo-operator", "700101300123"}), json::array({"#aeo-by", y})})},
+       {"click", "#aeo-form button"},
+       {"expect_code", "recognised"},
+       {"expect_text", {"已认可：" + x + " 的 AEO（AEO-F）"}}},
+      {{"name", "aeo-not-recognised-ru"},
+       {"url", page + "?aeo=" + x + "&operator=" + op.ToHex() + "&by=" + z + "&lang=ru"},
+       {"expect_code", "not_recognised"},
+       {"expect_text", {"НЕ ПРИЗНАН: между " + x + " и " + z}}},
       {{"name", "phone-en"},
        {"url", link + "&lang=en"},
        {"width", 390},

@@ -5,8 +5,9 @@
 //
 // The scenario: {"chromium": "/usr/bin/chromium", "screenshots": DIR, "steps": [step...]},
 // each step {"name", "url", "width"?, "files"?: [[selector, path], ...],
-// "expect_code", "expect_text"?: [...], "expect_lang"?}. A step opens the url, waits for
-// the page to be ready, sets the file inputs in order (as a user choosing files), waits
+// "fill"?: [[selector, text], ...], "click"?: selector, "expect_code", "expect_text"?: [...],
+// "expect_lang"?}. A step opens the url, waits for the page to be ready, sets the file
+// inputs in order (as a user choosing files), types into fields and clicks, waits
 // for a verdict, checks its code (body[data-verdict]) and that the verdict's words contain
 // every expect_text, and saves a screenshot DIR/<name>.png. Exit 0 when every step passes;
 // else the first failure is printed and the exit code is 1.
@@ -133,6 +134,10 @@ async function runStep(page, step, screenshots) {
       await page.setFile(selector, file);
     }
   }
+  for (const [selector, value] of step.fill || []) {
+    await page.eval(`document.querySelector(${JSON.stringify(selector)}).value = ${JSON.stringify(value)}`);
+  }
+  if (step.click) await page.eval(`document.querySelector(${JSON.stringify(step.click)}).click()`);
   const code = await page.waitFor('document.body.dataset.verdict', 'a verdict');
   const words = await page.eval("document.getElementById('verdict').innerText");
   const lang = await page.eval('document.documentElement.lang');

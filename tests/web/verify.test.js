@@ -80,3 +80,22 @@ test('every byte of a valid proof matters', async () => {
     }
   }
 });
+
+test('a transit is shown by its MRN, and a proof that does not cover it says so', async () => {
+  const vector = vectors.find((v) => v.name === 'transit-open');
+  const anchor = await V.pinGenesis(vector.genesis);
+  const mrn = vector.expect.record.mrn;
+  const v = await V.explainTransit(anchor, mrn, vector.proof, vector.now_ms, vector.max_age_ms);
+  assert.strictEqual(v.code, 'in_force');
+  assert.strictEqual(v.record.kind, 'transit_status');
+  assert.strictEqual(v.record.state, vector.expect.record.state);
+  const other = await V.explainTransit(anchor, mrn + 'X', vector.proof, vector.now_ms, vector.max_age_ms);
+  assert.strictEqual(other.code, 'record_not_shown');
+});
+
+test('a recognition needs the AEO record in the proof', async () => {
+  const vector = vectors.find((v) => v.name === 'coo-valid');
+  const anchor = await V.pinGenesis(vector.genesis);
+  const v = await V.explainRecognition(anchor, 'KZ', '00'.repeat(32), 'UZ', vector.now_ms, vector.proof, vector.now_ms, 0);
+  assert.strictEqual(v.code, 'record_not_shown');
+});
