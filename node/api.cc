@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 #include <deque>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "client/genesis_file.h"
@@ -19,6 +21,7 @@
 #include "ledger/proof_file.h"
 #include "net/transport.h"
 #include "node/api_codes.h"
+#include "node/connection_table.h"
 #include "node/facts.h"
 #include "web/assets.h"
 
@@ -38,8 +41,9 @@ constexpr std::uint64_t kWaitMaxMs = 30'000;
 // How long a refused submission with a wait waits for the next block before asking again.
 constexpr std::uint64_t kRetryWaitMs = 2'000;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
-// Open API connections; more are closed at once (each may hold a 2 MiB body).
-constexpr std::size_t kSessionsMax = 256;
+// A request (line, headers and body) must arrive whole within this of the read's start,
+// however slowly its bytes trickle in.
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr auto kStreamKeepAlive = std::chrono::seconds(15);
 constexpr std::size_t kStreamBacklogMax = 4 << 20;
 constexpr auto kStreamStallMax = std::chrono::seconds(60);
@@ -218,21 +222,49 @@ json StatusJson(const NodeStatus& s) {
   return j;
 }
 
+std::uint64_t SteadyMs() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace
+
+// The server's open connections (node/connection_table.h), and how to close each.
+struct ApiConnections {
+  ApiConnections(std::size_t total, std::size_t per_address) : table(total, per_address) {}
+  ConnectionTable table;
+  std::map<std::uint64_t, std::function<void()>> close;
+  std::uint64_t next_id = 1;
+};
+
+namespace {
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `count` is held for the session's life: the server counts its sessions by it.
-  Session(tcp::socket socket, Node& node, std::shared_ptr<bool> stopped, std::shared_ptr<int> count)
+  // The session's place in `connections` is held until it is destroyed.
+  Session(tcp::socket socket, Node& node, std::shared_ptr<bool> stopped,
+          std::shared_ptr<ApiConnections> connections, std::uint64_t id)
       : stream_(std::move(socket)),
         node_(node),
         stopped_(std::move(stopped)),
-        count_(std::move(count)) {}
+        connections_(std::move(connections)),
+        id_(id) {}
+  ~Session() {
+    connections_->table.Release(id_);
+    connections_->close.erase(id_);
+  }
+
+  // Closes the connection to make room for another (ConnectionTable::Admit).
+  void Evict() { Close(); }
 
   void Read() {
     if (*stopped_) return;
     parser_.emplace();
     parser_->body_limit(kBodyMax);
     parser_->header_limit(kHeaderMax);
-    stream_.expires_after(kIdleTimeout);
+    connections_->table.SetIdle(id_, true, SteadyMs());
+    stream_.expires_after(kRequestTimeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
@@ -241,6 +273,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void OnRead(beast::error_code ec) {
     if (*stopped_) return;
+    connections_->table.SetIdle(id_, false, SteadyMs());
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
         ec == asio::error::connection_reset) {
       return Close();
@@ -662,7 +695,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   Node& node_;
   std::shared_ptr<bool> stopped_;
-  std::shared_ptr<int> count_;
+  std::shared_ptr<ApiConnections> connections_;
+  std::uint64_t id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
@@ -679,7 +713,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-ApiServer::ApiServer(asio::io_context& io, Node& node) : io_(io), node_(node), acceptor_(io) {}
+ApiServer::ApiServer(asio::io_context& io, Node& node)
+    : io_(io),
+      node_(node),
+      acceptor_(io),
+      connections_(std::make_shared<ApiConnections>(node.config().api_connections_max,
+                                                    node.config().api_connections_per_address)) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -718,11 +757,30 @@ void ApiServer::Accept() {
       });
       return;
     }
-    if (sessions_.use_count() - 1 >= static_cast<long>(kSessionsMax)) {
-      beast::error_code ignored;
-      socket.close(ignored);  // Over the cap: refused before reading a byte.
+    beast::error_code ignored;
+    const auto peer = socket.remote_endpoint(ignored);
+    const std::string address = ignored ? std::string("?") : peer.address().to_string();
+    const std::uint64_t id = connections_->next_id++;
+    const ConnectionTable::Admission a = connections_->table.Admit(address, id, SteadyMs());
+    if (a.evict) {
+      // The longest-idle connection of this address (or of anyone, when all are taken)
+      // gives its place: holding connections open locks nobody else out.
+      auto it = connections_->close.find(*a.evict);
+      if (it != connections_->close.end()) {
+        auto close = std::move(it->second);
+        connections_->close.erase(it);
+        close();
+      }
+    }
+    if (!a.admitted) {
+      socket.close(ignored);  // Every place it could take is busy with a request.
     } else {
-      std::make_shared<Session>(std::move(socket), node_, stopped_, sessions_)->Read();
+      auto session =
+          std::make_shared<Session>(std::move(socket), node_, stopped_, connections_, id);
+      connections_->close[id] = [weak = std::weak_ptr<Session>(session)] {
+        if (auto s = weak.lock()) s->Evict();
+      };
+      session->Read();
     }
     Accept();
   });

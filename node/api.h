@@ -1,9 +1,11 @@
 // node/api.h
 // The node's HTTP API (Boost.Beast, HTTP/1.1, JSON), described in docs/openapi.json:
 // submit a transaction, ask for one, read committed blocks (optionally waiting for one),
-// and the node's status. Requests are size-limited (headers 8 KiB, bodies 2 MiB), every
-// error is JSON {"code", "message"}, and a request that does not parse closes only its
-// own connection.
+// and the node's status. Requests are size-limited (headers 8 KiB, bodies 2 MiB) and must
+// arrive whole within 30 s; every error is JSON {"code", "message"}, and a request that
+// does not parse closes only its own connection. Connections are capped per address and
+// in all, and idle ones give their place to newcomers, so holding connections open locks
+// no other client out.
 //
 // Thread-safety: runs on the node's io_context thread, like the node.
 
@@ -19,6 +21,8 @@
 
 namespace tamga::node {
 
+struct ApiConnections;
+
 class ApiServer {
  public:
   ApiServer(boost::asio::io_context& io, Node& node);
@@ -33,7 +37,9 @@ class ApiServer {
   Node& node_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);
-  std::shared_ptr<int> sessions_ = std::make_shared<int>(0);  // One reference per session.
+  // Open connections: at most [api] connections_max, connections_per_address from one
+  // address; a newcomer takes the place of the longest-idle one (node/connection_table.h).
+  std::shared_ptr<ApiConnections> connections_;
 };
 
 }  // namespace tamga::node

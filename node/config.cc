@@ -150,6 +150,9 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   Section api = section("api");
   TAMGA_RETURN_IF_ERROR(api.String("listen", c.api_listen));
   TAMGA_RETURN_IF_ERROR(api.String("public_url", c.api_public_url));
+  TAMGA_RETURN_IF_ERROR(api.Number("connections_max", c.api_connections_max, 1, 65'536));
+  TAMGA_RETURN_IF_ERROR(
+      api.Number("connections_per_address", c.api_connections_per_address, 1, 65'536));
   TAMGA_RETURN_IF_ERROR(api.Finish());
   if (!c.api_public_url.empty() && c.api_public_url.rfind("http://", 0) != 0 &&
       c.api_public_url.rfind("https://", 0) != 0) {

@@ -30,6 +30,9 @@ struct NodeConfig {
   // The verifier page's public address in links and QR codes ("https://verify.example");
   // empty: the address the client used (its Host header).
   std::string api_public_url;
+  // Open API connections in all, and from one address (node/connection_table.h).
+  std::size_t api_connections_max = 256;
+  std::size_t api_connections_per_address = 32;
 
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t round_timeout_max_ms = 8000;

@@ -1,0 +1,111 @@
+// tests/e2e/api_flood_test.cc
+// Denial of service on the API (TESTING.md L7), against real tamgad processes: one address
+// opens thousands of connections and sends nothing, another trickles bytes; clients from
+// other addresses are still answered, and the cluster keeps committing. Linux routes all of
+// 127.0.0.0/8 to loopback, so the attackers bind 127.0.0.2 and 127.0.0.3 as their source.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "client/http_client.h"
+#include "tests/e2e/cluster.h"
+
+namespace tamga::testing {
+namespace {
+
+using std::chrono::seconds;
+
+// A TCP connection from `source` to 127.0.0.1:port; -1 if it fails.
+int ConnectFrom(const char* source, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// How many of `fds` the server has not closed.
+std::size_t StillOpen(const std::vector<int>& fds) {
+  std::size_t open = 0;
+  for (int fd : fds) {
+    pollfd p{fd, POLLIN, 0};
+    char c;
+    const bool closed = ::poll(&p, 1, 0) == 1 && ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+    open += closed ? 0 : 1;
+  }
+  return open;
+}
+
+// One honest request on a fresh connection: the HTTP status, or 0 if none came.
+int HonestStatus(const std::string& api) {
+  auto client = client::HttpClient::Connect(api, 5'000);
+  if (!client.ok()) return 0;
+  auto r = client->Get("/v1/status");
+  return r.ok() ? r->status : 0;
+}
+
+TEST(ApiFlood, HeldAndTricklingConnectionsLockNoOtherClientOut) {
+  Cluster c("e2e_flood", 4);
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; }, seconds(30))) << c.Log(0);
+  const std::uint16_t port = static_cast<std::uint16_t>(c.peer_port(0) + 1);
+  const std::string api = c.api(0);
+
+  // 3,000 connections from one address that send nothing, and 100 from another that send
+  // a request line one byte at a time and never finish it.
+  std::vector<int> held, trickling;
+  for (int i = 0; i < 3000; ++i) {
+    const int fd = ConnectFrom("127.0.0.2", port);
+    if (fd >= 0) held.push_back(fd);
+  }
+  for (int i = 0; i < 100; ++i) {
+    const int fd = ConnectFrom("127.0.0.3", port);
+    if (fd >= 0) trickling.push_back(fd);
+  }
+  ASSERT_GT(held.size(), 2500u);
+  const std::string line = "GET /v1/status HTTP/1.1\r\nHost: x\r\n";
+  std::size_t served = 0, asked = 0;
+  const std::uint64_t height_before = c.Height(1);
+  for (std::size_t k = 0; k < 20; ++k) {
+    for (int fd : trickling) ::send(fd, &line[k % line.size()], 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    // Honest clients, from 127.0.0.1, each on a fresh connection.
+    for (int i = 0; i < 3; ++i, ++asked) served += HonestStatus(api) == 200 ? 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const std::size_t held_open = StillOpen(held), trickling_open = StillOpen(trickling);
+  std::printf(
+      "honest requests served during the flood: %zu of %zu; the flooder kept %zu of %zu "
+      "connections, the trickler %zu of %zu\n",
+      served, asked, held_open, held.size(), trickling_open, trickling.size());
+  EXPECT_EQ(served, asked) << "an honest client was locked out";
+  EXPECT_LE(held_open, 32u) << "one address holds more than its cap";
+  EXPECT_LE(trickling_open, 32u);
+  // The cluster kept committing (node 1's API is not attacked; its height is the chain's).
+  EXPECT_TRUE(Cluster::WaitFor([&] { return c.Height(1) >= height_before + 3; }, seconds(30)));
+  EXPECT_TRUE(c.Running(0)) << c.Log(0);
+  for (int fd : held) ::close(fd);
+  for (int fd : trickling) ::close(fd);
+  // After the flood, everyone is served as before.
+  EXPECT_EQ(HonestStatus(api), 200);
+}
+
+}  // namespace
+}  // namespace tamga::testing
