@@ -258,6 +258,13 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     if (!svg.ok()) return fail(svg.error().ToString());
     if (Status s = WriteFileAtomic(o.qr_file, *svg, {}); !s.ok()) return fail(s.ToString());
     out << "QR code of " << link << " written to " << o.qr_file << "\n";
+    const bool local =
+        page.find("://127.") != std::string::npos || page.find("://localhost") != std::string::npos;
+    if (page.rfind("http://", 0) == 0 && !local) {
+      // Browsers give their cryptography only to pages served over HTTPS (or locally).
+      err << "tamga verify: warning: the link is plain http; the page cannot verify there. "
+             "Give the page's HTTPS address with --page\n";
+    }
   }
   return v.exit_code;
 }

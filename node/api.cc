@@ -409,7 +409,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string link = client::VerifyLink(page, document);
     auto svg = client::QrSvg(link);
     if (!svg.ok()) return Write(ErrorFor(svg.error()));
-    Write(Json(http::status::ok, {{"link", link}, {"qr_svg", *svg}}));
+    Response r = Json(http::status::ok, {{"link", link}, {"qr_svg", *svg}});
+    r.set(http::field::cache_control, "no-store");  // It depends on the Host header.
+    Write(std::move(r));
   }
 
   void NotFound(std::string_view path) {

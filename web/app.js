@@ -18,7 +18,9 @@
     // What to verify: {kind: 'document', sha}, {kind: 'certificate', country, number},
     // {kind: 'transit', mrn} or {kind: 'recognition', country, operator, by, at_ms}.
     query: null,
-    verdict: null,        // The last verdict of verify.js, or {message} for an error.
+    verdict: null,        // The last verdict of verify.js, or {error} for an error.
+    asked: 0,             // Numbers each verification: only the latest may show its verdict.
+    changedFrom: null,    // The chain id this browser pinned from this node before, if other.
   };
 
   const t = (key, values) => T.text(state.lang, key, values);
@@ -41,10 +43,12 @@
       list: a.administrations.map((x) => `${x.country} (${x.name})`).join(', '),
     }) : '';
     const s = state.genesisSource;
-    $('chain-source').textContent = !s ? '' : s.kind === 'node' ? t('chain.source.node') : t('chain.source.file', { file: s.name });
+    $('chain-source').textContent = (!s ? '' : s.kind === 'node' ? t('chain.source.node') : t('chain.source.file', { file: s.name })) +
+      (state.changedFrom ? ' ' + t('chain.changed', { before: state.changedFrom }) : '');
   }
 
   async function pin(genesisText, source) {
+    clearVerdict();
     try {
       state.anchor = await V.pinGenesis(genesisText);
       state.genesisSource = source;
@@ -59,6 +63,15 @@
     try {
       const r = await fetch('/v1/genesis', { cache: 'no-store' });
       if (r.ok) await pin(await r.text(), { kind: 'node' });
+      // Remember the chain this node served; warn if it ever serves another.
+      if (state.anchor) {
+        const key = 'tamga.chain@' + location.origin;
+        let before = null;
+        try { before = localStorage.getItem(key); } catch (e) { /* storage disabled */ }
+        if (before && before !== state.anchor.chain_id_hex) state.changedFrom = before;
+        else try { localStorage.setItem(key, state.anchor.chain_id_hex); } catch (e) { /* storage disabled */ }
+        showChain();
+      }
     } catch (e) {
       // A static server without the API: the user pins a file.
     }
@@ -68,6 +81,7 @@
   // --- The document and the proof -------------------------------------------------------
 
   async function hashDocument(file) {
+    clearVerdict();
     const bar = $('hash-progress');
     bar.hidden = false;
     bar.value = 0;
@@ -86,6 +100,7 @@
   }
 
   function useProofFile(on) {
+    clearVerdict();
     $('source-file').checked = on;
     $('source-node').checked = !on;
     $('source-node').disabled = !served;
@@ -143,10 +158,23 @@
     }
   }
 
+  // A proof file as text: at most 32 MiB, and UTF-8 (anything else is not a proof file).
+  async function readProofFile(f) {
+    if (f.size > 32 * 1048576) throw new Error(t('error.read', { why: 'over 32 MiB' }));
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(await f.arrayBuffer());
+    } catch (e) {
+      throw new Error(t('error.read', { why: 'not UTF-8 text' }));
+    }
+  }
+
   async function verify() {
+    if (state.unsupported) return showError(t('error.unsupported.' + state.unsupported));
     if (!state.anchor) return showError(t('error.no_genesis'));
     const q = state.query;
     if (!q) return showError(t('error.no_document'));
+    const asked = ++state.asked;
+    const latest = () => asked === state.asked && q === state.query;
     const button = $('verify');
     button.disabled = true;
     button.textContent = t('verify.working');
@@ -155,19 +183,27 @@
       if ($('source-file').checked) {
         const f = $('proof-file').files[0];
         if (!f) return showError(t('error.no_proof'));
-        proof = await f.text();
+        proof = await readProofFile(f);
       } else {
         proof = await proofFromNode(proofPath(q));
-        if (proof.notFound) return showError(t('error.not_on_node', { why: proof.notFound }));
+        if (proof.notFound) {
+          if (latest()) showError(t('error.not_on_node', { why: proof.notFound }));
+          return;
+        }
       }
-      state.verdict = await explain(q, proof, Date.now());
-      state.verdict.query = q;
+      const verdict = await explain(q, proof, Date.now());
+      verdict.query = q;
+      // A slower, earlier verification must not overwrite the answer to a later question.
+      if (!latest()) return;
+      state.verdict = verdict;
       showVerdict();
     } catch (e) {
-      showError(e.message);
+      if (latest()) showError(e.unsupported ? t('error.unsupported.no_ed25519') : e.message);
     } finally {
-      button.disabled = false;
-      button.textContent = t('verify.button');
+      if (asked === state.asked) {
+        button.disabled = false;
+        button.textContent = t('verify.button');
+      }
     }
   }
 
@@ -179,6 +215,14 @@
   }
 
   // --- The verdict ----------------------------------------------------------------------
+
+  // A new document, proof, genesis or question: the verdict shown no longer applies.
+  function clearVerdict() {
+    state.verdict = null;
+    ++state.asked;
+    $('verdict').hidden = true;
+    delete document.body.dataset.verdict;
+  }
 
   function showError(message) {
     state.verdict = { error: message };
@@ -266,6 +310,7 @@
     $('verify').addEventListener('click', verify);
     $('transit-form').addEventListener('submit', (e) => {
       e.preventDefault();
+      clearVerdict();
       state.query = { kind: 'transit', mrn: $('mrn').value.trim() };
       verify();
     });
@@ -279,12 +324,19 @@
       if (Number.isNaN(at)) return showError(t('error.at'));
       // Only the SHA-256 of the national identifier leaves the page, as with `tamga show aeo`.
       const operator = V.toHex(await V.sha256(new TextEncoder().encode(id)));
+      clearVerdict();
       state.query = { kind: 'recognition', country, operator, by, at_ms: at };
       verify();
     });
 
     useProofFile(!served);
     applyTexts();
+    state.unsupported = await V.browserSupport();
+    if (state.unsupported) {
+      showError(t('error.unsupported.' + state.unsupported));
+      document.body.dataset.ready = 'true';
+      return;
+    }
     if (served) await pinFromNode();
 
     // The link form: /verify?sha256=<hex>, or ?country=XX&number=N.
@@ -303,9 +355,10 @@
       state.query = { kind: 'transit', mrn: params.get('mrn') };
     } else if (/^[A-Z]{2}$/.test(params.get('aeo') || '') && /^[0-9a-f]{64}$/.test(operator) &&
                /^[A-Z]{2}$/.test(params.get('by') || '')) {
-      const at = Number(params.get('at_ms'));
-      state.query = { kind: 'recognition', country: params.get('aeo'), operator, by: params.get('by'),
-        at_ms: Number.isSafeInteger(at) && at > 0 ? at : Date.now() };
+      const raw = params.get('at_ms');
+      const at = raw === null ? Date.now() : Number(raw);
+      if (!Number.isSafeInteger(at) || at <= 0) showError(t('error.at'));
+      else state.query = { kind: 'recognition', country: params.get('aeo'), operator, by: params.get('by'), at_ms: at };
     }
     if (state.anchor && served && state.query) await verify();
     document.body.dataset.ready = 'true';

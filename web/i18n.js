@@ -51,7 +51,7 @@
       "verdict.too_old": "NOT VALID: the proof is {age} old, older than the {max} accepted; ask the node for a fresh one",
       "verdict.not_about_document": "NOT VALID: the proof is about other records, not this document",
       "verdict.not_anchored": "NOT VALID: no document with this SHA-256 is anchored on this chain as of block {height}",
-      "verdict.record_not_shown": "NOT VALID: the proof does not show the record of this document",
+      "verdict.record_not_shown": "NOT VALID: the proof does not show the record asked about",
       "verdict.other_file": "NOT VALID: the record names another file as its document",
       "verdict.certificate_revoked": "NOT VALID: certificate {exporter}/{number} was revoked",
       "verdict.certificate_replaced": "NOT VALID: certificate {exporter}/{number} was replaced by {replaced_by}",
@@ -130,7 +130,13 @@
       "mra.proposed": "proposed",
       "mra.in_force": "in force",
       "mra.suspended": "suspended",
-      "mra.ended": "ended"
+      "mra.ended": "ended",
+      "verdict.certificate_unknown": "NOT VALID: there is no certificate {exporter}/{number} on this chain as of block {height}",
+      "verdict.transit_unknown": "NOT VALID: there is no transit {mrn} on this chain as of block {height}",
+      "verdict.proof_after_time": "NOT VALID: the proof shows the ledger at {time}, after the time asked ({at}); ask for the state at that time",
+      "error.unsupported.no_webcrypto": "This page cannot verify here: browsers offer their cryptography only to pages served over HTTPS, from this computer, or opened from disk. Open the page over HTTPS.",
+      "error.unsupported.no_ed25519": "This browser cannot check Ed25519 signatures, so it cannot verify a proof. Use a current Chrome, Edge, Firefox or Safari, or the tamga command.",
+      "chain.changed": "Warning: this node’s chain id is not the one this browser pinned from it before ({before}). Check it against the chain id your administration publishes."
     },
     "ru": {
       "lang.name": "Русский",
@@ -171,7 +177,7 @@
       "verdict.too_old": "НЕДЕЙСТВИТЕЛЕН: доказательству {age}, это больше допустимых {max}; запросите у узла свежее",
       "verdict.not_about_document": "НЕДЕЙСТВИТЕЛЕН: доказательство относится к другим записям, а не к этому документу",
       "verdict.not_anchored": "НЕДЕЙСТВИТЕЛЕН: документ с таким SHA-256 не закреплён в этой цепочке на блок {height}",
-      "verdict.record_not_shown": "НЕДЕЙСТВИТЕЛЕН: доказательство не содержит записи этого документа",
+      "verdict.record_not_shown": "НЕДЕЙСТВИТЕЛЕН: доказательство не содержит запрошенной записи",
       "verdict.other_file": "НЕДЕЙСТВИТЕЛЕН: в записи указан другой файл документа",
       "verdict.certificate_revoked": "НЕДЕЙСТВИТЕЛЕН: сертификат {exporter}/{number} отозван",
       "verdict.certificate_replaced": "НЕДЕЙСТВИТЕЛЕН: сертификат {exporter}/{number} заменён сертификатом {replaced_by}",
@@ -250,7 +256,13 @@
       "mra.proposed": "предложено",
       "mra.in_force": "действует",
       "mra.suspended": "приостановлено",
-      "mra.ended": "прекращено"
+      "mra.ended": "прекращено",
+      "verdict.certificate_unknown": "НЕДЕЙСТВИТЕЛЕН: сертификата {exporter}/{number} нет в этой цепочке на блок {height}",
+      "verdict.transit_unknown": "НЕДЕЙСТВИТЕЛЕН: транзита {mrn} нет в этой цепочке на блок {height}",
+      "verdict.proof_after_time": "НЕДЕЙСТВИТЕЛЕН: доказательство показывает реестр на {time}, позже запрошенного времени ({at}); запросите состояние на это время",
+      "error.unsupported.no_webcrypto": "Здесь проверка невозможна: браузеры предоставляют криптографию только страницам, открытым по HTTPS, с этого компьютера или с диска. Откройте страницу по HTTPS.",
+      "error.unsupported.no_ed25519": "Этот браузер не умеет проверять подписи Ed25519 и не может проверить доказательство. Используйте актуальный Chrome, Edge, Firefox или Safari либо команду tamga.",
+      "chain.changed": "Внимание: идентификатор цепочки этого узла отличается от закреплённого ранее в этом браузере ({before}). Сверьте его с идентификатором, который публикует ваша администрация."
     },
     "zh": {
       "lang.name": "中文",
@@ -291,7 +303,7 @@
       "verdict.too_old": "无效：证明已有 {age}，超过允许的 {max}；请向节点索取最新证明",
       "verdict.not_about_document": "无效：该证明涉及其他记录，而非本单证",
       "verdict.not_anchored": "无效：截至区块 {height}，本链上没有锚定此 SHA-256 的单证",
-      "verdict.record_not_shown": "无效：证明中没有本单证的记录",
+      "verdict.record_not_shown": "无效：证明中没有所查询的记录",
       "verdict.other_file": "无效：记录所指的单证是另一个文件",
       "verdict.certificate_revoked": "无效：证书 {exporter}/{number} 已被撤销",
       "verdict.certificate_replaced": "无效：证书 {exporter}/{number} 已被 {replaced_by} 替换",
@@ -370,7 +382,13 @@
       "mra.proposed": "已提议",
       "mra.in_force": "生效中",
       "mra.suspended": "已暂停",
-      "mra.ended": "已终止"
+      "mra.ended": "已终止",
+      "verdict.certificate_unknown": "无效：截至区块 {height}，本链上没有证书 {exporter}/{number}",
+      "verdict.transit_unknown": "无效：截至区块 {height}，本链上没有过境 {mrn}",
+      "verdict.proof_after_time": "无效：该证明显示的是 {time} 的账本，晚于所查询的时间（{at}）；请查询该时间的状态",
+      "error.unsupported.no_webcrypto": "此处无法核验：浏览器仅向通过 HTTPS、本机或从磁盘打开的页面提供密码功能。请通过 HTTPS 打开本页。",
+      "error.unsupported.no_ed25519": "此浏览器无法核验 Ed25519 签名，因此无法核验证明。请使用新版 Chrome、Edge、Firefox 或 Safari，或使用 tamga 命令。",
+      "chain.changed": "警告：此节点的链标识与此浏览器先前从该节点固定的不同（{before}）。请与您的海关当局公布的链标识核对。"
     },
     "ko": {
       "lang.name": "한국어",
@@ -411,7 +429,7 @@
       "verdict.too_old": "유효하지 않음: 증명이 {age} 경과하여 허용 기간 {max}을 넘었습니다. 노드에 최신 증명을 요청하십시오",
       "verdict.not_about_document": "유효하지 않음: 이 증명은 이 서류가 아닌 다른 기록에 관한 것입니다",
       "verdict.not_anchored": "유효하지 않음: 블록 {height} 기준 이 SHA-256의 서류는 이 체인에 등록되어 있지 않습니다",
-      "verdict.record_not_shown": "유효하지 않음: 증명에 이 서류의 기록이 없습니다",
+      "verdict.record_not_shown": "유효하지 않음: 증명에 조회한 기록이 없습니다",
       "verdict.other_file": "유효하지 않음: 기록에 명시된 서류는 다른 파일입니다",
       "verdict.certificate_revoked": "유효하지 않음: 증명서 {exporter}/{number}은(는) 취소되었습니다",
       "verdict.certificate_replaced": "유효하지 않음: 증명서 {exporter}/{number}은(는) {replaced_by}(으)로 대체되었습니다",
@@ -490,7 +508,13 @@
       "mra.proposed": "제안됨",
       "mra.in_force": "발효 중",
       "mra.suspended": "정지됨",
-      "mra.ended": "종료됨"
+      "mra.ended": "종료됨",
+      "verdict.certificate_unknown": "유효하지 않음: 블록 {height} 기준 이 체인에 증명서 {exporter}/{number}이(가) 없습니다",
+      "verdict.transit_unknown": "유효하지 않음: 블록 {height} 기준 이 체인에 통과 {mrn}이(가) 없습니다",
+      "verdict.proof_after_time": "유효하지 않음: 증명은 조회한 시각({at})보다 늦은 {time}의 원장을 보여 줍니다. 해당 시각의 상태를 요청하십시오",
+      "error.unsupported.no_webcrypto": "여기에서는 검증할 수 없습니다. 브라우저는 HTTPS, 이 컴퓨터 또는 디스크에서 연 페이지에만 암호 기능을 제공합니다. HTTPS로 페이지를 여십시오.",
+      "error.unsupported.no_ed25519": "이 브라우저는 Ed25519 서명을 확인할 수 없어 증명을 검증할 수 없습니다. 최신 Chrome, Edge, Firefox, Safari 또는 tamga 명령을 사용하십시오.",
+      "chain.changed": "경고: 이 노드의 체인 ID가 이 브라우저가 이전에 고정한 ID({before})와 다릅니다. 세관 당국이 공표한 체인 ID와 대조하십시오."
     }
   } /* END TEXTS */;
 

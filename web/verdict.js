@@ -87,6 +87,10 @@
         revoked: utcTime(r.revoked_ms),
       });
       lines.push(t('line.anchor', Object.assign({}, values, { time: utcTime(r.anchored_ms) })));
+    } else if (r && r.kind === 'certificate_ref') {
+      Object.assign(values, { exporter: r.exporting_country, number: r.number });
+    } else if (r && r.kind === 'transit_ref') {
+      values.mrn = r.mrn;
     } else if (r && r.kind === 'recognition') {
       const a = r.aeo;
       Object.assign(values, { country: r.country, by: r.by, at: utcTime(r.at_ms) });

@@ -36,6 +36,29 @@
   }
   const fail = (reason, message) => { throw new ProofError(reason, message); };
 
+  // This browser lacks what verification needs (WebCrypto's Ed25519, or WebCrypto at all
+  // on a page that is not served over HTTPS): no verdict can be given.
+  class UnsupportedError extends Error {
+    constructor() {
+      super('this browser cannot check Ed25519 signatures');
+      this.unsupported = true;
+    }
+  }
+
+  // Whether this browser can verify at all: WebCrypto present (browsers offer it only to
+  // pages served over HTTPS, from localhost or from disk) and Ed25519 supported.
+  async function browserSupport() {
+    if (!subtle) return 'no_webcrypto';
+    try {
+      // RFC 8032, section 7.1, test 1's public key.
+      await subtle.importKey('raw', fromHex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'key'),
+        { name: 'Ed25519' }, false, ['verify']);
+      return null;
+    } catch (e) {
+      return 'no_ed25519';
+    }
+  }
+
   // --- Bytes ---------------------------------------------------------------------------
 
   function fromHex(s, what) {
@@ -98,6 +121,8 @@
       try {
         key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
       } catch (e) {
+        // A browser without Ed25519 cannot judge: never let that read as a forged proof.
+        if (e && e.name === 'NotSupportedError') throw new UnsupportedError();
         return false;  // Not a valid point: no signature by it verifies.
       }
       keyCache.set(id, key);
@@ -706,7 +731,8 @@
     if (!v.facts) return v;
     const c = await proven(v.facts, KEYS.certificate(country, number), 'certificate');
     if (!c) {
-      v.code = c === null ? 'not_anchored' : 'record_not_shown';
+      v.code = c === null ? 'certificate_unknown' : 'record_not_shown';
+      v.record = c === null ? { kind: 'certificate_ref', exporting_country: country, number } : null;
       return v;
     }
     return explainFacts(v, anchor, c.document_hash, nowMs, maxAgeMs);
@@ -775,7 +801,10 @@
     if (maxAgeMs > 0 && v.facts.age_ms > maxAgeMs) return done('too_old');
     const t = await proven(v.facts, KEYS.transit(mrn), 'transit');
     if (t === undefined) return done('record_not_shown');
-    if (t === null) return done('not_anchored');
+    if (t === null) {
+      v.record = { kind: 'transit_ref', mrn };
+      return done('transit_unknown');
+    }
     v.record = Object.assign({ kind: 'transit_status' }, t);
     return done('in_force', EXIT.in_force);
   }
@@ -793,10 +822,14 @@
     if (!v.facts) return v;
     const done = (code, why, exit = EXIT.not_in_force) => { v.code = code; v.why = why; v.exit = exit; return v; };
     if (maxAgeMs > 0 && v.facts.age_ms > maxAgeMs) return done('too_old', null);
+    // The answer must come from a block at or before the asked time: a later state (a
+    // suspension lifted since, say) does not answer the question.
+    v.record = { kind: 'recognition', country, by, at_ms: atMs, aeo: null, mra: null };
+    if (v.facts.timestamp_ms > atMs) return done('proof_after_time', null);
     const op = operatorHex.toLowerCase();
     const aeo = await proven(v.facts, KEYS.aeo(country, op), 'aeo');
     if (aeo === undefined) return done('record_not_shown', null);
-    v.record = { kind: 'recognition', country, by, at_ms: atMs, aeo, mra: null };
+    v.record.aeo = aeo;
     if (aeo === null) return done('not_recognised', 'not_aeo');
     if (aeo.status !== 'granted') return done('not_recognised', 'aeo_status');
     if (atMs < aeo.valid_from_ms || atMs > aeo.valid_until_ms) return done('not_recognised', 'aeo_not_valid_then');
@@ -830,7 +863,7 @@
   }
 
   return {
-    PROOF_ERRORS, EXIT, ProofError, pinGenesis, verifyProof, explainDocument, explainCertificate,
+    PROOF_ERRORS, EXIT, ProofError, UnsupportedError, browserSupport, pinGenesis, verifyProof, explainDocument, explainCertificate,
     explainTransit, explainRecognition, documentSha256,
     certificateUsableAt, toHex, fromHex, sha256, taggedHash,
   };

@@ -107,6 +107,8 @@ class Socket {
 struct Answer {
   int status = 0;
   std::string content_type;
+  std::string csp;            // Content-Security-Policy, if sent.
+  std::string cache_control;  // Cache-Control, if sent.
   std::string body;
 };
 
@@ -124,6 +126,8 @@ bool ParseHead(const std::string& head, Answer& a, std::size_t* content_length) 
     std::string value = line.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
     if (name == "content-type") a.content_type = value;
+    if (name == "content-security-policy") a.csp = value;
+    if (name == "cache-control") a.cache_control = value;
     if (name == "content-length" && content_length != nullptr) {
       *content_length = static_cast<std::size_t>(std::stoull(value));
     }
@@ -585,12 +589,15 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
       api.Check("GET " + target, "GET", target == "/" ? "/" : "/verify", *a);
       EXPECT_EQ(a->status, 200);
       EXPECT_NE(a->body.find("<script src=\"verify.js\""), std::string::npos);
+      // The page runs only its own scripts: no inline script, no other origin.
+      EXPECT_EQ(a->csp.rfind("default-src 'none'; script-src 'self';", 0), 0u) << a->csp;
     }
     for (const std::string file : {"style.css", "i18n.js", "verify.js", "verdict.js", "app.js"}) {
       auto a = Exchange(ApiPort(c, 0), Request("GET", "/" + file));
       ASSERT_TRUE(a.has_value());
       api.Check("GET /" + file, "GET", "/{file}", *a);
       EXPECT_EQ(a->status, 200) << file;
+      EXPECT_FALSE(a->csp.empty()) << file;
     }
     api.Call("GET", "/nothing.js", "/{file}", 404);
   }

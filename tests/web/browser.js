@@ -148,6 +148,10 @@ async function runStep(page, step, screenshots) {
   if (code !== step.expect_code) problems.push(`verdict code ${code}, expected ${step.expect_code}`);
   for (const t of step.expect_text || []) if (!words.includes(t)) problems.push(`the verdict lacks "${t}"`);
   if (step.expect_lang && lang !== step.expect_lang) problems.push(`page language ${lang}, expected ${step.expect_lang}`);
+  // The page must run cleanly: no exception, no request or script the policy refused.
+  for (const line of page.console) {
+    if (/^exception:|Content Security Policy|Refused to/.test(line)) problems.push(`the page's console: ${line}`);
+  }
   if (problems.length) throw new Error(`${problems.join('; ')}\n--- verdict as shown:\n${words}`);
   return words;
 }
