@@ -16,7 +16,8 @@
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "contracts/executor.h"
-#include "contracts/queries.h"
+#include "contracts/recognition.h"
+#include "contracts/usability.h"
 #include "ledger/proof_file.h"
 
 namespace tamga::cli {
@@ -54,29 +55,33 @@ std::string UtcTime(std::uint64_t ms) {
   return buf;
 }
 
-DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
-                                std::string_view proof_json, std::uint64_t now_ms,
-                                std::uint64_t max_age_ms, std::string_view lang) {
-  // The words come from the page's table (cli/verify_texts.h): the same keys and values as
-  // web/verdict.js describe(), so both say the same in each language.
-  auto t = [&](std::string_view key, const std::map<std::string, std::string>& values = {}) {
-    return Text(lang, key, values);
+namespace {
+
+// The first steps of every explanation: the pinned genesis, the proof, the lines every
+// verdict starts with (chain, signers, age) and the age limit. Returns the proven facts,
+// or nullopt when `v` is already decided.
+std::optional<ledger::ProvenFacts> Begin(const contracts::Genesis& genesis,
+                                         std::string_view proof_json, std::uint64_t now_ms,
+                                         std::uint64_t max_age_ms, std::string_view lang,
+                                         DocumentVerdict& v,
+                                         std::map<std::string, std::string>& values) {
+  auto t = [&](std::string_view key, const std::map<std::string, std::string>& vals = {}) {
+    return Text(lang, key, vals);
   };
-  DocumentVerdict v;
   auto chain = contracts::StartChain(genesis);
   if (!chain.ok()) {
     v.code = "bad_genesis";
     v.headline = t("error.genesis", {{"why", chain.error().message()}});
-    return v;
+    return std::nullopt;
   }
-  const ledger::ProofVerdict pv = ledger::VerifyProofJson(chain->anchor, proof_json);
+  ledger::ProofVerdict pv = ledger::VerifyProofJson(chain->anchor, proof_json);
   if (!pv.ok()) {
     v.exit_code = kVerifyProofInvalid;
     v.code = "proof_invalid";
     v.proof_error = std::string(ledger::ProofErrorCode(pv.error));
     v.headline = t("verdict.proof_invalid", {{"reason", t("reason." + v.proof_error)}});
     v.lines.push_back(t("line.detail", {{"message", pv.message}}));
-    return v;
+    return std::nullopt;
   }
   const ledger::ProvenFacts& f = pv.facts;
   std::map<PublicKey, std::string> country_of;
@@ -88,10 +93,10 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                (it != country_of.end() ? it->second : k.ToHex().substr(0, 16));
   }
   const std::uint64_t age_ms = now_ms > f.timestamp_ms ? now_ms - f.timestamp_ms : 0;
-  std::map<std::string, std::string> values = {{"time", UtcTime(f.timestamp_ms)},
-                                               {"height", f.height.ToString()},
-                                               {"age", AgeText(lang, age_ms)},
-                                               {"max", AgeText(lang, max_age_ms)}};
+  values = {{"time", UtcTime(f.timestamp_ms)},
+            {"height", f.height.ToString()},
+            {"age", AgeText(lang, age_ms)},
+            {"max", AgeText(lang, max_age_ms)}};
   v.lines.push_back(t("line.chain", {{"chain", chain->anchor.chain_id.ToHex().substr(0, 16) + "…"},
                                      {"name", genesis.chain_name},
                                      {"height", f.height.ToString()},
@@ -100,6 +105,41 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                                       {"count", std::to_string(f.signer_keys.size())},
                                       {"signers", signers}}));
   v.lines.push_back(t("line.age", {{"age", values["age"]}}));
+  v.exit_code = kVerifyNotInForce;
+  if (max_age_ms > 0 && age_ms > max_age_ms) {
+    v.code = "too_old";
+    v.headline = t("verdict.too_old", values);
+    return std::nullopt;
+  }
+  return std::move(pv.facts);
+}
+
+// The proven entries of a proof as a state: a key the proof does not cover is an error.
+contracts::StateLookup ProvenState(const ledger::ProvenFacts& f) {
+  return [&f](const Hash32& key) -> Result<std::optional<Bytes>> {
+    for (const auto& e : f.state) {
+      if (e.key == key) return e.value;
+    }
+    return Status::NotFound("the proof does not cover state key " + key.ShortHex());
+  };
+}
+
+}  // namespace
+
+DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
+                                std::string_view proof_json, std::uint64_t now_ms,
+                                std::uint64_t max_age_ms, std::string_view lang) {
+  // The words come from the page's table (cli/verify_texts.h): the same keys and values as
+  // web/verdict.js describe(), so both say the same in each language.
+  auto t = [&](std::string_view key, const std::map<std::string, std::string>& values = {}) {
+    return Text(lang, key, values);
+  };
+  DocumentVerdict v;
+  std::map<std::string, std::string> values;
+  const std::optional<ledger::ProvenFacts> facts =
+      Begin(genesis, proof_json, now_ms, max_age_ms, lang, v, values);
+  if (!facts) return v;
+  const ledger::ProvenFacts& f = *facts;
   auto done = [&](std::string code, int exit_code = kVerifyNotInForce) {
     v.code = std::move(code);
     v.exit_code = exit_code;
@@ -107,8 +147,6 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
                                       : t("verdict." + v.code, values);
     return v;
   };
-  if (max_age_ms > 0 && age_ms > max_age_ms) return done("too_old");
-
   auto doc = Proven<contracts::DocumentRecord>(f, contracts::DocumentKey(document_hash),
                                                "document record");
   if (!doc.ok()) return done("not_about_document");
@@ -196,6 +234,62 @@ DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32&
     default:
       return done("unreadable_kind");
   }
+}
+
+DocumentVerdict ExplainRecognition(const contracts::Genesis& genesis, std::string_view country,
+                                   const Hash32& operator_id, std::string_view by,
+                                   std::uint64_t at_ms, std::string_view proof_json,
+                                   std::uint64_t now_ms, std::uint64_t max_age_ms,
+                                   std::string_view lang) {
+  auto t = [&](std::string_view key, const std::map<std::string, std::string>& values = {}) {
+    return Text(lang, key, values);
+  };
+  DocumentVerdict v;
+  std::map<std::string, std::string> values;
+  const std::optional<ledger::ProvenFacts> facts =
+      Begin(genesis, proof_json, now_ms, max_age_ms, lang, v, values);
+  if (!facts) return v;
+  v.record_kind = "recognition";
+  values.insert(
+      {{"country", std::string(country)}, {"by", std::string(by)}, {"at", UtcTime(at_ms)}});
+  v.lines.push_back(t("line.asked", values));
+  auto done = [&](std::string code, int exit_code = kVerifyNotInForce) {
+    v.code = std::move(code);
+    v.exit_code = exit_code;
+    v.headline = t(v.why.empty() ? "verdict." + v.code : "verdict." + v.code + "." + v.why, values);
+    return v;
+  };
+  // A later state does not answer for an earlier time.
+  if (facts->timestamp_ms > at_ms) return done("proof_after_time");
+  auto r = contracts::RecognitionOf(ProvenState(*facts), country, operator_id, by, at_ms);
+  if (!r.ok()) return done("record_not_shown");
+  if (r->aeo) {
+    const contracts::AeoRecord& a = *r->aeo;
+    values["programme"] = a.programme;
+    values["aeo_status"] = t("aeo." + std::string(contracts::AeoStatusName(a.status)));
+    v.lines.push_back(t("line.aeo", {{"country", a.country},
+                                     {"programme", a.programme},
+                                     {"aeo_status", values["aeo_status"]},
+                                     {"from", UtcTime(a.valid_from_ms)},
+                                     {"until", UtcTime(a.valid_until_ms)}}));
+  }
+  if (r->mra) {
+    const contracts::MraRecord& m = *r->mra;
+    values["mra"] = m.id;
+    values["mra_status"] = t("mra." + std::string(contracts::MraStatusName(m.status)));
+    std::string programmes;
+    for (const auto& p : m.programmes) programmes += (programmes.empty() ? "" : ", ") + p;
+    v.lines.push_back(
+        t("line.mra", {{"mra", m.id},
+                       {"proposer", m.proposer},
+                       {"partner", m.partner},
+                       {"mra_status", values["mra_status"]},
+                       {"from", UtcTime(m.valid_from_ms)},
+                       {"until", UtcTime(m.valid_until_ms)},
+                       {"programmes", programmes.empty() ? t("programmes.all") : programmes}}));
+  }
+  v.why = r->code;
+  return r->recognised ? done("recognised", kVerifyInForce) : done("not_recognised");
 }
 
 int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {

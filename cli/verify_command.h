@@ -39,6 +39,7 @@ struct DocumentVerdict {
   // unreadable_kind.
   std::string code;
   std::string proof_error;         // ProofErrorCode, when code is proof_invalid.
+  std::string why;                 // A recognition's reason code (contracts::Recognition).
   std::string record_kind;         // "certificate", "anchor", "transit" once read; else empty.
   std::string headline;            // One sentence: VALID ..., NOT VALID ..., or why not.
   std::vector<std::string> lines;  // What the proof shows, one fact a line.
@@ -51,6 +52,19 @@ struct DocumentVerdict {
 DocumentVerdict ExplainDocument(const contracts::Genesis& genesis, const Hash32& document_hash,
                                 std::string_view proof_json, std::uint64_t now_ms,
                                 std::uint64_t max_age_ms = 0, std::string_view lang = "en");
+
+// The same for a question of AEO recognition: is the operator `operator_id` (the SHA-256 of
+// its national identifier) of `country` recognised by `by` at `at_ms`, by the state after
+// the proof's block (GET /v1/aeo/{country}/{operator}/proof?by=..&at_ms=..)? The rules' own
+// test (contracts::RecognitionOf) on the proven entries: code recognised (exit 0) or
+// not_recognised, with `why`; proof_after_time when the block is later than `at_ms`;
+// record_not_shown when the proof does not cover the AEO record or the MRA. The verifier
+// page gives the same verdict in the same words (docs/proof-format.md).
+DocumentVerdict ExplainRecognition(const contracts::Genesis& genesis, std::string_view country,
+                                   const Hash32& operator_id, std::string_view by,
+                                   std::uint64_t at_ms, std::string_view proof_json,
+                                   std::uint64_t now_ms, std::uint64_t max_age_ms = 0,
+                                   std::string_view lang = "en");
 
 struct VerifyOptions {
   std::string document;      // The document file.

@@ -2,59 +2,11 @@
 
 #include "contracts/queries.h"
 
-#include <algorithm>
-
-#include "contracts/rules.h"
-
 namespace tamga::contracts {
+
 Result<Recognition> RecognitionOf(const ledger::StateReader& state, std::string_view a,
                                   const Hash32& op, std::string_view b, std::uint64_t at_ms) {
-  Recognition r;
-  if (!IsCountryCode(a) || !IsCountryCode(b)) {
-    return Status::InvalidArgument("country codes are two capital letters (ISO 3166-1)");
-  }
-  const std::string A(a), B(b);
-  TAMGA_ASSIGN_OR_RETURN(r.aeo, rules::Read<AeoRecord>(state, AeoKey(a, op), "AEO record"));
-  if (!r.aeo) {
-    r.why = "the operator is not an AEO of " + A;
-    return r;
-  }
-  if (r.aeo->status != AeoStatus::kGranted) {
-    r.why = "its AEO status in " + A + " is " + std::string(AeoStatusName(r.aeo->status));
-    return r;
-  }
-  if (at_ms < r.aeo->valid_from_ms || at_ms > r.aeo->valid_until_ms) {
-    r.why = "its AEO certification in " + A + " is not valid at that time";
-    return r;
-  }
-  if (a == b) {
-    r.recognised = true;
-    r.why = "an AEO of " + A + " itself";
-    return r;
-  }
-  TAMGA_ASSIGN_OR_RETURN(r.mra, rules::Read<MraRecord>(state, MraKey(a, b), "MRA"));
-  if (!r.mra) {
-    r.why = "there is no MRA between " + A + " and " + B;
-    return r;
-  }
-  if (r.mra->status != MraStatus::kInForce) {
-    r.why = "the MRA " + r.mra->id + " between " + A + " and " + B + " is " +
-            std::string(MraStatusText(r.mra->status));
-    return r;
-  }
-  if (at_ms < r.mra->valid_from_ms || at_ms > r.mra->valid_until_ms) {
-    r.why = "the MRA " + r.mra->id + " is not in force at that time";
-    return r;
-  }
-  if (!r.mra->programmes.empty() && std::find(r.mra->programmes.begin(), r.mra->programmes.end(),
-                                              r.aeo->programme) == r.mra->programmes.end()) {
-    r.why = "the MRA " + r.mra->id + " does not cover the programme " + r.aeo->programme;
-    return r;
-  }
-  r.recognised = true;
-  r.why = "an AEO of " + A + " (" + r.aeo->programme + "), recognised by " + B + " under MRA " +
-          r.mra->id;
-  return r;
+  return RecognitionOf([&state](const Hash32& key) { return state.Get(key); }, a, op, b, at_ms);
 }
 
 }  // namespace tamga::contracts

@@ -11,17 +11,11 @@
 #include <string>
 
 #include "contracts/model.h"
+#include "contracts/recognition.h"
 #include "contracts/usability.h"
 #include "ledger/state_tree.h"
 
 namespace tamga::contracts {
-
-struct Recognition {
-  bool recognised = false;
-  std::string why;               // The reason, in a sentence, either way.
-  std::optional<AeoRecord> aeo;  // A's record of X, if any.
-  std::optional<MraRecord> mra;  // The A-B arrangement, if any.
-};
 
 // Recognition is never transitive: only an MRA between A and B itself counts.
 Result<Recognition> RecognitionOf(const ledger::StateReader& state,

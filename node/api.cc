@@ -275,8 +275,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (*stopped_) return;
     connections_->table.SetIdle(id_, false, SteadyMs());
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
-        ec == asio::error::connection_reset) {
-      return Close();
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return Close();  // Gone, too slow, or evicted to make room: nothing to answer.
     }
     if (ec) {
       // Garbage, or over a limit: answer once if we can, then close.

@@ -465,6 +465,66 @@ void AcrossAnEpochChange(std::vector<Vector>& out) {
                          p, "broken_epoch_chain"));
 }
 
+// An operator of KZ with AEO status, an MRA between KZ and UZ (later suspended): the
+// recognition by UZ, by KZ itself, by KG (no MRA), of an unknown operator, asked for a time
+// before the proof's block, and after the suspension.
+void Recognitions(std::vector<Vector>& out) {
+  ContractsChain c;
+  const Hash32 op = Document("700101300123");  // SHA-256 of the national identifier.
+  Commit(c, c.admin("KZ"), TxType::kSetAeoStatus,
+         contracts::SetAeoStatus{op, contracts::AeoStatus::kGranted, "AEO-F", 1,
+                                 c.NextBlockTime() + 365 * kDay});
+  Commit(c, c.admin("KZ"), TxType::kProposeMra,
+         contracts::ProposeMra{"UZ", "MRA-KZ-UZ", {}, 1, c.NextBlockTime() + 365 * kDay});
+  Commit(c, c.admin("UZ"), TxType::kAcceptMra, contracts::AcceptMra{"KZ"});
+  Settle(c);
+  // The question, answered (and proven) at the last block at or before `at`.
+  auto vector = [&](const std::string& name, const std::string& description, const Hash32& who,
+                    const std::string& by, std::uint64_t at, std::uint64_t proof_at, int exit,
+                    const std::string& code, const std::string& why) {
+    node::Fact fact = node::RecognitionFact(c.ledger(), "KZ", who, by, proof_at).value();
+    const ledger::ProofFile proof = node::ProveFact(c.ledger(), fact).value();
+    Vector v;
+    v.name = name;
+    v.description = description;
+    v.genesis = c.genesis();
+    v.now_ms = proof.block.header.timestamp_ms + kMinute;
+    v.max_age_ms = kMaxAge;
+    v.proof = ordered_json::parse(ledger::ProofToJson(proof));
+    v.query = {{"kind", "recognition"},
+               {"country", "KZ"},
+               {"operator", who.ToHex()},
+               {"by", by},
+               {"at_ms", at}};
+    v.expect.exit = exit;
+    v.expect.code = code;
+    v.expect.record =
+        why.empty() ? ordered_json(nullptr) : ordered_json{{"kind", "recognition"}, {"why", why}};
+    out.push_back(std::move(v));
+  };
+  // Two blocks above the MRA's acceptance: its block is the highest provable.
+  const std::uint64_t at = c.NextBlockTime() - 3000;
+  vector("aeo-recognised", "An AEO of KZ recognised by UZ under their MRA.", op, "UZ", at, at,
+         cli::kVerifyInForce, "recognised", "mra");
+  vector("aeo-own-country", "An AEO of KZ, asked by KZ itself: no MRA needed.", op, "KZ", at, at,
+         cli::kVerifyInForce, "recognised", "own");
+  vector("aeo-no-mra", "An AEO of KZ asked by KG, which has no MRA with KZ.", op, "KG", at, at,
+         cli::kVerifyNotInForce, "not_recognised", "no_mra");
+  vector("aeo-unknown-operator", "An operator KZ never certified.", Document("999999999999"), "UZ",
+         at, at, cli::kVerifyNotInForce, "not_recognised", "not_aeo");
+  vector("aeo-proof-after-time",
+         "aeo-recognised's proof, offered for a time before its block: a later state does not "
+         "answer for an earlier time.",
+         op, "UZ", c.genesis().genesis_time_ms + 1, at, cli::kVerifyNotInForce, "proof_after_time",
+         "");
+  Commit(c, c.admin("UZ"), TxType::kSetMraStatus,
+         contracts::SetMraStatus{"KZ", contracts::MraAction::kSuspend});
+  Settle(c);
+  const std::uint64_t later = c.NextBlockTime() - 3000;
+  vector("aeo-mra-suspended", "After UZ suspended the MRA: KZ's AEO is no longer recognised by UZ.",
+         op, "UZ", later, later, cli::kVerifyNotInForce, "not_recognised", "mra_status");
+}
+
 Status Missing(const std::string& field) {
   return Status::InvalidArgument("a vector needs \"" + field +
                                  "\" of the right type (docs/vectors/README.md)");
@@ -484,6 +544,7 @@ std::vector<Vector> MakeVectors() {
   std::vector<Vector> out;
   OnOneChain(out);
   AcrossAnEpochChange(out);
+  Recognitions(out);
   return out;
 }
 
@@ -500,6 +561,7 @@ ordered_json VectorToJson(const Vector& v) {
   } else {
     j["proof"] = v.proof;
   }
+  if (!v.query.is_null()) j["query"] = v.query;
   j["expect"] = {{"exit", v.expect.exit},
                  {"code", v.expect.code},
                  {"proof_error", v.expect.proof_error.empty() ? ordered_json(nullptr)
@@ -545,6 +607,14 @@ Result<Vector> VectorFromJson(std::string_view text) {
   } else {
     return Missing("proof");
   }
+  if (j.contains("query")) {
+    const ordered_json& q = j.at("query");
+    if (!q.is_object() || !IsString(q, "country") || !IsString(q, "operator") ||
+        !IsString(q, "by") || !IsCount(q, "at_ms")) {
+      return Missing("query");
+    }
+    v.query = q;
+  }
   v.expect.exit = e.at("exit").get<int>();
   v.expect.code = e.at("code").get<std::string>();
   if (e.at("proof_error").is_string())
@@ -582,10 +652,21 @@ Result<std::vector<Vector>> ReadVectors(const std::string& dir) {
   return out;
 }
 
+cli::DocumentVerdict Explain(const Vector& v, std::string_view lang) {
+  const std::string text = ProofText(v);
+  if (v.query.is_null()) {
+    return cli::ExplainDocument(v.genesis, v.document_sha256, text, v.now_ms, v.max_age_ms, lang);
+  }
+  const ordered_json& q = v.query;
+  return cli::ExplainRecognition(v.genesis, q.at("country").get<std::string>(),
+                                 Hash32::FromHex(q.at("operator").get<std::string>()).value(),
+                                 q.at("by").get<std::string>(), q.at("at_ms").get<std::uint64_t>(),
+                                 text, v.now_ms, v.max_age_ms, lang);
+}
+
 std::vector<std::string> CheckVector(const Vector& v) {
   const std::string text = ProofText(v);
-  const cli::DocumentVerdict d =
-      cli::ExplainDocument(v.genesis, v.document_sha256, text, v.now_ms, v.max_age_ms);
+  const cli::DocumentVerdict d = Explain(v, "en");
   std::vector<std::string> diffs;
   if (d.exit_code != v.expect.exit) {
     diffs.push_back("exit " + std::to_string(d.exit_code) + ", expected " +
@@ -601,8 +682,10 @@ std::vector<std::string> CheckVector(const Vector& v) {
   auto chain = contracts::StartChain(v.genesis);
   if (chain.ok()) {
     const ledger::ProofVerdict pv = ledger::VerifyProofJson(chain->anchor, text);
-    if (pv.ok()) record = RecordJson(v.document_sha256, ProvenEntries(pv.facts));
+    if (pv.ok() && v.query.is_null())
+      record = RecordJson(v.document_sha256, ProvenEntries(pv.facts));
   }
+  if (!v.query.is_null() && !d.why.empty()) record = {{"kind", "recognition"}, {"why", d.why}};
   // Compared as JSON values, whatever the order of the fields.
   if (nlohmann::json::parse(record.dump()) != nlohmann::json::parse(v.expect.record.dump())) {
     diffs.push_back("record " + record.dump() + ", expected " + v.expect.record.dump());

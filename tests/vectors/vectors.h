@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/verify_command.h"
 #include "common/status.h"
 #include "contracts/model.h"
 
@@ -36,6 +37,11 @@ struct Vector {
   std::uint64_t max_age_ms = 0;
   nlohmann::ordered_json proof;  // The proof file; null when it is
   std::string proof_text;        // text that is not JSON.
+  // Null for a document's vector. For a question of AEO recognition: {"kind":
+  // "recognition", "country", "operator" (64 hex), "by", "at_ms"}; then
+  // `document_sha256` is unused (zeros) and expect.record is {"kind": "recognition",
+  // "why": the reason's code}.
+  nlohmann::ordered_json query;
   Expect expect;
 };
 
@@ -56,5 +62,9 @@ Result<std::vector<Vector>> ReadVectors(const std::string& dir);
 // and proof error, and the record the proof shows. Empty when they agree; else each
 // difference in a sentence.
 std::vector<std::string> CheckVector(const Vector& v);
+
+// What the C++ verifier says of `v` in `lang` (ExplainDocument, or ExplainRecognition for a
+// question of recognition).
+cli::DocumentVerdict Explain(const Vector& v, std::string_view lang);
 
 }  // namespace tamga::vectors

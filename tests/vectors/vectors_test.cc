@@ -74,10 +74,8 @@ TEST(Vectors, ThePageAndTheCommandSayTheSameInEveryLanguage) {
   ASSERT_TRUE(committed.ok()) << committed.error().ToString();
   std::size_t compared = 0;
   for (const Vector& v : *committed) {
-    const std::string proof = v.proof.is_null() ? v.proof_text : v.proof.dump();
     for (const std::string& lang : cli::Languages()) {
-      cli::DocumentVerdict c =
-          cli::ExplainDocument(v.genesis, v.document_sha256, proof, v.now_ms, v.max_age_ms, lang);
+      cli::DocumentVerdict c = Explain(v, lang);
       if (c.code == "proof_invalid") c.lines.pop_back();  // The detail line.
       const auto& shown = page.at(v.name).at(lang);
       EXPECT_EQ(c.headline, shown.at("headline").get<std::string>()) << v.name << " " << lang;

@@ -41,7 +41,10 @@ test('every vector renders in every language with no placeholder left', async ()
     const vector = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
     const anchor = await V.pinGenesis(vector.genesis);
     const proof = 'proof_text' in vector ? vector.proof_text : vector.proof;
-    const v = await V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
+    const q = vector.query;
+    const v = q
+      ? await V.explainRecognition(anchor, q.country, q.operator, q.by, q.at_ms, proof, vector.now_ms, vector.max_age_ms)
+      : await V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
     for (const lang of T.LANGUAGES) {
       const shown = D.describe(v, lang, { chain_id_hex: anchor.chain_id_hex, chain_name: anchor.chain_name, max_age_ms: vector.max_age_ms });
       assert.strictEqual(shown.ok, vector.expect.exit === 0);

@@ -9,6 +9,13 @@ const path = require('node:path');
 const V = require('../../web/verify.js');
 
 const dir = path.join(__dirname, '..', '..', 'docs', 'vectors');
+
+// What the page's verifier says of a vector: about its document, or its question.
+function explain(vector, anchor, proof) {
+  const q = vector.query;
+  if (q) return V.explainRecognition(anchor, q.country, q.operator, q.by, q.at_ms, proof, vector.now_ms, vector.max_age_ms);
+  return V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
+}
 const vectors = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
   .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
 
@@ -26,10 +33,15 @@ for (const vector of vectors) {
   test(`vector ${vector.name}: ${vector.expect.code}${vector.expect.proof_error ? ' / ' + vector.expect.proof_error : ''}`, async () => {
     const anchor = await V.pinGenesis(vector.genesis);
     const proof = 'proof_text' in vector ? vector.proof_text : vector.proof;
-    const v = await V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
+    const v = await explain(vector, anchor, proof);
     assert.strictEqual(v.code, vector.expect.code, v.message);
     assert.strictEqual(v.exit, vector.expect.exit);
     assert.strictEqual(v.proof_error, vector.expect.proof_error, v.message);
+    if (vector.query) {
+      // A question of recognition: the rules' reason.
+      assert.strictEqual(v.why || null, vector.expect.record ? vector.expect.record.why : null);
+      return;
+    }
     // A proof too old is refused before its records are read, as `tamga verify` does.
     if (vector.expect.record && vector.expect.code !== 'too_old') {
       assert.ok(v.record, 'no record decoded');
