@@ -362,8 +362,9 @@ void OnOneChain(std::vector<Vector>& out) {
   ledger::ProofFile p = valid_proof;
   EntryOf(p, certificate).value->back() ^= 1;
   out.push_back(Tampered(coo_valid, "tampered-state-value",
-                         "The certificate's state value with its last bit flipped (a larger "
-                         "balance): its leaf no longer leads to the certified state root.",
+                         "The certificate's state value with its last bit flipped (the low bit "
+                         "of verification_ms): its leaf no longer leads to the certified state "
+                         "root.",
                          p, "root_mismatch"));
   p = valid_proof;
   std::vector<Hash32>& siblings = EntryOf(p, certificate).proof.siblings;
