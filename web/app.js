@@ -30,7 +30,7 @@
     for (const el of document.querySelectorAll('[data-text]')) el.textContent = t(el.dataset.text);
     document.title = 'Tamga: ' + t('page.title');
     showChain();
-    if (state.sha) $('document-hash').textContent = t('document.hash', { sha: state.sha });
+    if (state.sha) $('document-hash').textContent = t(state.shaFromLink ? 'verify.by_hash' : 'document.hash', { sha: state.sha });
     showVerdict();
   }
 
@@ -54,14 +54,14 @@
       state.genesisSource = source;
       document.body.dataset.pinned = state.anchor.chain_id_hex;  // For tests and tools.
     } catch (e) {
-      showError(t('error.genesis', { why: e.message }));
+      fail('error.genesis', { why: e.message });
     }
     showChain();
   }
 
   async function pinFromNode() {
     try {
-      const r = await fetch('/v1/genesis', { cache: 'no-store' });
+      const r = await fetch('v1/genesis', { cache: 'no-store' });
       if (r.ok) await pin(await r.text(), { kind: 'node' });
       // Remember the chain this node served; warn if it ever serves another.
       if (state.anchor) {
@@ -92,9 +92,10 @@
         $('document-hash').textContent = t('document.hashing', { done: mib(done), total: mib(total) });
       });
       state.query = { kind: 'document', sha: state.sha };
+      state.shaFromLink = false;
       $('document-hash').textContent = t('document.hash', { sha: state.sha });
     } catch (e) {
-      showError(t('error.read', { why: e.message }));
+      fail('error.read', { why: e.message });
     }
     bar.hidden = true;
   }
@@ -129,23 +130,24 @@
 
   const enc = encodeURIComponent;
 
-  // Where the node answers a query's proof (docs/openapi.json).
+  // Where the node answers a query's proof (docs/openapi.json), beside the page: the
+  // node's own /v1/ when it serves the page at / or /verify.
   function proofPath(q) {
     switch (q.kind) {
-      case 'document': return `/v1/documents/${q.sha}/proof`;
-      case 'certificate': return `/v1/certificates/${enc(q.country)}/${enc(q.number)}/proof`;
-      case 'transit': return `/v1/transits/${enc(q.mrn)}/proof`;
-      default: return `/v1/aeo/${q.country}/${q.operator}/proof?by=${q.by}&at_ms=${q.at_ms}`;
+      case 'document': return `v1/documents/${q.sha}/proof`;
+      case 'certificate': return `v1/certificates/${enc(q.country)}/${enc(q.number)}/proof`;
+      case 'transit': return `v1/transits/${enc(q.mrn)}/proof`;
+      default: return `v1/aeo/${q.country}/${q.operator}/proof?by=${q.by}&at_ms=${q.at_ms}`;
     }
   }
 
-  // The link that opens the same verdict again.
+  // The query that opens the same verdict again, on this page.
   function linkOf(q) {
     switch (q.kind) {
-      case 'document': return `/verify?sha256=${q.sha}`;
-      case 'certificate': return `/verify?country=${enc(q.country)}&number=${enc(q.number)}`;
-      case 'transit': return `/verify?mrn=${enc(q.mrn)}`;
-      default: return `/verify?aeo=${q.country}&operator=${q.operator}&by=${q.by}&at_ms=${q.at_ms}`;
+      case 'document': return `?sha256=${q.sha}`;
+      case 'certificate': return `?country=${enc(q.country)}&number=${enc(q.number)}`;
+      case 'transit': return `?mrn=${enc(q.mrn)}`;
+      default: return `?aeo=${q.country}&operator=${q.operator}&by=${q.by}&at_ms=${q.at_ms}`;
     }
   }
 
@@ -169,10 +171,10 @@
   }
 
   async function verify() {
-    if (state.unsupported) return showError(t('error.unsupported.' + state.unsupported));
-    if (!state.anchor) return showError(t('error.no_genesis'));
+    if (state.unsupported) return fail('error.unsupported.' + state.unsupported);
+    if (!state.anchor) return fail('error.no_genesis');
     const q = state.query;
-    if (!q) return showError(t('error.no_document'));
+    if (!q) return fail('error.no_document');
     const asked = ++state.asked;
     const latest = () => asked === state.asked && q === state.query;
     const button = $('verify');
@@ -182,12 +184,12 @@
       let proof;
       if ($('source-file').checked) {
         const f = $('proof-file').files[0];
-        if (!f) return showError(t('error.no_proof'));
+        if (!f) return fail('error.no_proof');
         proof = await readProofFile(f);
       } else {
         proof = await proofFromNode(proofPath(q));
         if (proof.notFound) {
-          if (latest()) showError(t('error.not_on_node', { why: proof.notFound }));
+          if (latest()) fail('error.not_on_node', { why: proof.notFound });
           return;
         }
       }
@@ -198,7 +200,8 @@
       state.verdict = verdict;
       showVerdict();
     } catch (e) {
-      if (latest()) showError(e.unsupported ? t('error.unsupported.no_ed25519') : e.message);
+      if (latest() && e.unsupported) fail('error.unsupported.no_ed25519');
+      else if (latest()) showError(e.message);
     } finally {
       if (asked === state.asked) {
         button.disabled = false;
@@ -224,6 +227,12 @@
     delete document.body.dataset.verdict;
   }
 
+  // An error in words of the page: said again in the new language on a switch.
+  function fail(key, values) {
+    state.verdict = { error: true, key, values };
+    showVerdict();
+  }
+
   function showError(message) {
     state.verdict = { error: message };
     showVerdict();
@@ -235,7 +244,7 @@
     if (!v) return;
     let shown;
     if (v.error) {
-      shown = { ok: false, headline: v.error, lines: [] };
+      shown = { ok: false, headline: v.key ? t(v.key, v.values) : v.error, lines: [] };
       document.body.dataset.verdict = 'error';
     } else {
       shown = D.describe(v, state.lang, {
@@ -258,7 +267,8 @@
     const q = v.query;
     $('link-line').hidden = !(served && q && !v.error);
     if (served && q) {
-      const link = location.origin + linkOf(q.kind === 'certificate' && v.document_sha256 ? { kind: 'document', sha: v.document_sha256 } : q);
+      // This page with the question: /verify?..., or the same under another path.
+      const link = new URL(linkOf(q.kind === 'certificate' && v.document_sha256 ? { kind: 'document', sha: v.document_sha256 } : q), location.href).href;
       $('link').href = link;
       $('link').textContent = link;
     }
@@ -320,8 +330,8 @@
       const by = $('aeo-by').value.trim().toUpperCase();
       const id = $('aeo-operator').value.trim();
       const at = parseUtc($('aeo-at').value);
-      if (!/^[A-Z]{2}$/.test(country) || !/^[A-Z]{2}$/.test(by) || !id) return showError(t('error.aeo_fields'));
-      if (Number.isNaN(at)) return showError(t('error.at'));
+      if (!/^[A-Z]{2}$/.test(country) || !/^[A-Z]{2}$/.test(by) || !id) return fail('error.aeo_fields');
+      if (Number.isNaN(at)) return fail('error.at');
       // Only the SHA-256 of the national identifier leaves the page, as with `tamga show aeo`.
       const operator = V.toHex(await V.sha256(new TextEncoder().encode(id)));
       clearVerdict();
@@ -333,13 +343,12 @@
     applyTexts();
     state.unsupported = await V.browserSupport();
     if (state.unsupported) {
-      showError(t('error.unsupported.' + state.unsupported));
+      fail('error.unsupported.' + state.unsupported);
       document.body.dataset.ready = 'true';
       return;
     }
     if (served) await pinFromNode();
 
-    // The link form: /verify?sha256=<hex>, or ?country=XX&number=N.
     // The link forms: ?sha256=<hex>; ?country=XX&number=N; ?mrn=M;
     // ?aeo=XX&operator=<hex>&by=YY[&at_ms=T].
     const sha = (params.get('sha256') || '').toLowerCase();
@@ -347,6 +356,7 @@
     const operator = (params.get('operator') || '').toLowerCase();
     if (/^[0-9a-f]{64}$/.test(sha)) {
       state.sha = sha;
+      state.shaFromLink = true;  // Only the hash is known: the file itself is not at hand.
       state.query = { kind: 'document', sha };
       $('document-hash').textContent = t('verify.by_hash', { sha });
     } else if (/^[A-Z]{2}$/.test(country) && params.get('number')) {
@@ -357,7 +367,7 @@
                /^[A-Z]{2}$/.test(params.get('by') || '')) {
       const raw = params.get('at_ms');
       const at = raw === null ? Date.now() : Number(raw);
-      if (!Number.isSafeInteger(at) || at <= 0) showError(t('error.at'));
+      if (!Number.isSafeInteger(at) || at <= 0) fail('error.at');
       else state.query = { kind: 'recognition', country: params.get('aeo'), operator, by: params.get('by'), at_ms: at };
     }
     if (state.anchor && served && state.query) await verify();
