@@ -253,6 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() {
     connections_->table.Release(id_);
     connections_->close.erase(id_);
+    node_.metrics().ApiConnectionsOpen(connections_->table.size());
   }
 
   // Closes the connection to make room for another (ConnectionTable::Admit).
@@ -767,6 +768,7 @@ void ApiServer::Accept() {
     if (a.evict) {
       // The longest-idle connection of this address (or of anyone, when all are taken)
       // gives its place: holding connections open locks nobody else out.
+      node_.metrics().ApiConnectionEvicted();
       auto it = connections_->close.find(*a.evict);
       if (it != connections_->close.end()) {
         auto close = std::move(it->second);
@@ -774,7 +776,9 @@ void ApiServer::Accept() {
         close();
       }
     }
+    node_.metrics().ApiConnectionsOpen(connections_->table.size());
     if (!a.admitted) {
+      node_.metrics().ApiConnectionRefused();
       socket.close(ignored);  // Every place it could take is busy with a request.
     } else {
       auto session =

@@ -107,6 +107,14 @@ std::string Metrics::Render(const NodeStatus& s) const {
   o << "tamga_sync_blocks_total " << synced_blocks_ << "\n";
   Header(o, "tamga_sync_target_height", "gauge", "Highest height a peer reported while syncing.");
   o << "tamga_sync_target_height " << sync_target_ << "\n";
+  Header(o, "tamga_api_connections", "gauge", "Open connections to the HTTP API.");
+  o << "tamga_api_connections " << api_connections_ << "\n";
+  Header(o, "tamga_api_connections_evicted_total", "counter",
+         "Idle API connections closed to make room for a newcomer.");
+  o << "tamga_api_connections_evicted_total " << api_evicted_ << "\n";
+  Header(o, "tamga_api_connections_refused_total", "counter",
+         "New API connections refused: every place they could take was busy.");
+  o << "tamga_api_connections_refused_total " << api_refused_ << "\n";
   return o.str();
 }
 

@@ -33,6 +33,12 @@ class Metrics {
     if (peer_height > sync_target_) sync_target_ = peer_height;
   }
 
+  // The API's connections (node/connection_table.h): how many are open, and newcomers
+  // that took an idle connection's place or were refused (every place they could take busy).
+  void ApiConnectionsOpen(std::size_t n) { api_connections_ = n; }
+  void ApiConnectionEvicted() { ++api_evicted_; }
+  void ApiConnectionRefused() { ++api_refused_; }
+
   std::string Render(const NodeStatus& status) const;
 
   // Upper bounds of the latency buckets, in milliseconds (then +Inf).
@@ -49,6 +55,9 @@ class Metrics {
   std::uint64_t latency_count_ = 0;
   std::uint64_t synced_blocks_ = 0;
   std::uint64_t sync_target_ = 0;
+  std::size_t api_connections_ = 0;
+  std::uint64_t api_evicted_ = 0;
+  std::uint64_t api_refused_ = 0;
 };
 
 }  // namespace tamga::node

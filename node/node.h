@@ -102,6 +102,7 @@ class Node final : private SyncTarget, private SyncNetwork {
 
   // Counters for /metrics, and committed records for event subscribers.
   const Metrics& metrics() const { return metrics_; }
+  Metrics& metrics() { return metrics_; }
   EventHub& events() { return events_; }
 
  private:

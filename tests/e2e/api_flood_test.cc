@@ -103,8 +103,18 @@ TEST(ApiFlood, HeldAndTricklingConnectionsLockNoOtherClientOut) {
   EXPECT_TRUE(c.Running(0)) << c.Log(0);
   for (int fd : held) ::close(fd);
   for (int fd : trickling) ::close(fd);
-  // After the flood, everyone is served as before.
+  // After the flood, everyone is served as before, and the metrics tell what happened.
   EXPECT_EQ(HonestStatus(api), 200);
+  auto client = client::HttpClient::Connect(api, 5'000);
+  ASSERT_TRUE(client.ok());
+  auto metrics = client->Get("/metrics");
+  ASSERT_TRUE(metrics.ok() && metrics->status == 200);
+  const std::string evicted = "tamga_api_connections_evicted_total ";
+  const auto at = metrics->body.find("\n" + evicted);
+  ASSERT_NE(at, std::string::npos) << metrics->body;
+  const std::uint64_t n = std::stoull(metrics->body.substr(at + 1 + evicted.size()));
+  std::printf("evictions counted by the node: %llu\n", static_cast<unsigned long long>(n));
+  EXPECT_GE(n, held.size() - 32);
 }
 
 }  // namespace

@@ -622,7 +622,9 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
           "tamga_commit_latency_seconds histogram", "tamga_transactions_refused_total counter",
           "tamga_transactions_rejected_total counter", "tamga_records_total counter",
           "tamga_sync_blocks_total counter", "tamga_sync_target_height gauge",
-          "tamga_vote_refusals_total counter"}) {
+          "tamga_vote_refusals_total counter", "tamga_api_connections gauge",
+          "tamga_api_connections_evicted_total counter",
+          "tamga_api_connections_refused_total counter"}) {
       EXPECT_NE(a->body.find(std::string("# TYPE ") + family + "\n"), std::string::npos)
           << family << " is missing:\n"
           << a->body;
