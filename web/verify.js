@@ -1,5 +1,6 @@
-// web/verify.js: the proof verifier of the page, written from docs/proof-format.md and
-// docs/encoding.md alone (the second implementation; the first is ledger/proof_file.cc).
+// web/verify.js: the proof verifier of the page, following docs/proof-format.md and
+// docs/encoding.md step by step (the second implementation; the first is
+// ledger/proof_file.cc, and docs/vectors holds the verdicts both must reach).
 // It checks a `tamga-proof/1` file against a pinned genesis and says, as `tamga verify`
 // does, what the proof shows about a document. SHA-256 and Ed25519 come from WebCrypto
 // (browsers, and Node 20's globalThis.crypto); nothing else is used.
