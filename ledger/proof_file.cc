@@ -281,56 +281,44 @@ ProofVerdict Verdict(const Failure& f) { return ProofVerdict{f.error, f.message,
 
 }  // namespace
 
-std::string_view ProofErrorName(ProofError e) {
-  switch (e) {
-    case ProofError::kOk:
-      return "ok";
-    case ProofError::kMalformed:
-      return "malformed file";
-    case ProofError::kWrongChain:
-      return "wrong chain";
-    case ProofError::kBrokenEpochChain:
-      return "broken epoch chain";
-    case ProofError::kSignerNotInSet:
-      return "signer not in the epoch's set";
-    case ProofError::kQuorumNotReached:
-      return "quorum not reached";
-    case ProofError::kBadSignature:
-      return "bad signature";
-    case ProofError::kNotCommitted:
-      return "not committed";
-    case ProofError::kBadInclusionPath:
-      return "bad inclusion path";
-    case ProofError::kRootMismatch:
-      return "root mismatch";
+namespace {
+
+// Each reason's stable code (test vectors, the page's texts) and words, in one table.
+struct ProofErrorRow {
+  ProofError error;
+  std::string_view code;
+  std::string_view text;
+};
+constexpr ProofErrorRow kProofErrors[] = {
+    {ProofError::kOk, "ok", "ok"},
+    {ProofError::kMalformed, "malformed_file", "malformed file"},
+    {ProofError::kWrongChain, "wrong_chain", "wrong chain"},
+    {ProofError::kBrokenEpochChain, "broken_epoch_chain", "broken epoch chain"},
+    {ProofError::kSignerNotInSet, "signer_not_in_set", "signer not in the epoch's set"},
+    {ProofError::kQuorumNotReached, "quorum_not_reached", "quorum not reached"},
+    {ProofError::kBadSignature, "bad_signature", "bad signature"},
+    {ProofError::kNotCommitted, "not_committed", "not committed"},
+    {ProofError::kBadInclusionPath, "bad_inclusion_path", "bad inclusion path"},
+    {ProofError::kRootMismatch, "root_mismatch", "root mismatch"},
+};
+
+const ProofErrorRow* RowOf(ProofError e) {
+  for (const ProofErrorRow& r : kProofErrors) {
+    if (r.error == e) return &r;
   }
-  return "unknown";
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view ProofErrorName(ProofError e) {
+  const ProofErrorRow* r = RowOf(e);
+  return r == nullptr ? std::string_view("unknown") : r->text;
 }
 
 std::string_view ProofErrorCode(ProofError e) {
-  switch (e) {
-    case ProofError::kOk:
-      return "ok";
-    case ProofError::kMalformed:
-      return "malformed_file";
-    case ProofError::kWrongChain:
-      return "wrong_chain";
-    case ProofError::kBrokenEpochChain:
-      return "broken_epoch_chain";
-    case ProofError::kSignerNotInSet:
-      return "signer_not_in_set";
-    case ProofError::kQuorumNotReached:
-      return "quorum_not_reached";
-    case ProofError::kBadSignature:
-      return "bad_signature";
-    case ProofError::kNotCommitted:
-      return "not_committed";
-    case ProofError::kBadInclusionPath:
-      return "bad_inclusion_path";
-    case ProofError::kRootMismatch:
-      return "root_mismatch";
-  }
-  return "unknown";
+  const ProofErrorRow* r = RowOf(e);
+  return r == nullptr ? std::string_view("unknown") : r->code;
 }
 
 std::string ProofToJson(const ProofFile& p) {

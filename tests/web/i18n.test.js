@@ -3,11 +3,9 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const fs = require('node:fs');
-const path = require('node:path');
 const T = require('../../web/i18n.js');
-const V = require('../../web/verify.js');
 const D = require('../../web/verdict.js');
+const { loadVectors, explainVector } = require('./vectors.js');
 
 const placeholders = (s) => (s.match(/\{\w+\}/g) || []).sort().join(',');
 
@@ -36,15 +34,9 @@ test('the browser language chooses, English otherwise', () => {
 });
 
 test('every vector renders in every language with no placeholder left', async () => {
-  const dir = path.join(__dirname, '..', '..', 'docs', 'vectors');
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-    const vector = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-    const anchor = await V.pinGenesis(vector.genesis);
-    const proof = 'proof_text' in vector ? vector.proof_text : vector.proof;
-    const q = vector.query;
-    const v = q
-      ? await V.explainRecognition(anchor, q.country, q.operator, q.by, q.at_ms, proof, vector.now_ms, vector.max_age_ms)
-      : await V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
+  for (const vector of loadVectors()) {
+    const f = vector.name;
+    const { anchor, v } = await explainVector(vector);
     for (const lang of T.LANGUAGES) {
       const shown = D.describe(v, lang, { chain_id_hex: anchor.chain_id_hex, chain_name: anchor.chain_name, max_age_ms: vector.max_age_ms });
       assert.strictEqual(shown.ok, vector.expect.exit === 0);

@@ -5,23 +5,14 @@
 //
 //   node tests/web/render_vectors.js docs/vectors
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
-const V = require('../../web/verify.js');
 const T = require('../../web/i18n.js');
 const D = require('../../web/verdict.js');
+const { loadVectors, explainVector } = require('./vectors.js');
 
 async function main() {
-  const dir = process.argv[2];
   const out = {};
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
-    const vector = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-    const anchor = await V.pinGenesis(vector.genesis);
-    const proof = 'proof_text' in vector ? vector.proof_text : vector.proof;
-    const q = vector.query;
-    const v = q
-      ? await V.explainRecognition(anchor, q.country, q.operator, q.by, q.at_ms, proof, vector.now_ms, vector.max_age_ms)
-      : await V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
+  for (const vector of loadVectors(process.argv[2])) {
+    const { anchor, v } = await explainVector(vector);
     v.message = '';
     out[vector.name] = {};
     for (const lang of T.LANGUAGES) {

@@ -4,20 +4,10 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const fs = require('node:fs');
-const path = require('node:path');
 const V = require('../../web/verify.js');
+const { loadVectors, explainVector } = require('./vectors.js');
 
-const dir = path.join(__dirname, '..', '..', 'docs', 'vectors');
-
-// What the page's verifier says of a vector: about its document, or its question.
-function explain(vector, anchor, proof) {
-  const q = vector.query;
-  if (q) return V.explainRecognition(anchor, q.country, q.operator, q.by, q.at_ms, proof, vector.now_ms, vector.max_age_ms);
-  return V.explainDocument(anchor, vector.document_sha256, proof, vector.now_ms, vector.max_age_ms);
-}
-const vectors = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-  .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+const vectors = loadVectors();
 
 test('there are vectors of every outcome', () => {
   const codes = new Set(vectors.map((v) => v.expect.code));
@@ -31,9 +21,7 @@ test('there are vectors of every outcome', () => {
 
 for (const vector of vectors) {
   test(`vector ${vector.name}: ${vector.expect.code}${vector.expect.proof_error ? ' / ' + vector.expect.proof_error : ''}`, async () => {
-    const anchor = await V.pinGenesis(vector.genesis);
-    const proof = 'proof_text' in vector ? vector.proof_text : vector.proof;
-    const v = await explain(vector, anchor, proof);
+    const { v } = await explainVector(vector);
     assert.strictEqual(v.code, vector.expect.code, v.message);
     assert.strictEqual(v.exit, vector.expect.exit);
     assert.strictEqual(v.proof_error, vector.expect.proof_error, v.message);
