@@ -3,12 +3,14 @@
 // clang-format off
 #include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 // clang-format on
+#include <algorithm>
 #include <array>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -46,6 +48,9 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr auto kStreamKeepAlive = std::chrono::seconds(15);
 constexpr std::size_t kStreamBacklogMax = 4 << 20;
+// An event stream catching up reads at most this much from the ledger per write.
+constexpr std::size_t kStreamBatchBytes = 64 << 10;
+constexpr std::size_t kStreamBatchRecords = 1024;
 constexpr auto kStreamStallMax = std::chrono::seconds(60);
 
 using Response = http::response<http::string_body>;
@@ -236,6 +241,7 @@ struct ApiConnections {
   ConnectionTable table;
   std::map<std::uint64_t, std::function<void()>> close;
   std::uint64_t next_id = 1;
+  std::size_t streams = 0;  // Open event streams, at most EventHub::kSubscribersMax.
 };
 
 namespace {
@@ -251,9 +257,11 @@ class Session : public std::enable_shared_from_this<Session> {
         connections_(std::move(connections)),
         id_(id) {}
   ~Session() {
+    if (streaming_ && !closed_) --connections_->streams;
     connections_->table.Release(id_);
     connections_->close.erase(id_);
-    node_.metrics().ApiConnectionsOpen(connections_->table.size());
+    // After Stop the node may already be gone while the io_context drops its handlers.
+    if (!*stopped_) node_.metrics().ApiConnectionsOpen(connections_->table.size());
   }
 
   // Closes the connection to make room for another (ConnectionTable::Admit).
@@ -583,39 +591,107 @@ class Session : public std::enable_shared_from_this<Session> {
     node_.WaitForHeight(Height(*height), wait, std::move(answer));
   }
 
-  // GET /v1/events[?country=XX]: committed records as Server-Sent Events, from now on, for
-  // as long as the client stays. A client that falls behind by more than kStreamBacklogMax
-  // bytes is dropped (it reconnects and catches up from the API's lookups).
+  // GET /v1/events[?country=XX][&from=N]: committed records as Server-Sent Events, for as
+  // long as the client stays. The stream starts at the head, at record N (`from`), or just
+  // after the id a reconnecting client names (Last-Event-ID). Records behind the head are
+  // read from the ledger (RecordEvent), a batch per write; at the head the stream turns
+  // live. A live client that falls more than kStreamBacklogMax bytes behind goes back to
+  // reading from the ledger once its backlog is written: slow is served late, never lossy.
   void Events(std::string_view query) {
-    std::string country;
     if (auto c = QueryParam(query, "country")) {
-      country = std::string(*c);
-      if (!contracts::IsCountryCode(country)) {
+      country_ = std::string(*c);
+      if (!contracts::IsCountryCode(country_)) {
         return BadRequest("country codes are two capital letters (ISO 3166-1)");
       }
     }
-    std::weak_ptr<Session> weak = shared_from_this();
-    sub_ = node_.events().Subscribe(country, [weak](const CommittedRecord& r) {
-      auto self = weak.lock();
-      if (!self || self->closed_) return false;
-      self->Push("id: " + std::to_string(r.index) + "\nevent: record\ndata: " +
-                 r.Json().dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n");
-      return true;
-    });
-    if (sub_ == 0) {
+    next_ = node_.ledger().Head().result.log_size;
+    std::string start = "from now on";
+    if (auto f = QueryParam(query, "from")) {
+      auto v = ParseU64(*f);
+      if (!v) return BadRequest("from is a record number (a non-negative integer)");
+      next_ = *v;
+      start = "from record " + std::to_string(next_);
+    } else if (auto it = request_.find("Last-Event-ID"); it != request_.end()) {
+      auto v = ParseU64(std::string_view(it->value().data(), it->value().size()));
+      if (!v || *v == std::numeric_limits<std::uint64_t>::max()) {
+        return BadRequest("Last-Event-ID is the id of the last event received (a record number)");
+      }
+      next_ = *v + 1;
+      start = "after record " + std::to_string(*v);
+    }
+    if (connections_->streams >= EventHub::kSubscribersMax) {
       return Write(Error(http::status::service_unavailable, ApiCode::kTooManyStreams,
                          "this node serves " + std::to_string(EventHub::kSubscribersMax) +
                              " event streams at most; try another node or later"));
     }
+    ++connections_->streams;
+    streaming_ = true;
     stream_.expires_never();
     Push(std::string("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                      "Cache-Control: no-cache\r\nConnection: close\r\nServer: tamgad\r\n\r\n") +
-         ": committed records" + (country.empty() ? "" : " concerning " + country) + "\n\n");
+         ": committed records" + (country_.empty() ? "" : " concerning " + country_) + ", " +
+         start + "\n\n");
     KeepAlive();
     // The client sends nothing more: a completed read means it closed (or sent garbage).
     stream_.socket().async_read_some(
         asio::buffer(sink_),
         [self = shared_from_this()](beast::error_code, std::size_t) { self->EndStream(); });
+  }
+
+  bool Concerns(const CommittedRecord& r) const {
+    return country_.empty() || std::binary_search(r.countries.begin(), r.countries.end(), country_);
+  }
+
+  static std::string EventText(const CommittedRecord& r) {
+    return "id: " + std::to_string(r.index) + "\nevent: record\ndata: " +
+           r.Json().dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
+  }
+
+  // While not live and nothing is being written: the next batch from the ledger, or, at the
+  // head, the subscription. Commits run on this thread too, so no record is committed
+  // between reading the head and subscribing: nothing is missed and nothing sent twice.
+  void Pump() {
+    if (closed_ || live_ || !outbox_.empty()) return;
+    if (*stopped_) return EndStream();
+    const auto& ledger = node_.ledger();
+    const std::uint64_t size = ledger.Head().result.log_size;
+    std::string batch;
+    std::size_t read = 0;
+    while (next_ < size && batch.size() < kStreamBatchBytes && read < kStreamBatchRecords) {
+      auto e = RecordEvent(ledger, next_, block_);
+      if (!e.ok()) {
+        Log(LogLevel::kError, "event_unreadable",
+            {{"record", std::to_string(next_)}, {"reason", e.error().ToString()}});
+        return EndStream();
+      }
+      ++next_;
+      ++read;
+      if (Concerns(*e)) batch += EventText(*e);
+    }
+    if (!batch.empty()) return Push(std::move(batch));  // Pumps again once written.
+    if (next_ < size) {
+      // A long run of records for other countries: let other work run between batches.
+      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Pump(); });
+      return;
+    }
+    block_.reset();
+    std::weak_ptr<Session> weak = shared_from_this();
+    sub_ = node_.events().Subscribe(country_, [weak](const CommittedRecord& r) {
+      auto self = weak.lock();
+      if (!self || self->closed_ || !self->live_) return false;
+      if (r.index < self->next_) return true;  // Sent from the ledger already.
+      if (self->outbox_bytes_ > kStreamBacklogMax) {
+        // Behind: this record and the rest are read from the ledger once the backlog is out.
+        self->live_ = false;
+        self->sub_ = 0;
+        return false;
+      }
+      self->next_ = r.index + 1;
+      self->Push(EventText(r));
+      return true;
+    });
+    live_ = sub_ != 0;
+    if (!live_) EndStream();  // Not expected: streams are counted against the hub's cap.
   }
 
   void KeepAlive() {
@@ -635,7 +711,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Push(std::string chunk) {
     if (closed_) return;
-    if (outbox_bytes_ + chunk.size() > kStreamBacklogMax) return EndStream();
+    if (outbox_bytes_ + chunk.size() > 2 * kStreamBacklogMax) return EndStream();
     outbox_bytes_ += chunk.size();
     outbox_.push_back(std::move(chunk));
     if (outbox_.size() == 1) WriteNext();
@@ -648,14 +724,18 @@ class Session : public std::enable_shared_from_this<Session> {
                         self->outbox_bytes_ -= self->outbox_.front().size();
                         self->outbox_.pop_front();
                         if (ec) return self->EndStream();
-                        if (!self->outbox_.empty() && !self->closed_) self->WriteNext();
+                        if (self->closed_) return;
+                        if (!self->outbox_.empty()) return self->WriteNext();
+                        self->Pump();
                       });
   }
 
   void EndStream() {
     if (closed_) return;
     closed_ = true;
-    node_.events().Unsubscribe(sub_);
+    if (streaming_) --connections_->streams;
+    if (live_) node_.events().Unsubscribe(sub_);
+    live_ = false;
     if (keepalive_) keepalive_->cancel();
     Close();
   }
@@ -705,6 +785,11 @@ class Session : public std::enable_shared_from_this<Session> {
   http::request<http::string_body> request_;
   bool keep_alive_ = true;
   // An event stream's state.
+  std::string country_;         // Empty: every record.
+  std::uint64_t next_ = 0;      // The next record to consider sending.
+  std::optional<Block> block_;  // Of the last record read from the ledger.
+  bool streaming_ = false;      // Counted in connections_->streams.
+  bool live_ = false;           // Subscribed to the hub (sub_).
   std::uint64_t sub_ = 0;
   bool closed_ = false;
   std::deque<std::string> outbox_;

@@ -107,6 +107,34 @@ std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
   return out;
 }
 
+CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
+                          const ledger::LogRecord& record, std::uint64_t index) {
+  CommittedRecord e;
+  e.index = index;
+  e.height = block.header.height;
+  e.time_ms = block.header.timestamp_ms;
+  e.tx = record.tx_hash;
+  e.type = std::string(contracts::TxTypeName(record.kind));
+  if (record.tx_index < block.transactions.size()) {
+    auto sr = contracts::rules::Read<contracts::SignerRecord>(
+        state, contracts::SignerKey(block.transactions[record.tx_index].signer), "signer");
+    if (sr.ok() && *sr) e.signer_country = (*sr)->country;
+  }
+  e.countries = CountriesConcerned(state, record, e.signer_country);
+  return e;
+}
+
+Result<CommittedRecord> RecordEvent(const ledger::Ledger& ledger, std::uint64_t index,
+                                    std::optional<Block>& block) {
+  TAMGA_ASSIGN_OR_RETURN(ledger::LogRecord record, ledger.RecordAt(index));
+  if (!block || block->header.height != record.height) {
+    TAMGA_ASSIGN_OR_RETURN(Block b, ledger.BlockAt(record.height));
+    block = std::move(b);
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto state, ledger.StateAfter(record.height));
+  return MakeEvent(state, *block, record, index);
+}
+
 std::uint64_t EventHub::Subscribe(std::string country, Sink sink) {
   if (subs_.size() >= kSubscribersMax) return 0;
   const std::uint64_t id = next_id_++;

@@ -3,6 +3,10 @@
 // record with the countries it concerns, and a hub that hands them to subscribers of a
 // country (the API's Server-Sent Events stream, GET /v1/events?country=XX).
 //
+// An event is a function of the ledger alone: RecordEvent reads back, for any log index,
+// the event that was published when its block committed. A stream that resumes from an id
+// is served from the ledger up to the head, then from the hub.
+//
 // A record concerns the signer's country and the countries its payload names: a
 // certificate's importing country (also for its revocation and a verification answer), the
 // exporting country of a use or a verification request, an MRA's or an operator link's partner,
@@ -16,9 +20,12 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+#include "ledger/ledger.h"
 #include "ledger/records.h"
 #include "ledger/state_tree.h"
 
@@ -40,6 +47,17 @@ struct CommittedRecord {
 std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
                                             const ledger::LogRecord& record,
                                             const std::string& signer_country);
+
+// The event of log record `record` (number `index`) of committed block `block`; `state` is
+// the state after that block.
+CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
+                          const ledger::LogRecord& record, std::uint64_t index);
+
+// The event of the committed log record `index`, read back from `ledger`: equal to the one
+// published when its block committed. `block` caches the last block read (records of one
+// block come in a row); pass the same optional for consecutive calls.
+Result<CommittedRecord> RecordEvent(const ledger::Ledger& ledger, std::uint64_t index,
+                                    std::optional<Block>& block);
 
 class EventHub {
  public:

@@ -538,27 +538,10 @@ void Node::Announce(const ledger::PreparedBlock& p) {
   }
   if (p.output.records.empty()) return;
   const auto state = ledger_->StateBefore(nullptr);  // After this block: it is the head.
-  std::map<PublicKey, std::string> countries;        // Of this block's signers.
   std::vector<CommittedRecord> events;
   std::uint64_t index = p.result.log_size - p.output.records.size();
   for (const ledger::LogRecord& rec : p.output.records) {
-    CommittedRecord e;
-    e.index = index++;
-    e.height = p.block.header.height;
-    e.time_ms = p.block.header.timestamp_ms;
-    e.tx = rec.tx_hash;
-    e.type = std::string(contracts::TxTypeName(rec.kind));
-    if (rec.tx_index < p.block.transactions.size()) {
-      const PublicKey& signer = p.block.transactions[rec.tx_index].signer;
-      auto it = countries.find(signer);
-      if (it == countries.end()) {
-        auto sr = contracts::rules::Read<contracts::SignerRecord>(
-            state, contracts::SignerKey(signer), "signer");
-        it = countries.emplace(signer, sr.ok() && *sr ? (*sr)->country : std::string()).first;
-      }
-      e.signer_country = it->second;
-    }
-    e.countries = CountriesConcerned(state, rec, e.signer_country);
+    CommittedRecord e = MakeEvent(state, p.block, rec, index++);
     metrics_.Record(e.type, e.signer_country);
     events.push_back(std::move(e));
   }

@@ -29,6 +29,7 @@
 #include "contracts/genesis.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/openapi_check.h"
+#include "tests/e2e/raw_http.h"
 
 namespace tamga::testing {
 namespace {
@@ -57,110 +58,6 @@ std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-// --- Plain HTTP over a socket -----------------------------------------------------------
-
-class Socket {
- public:
-  // Connects to 127.0.0.1:`port`; reads time out after `timeout`.
-  Socket(std::uint16_t port, milliseconds timeout) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    const auto ms = timeout.count();
-    timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~Socket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-
-  bool connected() const { return connected_; }
-  bool Send(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-  // Appends what arrives to `out`: > 0 bytes read, 0 end of stream, < 0 timeout or error.
-  ssize_t ReadSome(std::string& out) {
-    char buf[4096];
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-    return n;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
-
-struct Answer {
-  int status = 0;
-  std::string content_type;
-  std::string csp;            // Content-Security-Policy, if sent.
-  std::string cache_control;  // Cache-Control, if sent.
-  std::string body;
-};
-
-// Parses a status line and headers (up to the blank line) into `a`; false if malformed.
-bool ParseHead(const std::string& head, Answer& a, std::size_t* content_length) {
-  std::istringstream in(head);
-  std::string line;
-  if (!std::getline(in, line) || line.rfind("HTTP/1.1 ", 0) != 0 || line.size() < 12) return false;
-  a.status = std::atoi(line.substr(9, 3).c_str());
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string name = Lower(line.substr(0, colon));
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(' '));
-    if (name == "content-type") a.content_type = value;
-    if (name == "content-security-policy") a.csp = value;
-    if (name == "cache-control") a.cache_control = value;
-    if (name == "content-length" && content_length != nullptr) {
-      *content_length = static_cast<std::size_t>(std::stoull(value));
-    }
-  }
-  return a.status >= 100;
-}
-
-// Sends `request` on a fresh connection and reads the answer to the server's close.
-std::optional<Answer> Exchange(std::uint16_t port, const std::string& request) {
-  Socket s(port, seconds(40));
-  if (!s.connected() || !s.Send(request)) return std::nullopt;
-  std::string raw;
-  while (s.ReadSome(raw) > 0) {
-  }
-  const auto end = raw.find("\r\n\r\n");
-  if (end == std::string::npos) return std::nullopt;
-  Answer a;
-  std::size_t length = std::string::npos;
-  if (!ParseHead(raw.substr(0, end + 2), a, &length)) return std::nullopt;
-  a.body = raw.substr(end + 4);
-  if (length != std::string::npos && a.body.size() != length) return std::nullopt;
-  return a;
-}
-
-std::string Request(const std::string& method, const std::string& target,
-                    const std::string& body = "") {
-  std::string r = method + " " + target +
-                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: */*\r\n";
-  if (!body.empty() || method == "POST") {
-    r +=
-        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  }
-  return r + "\r\n" + body;
 }
 
 // --- Checking answers against the file ----------------------------------------------------
@@ -278,79 +175,6 @@ class Probe {
   std::set<std::string> succeeded_;  // "get /v1/status", ...
 };
 
-// --- Server-Sent Events ---------------------------------------------------------------------
-
-struct SseEvent {
-  std::string id, event, data;
-};
-
-class EventStream {
- public:
-  EventStream(std::uint16_t port, const std::string& target) : socket_(port, milliseconds(500)) {
-    sent_ = socket_.connected() && socket_.Send(Request("GET", target));
-  }
-
-  // The answer's status line and headers; nullopt if they do not come within `timeout`.
-  std::optional<Answer> Head(milliseconds timeout) {
-    if (!sent_) return std::nullopt;
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (buffer_.find("\r\n\r\n") == std::string::npos) {
-      if (std::chrono::steady_clock::now() > end || socket_.ReadSome(buffer_) == 0) {
-        return std::nullopt;
-      }
-    }
-    const auto split = buffer_.find("\r\n\r\n");
-    Answer a;
-    if (!ParseHead(buffer_.substr(0, split + 2), a, nullptr)) return std::nullopt;
-    buffer_.erase(0, split + 4);
-    return a;
-  }
-
-  // The next block of lines up to a blank line ("\n\n"), comments included; nullopt if none
-  // comes within `timeout`.
-  std::optional<std::string> NextBlock(milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (buffer_.find("\n\n") == std::string::npos) {
-      if (std::chrono::steady_clock::now() > end || socket_.ReadSome(buffer_) == 0) {
-        return std::nullopt;
-      }
-    }
-    const auto split = buffer_.find("\n\n");
-    std::string block = buffer_.substr(0, split);
-    buffer_.erase(0, split + 2);
-    return block;
-  }
-
- private:
-  Socket socket_;
-  bool sent_ = false;
-  std::string buffer_;  // Read, not yet parsed.
-};
-
-// Parses one SSE block: fields id, event and data, comment lines (':') skipped. Fails the
-// test on any other field.
-SseEvent ParseEvent(const std::string& block) {
-  SseEvent e;
-  std::istringstream in(block);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == ':') continue;
-    const auto colon = line.find(':');
-    const std::string field = line.substr(0, colon);
-    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
-    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-    if (field == "id") {
-      e.id = value;
-    } else if (field == "event") {
-      e.event = value;
-    } else if (field == "data") {
-      e.data += (e.data.empty() ? "" : "\n") + value;
-    } else {
-      ADD_FAILURE() << "an event block with field \"" << field << "\": " << block;
-    }
-  }
-  return e;
-}
-
 // Whether the body is Prometheus text format 0.0.4: HELP and TYPE comments, then samples
 // "name{labels} value" of a family whose TYPE came first. Returns the first bad line.
 std::optional<std::string> PrometheusProblem(const std::string& text) {
@@ -432,7 +256,8 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
     ASSERT_NE(sse_media, nullptr);
     auto first = events.NextBlock(seconds(10));
     ASSERT_TRUE(first.has_value());
-    EXPECT_EQ(*first, ": committed records concerning " + y) << "the stream opens with a comment";
+    EXPECT_EQ(*first, ": committed records concerning " + y + ", from now on")
+        << "the stream opens with a comment";
   }
 
   // --- Facts to look up ---------------------------------------------------------------
