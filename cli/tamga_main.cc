@@ -106,6 +106,8 @@ int main(int argc, char** argv) try {
       "init", "Write genesis, keys and configurations for a local cluster into a folder");
   tn_init->add_option("dir", tn.dir, "Folder for the testnet")->required();
   tn_init->add_option("--validators", tn.validators, "Number of validators (default 4)");
+  tn_init->add_option("--spare", tn.spare,
+                      "Nodes of administrations not in the genesis, to admit later by a vote");
   tn_init->add_option("--base-port", tn.base_port,
                       "First port; node i uses base+2i (peers) and base+2i+1 (API)");
   tn_init->add_option("--round-timeout-ms", tn.round_timeout_ms, "Consensus round timeout");

@@ -20,11 +20,12 @@ const std::vector<std::string>& TestnetCountries() {
 
 Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
   const auto& countries = TestnetCountries();
-  if (o.validators < 1 || o.validators > countries.size()) {
-    return Status::InvalidArgument("--validators must be between 1 and " +
-                                   std::to_string(countries.size()));
+  const std::size_t nodes = o.validators + o.spare;
+  if (o.validators < 1 || nodes > countries.size()) {
+    return Status::InvalidArgument("--validators and --spare: between 1 and " +
+                                   std::to_string(countries.size()) + " nodes in all");
   }
-  if (static_cast<std::size_t>(o.base_port) + 2 * o.validators > 65535 || o.base_port < 1024) {
+  if (static_cast<std::size_t>(o.base_port) + 2 * nodes > 65535 || o.base_port < 1024) {
     return Status::InvalidArgument("--base-port leaves no room for the nodes' ports");
   }
   namespace fs = std::filesystem;
@@ -44,7 +45,7 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
   contracts::Genesis genesis;
   genesis.chain_name = "tamga local testnet";
   genesis.genesis_time_ms = UnixNowMs();
-  for (std::size_t i = 0; i < o.validators; ++i) {
+  for (std::size_t i = 0; i < nodes; ++i) {
     const fs::path node = dir / ("node" + std::to_string(i));
     fs::create_directories(node, ec);
     if (ec) return Status::IoError("cannot create " + node.string() + ": " + ec.message());
@@ -54,12 +55,18 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
     TAMGA_RETURN_IF_ERROR(SavePlainKeyFile((node / "admin.key").string(), admin));
     const auto p2p = static_cast<std::uint16_t>(o.base_port + 2 * i);
     const auto api = static_cast<std::uint16_t>(p2p + 1);
-    genesis.administrations.push_back({countries[i], "Customs of " + countries[i],
-                                       validator.public_key(), "127.0.0.1:" + std::to_string(p2p),
-                                       admin.public_key()});
+    const bool spare = i >= o.validators;
+    if (!spare) {
+      genesis.administrations.push_back({countries[i], "Customs of " + countries[i],
+                                         validator.public_key(), "127.0.0.1:" + std::to_string(p2p),
+                                         admin.public_key()});
+    }
     const std::string config =
-        "# tamgad configuration of validator " + std::to_string(i) + " (" + countries[i] +
-        ") of a local testnet, written by `tamga testnet init`.\n"
+        "# tamgad configuration of " +
+        (spare ? "the spare node " + std::to_string(i) + " (" + countries[i] +
+                     ", not in the genesis: it joins by a membership vote)"
+               : "validator " + std::to_string(i) + " (" + countries[i] + ")") +
+        " of a local testnet, written by `tamga testnet init`.\n"
         "genesis = \"../genesis.json\"\n"
         "key_file = \"validator.key\"\n"
         "data_dir = \"data\"\n\n"
@@ -83,9 +90,10 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
   auto chain = contracts::StartChain(genesis);
   out << "testnet of " << o.validators << " validators in " << o.dir << "\n"
       << "chain id " << chain->anchor.chain_id.ToHex() << "\n";
-  for (std::size_t i = 0; i < o.validators; ++i) {
+  for (std::size_t i = 0; i < nodes; ++i) {
     out << "  node" << i << " " << countries[i] << "  peer 127.0.0.1:" << o.base_port + 2 * i
-        << "  api http://127.0.0.1:" << o.base_port + 2 * i + 1 << "\n";
+        << "  api http://127.0.0.1:" << o.base_port + 2 * i + 1
+        << (i >= o.validators ? "  (spare: joins by a membership vote)" : "") << "\n";
   }
   out << "start a node: tamgad --config " << (dir / "node0" / "tamgad.toml").string() << "\n";
   return Status::Ok();

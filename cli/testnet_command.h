@@ -6,6 +6,10 @@
 //   DIR/genesis.json
 //   DIR/node<i>/validator.key, admin.key, tamgad.toml   (the node's data goes in data/)
 //
+// With --spare N, N more node folders follow the validators' (countries after theirs):
+// administrations that are not in the genesis and join later by a membership vote. Their
+// node runs as an observer until the vote is adopted.
+//
 // Thread-safety: not thread-safe.
 
 #pragma once
@@ -22,6 +26,7 @@ namespace tamga::cli {
 struct TestnetInitOptions {
   std::string dir;
   std::size_t validators = 4;
+  std::size_t spare = 0;            // Nodes not in the genesis, to be admitted by a vote.
   std::uint16_t base_port = 26600;  // Node i: peer port base + 2i, API port base + 2i + 1.
   bool overwrite = false;
   std::uint64_t round_timeout_ms = 1000;

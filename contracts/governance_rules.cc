@@ -40,13 +40,24 @@ Result<Verdict> MaybeAdopt(Context& ctx, MembershipProposal& p) {
   }
   ValidatorSet next{current.set.epoch.Next(), current.set.validators};
   if (p.action == MembershipAction::kAdd) {
+    // Free when proposed; a key rotation since may have taken one.
+    for (const PublicKey& k : {p.entry.validator_key, p.entry.admin_key}) {
+      TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, k));
+      if (taken) return *taken;
+    }
     next.validators.push_back(p.entry.validator_key);
     Write(ctx.state, AdministrationKey(p.entry.country), AdministrationRecord{p.entry, false});
     Write(ctx.state, SignerKey(p.entry.admin_key),
           SignerRecord{Role::kAdministrator, p.entry.country, "", 0, 0});
   } else {
-    std::erase(next.validators, p.entry.validator_key);
-    Write(ctx.state, AdministrationKey(p.entry.country), AdministrationRecord{p.entry, true});
+    // What leaves is what the registry holds now (its validator key may have been rotated
+    // since the proposal).
+    TAMGA_ASSIGN_OR_RETURN(auto member,
+                           Read<AdministrationRecord>(ctx.state, AdministrationKey(p.entry.country),
+                                                      "administration"));
+    const AdministrationEntry entry = member ? member->entry : p.entry;
+    std::erase(next.validators, entry.validator_key);
+    Write(ctx.state, AdministrationKey(entry.country), AdministrationRecord{entry, true});
   }
   p.status = ProposalStatus::kAdopted;
   p.adopted_ms = ctx.now_ms;

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "contracts/model.h"
 #include "contracts/recognition.h"
@@ -21,5 +22,11 @@ namespace tamga::contracts {
 Result<Recognition> RecognitionOf(const ledger::StateReader& state,
                                   std::string_view operator_country, const Hash32& operator_id,
                                   std::string_view recognising_country, std::uint64_t at_ms);
+
+// Every administration the registry holds (members and those that left), by country. The
+// registry is keyed by country code (AdministrationKey), and there are 26 x 26 codes, so
+// this reads each of them: about 700 state reads, for a node that looks up its peers'
+// addresses at start and at each epoch change.
+Result<std::vector<AdministrationRecord>> Administrations(const ledger::StateReader& state);
 
 }  // namespace tamga::contracts

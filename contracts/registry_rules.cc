@@ -1,6 +1,8 @@
 // contracts/registry_rules.cc
 // Offices, issuers and key revocation (docs/contracts.md, "Registry").
 
+#include <algorithm>
+
 #include "contracts/rules.h"
 #include "ledger/records.h"
 
@@ -68,11 +70,51 @@ Result<Verdict> Revoke(Context& ctx, const RevokeKey& p) {
   return Verdict{};
 }
 
+// The validator key of the signer's administration (`admin`) moves to `p.new_key`: the
+// validator set changes at the next epoch, with the new key where the old one was. From
+// then on the old key's votes and proposals are refused; blocks it certified before stay
+// valid (the epoch proofs carry the change). Signed by the administrator key only: a
+// validator key signs consensus messages, never transactions, and a validator host that
+// is broken into must not be able to hand its seat to the intruder.
+Result<Verdict> RotateValidator(Context& ctx, AdministrationRecord admin, const RotateKey& p) {
+  TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, p.new_key));
+  if (taken) return *taken;
+  if (ctx.state.epoch_change_pending()) {
+    return Reject(
+        Reason::kEpochChangePending,
+        "another validator-set change was adopted in this block; rotate again in the next one");
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto current, Read<ledger::ValidatorSetEntry>(
+                                           ctx.state, ledger::ValidatorSetKey(), "validator set"));
+  if (!current) return Status::Corruption("the state holds no validator set");
+  ValidatorSet next{current->set.epoch.Next(), current->set.validators};
+  auto at = std::find(next.validators.begin(), next.validators.end(), p.old_key);
+  if (at == next.validators.end()) {
+    return Status::Corruption("administration " + admin.entry.country +
+                              "'s validator key is not in the validator set");
+  }
+  *at = p.new_key;
+  admin.entry.validator_key = p.new_key;
+  Write(ctx.state, AdministrationKey(admin.entry.country), admin);
+  ctx.state.SetNextValidators(std::move(next));
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
 // The role of `old_key` moves to `new_key`; the old key is revoked from now (what it
 // signed before stays valid). Signed by the old key itself, or by the administrator of
-// the key's country for an office's or issuer's key.
+// the key's country for an office's or issuer's key. A validator key is rotated by its
+// administrator (RotateValidator).
 Result<Verdict> Rotate(Context& ctx, const RotateKey& p) {
   TAMGA_ASSIGN_OR_RETURN(auto old, Read<SignerRecord>(ctx.state, SignerKey(p.old_key), "signer"));
+  if (!old && ctx.signer.role == Role::kAdministrator) {
+    TAMGA_ASSIGN_OR_RETURN(
+        auto admin, Read<AdministrationRecord>(ctx.state, AdministrationKey(ctx.signer.country),
+                                               "administration"));
+    if (admin && !admin->removed && admin->entry.validator_key == p.old_key) {
+      return RotateValidator(ctx, std::move(*admin), p);
+    }
+  }
   if (!old)
     return Reject(Reason::kUnknownSigner, "the key " + p.old_key.ShortHex() + " is not registered");
   const bool self = ctx.tx.signer == p.old_key;

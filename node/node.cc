@@ -12,6 +12,7 @@
 #include "common/key_file.h"
 #include "common/log.h"
 #include "contracts/executor.h"
+#include "contracts/queries.h"
 #include "contracts/rules.h"
 
 namespace tamga::node {
@@ -156,9 +157,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
 
 Status Node::Start() {
   TAMGA_RETURN_IF_ERROR(transport_->Listen());
-  for (const PublicKey& k : verifier_->validators().validators) {
-    if (auto it = addresses_.find(k); it != addresses_.end()) transport_->AddPeer(k, it->second);
-  }
+  DialValidators(verifier_->validators());
   Log(LogLevel::kInfo, "started", {{"listen", config_.listen}});
   Apply(core_->Start(NowMs()));
   return Status::Ok();
@@ -403,9 +402,7 @@ void Node::EnterEpoch(const consensus::EnterEpoch& e) {
   verifier_ =
       std::make_unique<consensus::Verifier>(anchor_.chain_id, e.validators, e.root_qc, checker_);
   transport_->SetAdmitted(AdmittedKeys());
-  for (const PublicKey& k : e.validators.validators) {
-    if (auto it = addresses_.find(k); it != addresses_.end()) transport_->AddPeer(k, it->second);
-  }
+  DialValidators(e.validators);
   Log(LogLevel::kInfo, "epoch",
       {{"epoch", e.validators.epoch.ToString()},
        {"validators", std::to_string(e.validators.size())},
@@ -413,6 +410,26 @@ void Node::EnterEpoch(const consensus::EnterEpoch& e) {
 }
 
 // --- Network ----------------------------------------------------------------------------
+
+void Node::DialValidators(const ValidatorSet& set) {
+  std::map<PublicKey, std::string> addresses = addresses_;
+  auto administrations = contracts::Administrations(ledger_->StateBefore(nullptr));
+  if (administrations.ok()) {
+    for (const auto& a : *administrations) {
+      if (!a.removed) addresses[a.entry.validator_key] = a.entry.address;
+    }
+  } else {
+    Log(LogLevel::kError, "registry_unreadable", {{"reason", administrations.error().ToString()}});
+  }
+  for (const PublicKey& k : set.validators) {
+    auto it = addresses.find(k);
+    if (it == addresses.end()) {
+      Log(LogLevel::kWarn, "no_address", {{"validator", k.ShortHex()}});
+      continue;
+    }
+    transport_->AddPeer(k, it->second);
+  }
+}
 
 std::set<PublicKey> Node::AdmittedKeys() const {
   std::set<PublicKey> keys(config_.observers.begin(), config_.observers.end());

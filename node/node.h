@@ -123,6 +123,9 @@ class Node final : private SyncTarget, private SyncNetwork {
   void AnswerPayload(Round round);
   void SetTimer(Round round, std::uint64_t delay_ms);
   void EnterEpoch(const consensus::EnterEpoch& e);
+  // Dials every validator of `set` (but this node) at its address in the ledger's registry
+  // of administrations (the committed head's), or the genesis' if the registry has none.
+  void DialValidators(const ValidatorSet& set);
   void Fatal(const std::string& why);
 
   // --- Network ---
@@ -184,7 +187,9 @@ class Node final : private SyncTarget, private SyncNetwork {
     bool answered = false;
   };
   std::multimap<std::uint64_t, std::shared_ptr<HeightWaiter>> height_waiters_;
-  std::map<PublicKey, std::string> addresses_;  // Validators' addresses from the genesis.
+  // Validators' addresses from the genesis; the ledger's registry overrides them
+  // (DialValidators).
+  std::map<PublicKey, std::string> addresses_;
   std::uint64_t committed_transactions_ = 0;
   Metrics metrics_;
   EventHub events_;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/sha256.h"
 #include "tests/contracts/harness.h"
 #include "tests/support/samples.h"
@@ -175,6 +177,79 @@ TEST(KeyRotation, AKeyMovesItsRoleAndTheOldOneStopsButWhatItSignedStands) {
   EXPECT_EQ(c.Submit(new_admin, TxType::kRotateKey,
                      RotateKey{c.admin("KZ").public_key(), SecretKey::Generate().public_key()}),
             Reason::kWrongCountry);
+}
+
+TEST(KeyRotation, AnAdministrationRotatesItsValidatorKeyAtTheNextEpoch) {
+  ContractsChain c;
+  const PublicKey old_key = c.genesis().administrations[0].validator_key;  // KZ's.
+  ASSERT_EQ(c.genesis().administrations[0].country, "KZ");
+  const SecretKey new_key = testing::TestKey(180);
+  c.KnowValidator(new_key);
+  // Only KZ's administrator rotates KZ's validator key; to a free key only.
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kRotateKey, RotateKey{old_key, new_key.public_key()}),
+            Reason::kUnknownSigner);
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRotateKey,
+                     RotateKey{old_key, c.genesis().administrations[1].validator_key}),
+            Reason::kKeyInUse);
+  EXPECT_EQ(
+      c.Submit(c.admin("KZ"), TxType::kRotateKey, RotateKey{old_key, c.admin("UZ").public_key()}),
+      Reason::kKeyInUse);
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kRotateKey, RotateKey{old_key, new_key.public_key()}),
+            Reason::kAccepted);
+  // The next epoch's set has the new key where the old one was; the registry names it.
+  const ledger::LedgerHead head = c.ledger().Head();
+  EXPECT_EQ(head.validators.epoch, Epoch(1));
+  ASSERT_EQ(head.validators.size(), 4u);
+  EXPECT_EQ(head.validators.validators[0], new_key.public_key());
+  EXPECT_EQ(c.Read<AdministrationRecord>(AdministrationKey("KZ"))->entry.validator_key,
+            new_key.public_key());
+  // The old key is nothing any more: rotating it again is refused.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRotateKey,
+                     RotateKey{old_key, testing::TestKey(181).public_key()}),
+            Reason::kUnknownSigner);
+  // Blocks of the new epoch (signed with the new key) commit, and a proof built after the
+  // rotation verifies from the genesis set alone.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRegisterOffice,
+                     RegisterOffice{"KZ-9", "x", SecretKey::Generate().public_key()}),
+            Reason::kAccepted);
+  const ledger::ProofFile proof =
+      c.ledger().BuildProof(std::nullopt, {AdministrationKey("KZ")}).value();
+  EXPECT_EQ(proof.epochs.size(), 1u);
+  const ledger::ProofVerdict v = ledger::VerifyProof(c.ledger().anchor(), proof);
+  EXPECT_TRUE(v.ok()) << v.message;
+  // A removal adopted after the rotation removes the validator as it is now.
+  const ProposeMembership remove{
+      "REMOVE-KZ", MembershipAction::kRemove, {"KZ", "", PublicKey(), "", PublicKey()}};
+  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kProposeMembership, remove), Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
+            Reason::kAccepted);
+  const ledger::LedgerHead after = c.ledger().Head();
+  EXPECT_EQ(after.validators.size(), 3u);
+  EXPECT_EQ(std::count(after.validators.validators.begin(), after.validators.validators.end(),
+                       new_key.public_key()),
+            0);
+}
+
+TEST(KeyRotation, ARemovalProposedBeforeARotationRemovesTheRotatedKey) {
+  ContractsChain c;
+  const SecretKey new_key = testing::TestKey(182);
+  c.KnowValidator(new_key);
+  const ProposeMembership remove{
+      "REMOVE-KR", MembershipAction::kRemove, {"KR", "", PublicKey(), "", PublicKey()}};
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kProposeMembership, remove), Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kRotateKey,
+                     RotateKey{c.genesis().administrations[3].validator_key, new_key.public_key()}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.ledger().Head().validators.validators[3], new_key.public_key());
+  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KR"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KR"}),
+            Reason::kAccepted);
+  const ledger::LedgerHead head = c.ledger().Head();
+  ASSERT_EQ(head.validators.size(), 3u);
+  for (const PublicKey& k : head.validators.validators) EXPECT_NE(k, new_key.public_key());
 }
 
 }  // namespace

@@ -75,21 +75,23 @@ int Run(std::vector<std::string> args) {
 
 }  // namespace
 
-Cluster::Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer)
-    : dir_(name), pids_(n, 0), exits_(n, 0) {
-  const std::uint16_t base = FreeBase(n);
-  const int rc = Run({TAMGA_CLI, "testnet", "init", dir_.path().string(), "--validators",
-                      std::to_string(n), "--base-port", std::to_string(base), "--round-timeout-ms",
-                      "1000", "--idle-block-ms", "100"});
+Cluster::Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer,
+                 std::size_t spare)
+    : dir_(name), pids_(n + spare, 0), exits_(n + spare, 0) {
+  const std::uint16_t base = FreeBase(n + spare);
+  const int rc =
+      Run({TAMGA_CLI, "testnet", "init", dir_.path().string(), "--validators", std::to_string(n),
+           "--spare", std::to_string(spare), "--base-port", std::to_string(base),
+           "--round-timeout-ms", "1000", "--idle-block-ms", "100"});
   if (rc != 0) std::abort();
   auto genesis = client::LoadGenesisFile(dir_.File("genesis.json"));
   if (!genesis.ok()) std::abort();
   chain_ = contracts::StartChain(*genesis)->anchor.chain_id;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n + spare; ++i) {
     ports_.push_back(static_cast<std::uint16_t>(base + 2 * i));
     const std::string node = dir_.File("node" + std::to_string(i));
     admins_.push_back(*LoadKeyFile(node + "/admin.key", std::nullopt));
-    validator_keys_.push_back(genesis->administrations[i].validator_key);
+    validator_keys_.push_back(LoadKeyFile(node + "/validator.key", std::nullopt)->public_key());
     // Debug logs, so that tests can read why a node refused something.
     std::string config = *ReadFileToString(node + "/tamgad.toml", 1 << 20);
     config.replace(config.find("level = \"info\""), 14, "level = \"debug\"");
@@ -111,6 +113,8 @@ void Cluster::AddConfig(std::size_t i, const std::string& toml) {
   const std::string path = dir_.File("node" + std::to_string(i)) + "/tamgad.toml";
   if (!WriteFileAtomic(path, *ReadFileToString(path, 1 << 20) + toml, {}).ok()) std::abort();
 }
+
+std::string Cluster::NodeDir(std::size_t i) const { return dir_.File("node" + std::to_string(i)); }
 
 std::string Cluster::DataDir(std::size_t i) const {
   return dir_.File("node" + std::to_string(i)) + "/data";

@@ -28,7 +28,10 @@ namespace tamga::testing {
 class Cluster {
  public:
   // Writes a testnet of `n` validators; `observer` (if set) may connect to node 0.
-  Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer = {});
+  // `spare` more nodes (n, n+1, ...) are set up for administrations that are not in the
+  // genesis and join by a membership vote (`tamga testnet init --spare`).
+  Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer = {},
+          std::size_t spare = 0);
   ~Cluster();
 
   std::size_t size() const { return ports_.size(); }
@@ -49,6 +52,8 @@ class Cluster {
   std::string GenesisFile() const { return dir_.File("genesis.json"); }
   const SecretKey& admin(std::size_t i) const { return admins_[i]; }
   const PublicKey& validator_key(std::size_t i) const { return validator_keys_[i]; }
+  // The node's folder (its keys, tamgad.toml, data/).
+  std::string NodeDir(std::size_t i) const;
   std::string Log(std::size_t i) const;
 
   // GET and POST on node i's API; nullopt if the node does not answer.

@@ -1,0 +1,195 @@
+// tests/e2e/membership_test.cc
+// A network that grows, changes a key and shrinks while it runs, with real tamgad processes:
+// two administrations that are not in the genesis join one after the other by membership
+// votes, find each other at the addresses the ledger holds, and take part; one validator's
+// key is rotated (the node restarts with its new key); one administration leaves. A load of
+// registrations runs through all of it: every acknowledged one commits, the cluster never
+// stops, and the nodes agree on the state at the end.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "common/file_util.h"
+#include "common/key_file.h"
+#include "tests/e2e/cluster.h"
+
+namespace tamga::testing {
+namespace {
+
+using contracts::TxType;
+using nlohmann::json;
+using std::chrono::seconds;
+
+// Spare nodes 4 and 5 belong to the testnet's fifth and sixth countries.
+constexpr const char* kFifth = "TJ";
+constexpr const char* kSixth = "TM";
+
+class Votes {
+ public:
+  explicit Votes(Cluster& c) : c_(c), next_(c.size(), 1) {}
+
+  // Submits a transaction of admin `a` to node `via` and waits until it is committed and
+  // accepted. Returns false (with the body) otherwise.
+  ::testing::AssertionResult Do(std::size_t a, std::size_t via, TxType type, Bytes payload) {
+    const Transaction tx = c_.Tx(c_.admin(a), type, std::move(payload), next_[a]);
+    auto [status, body] = c_.Submit(via, tx);
+    if (status != 202) return ::testing::AssertionFailure() << "refused: " << body.dump();
+    ++next_[a];
+    json result;
+    const bool committed =
+        Cluster::WaitFor([&] { return c_.TxStatus(via, tx.Hash(), &result) == "committed"; });
+    if (!committed) return ::testing::AssertionFailure() << "not committed: " << result.dump();
+    if (result["result"] != "accepted") return ::testing::AssertionFailure() << result.dump();
+    return ::testing::AssertionSuccess();
+  }
+
+ private:
+  Cluster& c_;
+  std::vector<std::uint64_t> next_;
+};
+
+contracts::AdministrationEntry Entry(Cluster& c, std::size_t node, const std::string& country) {
+  return {country, "Customs of " + country, c.validator_key(node),
+          "127.0.0.1:" + std::to_string(c.peer_port(node)), c.admin(node).public_key()};
+}
+
+// Node i's status field, or null.
+json StatusOf(Cluster& c, std::size_t i, const std::string& field) {
+  auto s = c.Status(i);
+  return s && s->contains(field) ? (*s)[field] : json(nullptr);
+}
+
+// Whether node i has a link up to the validator with key `k`.
+bool LinkedTo(Cluster& c, std::size_t i, const PublicKey& k) {
+  for (const json& p : StatusOf(c, i, "peers")) {
+    if (p["key"] == k.ToHex() && p["connected"] == true) return true;
+  }
+  return false;
+}
+
+TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
+  Cluster c("e2e_members", 4, {}, /*spare=*/2);
+  for (std::size_t i = 0; i < 6; ++i) c.Start(i);  // The spares follow as observers.
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; })) << c.Log(0);
+
+  // Load: KR's administrator registers an office about every 50 ms, through nodes 0 and 1
+  // (which run throughout), until told to stop.
+  std::vector<Hash32> acknowledged;
+  std::atomic<bool> stop{false};
+  std::atomic<int> refused{0};
+  std::thread load([&] {
+    std::uint64_t seq = 1;
+    while (!stop) {
+      const std::string code = "LOAD-" + std::to_string(seq);
+      const Transaction tx = c.Tx(c.admin(3), TxType::kRegisterOffice,
+                                  Encode(contracts::RegisterOffice{
+                                      code, "Office " + code, SecretKey::Generate().public_key()}),
+                                  seq);
+      if (c.Submit(seq % 2, tx).first == 202) {
+        acknowledged.push_back(tx.Hash());
+        ++seq;
+      } else {
+        ++refused;  // Retried with the same number.
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+
+  Votes v(c);
+  // --- TJ joins: 3 of 4 (KZ proposes, UZ and KG approve).
+  ASSERT_TRUE(v.Do(0, 0, TxType::kProposeMembership,
+                   Encode(contracts::ProposeMembership{"ADD-TJ", contracts::MembershipAction::kAdd,
+                                                       Entry(c, 4, kFifth)})));
+  ASSERT_TRUE(
+      v.Do(1, 1, TxType::kApproveMembership, Encode(contracts::ApproveMembership{"ADD-TJ"})));
+  ASSERT_TRUE(
+      v.Do(2, 0, TxType::kApproveMembership, Encode(contracts::ApproveMembership{"ADD-TJ"})));
+  ASSERT_TRUE(Cluster::WaitFor([&] { return StatusOf(c, 4, "validator_index") == 4; }, seconds(90)))
+      << c.Log(4);
+
+  // --- TM joins: 4 of 5 (TJ's approval among them).
+  ASSERT_TRUE(v.Do(0, 0, TxType::kProposeMembership,
+                   Encode(contracts::ProposeMembership{"ADD-TM", contracts::MembershipAction::kAdd,
+                                                       Entry(c, 5, kSixth)})));
+  for (std::size_t a : {1, 2, 4}) {
+    ASSERT_TRUE(v.Do(a, a == 4 ? 4 : 0, TxType::kApproveMembership,
+                     Encode(contracts::ApproveMembership{"ADD-TM"})));
+  }
+  ASSERT_TRUE(Cluster::WaitFor([&] { return StatusOf(c, 5, "validator_index") == 5; }, seconds(90)))
+      << c.Log(5);
+  // The two newcomers found each other at the ledger's addresses: neither is in the genesis.
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    return LinkedTo(c, 4, c.validator_key(5)) && LinkedTo(c, 5, c.validator_key(4));
+  })) << c.Log(4)
+      << c.Log(5);
+  const std::uint64_t six = c.Height(0);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(5) >= six + 3; })) << c.Log(5);
+
+  // --- KG rotates its validator key; its node restarts with the new key.
+  const SecretKey rotated = SecretKey::Generate();
+  ASSERT_TRUE(SavePlainKeyFile(c.NodeDir(2) + "/validator-2.key", rotated).ok());
+  ASSERT_TRUE(v.Do(2, 0, TxType::kRotateKey,
+                   Encode(contracts::RotateKey{c.validator_key(2), rotated.public_key()})));
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    auto set = StatusOf(c, 0, "validators");
+    return set.is_array() && set.size() == 6 && set[2] == rotated.public_key().ToHex();
+  })) << c.Log(0);
+  c.Terminate(2);
+  const std::string toml = c.NodeDir(2) + "/tamgad.toml";
+  std::string config = *ReadFileToString(toml, 1 << 20);
+  config.replace(config.find("validator.key"), 13, "validator-2.key");
+  ASSERT_TRUE(WriteFileAtomic(toml, config, {}).ok());
+  c.Start(2);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return StatusOf(c, 2, "validator_index") == 2; }, seconds(90)))
+      << c.Log(2);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return LinkedTo(c, 4, rotated.public_key()); })) << c.Log(4);
+
+  // --- TM leaves: 4 of 6.
+  ASSERT_TRUE(
+      v.Do(0, 0, TxType::kProposeMembership,
+           Encode(contracts::ProposeMembership{"REMOVE-TM",
+                                               contracts::MembershipAction::kRemove,
+                                               {kSixth, "", PublicKey(), "", PublicKey()}})));
+  for (std::size_t a : {1, 2, 4}) {
+    ASSERT_TRUE(v.Do(a, a == 4 ? 4 : 0, TxType::kApproveMembership,
+                     Encode(contracts::ApproveMembership{"REMOVE-TM"})));
+  }
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    auto set = StatusOf(c, 0, "validators");
+    return set.is_array() && set.size() == 5;
+  })) << c.Log(0);
+  c.Terminate(5);
+
+  // The five go on committing; then the load stops.
+  const std::uint64_t five = c.Height(0);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(4) >= five + 5; })) << c.Log(4);
+  stop = true;
+  load.join();
+  ASSERT_GE(acknowledged.size(), 20u);
+
+  // Every acknowledged registration committed, accepted, on every running node.
+  for (const Hash32& id : acknowledged) {
+    json body;
+    ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(4, id, &body) == "committed"; }))
+        << id.ToHex();
+    EXPECT_EQ(body["result"], "accepted") << body.dump();
+  }
+  const std::uint64_t end = c.Height(0);
+  std::optional<std::string> root;
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto r = c.StateRootAt(i, end);
+    ASSERT_TRUE(r.has_value()) << "node " << i << " did not reach height " << end << c.Log(i);
+    if (!root) root = r;
+    EXPECT_EQ(*r, *root) << "node " << i;
+  }
+  std::cout << "membership: " << acknowledged.size() << " registrations acknowledged, " << refused
+            << " refusals retried, final height " << end << ", epoch " << StatusOf(c, 0, "epoch")
+            << "\n";
+}
+
+}  // namespace
+}  // namespace tamga::testing
