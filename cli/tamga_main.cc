@@ -112,7 +112,8 @@ int main(int argc, char** argv) try {
                       "First port; node i uses base+2i (peers) and base+2i+1 (API)");
   tn_init->add_option("--round-timeout-ms", tn.round_timeout_ms, "Consensus round timeout");
   tn_init->add_option("--idle-block-ms", tn.idle_block_ms,
-                      "How long an idle leader waits before an empty block");
+                      "Heartbeat of an idle chain: how long a leader with nothing to commit "
+                      "waits for a transaction before an empty block (default 2000)");
   tn_init->add_flag("--force", tn.overwrite, "Replace a testnet already in the folder");
 
   // status

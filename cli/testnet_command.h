@@ -30,7 +30,7 @@ struct TestnetInitOptions {
   std::uint16_t base_port = 26600;  // Node i: peer port base + 2i, API port base + 2i + 1.
   bool overwrite = false;
   std::uint64_t round_timeout_ms = 1000;
-  std::uint64_t idle_block_ms = 250;
+  std::uint64_t idle_block_ms = 2000;  // The heartbeat of an idle testnet.
 };
 
 // The countries of the testnet's administrations, in validator order.

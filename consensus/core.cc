@@ -90,7 +90,8 @@ Core::Footprint Core::footprint() const {
   return f;
 }
 
-std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
+std::vector<Effect> Core::Start(std::uint64_t now_ms) {
+  now_ms_ = now_ms;
   Out out;
   // A crash between committing an epoch change and persisting the new epoch's safety data
   // leaves the data one epoch behind: catch it up before anything is signed.
@@ -112,6 +113,7 @@ std::vector<Effect> Core::Start(std::uint64_t /*now_ms*/) {
 }
 
 std::vector<Effect> Core::Handle(std::uint64_t now_ms, const Event& event) {
+  now_ms_ = now_ms;
   Out out;
   std::visit(
       [&](const auto& e) {
@@ -123,13 +125,16 @@ std::vector<Effect> Core::Handle(std::uint64_t now_ms, const Event& event) {
         } else if constexpr (std::is_same_v<T, TimeoutReceived>) {
           OnTimeout(e.timeout, out);
         } else if constexpr (std::is_same_v<T, TimerFired>) {
-          OnTimer(e.round, out);
+          OnTimer(now_ms, e.round, out);
         } else if constexpr (std::is_same_v<T, BlockExecuted>) {
           OnExecuted(e, out);
         } else if constexpr (std::is_same_v<T, PayloadReady>) {
           OnPayload(now_ms, e, out);
-        } else {
+        } else if constexpr (std::is_same_v<T, BlocksFetched>) {
           OnFetched(now_ms, e, out);
+        } else {
+          static_assert(std::is_same_v<T, TransactionsWaiting>);
+          OnTransactionsWaiting(out);
         }
       },
       event);
@@ -246,6 +251,17 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   InsertBlock(p.block, out);
   if (!tree_.Contains(id)) return;
   ExecuteIfReady(id, out);
+  // The next leader builds on this block. If that would commit nothing it may wait for
+  // transactions, and this round waits with it; otherwise it proposes at once, and a
+  // normal timeout runs from now.
+  if (config_.idle_wait_ms > 0) {
+    if (NothingToCommit(id)) {
+      idle_until_ms_ = now_ms + pacemaker_.TimeoutMs() + config_.idle_wait_ms;
+    } else if (idle_until_ms_) {
+      idle_until_ms_.reset();
+      out.push_back(SetTimer{h.round, pacemaker_.TimeoutMs()});
+    }
+  }
   if (auto refused = VoteRefusal(now_ms, p.block)) {
     if (self_) out.push_back(std::move(*refused));
     return;
@@ -497,8 +513,13 @@ void Core::SwitchEpoch(const BlockNode& reconfiguration, Out& out) {
 
 // --- Timeouts and timeout certificates --------------------------------------------------
 
-void Core::OnTimer(Round round, Out& out) {
+void Core::OnTimer(std::uint64_t now_ms, Round round, Out& out) {
   if (round != pacemaker_.current()) return;
+  if (idle_until_ms_ && now_ms < *idle_until_ms_) {
+    out.push_back(SetTimer{round, *idle_until_ms_ - now_ms});  // Still on idle grace.
+    return;
+  }
+  idle_until_ms_.reset();
   SendTimeout(out);
   out.push_back(SetTimer{round, pacemaker_.TimeoutMs()});
   // A round that outlives two timers may mean this node fell behind further than the
@@ -507,6 +528,34 @@ void Core::OnTimer(Round round, Out& out) {
     fetch_peer_ = static_cast<std::uint32_t>((fetch_peer_ + 1) % validators_.size());
     last_fetch_.reset();
     RequestFetch(ValidatorIndex(fetch_peer_), out);
+  }
+}
+
+void Core::OnTransactionsWaiting(Out& out) {
+  if (!idle_until_ms_) return;
+  idle_until_ms_.reset();
+  // The timer armed for the grace may fire later; this one fires after a normal timeout.
+  out.push_back(SetTimer{pacemaker_.current(), pacemaker_.TimeoutMs()});
+}
+
+// Decided from the chain ending at `tip` alone, not from this node's committed root: the
+// leader that holds the QC of `tip` has committed more than the replicas that only hold
+// `tip`, and both must reach the same answer. A block on top of `tip` carries QC(tip) and,
+// with it, the news of every commit QC(tip) makes. It is not needed soon only if no block
+// whose commit is still unannounced holds transactions: walking down from `tip`, each
+// block x carries QC(p) of its parent p, which announces the commit of p's parent when p's
+// round follows its own QC's round; from there down, everyone holding `tip` knows it.
+bool Core::NothingToCommit(const Hash32& tip) const {
+  const BlockNode* x = tree_.Get(tip);
+  if (x == nullptr) return false;
+  while (true) {
+    if (!x->block.transactions.empty()) return false;
+    const BlockNode* p = tree_.Get(x->block.header.parent_id);
+    if (p == nullptr) return true;  // x is the root, committed, and so is all below it.
+    if (p->block.header.round == QcRound(p->block.justify).Next()) {
+      return p->block.transactions.empty();
+    }
+    x = p;
   }
 }
 
@@ -582,7 +631,15 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   proposal_seen_.erase(proposal_seen_.begin(), proposal_seen_.lower_bound(keep_votes_from));
   pending_proposals_.erase(pending_proposals_.begin(), pending_proposals_.lower_bound(round));
 
-  out.push_back(SetTimer{round, pacemaker_.TimeoutMs()});
+  // A leader with nothing to commit may wait for transactions before it proposes: the
+  // round waits with it (idle grace), until its proposal says otherwise (OnProposal).
+  idle_until_ms_.reset();
+  std::uint64_t timeout = pacemaker_.TimeoutMs();
+  if (config_.idle_wait_ms > 0 && NothingToCommit(highest_qc_.data.block_id)) {
+    timeout += config_.idle_wait_ms;
+    idle_until_ms_ = now_ms_ + timeout;
+  }
+  out.push_back(SetTimer{round, timeout});
   if (IsLeader(round)) {
     out.push_back(RequestPayload{round});
   }

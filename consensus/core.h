@@ -48,6 +48,11 @@ struct CoreConfig {
   // A proposal whose timestamp is more than this ahead of our clock gets no vote. Anchor
   // timestamps have legal meaning, so this is tight (docs/consensus.md).
   std::uint64_t clock_drift_ms_max = 30'000;
+  // A quiet idle chain: how long a leader with nothing to commit may wait for transactions
+  // before proposing an empty block (the owner holds RequestPayload that long; see
+  // NothingToCommit). A round whose next proposal may be held so is given this much more
+  // time before it times out; TransactionsWaiting ends that grace. 0: no wait.
+  std::uint64_t idle_wait_ms = 0;
   // Test-only mutation for the simulator's positive controls: commit on a one-chain.
   bool mutant_commit_one_chain = false;
   // Test-only: dedup votes by signature bytes instead of by author (counts a re-signed
@@ -87,8 +92,12 @@ struct PayloadReady {
 struct BlocksFetched {
   std::vector<CertifiedBlock> blocks;  // Ascending heights.
 };
+// The owner holds transactions to propose (it admitted one): a round given idle grace
+// (CoreConfig::idle_wait_ms) times out after the normal timeout from now, so a leader that
+// is down does not hold the transactions up for the whole wait.
+struct TransactionsWaiting {};
 using Event = std::variant<ProposalReceived, VoteReceived, TimeoutReceived, TimerFired,
-                           BlockExecuted, PayloadReady, BlocksFetched>;
+                           BlockExecuted, PayloadReady, BlocksFetched, TransactionsWaiting>;
 
 // --- Effects (outputs) ------------------------------------------------------------------
 
@@ -208,6 +217,13 @@ class Core {
   Height committed_height() const { return tree_.root().block.header.height; }
   const BlockTree& tree() const { return tree_; }
   const QuorumCertificate& highest_qc() const { return highest_qc_; }
+  // Whether a block on top of `tip` is needed by nobody soon: no block that is not yet
+  // known committed by everyone who holds `tip` holds transactions (core.cc says how this
+  // is read from the chain). Its leader may then wait for transactions
+  // (CoreConfig::idle_wait_ms). False if `tip` is not in the tree.
+  bool NothingToCommit(const Hash32& tip) const;
+  // Whether the current round runs on idle grace (TransactionsWaiting would end it).
+  bool idle_grace() const { return idle_until_ms_.has_value(); }
   const SafetyData& safety_data() const { return safety_.data(); }
   const CoreConfig& config() const { return config_; }
 
@@ -226,7 +242,8 @@ class Core {
   void OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out);
   void OnVote(const Vote& v, Out& out);
   void OnTimeout(const Timeout& t, Out& out);
-  void OnTimer(Round round, Out& out);
+  void OnTimer(std::uint64_t now_ms, Round round, Out& out);
+  void OnTransactionsWaiting(Out& out);
   void OnExecuted(const BlockExecuted& e, Out& out);
   void OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out);
   void OnFetched(std::uint64_t now_ms, const BlocksFetched& f, Out& out);
@@ -292,6 +309,9 @@ class Core {
   bool proposed_this_round_ = false;
   bool waiting_for_parent_ = false;  // Leader of this round, its parent not yet in the tree.
   std::uint32_t timer_fires_this_round_ = 0;
+  // The current round does not time out before this (idle grace); empty: no grace.
+  std::optional<std::uint64_t> idle_until_ms_;
+  std::uint64_t now_ms_ = 0;           // The time of the event being handled (Start, Handle).
   std::uint32_t fetch_peer_ = 0;       // Rotates over the validators for timer-driven fetches.
   std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.
   std::set<Hash32> executing_;         // ExecuteBlock sent, no answer yet.

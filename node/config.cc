@@ -170,10 +170,6 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
     return Status::InvalidArgument(
         "config: consensus.round_timeout_max_ms is below round_timeout_ms");
   }
-  if (c.idle_block_ms >= c.round_timeout_ms) {
-    return Status::InvalidArgument(
-        "config: consensus.idle_block_ms must be below round_timeout_ms, or idle rounds time out");
-  }
 
   Section mem = section("mempool");
   TAMGA_RETURN_IF_ERROR(mem.Number("transactions_max", c.mempool_transactions_max, 1, 10'000'000));

@@ -36,9 +36,10 @@ struct NodeConfig {
 
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t round_timeout_max_ms = 8000;
-  // A leader with nothing to propose waits this long for transactions before it proposes
-  // an empty block (which keeps time moving and commits the blocks before it).
-  std::uint64_t idle_block_ms = 250;
+  // The heartbeat of an idle chain: a leader with no transactions and nothing to commit
+  // waits this long for one before it proposes an empty block, and the round waits with
+  // it (consensus::CoreConfig::idle_wait_ms). A transaction ends the wait at once.
+  std::uint64_t idle_block_ms = 60'000;
   std::uint32_t block_transactions_max = 5000;
 
   std::size_t mempool_transactions_max = 50'000;

@@ -97,6 +97,9 @@ std::string Metrics::Render(const NodeStatus& s) const {
   for (const auto& [reason, n] : vote_refusals_) {
     o << "tamga_vote_refusals_total{reason=\"" << Label(reason) << "\"} " << n << "\n";
   }
+  Header(o, "tamga_round_timeouts_total", "counter",
+         "Timeouts this validator broadcast (re-sent ones included): rounds it gave up on.");
+  o << "tamga_round_timeouts_total " << round_timeouts_ << "\n";
   Header(o, "tamga_records_total", "counter",
          "Records committed since the node started, by transaction type and signer's country.");
   for (const auto& [key, n] : records_) {

@@ -131,6 +131,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   cc.validators = head.validators;
   cc.round_timeout_ms_base = config_.round_timeout_ms;
   cc.round_timeout_ms_max = config_.round_timeout_max_ms;
+  cc.idle_wait_ms = config_.idle_block_ms;
   core_ = std::make_unique<consensus::Core>(cc, *signer_, safety, root, root_qc,
                                             std::move(recovered.core));
   verifier_ =
@@ -211,6 +212,7 @@ void Node::ApplyOne(consensus::Effect& effect) {
         if constexpr (std::is_same_v<T, consensus::SendTo>) {
           if (auto k = KeyOf(e.to)) SendTo(*k, ToWire(e.message));
         } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+          if (std::holds_alternative<Timeout>(e.message)) metrics_.RoundTimedOut();
           Broadcast(ToWire(e.message));
         } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
           SetTimer(e.round, e.delay_ms);
@@ -221,11 +223,11 @@ void Node::ApplyOne(consensus::Effect& effect) {
         } else if constexpr (std::is_same_v<T, consensus::RequestPayload>) {
           // Propose at once if there is work: transactions ready to go, or blocks above the
           // committed one holding transactions (the next blocks are what commit them).
+          // Otherwise wait for a transaction up to idle_block_ms (the heartbeat), as the
+          // core expects (CoreConfig::idle_wait_ms).
           std::vector<Transaction> txs = TakePayload();
-          bool work = !txs.empty() || config_.idle_block_ms == 0;
-          for (const auto* n : core_->tree().PathFromRoot(core_->highest_qc().data.block_id)) {
-            if (n->id != core_->tree().root_id() && !n->block.transactions.empty()) work = true;
-          }
+          const bool work = !txs.empty() || config_.idle_block_ms == 0 ||
+                            !core_->NothingToCommit(core_->highest_qc().data.block_id);
           if (work) {
             payload_round_.reset();
             payload_timer_->cancel();
@@ -611,8 +613,10 @@ SubmitOutcome Node::Submit(const Transaction& tx) {
 std::optional<Refused> Node::Admit(const Transaction& tx, const Hash32& id) {
   auto refused = mempool_.Admit(tx, id, ledger_->StateBefore(nullptr), NowMs(),
                                 contracts::ReplayGuard(*ledger_));
-  // A leader waiting for something to propose proposes now.
+  // A leader waiting for something to propose proposes now; a round on idle grace (its
+  // leader may be down) times out as usual from now on.
   if (!refused && payload_round_) AnswerPayload(*payload_round_);
+  if (!refused && core_->idle_grace()) Post(consensus::TransactionsWaiting{});
   return refused;
 }
 

@@ -13,7 +13,7 @@ namespace {
 const ChainId kChain = Sha256Of(AsBytes("core test"));
 
 struct Fixture {
-  explicit Fixture(std::uint32_t n, std::uint32_t self = 0) {
+  explicit Fixture(std::uint32_t n, std::uint32_t self = 0, std::uint64_t idle_wait_ms = 0) {
     for (std::uint32_t i = 0; i < n; ++i) {
       set.validators.push_back(PublicKey::FromView(Sha256Of(Bytes{std::uint8_t(i)}).view()));
     }
@@ -24,6 +24,7 @@ struct Fixture {
     CoreConfig c;
     c.chain = kChain;
     c.validators = set;
+    c.idle_wait_ms = idle_wait_ms;
     core = std::make_unique<Core>(c, *signer, SafetyData{}, genesis, genesis_qc);
   }
   ValidatorSet set;
@@ -71,6 +72,63 @@ TEST(Core, SingleValidatorCommitsInOrderAndPersistsBeforeSigningLeaves) {
   }
   EXPECT_GT(persisted, 5);
   EXPECT_GE(fx.core->safety_data().last_voted_round, Round(6));
+}
+
+// A quiet idle chain, on a lone validator: it asks for a payload in each round, and this
+// test gives round 3 one transaction (block B). The leader may wait (NothingToCommit) in
+// every round but the two after B: the one that certifies B and the one that announces
+// its commit. Rounds it may wait in get the idle grace on their timer; a waiting
+// transaction ends the grace.
+TEST(Core, AnIdleLeaderMayWaitExceptWhileABlockWithTransactionsAwaitsItsCommit) {
+  Fixture fx(1, 0, /*idle_wait_ms=*/60'000);
+  std::deque<Effect> pending;
+  for (auto& e : fx.core->Start(1000)) pending.push_back(std::move(e));
+  std::map<std::uint64_t, bool> may_wait;         // By round asked for a payload.
+  std::map<std::uint64_t, std::uint64_t> timers;  // By round: the first timer's delay.
+  std::uint64_t now = 1000;
+  Transaction tx;
+  tx.chain_id = kChain;
+  tx.type = 1;
+  tx.sequence = 1;
+  for (int steps = 0; steps < 10'000 && may_wait.size() < 8; ++steps) {
+    ASSERT_FALSE(pending.empty());
+    Effect e = std::move(pending.front());
+    pending.pop_front();
+    std::vector<Effect> more;
+    now += 1;
+    if (auto* p = std::get_if<RequestPayload>(&e)) {
+      may_wait[p->round.value()] = fx.core->NothingToCommit(fx.core->highest_qc().data.block_id);
+      std::vector<Transaction> txs;
+      if (p->round == Round(3)) txs.push_back(tx);
+      more = fx.core->Handle(now, PayloadReady{p->round, txs});
+    } else if (auto* x = std::get_if<ExecuteBlock>(&e)) {
+      const Hash32 id = x->block.header.Id();
+      more = fx.core->Handle(
+          now, BlockExecuted{id, ExecutionResult{Sha256Of(id.view()), {}, 0}, std::nullopt});
+    } else if (auto* t = std::get_if<SetTimer>(&e)) {
+      timers.emplace(t->round.value(), t->delay_ms);
+    }
+    for (auto& m : more) pending.push_back(std::move(m));
+  }
+  ASSERT_EQ(may_wait.size(), 8u);
+  const std::map<std::uint64_t, bool> want{{1, true},  {2, true}, {3, true}, {4, false},
+                                           {5, false}, {6, true}, {7, true}, {8, true}};
+  EXPECT_EQ(may_wait, want);
+  // Rounds the leader may wait in time out after the wait plus a normal timeout.
+  EXPECT_EQ(timers[4], 1000u);
+  EXPECT_EQ(timers[5], 1000u);
+  EXPECT_EQ(timers[6], 61'000u);
+  // A transaction waiting ends the grace of the current round: a normal timeout from now.
+  ASSERT_TRUE(fx.core->idle_grace());
+  const Round current = fx.core->current_round();
+  const auto effects = fx.core->Handle(now, TransactionsWaiting{});
+  ASSERT_EQ(effects.size(), 1u);
+  const auto* t = std::get_if<SetTimer>(&effects[0]);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->round, current);
+  EXPECT_EQ(t->delay_ms, 1000u);
+  EXPECT_FALSE(fx.core->idle_grace());
+  EXPECT_TRUE(fx.core->Handle(now, TransactionsWaiting{}).empty()) << "no grace, nothing to end";
 }
 
 TEST(Core, RoundWindowBoundsWhatIsWorthVerifying) {

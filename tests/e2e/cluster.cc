@@ -200,6 +200,14 @@ bool Cluster::WaitFor(const std::function<bool()>& pred, std::chrono::millisecon
   return pred();
 }
 
+std::pair<int, nlohmann::json> Cluster::SubmitWith(client::HttpClient& client,
+                                                   const Transaction& tx) {
+  const nlohmann::json body = {{"transaction", ToHex(Encode(tx))}};
+  auto r = client.Post("/v1/transactions", body.dump());
+  if (!r.ok()) return {0, nullptr};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+}
+
 std::pair<int, nlohmann::json> Cluster::Submit(std::size_t i, const Transaction& tx) {
   const nlohmann::json body = {{"transaction", ToHex(Encode(tx))}};
   auto r = Post(i, "/v1/transactions", body.dump());

@@ -69,6 +69,11 @@ class Cluster {
 
   // Submits `tx` to node i: the HTTP status and JSON body.
   std::pair<int, nlohmann::json> Submit(std::size_t i, const Transaction& tx);
+  // The same through a client of the caller's own: for a second thread (a load
+  // generator), since the methods above share one connection per node and are for one
+  // thread. Status 0 if the node does not answer.
+  static std::pair<int, nlohmann::json> SubmitWith(client::HttpClient& client,
+                                                   const Transaction& tx);
   // The transaction's state on node i: "committed", "pending" or "unknown".
   std::string TxStatus(std::size_t i, const Hash32& id, nlohmann::json* body = nullptr);
   // The state root after committed height `h` on node i (waits for the height).

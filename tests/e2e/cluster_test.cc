@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/encoding.h"
+#include "common/file_util.h"
 #include "consensus/verify.h"
 #include "net/handshake.h"
 
@@ -358,6 +359,59 @@ TEST(ClusterTest, BadTransactionsAreRejectedWithTheirReasonAndNeverCommitted) {
   for (const Hash32& id : refused) {
     for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(c.TxStatus(i, id), "unknown") << id.ToHex();
   }
+}
+
+// The timeouts all four validators have broadcast (tamga_round_timeouts_total); -1 if a
+// node does not say.
+std::int64_t RoundTimeouts(Cluster& c) {
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    auto r = c.Get(i, "/metrics");
+    if (!r || r->status != 200) return -1;
+    const std::string name = "\ntamga_round_timeouts_total ";
+    const auto at = r->body.find(name);
+    if (at == std::string::npos) return -1;
+    sum += std::stoll(r->body.substr(at + name.size()));
+  }
+  return sum;
+}
+
+// A quiet idle chain: with a heartbeat of 3 s the leaders propose an empty block about
+// once per heartbeat, and no validator gives up on a round while they wait; a transaction
+// ends the wait, and commits everywhere, again with no round timed out.
+TEST(ClusterTest, AnIdleChainProposesOncePerHeartbeatAndATransactionEndsTheWait) {
+  Cluster c("e2e_quiet", 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::string toml = c.NodeDir(i) + "/tamgad.toml";
+    std::string config = *ReadFileToString(toml, 1 << 20);
+    const auto at = config.find("idle_block_ms = 100");
+    ASSERT_NE(at, std::string::npos) << config;
+    config.replace(at, 19, "idle_block_ms = 3000");
+    ASSERT_TRUE(WriteFileAtomic(toml, config, {}).ok());
+  }
+  c.StartAll();
+  // Past the start (links come up one by one, so its first rounds may time out).
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 3; })) << c.Log(0);
+  const std::int64_t timeouts = RoundTimeouts(c);
+  ASSERT_GE(timeouts, 0);
+  const std::uint64_t before = c.Height(0);
+  std::this_thread::sleep_for(std::chrono::seconds(12));
+  const std::uint64_t blocks = c.Height(0) - before;
+  std::cout << "idle for 12 s with a 3 s heartbeat: " << blocks << " blocks\n";
+  EXPECT_LE(blocks, 6u) << "about one block per heartbeat, not one per round trip";
+  EXPECT_GE(blocks, 1u) << "the heartbeat keeps time moving";
+  EXPECT_EQ(RoundTimeouts(c), timeouts) << "a validator gave up on an idle round" << c.Log(0);
+
+  const auto submitted = std::chrono::steady_clock::now();
+  const Transaction tx = Office(c, 1, "QUIET-1", 1);
+  ASSERT_EQ(c.Submit(2, tx).first, 202);
+  ASSERT_TRUE(CommittedEverywhere(c, tx.Hash())) << c.Log(2);
+  std::cout << "a transaction on the idle chain committed everywhere after "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - submitted)
+                   .count()
+            << " ms\n";
+  EXPECT_EQ(RoundTimeouts(c), timeouts) << "a validator gave up on a round" << c.Log(0);
 }
 
 }  // namespace

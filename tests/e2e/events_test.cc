@@ -60,6 +60,10 @@ TEST(Events, AStreamCutOffUnderLoadResumesWithNoGapAndNoDuplicateAcrossARestart)
   std::vector<Hash32> acknowledged;
   std::atomic<bool> load_done{false};
   std::thread load([&] {
+    // Its own connections: the Cluster's are for the test's thread.
+    auto to0 = client::HttpClient::Connect(c.api(0), 10'000);
+    auto to3 = client::HttpClient::Connect(c.api(3), 10'000);
+    if (!to0.ok() || !to3.ok()) return;
     for (std::uint64_t seq = 1; seq <= 30; ++seq) {
       for (std::size_t admin = 0; admin < 4; ++admin) {
         const std::string code = "EV-" + std::to_string(admin) + "-" + std::to_string(seq);
@@ -68,12 +72,22 @@ TEST(Events, AStreamCutOffUnderLoadResumesWithNoGapAndNoDuplicateAcrossARestart)
                  Encode(contracts::RegisterOffice{code, "Office " + code,
                                                   SecretKey::Generate().public_key()}),
                  seq);
-        if (c.Submit(seq % 2 == 0 ? 0 : 3, tx).first == 202) acknowledged.push_back(tx.Hash());
+        if (Cluster::SubmitWith(seq % 2 == 0 ? *to0 : *to3, tx).first == 202) {
+          acknowledged.push_back(tx.Hash());
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
       }
     }
     load_done = true;
   });
+
+  // A failed assertion returns early: the load is joined all the same.
+  struct JoinLoad {
+    std::thread& load;
+    ~JoinLoad() {
+      if (load.joinable()) load.join();
+    }
+  } join_load{load};
 
   std::vector<json> received;
   {

@@ -82,6 +82,7 @@ TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
   std::atomic<bool> stop{false};
   std::atomic<int> refused{0};
   std::thread load([&] {
+    std::unique_ptr<client::HttpClient> clients[2];
     std::uint64_t seq = 1;
     while (!stop) {
       const std::string code = "LOAD-" + std::to_string(seq);
@@ -89,15 +90,32 @@ TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
                                   Encode(contracts::RegisterOffice{
                                       code, "Office " + code, SecretKey::Generate().public_key()}),
                                   seq);
-      if (c.Submit(seq % 2, tx).first == 202) {
+      auto& client = clients[seq % 2];
+      if (!client) {
+        auto connected = client::HttpClient::Connect(c.api(seq % 2), 10'000);
+        if (connected.ok()) client = std::make_unique<client::HttpClient>(std::move(*connected));
+      }
+      const int status = client ? Cluster::SubmitWith(*client, tx).first : 0;
+      if (status == 202) {
         acknowledged.push_back(tx.Hash());
         ++seq;
       } else {
-        ++refused;  // Retried with the same number.
+        ++refused;  // Retried with the same number (on a new connection if it broke).
+        if (status == 0) client.reset();
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
+
+  // A failed assertion returns early: the load stops and is joined all the same.
+  struct StopLoad {
+    std::atomic<bool>& stop;
+    std::thread& load;
+    ~StopLoad() {
+      stop = true;
+      if (load.joinable()) load.join();
+    }
+  } stop_load{stop, load};
 
   Votes v(c);
   // --- TJ joins: 3 of 4 (KZ proposes, UZ and KG approve).

@@ -192,8 +192,10 @@ TEST(ConfigTest, EveryMistakeIsNamed) {
             std::string::npos);
   EXPECT_NE(message(head + "[consensus]\nround_timeout_ms = 10\n").find("must be in"),
             std::string::npos);
-  EXPECT_NE(message(head + "[consensus]\nidle_block_ms = 5000\n").find("idle_block_ms"),
+  EXPECT_NE(message(head + "[consensus]\nidle_block_ms = 600001\n").find("must be in"),
             std::string::npos);
+  EXPECT_EQ(message(head + "[consensus]\nidle_block_ms = 60000\n"), "accepted")
+      << "a heartbeat longer than the round timeout";
   EXPECT_NE(message(head + "[log]\nformat = \"xml\"\n").find("text or json"), std::string::npos);
   EXPECT_NE(message(head + "[network\n").find("line"), std::string::npos);
   EXPECT_NE(message(head + "observers = [\"abc\"]\n").find("64 hex digits"), std::string::npos);

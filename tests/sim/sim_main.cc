@@ -4,7 +4,6 @@
 // (max and p99), and peak memory per core.
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -43,8 +42,12 @@ int main(int argc, char** argv) {
   app.add_flag("--no-faults", no_faults, "No network faults, partitions or crashes");
   app.add_flag("--reconfigure", base.reconfigure,
                "Change the validator set mid-run (validator 0 leaves, a new one joins)");
+  app.add_option("--idle-wait-ms", base.idle_wait_ms,
+                 "Quiet idle chain: an idle leader's wait for transactions (0: none)")
+      ->capture_default_str();
   app.add_option("--jobs", jobs, "Seeds run in parallel")->capture_default_str();
-  app.add_flag("-v,--verbose", verbose, "Print every violation and the final state of failing seeds");
+  app.add_flag("-v,--verbose", verbose,
+               "Print every violation and the final state of failing seeds");
   CLI11_PARSE(app, argc, argv);
 
   auto b = tamga::sim::ParseBehaviour(behaviour);
@@ -135,12 +138,13 @@ int main(int argc, char** argv) {
   std::printf("  seeds with safety violations: %llu\n", static_cast<unsigned long long>(unsafe));
   std::printf("  seeds without liveness after heal: %llu\n",
               static_cast<unsigned long long>(not_live));
-  std::printf("  heal to 3 commits on every honest node: max %llu ms (p99 %llu ms), "
-              "max %llu rounds (p99 %llu rounds)\n",
-              static_cast<unsigned long long>(pct(heal_ms, 1.0)),
-              static_cast<unsigned long long>(pct(heal_ms, 0.99)),
-              static_cast<unsigned long long>(pct(heal_rounds, 1.0)),
-              static_cast<unsigned long long>(pct(heal_rounds, 0.99)));
+  std::printf(
+      "  heal to 3 commits on every honest node: max %llu ms (p99 %llu ms), "
+      "max %llu rounds (p99 %llu rounds)\n",
+      static_cast<unsigned long long>(pct(heal_ms, 1.0)),
+      static_cast<unsigned long long>(pct(heal_ms, 0.99)),
+      static_cast<unsigned long long>(pct(heal_rounds, 1.0)),
+      static_cast<unsigned long long>(pct(heal_rounds, 0.99)));
   std::printf("  peak per core: %llu blocks, %llu votes, %llu timeouts held\n",
               static_cast<unsigned long long>(peak_blocks),
               static_cast<unsigned long long>(peak_votes),

@@ -383,6 +383,7 @@ class Simulation {
     c.round_timeout_ms_max = opt_.round_timeout_ms_max;
     c.round_window = kRoundWindow;
     c.clock_drift_ms_max = kDriftMs;
+    c.idle_wait_ms = opt_.idle_wait_ms;
     c.mutant_commit_one_chain = opt_.mutant == Mutant::kCommitOneChain;
     c.mutant_dedup_votes_by_signature = opt_.mutant == Mutant::kDuplicateSigner;
     c.mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
@@ -581,7 +582,22 @@ class Simulation {
                                 reinterpret_cast<const std::uint8_t*>(&tag) + sizeof tag);
               txs.push_back(std::move(tx));
             }
-            Local(n, consensus::PayloadReady{e.round, std::move(txs)});
+            if (txs.empty() && opt_.idle_wait_ms > 0 &&
+                n.core->NothingToCommit(n.core->highest_qc().data.block_id)) {
+              // Idle: the leader waits for transactions, as tamgad does, then proposes an
+              // empty block.
+              const int id = n.id;
+              const std::uint32_t inc = n.incarnation;
+              const Round round = e.round;
+              At(now_ + opt_.idle_wait_ms, [this, id, inc, round] {
+                Node& node = nodes_[id];
+                if (node.up && node.incarnation == inc) {
+                  Handle(node, consensus::PayloadReady{round, {}});
+                }
+              });
+            } else {
+              Local(n, consensus::PayloadReady{e.round, std::move(txs)});
+            }
           } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
             if (e.peer.value() < n.set.size()) {
               n.sync->sync.Fetch(e.from_height, n.set.validators[e.peer.value()], n.set.validators,
@@ -1150,6 +1166,7 @@ std::string SimReport::ReplayCommand() const {
   if (options.real_crypto) c << " --real-crypto";
   if (options.reconfigure) c << " --reconfigure";
   if (!options.faults) c << " --no-faults";
+  if (options.idle_wait_ms > 0) c << " --idle-wait-ms " << options.idle_wait_ms;
   return c.str();
 }
 

@@ -67,6 +67,9 @@ struct SimOptions {
   std::uint64_t duration_ms = 90'000;  // Simulated; faults stop after the first third.
   std::uint64_t round_timeout_ms_base = 1000;
   std::uint64_t round_timeout_ms_max = 8000;
+  // A quiet idle chain (consensus::CoreConfig::idle_wait_ms): a leader with no transactions
+  // and nothing to commit holds its payload this long, as tamgad does. 0: never holds.
+  std::uint64_t idle_wait_ms = 0;
 };
 
 struct Violation {
