@@ -20,8 +20,8 @@ namespace tamga::consensus {
 struct BlockNode {
   Block block;
   Hash32 id;
-  std::optional<ExecutionResult> result;       // Set once executed.
-  std::optional<QuorumCertificate> qc;         // A QC certifying this block, once seen.
+  std::optional<ExecutionResult> result;        // Set once executed.
+  std::optional<QuorumCertificate> qc;          // A QC certifying this block, once seen.
   std::optional<ValidatorSet> next_validators;  // Set if executing it changes the set.
 };
 

@@ -254,7 +254,7 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   // The next leader builds on this block. If that would commit nothing it may wait for
   // transactions, and this round waits with it; otherwise it proposes at once, and a
   // normal timeout runs from now.
-  if (config_.idle_wait_ms > 0) {
+  if (config_.idle_wait_ms > 0 && !my_timeout_) {
     if (NothingToCommit(id)) {
       idle_until_ms_ = now_ms + pacemaker_.TimeoutMs() + config_.idle_wait_ms;
     } else if (idle_until_ms_) {
@@ -545,18 +545,26 @@ void Core::OnTransactionsWaiting(Out& out) {
 // whose commit is still unannounced holds transactions: walking down from `tip`, each
 // block x carries QC(p) of its parent p, which announces the commit of p's parent when p's
 // round follows its own QC's round; from there down, everyone holding `tip` knows it.
+// The leader may have committed (and pruned) more than a replica: a walk that reaches
+// this node's root through a link that announces nothing answers "needed", since below
+// the root it cannot see what a replica still sees. That only makes a leader propose
+// sooner, which costs nobody a timeout.
 bool Core::NothingToCommit(const Hash32& tip) const {
   const BlockNode* x = tree_.Get(tip);
   if (x == nullptr) return false;
   while (true) {
     if (!x->block.transactions.empty()) return false;
     const BlockNode* p = tree_.Get(x->block.header.parent_id);
-    if (p == nullptr) return true;  // x is the root, committed, and so is all below it.
+    if (p == nullptr) return x->id == tip;  // `tip` is the root: all below is committed.
     if (p->block.header.round == QcRound(p->block.justify).Next()) {
       return p->block.transactions.empty();
     }
     x = p;
   }
+}
+
+bool Core::MayWaitForTransactions() const {
+  return config_.idle_wait_ms > 0 && !entered_via_tc_ && NothingToCommit(highest_qc_.data.block_id);
 }
 
 void Core::SendTimeout(Out& out) {
@@ -632,10 +640,13 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   pending_proposals_.erase(pending_proposals_.begin(), pending_proposals_.lower_bound(round));
 
   // A leader with nothing to commit may wait for transactions before it proposes: the
-  // round waits with it (idle grace), until its proposal says otherwise (OnProposal).
+  // round waits with it (idle grace), until its proposal says otherwise (OnProposal). Not
+  // in a round entered by a TC: its leader proposes at once, so a leader that is down
+  // costs an idle chain one long round, and a waiting transaction one normal timeout.
   idle_until_ms_.reset();
+  entered_via_tc_ = via_tc;
   std::uint64_t timeout = pacemaker_.TimeoutMs();
-  if (config_.idle_wait_ms > 0 && NothingToCommit(highest_qc_.data.block_id)) {
+  if (MayWaitForTransactions()) {
     timeout += config_.idle_wait_ms;
     idle_until_ms_ = now_ms_ + timeout;
   }

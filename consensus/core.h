@@ -222,6 +222,10 @@ class Core {
   // is read from the chain). Its leader may then wait for transactions
   // (CoreConfig::idle_wait_ms). False if `tip` is not in the tree.
   bool NothingToCommit(const Hash32& tip) const;
+  // Whether the leader of the current round may wait for transactions before proposing
+  // (the owner then holds RequestPayload up to idle_wait_ms): idle waits are on, the round
+  // was not entered by a TC, and NothingToCommit(highest QC's block).
+  bool MayWaitForTransactions() const;
   // Whether the current round runs on idle grace (TransactionsWaiting would end it).
   bool idle_grace() const { return idle_until_ms_.has_value(); }
   const SafetyData& safety_data() const { return safety_.data(); }
@@ -311,6 +315,7 @@ class Core {
   std::uint32_t timer_fires_this_round_ = 0;
   // The current round does not time out before this (idle grace); empty: no grace.
   std::optional<std::uint64_t> idle_until_ms_;
+  bool entered_via_tc_ = false;        // The current round was entered by a TC.
   std::uint64_t now_ms_ = 0;           // The time of the event being handled (Start, Handle).
   std::uint32_t fetch_peer_ = 0;       // Rotates over the validators for timer-driven fetches.
   std::optional<Timeout> my_timeout_;  // Signed for the current round; resent on timer.

@@ -25,8 +25,7 @@ void DecodeFrom(Decoder& d, SafetyData& v) {
   v.lost = d.Bool();
 }
 
-SafetyRules::SafetyRules(SafetyData data, const Signer& signer, ChainId chain,
-                         ValidatorIndex self)
+SafetyRules::SafetyRules(SafetyData data, const Signer& signer, ChainId chain, ValidatorIndex self)
     : data_(std::move(data)), signer_(signer), chain_(chain), self_(self) {}
 
 Round SafetyRules::RoundInEpoch(const QuorumCertificate& qc) const {
@@ -40,8 +39,7 @@ Round SafetyRules::MaxHqcRound(const TimeoutCertificate& tc) {
   return max;
 }
 
-Result<SafetyRules::Signed> SafetyRules::SignVote(const Block& block,
-                                                  const ExecutionResult& result,
+Result<SafetyRules::Signed> SafetyRules::SignVote(const Block& block, const ExecutionResult& result,
                                                   const std::optional<TimeoutCertificate>& tc) {
   const BlockHeader& h = block.header;
   if (data_.lost) {
@@ -63,8 +61,7 @@ Result<SafetyRules::Signed> SafetyRules::SignVote(const Block& block,
   }
   // Rule 1: strictly increasing voted rounds.
   if (h.round <= data_.last_voted_round) {
-    return Status::FailedPrecondition("vote round " + h.round.ToString() +
-                                      " <= last voted round " +
+    return Status::FailedPrecondition("vote round " + h.round.ToString() + " <= last voted round " +
                                       data_.last_voted_round.ToString());
   }
   // Rule 2: the block extends the QC of the previous round, or a TC of the previous round
@@ -110,17 +107,16 @@ Result<SafetyRules::SignedTimeout> SafetyRules::SignTimeout(
   }
   // A timeout may follow a vote in the same round, never an older round.
   if (round < data_.last_voted_round) {
-    return Status::FailedPrecondition("timeout round " + round.ToString() +
-                                      " < last voted round " +
+    return Status::FailedPrecondition("timeout round " + round.ToString() + " < last voted round " +
                                       data_.last_voted_round.ToString());
   }
   const Round qc_round = RoundInEpoch(high_qc);
   const Round tc_round = last_tc ? last_tc->round : Round(0);
   const bool follows = round == qc_round.Next() || (last_tc && round == tc_round.Next());
   if (!follows || qc_round < data_.locked_round) {
-    return Status::FailedPrecondition(
-        "not safe to time out round " + round.ToString() + " with QC round " +
-        qc_round.ToString() + " (locked round " + data_.locked_round.ToString() + ")");
+    return Status::FailedPrecondition("not safe to time out round " + round.ToString() +
+                                      " with QC round " + qc_round.ToString() + " (locked round " +
+                                      data_.locked_round.ToString() + ")");
   }
   data_.last_voted_round = std::max(data_.last_voted_round, round);
   data_.highest_timeout_round = std::max(data_.highest_timeout_round, round);
@@ -156,15 +152,19 @@ SafetyData SafetyRules::EnterEpoch(Epoch epoch, ValidatorIndex self) {
   return data_;
 }
 
-SafetyData SafetyRules::ResumeAfterDataLoss(Epoch epoch, Round round) {
+SafetyData SafetyRules::ResumeAfterDataLoss(Epoch epoch, Round round, Round highest_qc_round) {
   data_ = SafetyData{};
   data_.epoch = epoch;
   data_.last_voted_round = round;
   data_.highest_timeout_round = round;
   data_.last_proposed_round = round;
-  // The lock it had is unknown; any QC it could have locked on is of a round it signed
-  // in, so below `round`. Locking just below keeps its future timeouts honest.
-  data_.locked_round = round.value() > 0 ? Round(round.value() - 1) : Round(0);
+  // The lock it had is unknown, but it was the round of a QC it held: below `round` (it
+  // signed in that round), and at most its highest kept QC. Locking there keeps its
+  // future timeouts honest. Locking higher (just below `round`) would wait for a QC of
+  // that round, which may never exist: the round may have ended by a TC, and then the
+  // node could never time out again and a quorum that needs it would stall.
+  const Round below = round.value() > 0 ? Round(round.value() - 1) : Round(0);
+  data_.locked_round = std::min(below, highest_qc_round);
   return data_;
 }
 

@@ -32,8 +32,8 @@ namespace tamga::consensus {
 
 struct SafetyData {
   Epoch epoch;
-  Round last_voted_round;      // Highest round of any vote or timeout signed.
-  Round locked_round;          // Highest QC round seen in a voted block: Jolteon's lock.
+  Round last_voted_round;  // Highest round of any vote or timeout signed.
+  Round locked_round;      // Highest QC round seen in a voted block: Jolteon's lock.
   Round highest_timeout_round;
   Round last_proposed_round;  // A leader proposes at most once per round, even across crashes.
   std::optional<Vote> last_vote;
@@ -80,7 +80,10 @@ class SafetyRules {
   // per-round watermarks reset.
   SafetyData EnterEpoch(Epoch epoch, ValidatorIndex self);
   // The operator's decision after data loss: sign nothing for rounds <= `round`.
-  SafetyData ResumeAfterDataLoss(Epoch epoch, Round round);
+  // `highest_qc_round`: the round (in `epoch`) of the highest QC the node kept (its
+  // certificates are saved apart from the safety data, before any signature relies on
+  // them, so the lost lock was at most that).
+  SafetyData ResumeAfterDataLoss(Epoch epoch, Round round, Round highest_qc_round);
 
   const SafetyData& data() const { return data_; }
 

@@ -39,7 +39,14 @@ Result<Verdict> MaybeAdopt(Context& ctx, MembershipProposal& p) {
         "another validator-set change was adopted in this block; approve again in the next one");
   }
   ValidatorSet next{current.set.epoch.Next(), current.set.validators};
+  // What held when the proposal was made is checked again: another proposal may have been
+  // adopted since (the same country added, or removed, or one member left).
+  TAMGA_ASSIGN_OR_RETURN(
+      auto member,
+      Read<AdministrationRecord>(ctx.state, AdministrationKey(p.entry.country), "administration"));
+  const bool is_member = member && !member->removed;
   if (p.action == MembershipAction::kAdd) {
+    if (is_member) return Reject(Reason::kAlreadyExists, p.entry.country + " is already a member");
     // Free when proposed; a key rotation since may have taken one.
     for (const PublicKey& k : {p.entry.validator_key, p.entry.admin_key}) {
       TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, k));
@@ -50,12 +57,11 @@ Result<Verdict> MaybeAdopt(Context& ctx, MembershipProposal& p) {
     Write(ctx.state, SignerKey(p.entry.admin_key),
           SignerRecord{Role::kAdministrator, p.entry.country, "", 0, 0});
   } else {
+    if (!is_member) return Reject(Reason::kWrongCountry, p.entry.country + " is not a member");
+    if (members <= 1) return Reject(Reason::kMalformed, "the last administration cannot leave");
     // What leaves is what the registry holds now (its validator key may have been rotated
     // since the proposal).
-    TAMGA_ASSIGN_OR_RETURN(auto member,
-                           Read<AdministrationRecord>(ctx.state, AdministrationKey(p.entry.country),
-                                                      "administration"));
-    const AdministrationEntry entry = member ? member->entry : p.entry;
+    const AdministrationEntry entry = member->entry;
     std::erase(next.validators, entry.validator_key);
     Write(ctx.state, AdministrationKey(entry.country), AdministrationRecord{entry, true});
   }

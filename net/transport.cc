@@ -374,7 +374,9 @@ void Transport::AddPeer(const PublicKey& key, const std::string& address) {
 }
 
 void Transport::StartDial(const PublicKey& key) {
-  if (stopped_ || Connected(key)) return;
+  // A key no longer admitted (a validator removed, or its key rotated) is not dialled any
+  // more; AddPeer starts again if it comes back.
+  if (stopped_ || Connected(key) || !Admitted(key)) return;
   auto it = dials_.find(key);
   if (it == dials_.end()) return;
   Dial& d = it->second;

@@ -82,7 +82,7 @@ class Transport {
   // Who may open a connection to us, and whose links stay up (checked at each handshake and
   // now: links of keys no longer admitted are closed).
   void SetAdmitted(std::set<PublicKey> keys);
-  // Dial `key` at `address` and keep it connected.
+  // Dial `key` at `address` and keep it connected while it is admitted (SetAdmitted).
   void AddPeer(const PublicKey& key, const std::string& address);
 
   // Queues a frame to `to`; false if no link is up. May close the link (queue over bound).

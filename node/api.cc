@@ -598,26 +598,32 @@ class Session : public std::enable_shared_from_this<Session> {
   // live. A live client that falls more than kStreamBacklogMax bytes behind goes back to
   // reading from the ledger once its backlog is written: slow is served late, never lossy.
   void Events(std::string_view query) {
+    std::string country;
     if (auto c = QueryParam(query, "country")) {
-      country_ = std::string(*c);
-      if (!contracts::IsCountryCode(country_)) {
+      country = std::string(*c);
+      if (!contracts::IsCountryCode(country)) {
         return BadRequest("country codes are two capital letters (ISO 3166-1)");
       }
     }
-    next_ = node_.ledger().Head().result.log_size;
+    // Last-Event-ID wins over `from`: a browser's EventSource reconnects to the same URL
+    // (its `from` included) and says in the header how far it got.
+    std::uint64_t next = node_.ledger().Head().result.log_size;
     std::string start = "from now on";
-    if (auto f = QueryParam(query, "from")) {
-      auto v = ParseU64(*f);
-      if (!v) return BadRequest("from is a record number (a non-negative integer)");
-      next_ = *v;
-      start = "from record " + std::to_string(next_);
-    } else if (auto it = request_.find("Last-Event-ID"); it != request_.end()) {
+    const auto from = QueryParam(query, "from");
+    const std::optional<std::uint64_t> from_value = from ? ParseU64(*from) : std::nullopt;
+    if (from && !from_value) {
+      return BadRequest("from is a record number (a non-negative integer)");
+    }
+    if (auto it = request_.find("Last-Event-ID"); it != request_.end()) {
       auto v = ParseU64(std::string_view(it->value().data(), it->value().size()));
       if (!v || *v == std::numeric_limits<std::uint64_t>::max()) {
         return BadRequest("Last-Event-ID is the id of the last event received (a record number)");
       }
-      next_ = *v + 1;
+      next = *v + 1;
       start = "after record " + std::to_string(*v);
+    } else if (from_value) {
+      next = *from_value;
+      start = "from record " + std::to_string(next);
     }
     if (connections_->streams >= EventHub::kSubscribersMax) {
       return Write(Error(http::status::service_unavailable, ApiCode::kTooManyStreams,
@@ -626,6 +632,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     ++connections_->streams;
     streaming_ = true;
+    country_ = std::move(country);
+    next_ = next;
     stream_.expires_never();
     Push(std::string("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                      "Cache-Control: no-cache\r\nConnection: close\r\nServer: tamgad\r\n\r\n") +
@@ -658,7 +666,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string batch;
     std::size_t read = 0;
     while (next_ < size && batch.size() < kStreamBatchBytes && read < kStreamBatchRecords) {
-      auto e = RecordEvent(ledger, next_, block_);
+      auto e = RecordEvent(ledger, next_, read_);
       if (!e.ok()) {
         Log(LogLevel::kError, "event_unreadable",
             {{"record", std::to_string(next_)}, {"reason", e.error().ToString()}});
@@ -674,7 +682,8 @@ class Session : public std::enable_shared_from_this<Session> {
       asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Pump(); });
       return;
     }
-    block_.reset();
+    read_.block.reset();
+    read_.state.reset();
     std::weak_ptr<Session> weak = shared_from_this();
     sub_ = node_.events().Subscribe(country_, [weak](const CommittedRecord& r) {
       auto self = weak.lock();
@@ -785,11 +794,11 @@ class Session : public std::enable_shared_from_this<Session> {
   http::request<http::string_body> request_;
   bool keep_alive_ = true;
   // An event stream's state.
-  std::string country_;         // Empty: every record.
-  std::uint64_t next_ = 0;      // The next record to consider sending.
-  std::optional<Block> block_;  // Of the last record read from the ledger.
-  bool streaming_ = false;      // Counted in connections_->streams.
-  bool live_ = false;           // Subscribed to the hub (sub_).
+  std::string country_;     // Empty: every record.
+  std::uint64_t next_ = 0;  // The next record to consider sending.
+  RecordEventCache read_;   // Of the last record read from the ledger.
+  bool streaming_ = false;  // Counted in connections_->streams.
+  bool live_ = false;       // Subscribed to the hub (sub_).
   std::uint64_t sub_ = 0;
   bool closed_ = false;
   std::deque<std::string> outbox_;

@@ -125,14 +125,17 @@ CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
 }
 
 Result<CommittedRecord> RecordEvent(const ledger::Ledger& ledger, std::uint64_t index,
-                                    std::optional<Block>& block) {
+                                    RecordEventCache& cache) {
   TAMGA_ASSIGN_OR_RETURN(ledger::LogRecord record, ledger.RecordAt(index));
-  if (!block || block->header.height != record.height) {
+  if (!cache.block || !cache.state || cache.block->header.height != record.height) {
+    cache.block.reset();
+    cache.state.reset();
     TAMGA_ASSIGN_OR_RETURN(Block b, ledger.BlockAt(record.height));
-    block = std::move(b);
+    TAMGA_ASSIGN_OR_RETURN(auto state, ledger.StateAfter(record.height));
+    cache.block = std::move(b);
+    cache.state.emplace(std::move(state));
   }
-  TAMGA_ASSIGN_OR_RETURN(auto state, ledger.StateAfter(record.height));
-  return MakeEvent(state, *block, record, index);
+  return MakeEvent(*cache.state, *cache.block, record, index);
 }
 
 std::uint64_t EventHub::Subscribe(std::string country, Sink sink) {

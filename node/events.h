@@ -53,11 +53,17 @@ std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
 CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
                           const ledger::LogRecord& record, std::uint64_t index);
 
+// What RecordEvent read last: records of one block come in a row, and share its block and
+// the state after it. Pass the same cache for consecutive calls.
+struct RecordEventCache {
+  std::optional<Block> block;
+  std::optional<ledger::TreeStateReader> state;  // After `block`.
+};
+
 // The event of the committed log record `index`, read back from `ledger`: equal to the one
-// published when its block committed. `block` caches the last block read (records of one
-// block come in a row); pass the same optional for consecutive calls.
+// published when its block committed.
 Result<CommittedRecord> RecordEvent(const ledger::Ledger& ledger, std::uint64_t index,
-                                    std::optional<Block>& block);
+                                    RecordEventCache& cache);
 
 class EventHub {
  public:

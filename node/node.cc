@@ -113,7 +113,10 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   if (resume_round) {
     // The index only names the signer in what SafetyRules signs; resuming signs nothing.
     consensus::SafetyRules rules(safety, *signer_, anchor_.chain_id, ValidatorIndex(0));
-    safety = rules.ResumeAfterDataLoss(head.validators.epoch, Round(*resume_round));
+    const auto& kept = recovered.core.highest_qc;
+    const Round kept_round =
+        kept && kept->data.epoch == head.validators.epoch ? kept->data.round : Round(0);
+    safety = rules.ResumeAfterDataLoss(head.validators.epoch, Round(*resume_round), kept_round);
     TAMGA_RETURN_IF_ERROR(store_->SaveSafety(safety));
     Log(LogLevel::kWarn, "safety_data_resumed",
         {{"epoch", head.validators.epoch.ToString()}, {"round", std::to_string(*resume_round)}});
@@ -226,8 +229,7 @@ void Node::ApplyOne(consensus::Effect& effect) {
           // Otherwise wait for a transaction up to idle_block_ms (the heartbeat), as the
           // core expects (CoreConfig::idle_wait_ms).
           std::vector<Transaction> txs = TakePayload();
-          const bool work = !txs.empty() || config_.idle_block_ms == 0 ||
-                            !core_->NothingToCommit(core_->highest_qc().data.block_id);
+          const bool work = !txs.empty() || !core_->MayWaitForTransactions();
           if (work) {
             payload_round_.reset();
             payload_timer_->cancel();

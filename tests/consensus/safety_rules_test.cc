@@ -131,10 +131,26 @@ TEST_F(SafetyRulesTest, LostSafetyDataRefusesEverythingUntilAnOperatorResumes) {
   EXPECT_FALSE(rules.SignVote(MakeBlock(1, 0), {}, std::nullopt).ok());
   EXPECT_FALSE(rules.SignTimeout(Round(1), QcOfRound(0), std::nullopt).ok());
   EXPECT_FALSE(rules.SignProposal(MakeBlock(1, 0).header).ok());
-  const SafetyData resumed = rules.ResumeAfterDataLoss(Epoch(0), Round(40));
+  const SafetyData resumed = rules.ResumeAfterDataLoss(Epoch(0), Round(40), Round(39));
   EXPECT_FALSE(resumed.lost);
+  EXPECT_EQ(resumed.locked_round, Round(39));
   EXPECT_FALSE(rules.SignVote(MakeBlock(40, 39), {}, std::nullopt).ok());
   EXPECT_TRUE(rules.SignVote(MakeBlock(41, 40), {}, std::nullopt).ok());
+}
+
+// Resumed at round 11 whose round 10 ended by a TC (no QC of round 10 exists): the lock is
+// the highest QC the node kept (9), not 10, so it can time out round 11 with the TC and
+// help the others out of it. It still signs nothing for rounds up to 11 but that timeout.
+TEST_F(SafetyRulesTest, AResumedValidatorCanTimeOutAfterARoundThatEndedByATimeout) {
+  SafetyData lost;
+  lost.lost = true;
+  SafetyRules rules(lost, signer_, kChain, ValidatorIndex(0));
+  const SafetyData resumed = rules.ResumeAfterDataLoss(Epoch(0), Round(11), Round(9));
+  EXPECT_EQ(resumed.locked_round, Round(9));
+  EXPECT_TRUE(rules.SignTimeout(Round(11), QcOfRound(9), MakeTc(10, {9, 9, 9})).ok());
+  EXPECT_FALSE(rules.SignVote(MakeBlock(11, 10), {}, std::nullopt).ok());
+  EXPECT_FALSE(rules.SignTimeout(Round(11), QcOfRound(8), MakeTc(10, {8, 8, 8})).ok())
+      << "below the kept QC";
 }
 
 TEST(SafetyData, EncodingRoundTripsAndIsCanonical) {

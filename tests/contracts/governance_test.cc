@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "common/sha256.h"
 #include "tests/contracts/harness.h"
@@ -100,6 +101,53 @@ TEST(Governance, ARemovedAdministrationNoLongerActsAndProposalRules) {
                ProposeMembership{"A3", MembershipAction::kAdd,
                                  Newcomer("TM", testing::TestKey(163), testing::TestKey(163))}),
       Reason::kMalformed);
+}
+
+TEST(Governance, AdoptionChecksAgainWhatAnEarlierAdoptionChanged) {
+  ContractsChain c;
+  // Two proposals to add TJ, with different keys: the first adopted wins, the second's
+  // last approval is refused.
+  const SecretKey v1 = testing::TestKey(190), a1 = testing::TestKey(191);
+  const SecretKey v2 = testing::TestKey(192), a2 = testing::TestKey(193);
+  c.KnowValidator(v1);
+  for (const auto& [id, v, a] :
+       {std::tuple{"ADD-TJ-1", &v1, &a1}, std::tuple{"ADD-TJ-2", &v2, &a2}}) {
+    ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kProposeMembership,
+                       ProposeMembership{id, MembershipAction::kAdd, Newcomer("TJ", *v, *a)}),
+              Reason::kAccepted);
+    ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kApproveMembership, ApproveMembership{id}),
+              Reason::kAccepted);
+  }
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"ADD-TJ-1"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.ledger().Head().validators.size(), 5u);
+  // Five members now: KZ, UZ and KG's approvals make three, TJ's a fourth.
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"ADD-TJ-2"}),
+            Reason::kAccepted);
+  c.KnowAdmin("TJ", a1);
+  EXPECT_EQ(c.Submit(a1, TxType::kApproveMembership, ApproveMembership{"ADD-TJ-2"}),
+            Reason::kAlreadyExists);
+  EXPECT_EQ(c.ledger().Head().validators.size(), 5u);
+  EXPECT_EQ(c.Read<AdministrationRecord>(AdministrationKey("TJ"))->entry.validator_key,
+            v1.public_key());
+  // Two proposals to remove KR: the second's last approval is refused.
+  const ProposeMembership remove{
+      "", MembershipAction::kRemove, {"KR", "", PublicKey(), "", PublicKey()}};
+  for (const char* id : {"REMOVE-KR-1", "REMOVE-KR-2"}) {
+    ProposeMembership r = remove;
+    r.id = id;
+    ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kProposeMembership, r), Reason::kAccepted);
+    ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kApproveMembership, ApproveMembership{id}),
+              Reason::kAccepted);
+    ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{id}),
+              Reason::kAccepted);
+  }
+  ASSERT_EQ(c.Submit(a1, TxType::kApproveMembership, ApproveMembership{"REMOVE-KR-1"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.ledger().Head().validators.size(), 4u);
+  EXPECT_EQ(c.Submit(a1, TxType::kApproveMembership, ApproveMembership{"REMOVE-KR-2"}),
+            Reason::kWrongCountry);
+  EXPECT_EQ(c.ledger().Head().validators.size(), 4u);
 }
 
 TEST(Governance, OneValidatorSetChangePerBlock) {

@@ -390,8 +390,18 @@ TEST(ClusterTest, AnIdleChainProposesOncePerHeartbeatAndATransactionEndsTheWait)
     ASSERT_TRUE(WriteFileAtomic(toml, config, {}).ok());
   }
   c.StartAll();
-  // Past the start (links come up one by one, so its first rounds may time out).
-  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 3; })) << c.Log(0);
+  // Past the start (links come up one by one, so its first rounds may time out): every
+  // link up, and a few blocks on.
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    for (std::size_t i = 0; i < 4; ++i) {
+      auto s = c.Status(i);
+      if (!s) return false;
+      int up = 0;
+      for (const json& p : (*s)["peers"]) up += p["connected"] == true ? 1 : 0;
+      if (up < 3) return false;
+    }
+    return c.Height(0) >= 3;
+  })) << c.Log(0);
   const std::int64_t timeouts = RoundTimeouts(c);
   ASSERT_GE(timeouts, 0);
   const std::uint64_t before = c.Height(0);

@@ -71,6 +71,14 @@ bool LinkedTo(Cluster& c, std::size_t i, const PublicKey& k) {
   return false;
 }
 
+// Whether node i dials the validator with key `k` at `address` (it learnt the address).
+bool Dials(Cluster& c, std::size_t i, const PublicKey& k, const std::string& address) {
+  for (const json& p : StatusOf(c, i, "peers")) {
+    if (p["key"] == k.ToHex()) return p["address"] == address;
+  }
+  return false;
+}
+
 TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
   Cluster c("e2e_members", 4, {}, /*spare=*/2);
   for (std::size_t i = 0; i < 6; ++i) c.Start(i);  // The spares follow as observers.
@@ -144,6 +152,9 @@ TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
     return LinkedTo(c, 4, c.validator_key(5)) && LinkedTo(c, 5, c.validator_key(4));
   })) << c.Log(4)
       << c.Log(5);
+  const auto at = [&](std::size_t i) { return "127.0.0.1:" + std::to_string(c.peer_port(i)); };
+  EXPECT_TRUE(Dials(c, 4, c.validator_key(5), at(5)) && Dials(c, 5, c.validator_key(4), at(4)))
+      << "each newcomer read the other's address from the ledger";
   const std::uint64_t six = c.Height(0);
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(5) >= six + 3; })) << c.Log(5);
 

@@ -582,8 +582,7 @@ class Simulation {
                                 reinterpret_cast<const std::uint8_t*>(&tag) + sizeof tag);
               txs.push_back(std::move(tx));
             }
-            if (txs.empty() && opt_.idle_wait_ms > 0 &&
-                n.core->NothingToCommit(n.core->highest_qc().data.block_id)) {
+            if (txs.empty() && n.core->MayWaitForTransactions()) {
               // Idle: the leader waits for transactions, as tamgad does, then proposes an
               // empty block.
               const int id = n.id;
