@@ -582,21 +582,11 @@ class Simulation {
                                 reinterpret_cast<const std::uint8_t*>(&tag) + sizeof tag);
               txs.push_back(std::move(tx));
             }
-            if (txs.empty() && n.core->MayWaitForTransactions()) {
-              // Idle: the leader waits for transactions, as tamgad does, then proposes an
-              // empty block.
-              const int id = n.id;
-              const std::uint32_t inc = n.incarnation;
-              const Round round = e.round;
-              At(now_ + opt_.idle_wait_ms, [this, id, inc, round] {
-                Node& node = nodes_[id];
-                if (node.up && node.incarnation == inc) {
-                  Handle(node, consensus::PayloadReady{round, {}});
-                }
-              });
-            } else {
-              Local(n, consensus::PayloadReady{e.round, std::move(txs)});
-            }
+            // Idle: the leader waits for transactions, as tamgad does, then proposes an
+            // empty block.
+            const bool idle = txs.empty() && n.core->MayWaitForTransactions();
+            Local(n, consensus::PayloadReady{e.round, std::move(txs)},
+                  idle ? opt_.idle_wait_ms : 0);
           } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
             if (e.peer.value() < n.set.size()) {
               n.sync->sync.Fetch(e.from_height, n.set.validators[e.peer.value()], n.set.validators,
@@ -616,10 +606,12 @@ class Simulation {
   }
 
   // Delivers an event to a node at the current time, after what is already queued now.
-  void Local(Node& n, Event e) {
+  // Hands `e` to node n's core after `delay_ms` (now by default), if the node is still up
+  // in the same incarnation.
+  void Local(Node& n, Event e, std::uint64_t delay_ms = 0) {
     const int id = n.id;
     const std::uint32_t inc = n.incarnation;
-    At(now_, [this, id, inc, e = std::move(e)] {
+    At(now_ + delay_ms, [this, id, inc, e = std::move(e)] {
       Node& node = nodes_[id];
       if (node.up && node.incarnation == inc) Handle(node, e);
     });
