@@ -31,7 +31,6 @@ Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block roo
       pacemaker_(config_.round_timeout_ms_base, config_.round_timeout_ms_max),
       highest_qc_(std::move(root_qc)),
       last_persisted_(safety_.data()) {
-  safety_.mutant_skip_persist_voted_round = config_.mutant_skip_persist_voted_round;
   // Rebuild the uncommitted part of the tree: parents before children.
   std::sort(recovered.blocks.begin(), recovered.blocks.end(),
             [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
@@ -71,9 +70,7 @@ void Core::InsertBlock(const Block& block, Out& out) {
 }
 
 std::size_t Core::Quorum() const {
-  const std::size_t n = validators_.size();
-  if (config_.mutant_quorum_2f) return std::max<std::size_t>(1, (n - 1) / 3 * 2);
-  return n * 2 / 3 + 1;
+  return config_.rules->Quorum(validators_.size());
 }
 
 bool Core::InWindow(Epoch epoch, Round round) const {
@@ -372,7 +369,7 @@ void Core::OnVote(const Vote& v, Out& out) {
   if (qc_formed_.count(r)) return;
   // Dedup by (epoch, round, author), never by signature bytes: a re-signed copy of a vote
   // must not count twice. A different vote by the same author is evidence.
-  VoteKey key{v.author, config_.mutant_dedup_votes_by_signature ? v.signature : Signature()};
+  VoteKey key{v.author, config_.rules->SignerCountsOnce() ? Signature() : v.signature};
   const Hash32 data_hash = VoteDataHash(v.data);
   auto& seen = votes_seen_[r];
   if (auto it = seen.find(key); it != seen.end()) {
@@ -414,17 +411,17 @@ void Core::ProcessQc(const QuorumCertificate& qc, Out& out) {
 }
 
 // The two-chain commit rule: a QC for block B whose parent P has round(B) = round(P) + 1
-// commits P and every ancestor of P (Jolteon, Gelashvili et al. 2022, section 4).
+// commits P and every ancestor of P (Jolteon, Gelashvili et al. 2022, section 4); the
+// chain's length is the rules' CommitChainLength (2).
 void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
   const BlockNode* b = tree_.Get(qc.data.block_id);
   if (b == nullptr) return;
-  const BlockNode* target = nullptr;
-  if (config_.mutant_commit_one_chain) {
-    target = b;
-  } else {
-    const BlockNode* p = tree_.Get(b->block.header.parent_id);
+  // Walk down the chain of consecutive rounds: in the two-chain rule, to b's parent.
+  const BlockNode* target = b;
+  for (std::size_t link = 1; link < config_.rules->CommitChainLength(); ++link) {
+    const BlockNode* p = tree_.Get(target->block.header.parent_id);
     if (p == nullptr || p->id == tree_.root_id()) return;
-    if (p->block.header.round.Next() != b->block.header.round) return;
+    if (p->block.header.round.Next() != target->block.header.round) return;
     target = p;
   }
   const std::vector<const BlockNode*> full_path = tree_.PathFromRoot(target->id);

@@ -30,6 +30,7 @@
 #include "consensus/block_tree.h"
 #include "consensus/crypto.h"
 #include "consensus/pacemaker.h"
+#include "consensus/rules.h"
 #include "consensus/safety_rules.h"
 
 namespace tamga::consensus {
@@ -53,15 +54,9 @@ struct CoreConfig {
   // NothingToCommit). A round whose next proposal may be held so is given this much more
   // time before it times out; TransactionsWaiting ends that grace. 0: no wait.
   std::uint64_t idle_wait_ms = 0;
-  // Test-only mutation for the simulator's positive controls: commit on a one-chain.
-  bool mutant_commit_one_chain = false;
-  // Test-only: dedup votes by signature bytes instead of by author (counts a re-signed
-  // vote twice).
-  bool mutant_dedup_votes_by_signature = false;
-  // Test-only: the quorum used to form certificates is 2f instead of 2f+1.
-  bool mutant_quorum_2f = false;
-  // Test-only: SafetyRules hands back safety data without the round it just voted in.
-  bool mutant_skip_persist_voted_round = false;
+  // The counting rules (quorum size, one count per signer, the commit rule). Must outlive
+  // the core; only the simulator's positive controls pass anything but the standard.
+  const Rules* rules = &StandardRules();
 };
 
 // --- Events (inputs) --------------------------------------------------------------------
@@ -294,7 +289,7 @@ class Core {
   std::map<Round, Proposal> pending_proposals_;  // Waiting for their parent; round >= current.
   struct VoteKey {
     ValidatorIndex author;
-    Signature signature;  // Part of the key only under the dedup-by-signature mutant.
+    Signature signature;  // Part of the key only under rules where a signer may count twice.
     auto operator<=>(const VoteKey&) const = default;
   };
   std::map<Round, std::map<VoteKey, Hash32>> votes_seen_;  // -> hash of VoteData.

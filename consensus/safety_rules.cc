@@ -83,15 +83,9 @@ Result<SafetyRules::Signed> SafetyRules::SignVote(const Block& block, const Exec
 
   VoteData vd{chain_, h.epoch, h.round, h.height, h.Id(), result};
   Vote vote{vd, self_, signer_.Sign(SignDomain::kVote, Encode(vd))};
-  const Round previous_voted = data_.last_voted_round;
   data_.last_voted_round = h.round;
   data_.last_vote = vote;
-  SafetyData to_persist = data_;
-  if (mutant_skip_persist_voted_round) {
-    to_persist.last_voted_round = previous_voted;
-    to_persist.last_vote.reset();
-  }
-  return Signed{std::move(vote), std::move(to_persist), false};
+  return Signed{std::move(vote), data_, false};
 }
 
 Result<SafetyRules::SignedTimeout> SafetyRules::SignTimeout(

@@ -87,10 +87,6 @@ class SafetyRules {
 
   const SafetyData& data() const { return data_; }
 
-  // Test-only mutation for the simulator's positive controls: votes are signed but the
-  // last voted round is not raised in the data handed back for persistence.
-  bool mutant_skip_persist_voted_round = false;
-
  private:
   static Round MaxHqcRound(const TimeoutCertificate& tc);
   Round RoundInEpoch(const QuorumCertificate& qc) const;

@@ -13,17 +13,13 @@ ValidatorIndex LeaderOf(Round round, std::size_t n) {
 }
 
 Verifier::Verifier(ChainId chain, ValidatorSet set, QuorumCertificate root_qc,
-                   const SignatureChecker& checker)
+                   const SignatureChecker& checker, const Rules& rules)
     : chain_(chain),
       set_(std::move(set)),
       root_qc_(std::move(root_qc)),
       checker_(checker),
-      quorum_(set_.QuorumSize()) {}
-
-std::size_t Verifier::Quorum() const {
-  if (mutant_quorum_2f) return (set_.size() - 1) / 3 * 2;
-  return quorum_;
-}
+      rules_(rules),
+      quorum_(rules.Quorum(set_.size())) {}
 
 Status Verifier::CheckSigner(ValidatorIndex who, std::string_view what) const {
   if (who.value() >= set_.size()) {
@@ -41,18 +37,18 @@ Status Verifier::VerifyQc(const QuorumCertificate& qc) const {
     return Status::PermissionDenied("QC of epoch " + qc.data.epoch.ToString() +
                                     ", verifier is for epoch " + set_.epoch.ToString());
   }
-  if (!mutant_count_duplicate_signer) TAMGA_RETURN_IF_ERROR(CheckSignerOrder(qc));
+  const bool once = rules_.SignerCountsOnce();
+  if (once) TAMGA_RETURN_IF_ERROR(CheckSignerOrder(qc));
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < qc.signatures.size(); ++i) {
-    if (i == 0 || !(qc.signatures[i].signer == qc.signatures[i - 1].signer) ||
-        mutant_count_duplicate_signer) {
+    if (i == 0 || !(qc.signatures[i].signer == qc.signatures[i - 1].signer) || !once) {
       ++distinct;
     }
   }
-  if (distinct < Quorum()) {
+  if (distinct < quorum_) {
     return Status::PermissionDenied("QC for round " + qc.data.round.ToString() + " has " +
                                     std::to_string(distinct) + " signers, quorum is " +
-                                    std::to_string(Quorum()));
+                                    std::to_string(quorum_));
   }
   const Bytes msg = Encode(qc.data);
   for (const auto& s : qc.signatures) {
@@ -73,10 +69,10 @@ Status Verifier::VerifyTc(const TimeoutCertificate& tc) const {
                                     ", verifier is for epoch " + set_.epoch.ToString());
   }
   TAMGA_RETURN_IF_ERROR(CheckSignerOrder(tc));
-  if (tc.signatures.size() < Quorum()) {
+  if (tc.signatures.size() < quorum_) {
     return Status::PermissionDenied("TC for round " + tc.round.ToString() + " has " +
                                     std::to_string(tc.signatures.size()) + " signers, quorum is " +
-                                    std::to_string(Quorum()));
+                                    std::to_string(quorum_));
   }
   for (const auto& s : tc.signatures) {
     TAMGA_RETURN_IF_ERROR(CheckSigner(s.signer, "TC signature"));

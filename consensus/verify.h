@@ -15,15 +15,15 @@
 #include "common/chain.h"
 #include "common/status.h"
 #include "consensus/crypto.h"
+#include "consensus/rules.h"
 
 namespace tamga::consensus {
 
 class Verifier {
  public:
-  // `checker` must outlive this verifier. Test-only mutation for positive controls:
-  // `mutant_count_duplicate_signer` accepts QCs that list a signer twice.
+  // `checker` and `rules` must outlive this verifier.
   Verifier(ChainId chain, ValidatorSet set, QuorumCertificate root_qc,
-           const SignatureChecker& checker);
+           const SignatureChecker& checker, const Rules& rules = StandardRules());
 
   const ValidatorSet& validators() const { return set_; }
   const QuorumCertificate& root_qc() const { return root_qc_; }
@@ -41,10 +41,6 @@ class Verifier {
   // without these checks a peer could swap in other transactions or another QC.
   Status VerifyCertifiedBlock(const Block& block, const QuorumCertificate& qc) const;
 
-  // Test-only mutations (positive controls of the simulator).
-  bool mutant_quorum_2f = false;
-  bool mutant_count_duplicate_signer = false;
-
  private:
   Status CheckSigner(ValidatorIndex who, std::string_view what) const;
   // The header fits its justify QC and its transactions.
@@ -52,12 +48,12 @@ class Verifier {
   // The root may be certified by several QCs (different signer subsets of one quorum): what
   // makes it the root is what it certifies.
   bool IsRoot(const QuorumCertificate& qc) const { return qc.data == root_qc_.data; }
-  std::size_t Quorum() const;
 
   const ChainId chain_;
   const ValidatorSet set_;
   const QuorumCertificate root_qc_;
   const SignatureChecker& checker_;
+  const Rules& rules_;
   const std::size_t quorum_;
 };
 

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   std::uint64_t seconds = 90;
   double minutes = 0;
   std::string behaviour = "twins", mutant = "none";
-  bool no_faults = false;
+  bool no_faults = false, no_persist_check = false;
   unsigned jobs = 2;
   bool verbose = false;
   app.add_option("--seed", base.seed, "First seed")->capture_default_str();
@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   app.add_option("--idle-wait-ms", base.idle_wait_ms,
                  "Quiet idle chain: an idle leader's wait for transactions (0: none)")
       ->capture_default_str();
+  app.add_flag("--no-persist-check", no_persist_check,
+               "Turn off the persist-before-send check (a control shows its bug is caught anyway)");
   app.add_option("--jobs", jobs, "Seeds run in parallel")->capture_default_str();
   app.add_flag("-v,--verbose", verbose,
                "Print every violation and the final state of failing seeds");
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
   base.behaviour = *b;
   base.mutant = *m;
   base.faults = !no_faults;
+  base.check_persist_before_send = !no_persist_check;
   base.duration_ms = seconds * 1000;
 
   const auto start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "node/block_sync.h"
 #include "node/consensus_store.h"
 #include "tests/sim/fast_crypto.h"
+#include "tests/sim/mutants.h"
 #include "tests/sim/sim_storage.h"
 
 namespace tamga::sim {
@@ -144,6 +146,8 @@ struct Node {
   std::uint64_t tx_counter = 0;
   std::uint64_t next_epoch_fetch_ms = 0;  // Rate limit of catch-up across an epoch change.
   std::unique_ptr<SimSync> sync;          // tamgad's BlockSync, wired to the simulation.
+  // An equivocator's last two-block rounds: (the block even ids got, the one odd ids got).
+  std::deque<std::pair<Proposal, Proposal>> equivocations;
 };
 
 struct Partition {
@@ -384,10 +388,7 @@ class Simulation {
     c.round_window = kRoundWindow;
     c.clock_drift_ms_max = kDriftMs;
     c.idle_wait_ms = opt_.idle_wait_ms;
-    c.mutant_commit_one_chain = opt_.mutant == Mutant::kCommitOneChain;
-    c.mutant_dedup_votes_by_signature = opt_.mutant == Mutant::kDuplicateSigner;
-    c.mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
-    c.mutant_skip_persist_voted_round = opt_.mutant == Mutant::kSkipPersistVotedRound;
+    c.rules = &RulesFor(opt_.mutant);
     return c;
   }
 
@@ -478,6 +479,20 @@ class Simulation {
     n.up = true;
     ++n.incarnation;
     StartNode(n);
+    OfferOtherBlocks(n);
+  }
+
+  // An equivocator offers a validator that has just come back the blocks it did not get in
+  // its recent two-block rounds. An honest validator refuses them (it voted in those
+  // rounds, and its disk says so); one whose vote never reached its disk would sign again.
+  void OfferOtherBlocks(Node& to) {
+    if (opt_.behaviour != Behaviour::kEquivocator || !to.up) return;
+    for (const Node& b : nodes_) {
+      if (b.honest || !b.up || b.id == to.id) continue;
+      for (const auto& [even, odd] : b.equivocations) {
+        Transmit(b, to, to.id % 2 == 0 ? NetMsg(odd) : NetMsg(even));
+      }
+    }
   }
 
   void Heal() {
@@ -514,6 +529,7 @@ class Simulation {
     if (!healed_ && opt_.faults && fault_rng_.PerMillion(crash_write_ppm_)) {
       n.crash_at_write = static_cast<int>(fault_rng_.Between(1, 2));
     }
+    if (opt_.mutant == Mutant::kSkipPersistVotedRound) ForgetVotedRound(n, effects);
     for (std::size_t i = 0; i < effects.size(); ++i) {
       if (i == crash_after) return CrashMidEvent(n);
       if (!n.up || n.incarnation != incarnation) return;
@@ -524,6 +540,32 @@ class Simulation {
       ApplyOne(n, std::move(effects[i]));
     }
     if (n.up && n.incarnation == incarnation && Flush(n)) n.crash_at_write = 0;
+  }
+
+  // The skip-persist mutant: the safety data written with a vote keeps the voted round
+  // (and stored vote) that were on the disk before, as a store that dropped that field would.
+  void ForgetVotedRound(const Node& n, std::vector<Effect>& effects) const {
+    std::optional<Round> voted;
+    for (const Effect& e : effects) {
+      const consensus::Message* m = nullptr;
+      if (const auto* s = std::get_if<consensus::SendTo>(&e)) m = &s->message;
+      if (const auto* b = std::get_if<consensus::Broadcast>(&e)) m = &b->message;
+      if (m == nullptr) continue;
+      if (const auto* v = std::get_if<Vote>(m)) voted = v->data.round;
+    }
+    if (!voted) return;
+    const SafetyData before = DurableSafety(n);
+    for (Effect& e : effects) {
+      auto* p = std::get_if<consensus::PersistSafetyData>(&e);
+      if (p == nullptr || p->data.last_voted_round != *voted) continue;
+      if (before.epoch == p->data.epoch) {
+        p->data.last_voted_round = before.last_voted_round;
+        p->data.last_vote = before.last_vote;
+      } else {
+        p->data.last_voted_round = Round(0);
+        p->data.last_vote.reset();
+      }
+    }
   }
 
   void ApplyOne(Node& n, Effect effect) {
@@ -635,9 +677,7 @@ class Simulation {
       }
       return;
     }
-    auto v = std::make_unique<Verifier>(chain_, set, root, *checker_);
-    v->mutant_quorum_2f = opt_.mutant == Mutant::kQuorum2f;
-    v->mutant_count_duplicate_signer = opt_.mutant == Mutant::kDuplicateSigner;
+    auto v = std::make_unique<Verifier>(chain_, set, root, *checker_, RulesFor(opt_.mutant));
     verifiers_.emplace(set.epoch, std::move(v));
     sets_[set.epoch] = set;
   }
@@ -824,6 +864,8 @@ class Simulation {
             if (peer.key == n.key || !InSet(n.set, peer.key)) continue;
             Transmit(n, peer, peer.id % 2 == 0 ? NetMsg(*p) : NetMsg(other));
           }
+          n.equivocations.emplace_back(*p, std::move(other));
+          if (n.equivocations.size() > 4) n.equivocations.pop_front();
           return false;
         }
         return true;
@@ -919,7 +961,8 @@ class Simulation {
                                        " after timing out of round " + std::to_string(t->second));
       }
       const SafetyData synced = DurableSafety(n);
-      if (synced.epoch == v->data.epoch && synced.last_voted_round < v->data.round) {
+      if (opt_.check_persist_before_send && synced.epoch == v->data.epoch &&
+          synced.last_voted_round < v->data.round) {
         Violate("O3 persist-before-send", who + " sent a vote for round " + std::to_string(round) +
                                               " while its persisted last voted round is " +
                                               synced.last_voted_round.ToString());
@@ -928,7 +971,8 @@ class Simulation {
       auto& hi = honest_timeouts_[std::make_pair(n.key, t->data.epoch.value())];
       hi = std::max(hi, t->data.round.value());
       const SafetyData synced = DurableSafety(n);
-      if (synced.epoch == t->data.epoch && synced.last_voted_round < t->data.round) {
+      if (opt_.check_persist_before_send && synced.epoch == t->data.epoch &&
+          synced.last_voted_round < t->data.round) {
         Violate("O3 persist-before-send", who + " sent a timeout for round " +
                                               t->data.round.ToString() + " before persisting it");
       }
@@ -1158,6 +1202,7 @@ std::string SimReport::ReplayCommand() const {
   if (options.reconfigure) c << " --reconfigure";
   if (!options.faults) c << " --no-faults";
   if (options.idle_wait_ms > 0) c << " --idle-wait-ms " << options.idle_wait_ms;
+  if (!options.check_persist_before_send) c << " --no-persist-check";
   return c.str();
 }
 

@@ -70,6 +70,9 @@ struct SimOptions {
   // A quiet idle chain (consensus::CoreConfig::idle_wait_ms): a leader with no transactions
   // and nothing to commit holds its payload this long, as tamgad does. 0: never holds.
   std::uint64_t idle_wait_ms = 0;
+  // The O3 check that nothing is sent before the round it signs is on the disk. A positive
+  // control turns it off to show that its bug is also caught by what follows from it.
+  bool check_persist_before_send = true;
 };
 
 struct Violation {
