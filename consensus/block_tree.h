@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -17,8 +18,13 @@
 
 namespace tamga::consensus {
 
+// Blocks are immutable once built or received, and shared: the tree, the effects that
+// hand a block to the owner (ExecuteBlock, CommitBlock, SaveBlock) and the ledger's
+// prepared blocks hold the same copy.
+using SharedBlock = std::shared_ptr<const Block>;
+
 struct BlockNode {
-  Block block;
+  SharedBlock block;
   Hash32 id;
   std::optional<ExecutionResult> result;        // Set once executed.
   std::optional<QuorumCertificate> qc;          // A QC certifying this block, once seen.
@@ -28,7 +34,7 @@ struct BlockNode {
 class BlockTree {
  public:
   // `root` is committed and executed; `root_qc` certifies it.
-  BlockTree(Block root, QuorumCertificate root_qc);
+  BlockTree(SharedBlock root, QuorumCertificate root_qc);
 
   const BlockNode& root() const { return nodes_.at(root_id_); }
   const Hash32& root_id() const { return root_id_; }
@@ -38,7 +44,7 @@ class BlockTree {
 
   // Inserts a block whose parent is in the tree. Returns false if the parent is missing
   // (the caller fetches it) or the block is at or below the root.
-  bool Insert(const Block& block);
+  bool Insert(SharedBlock block);
   void SetResult(const Hash32& id, const ExecutionResult& result,
                  std::optional<ValidatorSet> next_validators);
   // Records a verified QC for a block in the tree (ignored if the block is unknown).

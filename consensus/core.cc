@@ -27,15 +27,15 @@ Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block roo
       validators_(config_.validators),
       self_(IndexOf(validators_, signer.public_key())),
       safety_(std::move(safety), signer, config_.chain, self_.value_or(ValidatorIndex(0))),
-      tree_(std::move(root), root_qc),
+      tree_(std::make_shared<const Block>(std::move(root)), root_qc),
       pacemaker_(config_.round_timeout_ms_base, config_.round_timeout_ms_max),
       highest_qc_(std::move(root_qc)),
       last_persisted_(safety_.data()) {
   // Rebuild the uncommitted part of the tree: parents before children.
   std::sort(recovered.blocks.begin(), recovered.blocks.end(),
             [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
-  for (const Block& b : recovered.blocks) {
-    if (b.header.epoch == validators_.epoch) tree_.Insert(b);
+  for (Block& b : recovered.blocks) {
+    if (b.header.epoch == validators_.epoch) tree_.Insert(std::make_shared<const Block>(std::move(b)));
   }
   if (recovered.highest_qc && recovered.highest_qc->data.epoch == validators_.epoch &&
       recovered.highest_qc->data.height > committed_height()) {
@@ -57,16 +57,18 @@ ValidatorIndex Core::LeaderOfRound(Round round) const {
 
 bool Core::ExtendsPendingReconfiguration(const Hash32& parent_id) const {
   for (const BlockNode* n = tree_.Get(parent_id); n != nullptr && n->id != tree_.root_id();
-       n = tree_.Get(n->block.header.parent_id)) {
+       n = tree_.Get(n->block->header.parent_id)) {
     if (n->next_validators) return true;
   }
   return false;
 }
 
 void Core::InsertBlock(const Block& block, Out& out) {
-  const Hash32 id = block.header.Id();
-  if (tree_.Contains(id) || !tree_.Insert(block)) return;
-  out.push_back(SaveBlock{block});
+  if (tree_.Contains(block.header.Id())) return;
+  // The one copy of the block: the tree and every effect that carries it share it.
+  auto shared = std::make_shared<const Block>(block);
+  if (!tree_.Insert(shared)) return;
+  out.push_back(SaveBlock{std::move(shared)});
 }
 
 std::size_t Core::Quorum() const {
@@ -172,15 +174,15 @@ std::optional<VoteRefused> Core::VoteRefusal(std::uint64_t now_ms, const Block& 
   auto refuse = [&](VoteRefusalReason r, std::string detail) {
     return VoteRefused{h.round, r, std::move(detail)};
   };
-  if (h.height != parent->block.header.height.Next()) {
+  if (h.height != parent->block->header.height.Next()) {
     return refuse(VoteRefusalReason::kHeightNotNext, "height is not parent + 1");
   }
   // Block time: later than the parent's, and not further ahead of our clock than the
   // configured drift. The QC over the block then signs its time (docs/consensus.md).
-  if (h.timestamp_ms <= parent->block.header.timestamp_ms) {
+  if (h.timestamp_ms <= parent->block->header.timestamp_ms) {
     return refuse(VoteRefusalReason::kTimestampNotAfterParent,
                   "timestamp " + std::to_string(h.timestamp_ms) + " <= parent's " +
-                      std::to_string(parent->block.header.timestamp_ms));
+                      std::to_string(parent->block->header.timestamp_ms));
   }
   if (!block.transactions.empty() && ExtendsPendingReconfiguration(h.parent_id)) {
     return refuse(VoteRefusalReason::kTransactionsAfterReconfiguration,
@@ -270,7 +272,7 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
 void Core::ExecuteIfReady(const Hash32& id, Out& out) {
   const BlockNode* node = tree_.Get(id);
   if (node == nullptr || node->result || executing_.count(id)) return;
-  const BlockNode* parent = tree_.Get(node->block.header.parent_id);
+  const BlockNode* parent = tree_.Get(node->block->header.parent_id);
   if (parent == nullptr || !parent->result) return;
   executing_.insert(id);
   out.push_back(ExecuteBlock{node->block});
@@ -297,11 +299,11 @@ void Core::TryVote(Out& out) {
   if (!self_ || !awaiting_vote_ || voted_this_round_) return;
   const BlockNode* node = tree_.Get(awaiting_vote_->block_id);
   if (node == nullptr || !node->result) return;
-  if (node->block.header.round != pacemaker_.current()) return;
-  auto signed_vote = safety_.SignVote(node->block, *node->result, awaiting_vote_->tc);
+  if (node->block->header.round != pacemaker_.current()) return;
+  auto signed_vote = safety_.SignVote(*node->block, *node->result, awaiting_vote_->tc);
   awaiting_vote_.reset();
   if (!signed_vote.ok()) {
-    out.push_back(VoteRefused{node->block.header.round, VoteRefusalReason::kSafetyRules,
+    out.push_back(VoteRefused{node->block->header.round, VoteRefusalReason::kSafetyRules,
                               signed_vote.error().message()});
     return;
   }
@@ -330,10 +332,10 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
   b.header.chain_id = config_.chain;
   b.header.epoch = validators_.epoch;
   b.header.round = round;
-  b.header.height = parent->block.header.height.Next();
+  b.header.height = parent->block->header.height.Next();
   b.header.parent_id = parent->id;
   b.header.proposer = *self_;
-  b.header.timestamp_ms = std::max(now_ms, parent->block.header.timestamp_ms + 1);
+  b.header.timestamp_ms = std::max(now_ms, parent->block->header.timestamp_ms + 1);
   // After an uncommitted change of the validator set, blocks stay empty until it commits.
   if (!ExtendsPendingReconfiguration(parent->id)) b.transactions = p.transactions;
   b.header.payload_root = MerkleRoot(b.ComputeTxIds());
@@ -419,9 +421,9 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
   // Walk down the chain of consecutive rounds: in the two-chain rule, to b's parent.
   const BlockNode* target = b;
   for (std::size_t link = 1; link < config_.rules->CommitChainLength(); ++link) {
-    const BlockNode* p = tree_.Get(target->block.header.parent_id);
+    const BlockNode* p = tree_.Get(target->block->header.parent_id);
     if (p == nullptr || p->id == tree_.root_id()) return;
-    if (p->block.header.round.Next() != target->block.header.round) return;
+    if (p->block->header.round.Next() != target->block->header.round) return;
     target = p;
   }
   const std::vector<const BlockNode*> full_path = tree_.PathFromRoot(target->id);
@@ -446,9 +448,9 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
     if (!path[i]->next_validators) continue;
     reconfiguration = path[i];
     for (std::size_t j = i + 1; j < full_path.size(); ++j) {
-      epoch_proof.push_back({full_path[j]->block, *full_path[j]->qc});
+      epoch_proof.push_back({*full_path[j]->block, *full_path[j]->qc});
     }
-    if (b != target) epoch_proof.push_back({b->block, qc});
+    if (b != target) epoch_proof.push_back({*b->block, qc});
     path.resize(i + 1);
     deferred_commit_.reset();
     break;
@@ -459,7 +461,7 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
     // A quorum certified another result than our execution gave: this node's state has
     // diverged. Stop rather than build on it (STYLE.md: our bugs abort).
     TAMGA_CHECK_MSG(*n->result == n->qc->data.result, "execution result of height " +
-                                                          n->block.header.height.ToString() +
+                                                          n->block->header.height.ToString() +
                                                           " differs from the one its QC certifies");
     if (n == reconfiguration) {
       out.push_back(CommitBlock{n->block, *n->qc, epoch_proof, n->next_validators});
@@ -483,7 +485,7 @@ void Core::TryCommit(const QuorumCertificate& qc, Out& out) {
 // is dropped (only empty blocks can be there), rounds restart at 1 under the new set, and
 // the QC of `reconfiguration` becomes the new epoch's root.
 void Core::SwitchEpoch(const BlockNode& reconfiguration, Out& out) {
-  const Block root = reconfiguration.block;
+  const SharedBlock root = reconfiguration.block;
   const QuorumCertificate root_qc = *reconfiguration.qc;
   validators_ = *reconfiguration.next_validators;
   self_ = IndexOf(validators_, signer_.public_key());
@@ -550,11 +552,11 @@ bool Core::NothingToCommit(const Hash32& tip) const {
   const BlockNode* x = tree_.Get(tip);
   if (x == nullptr) return false;
   while (true) {
-    if (!x->block.transactions.empty()) return false;
-    const BlockNode* p = tree_.Get(x->block.header.parent_id);
+    if (!x->block->transactions.empty()) return false;
+    const BlockNode* p = tree_.Get(x->block->header.parent_id);
     if (p == nullptr) return x->id == tip;  // `tip` is the root: all below is committed.
-    if (p->block.header.round == QcRound(p->block.justify).Next()) {
-      return p->block.transactions.empty();
+    if (p->block->header.round == QcRound(p->block->justify).Next()) {
+      return p->block->transactions.empty();
     }
     x = p;
   }

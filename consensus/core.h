@@ -115,14 +115,14 @@ struct SetTimer {
 };
 // Execute `block` on top of its parent's state and answer with BlockExecuted.
 struct ExecuteBlock {
-  Block block;
+  SharedBlock block;
 };
 // `block` is final; `qc` certifies it with its execution result. In height order. For the
 // block that ends an epoch, `epoch_proof` holds the certified blocks above it up to the QC
 // that committed it: with them, a node that missed the change can check it (a peer serves
 // them right after the block when it catches a node up).
 struct CommitBlock {
-  Block block;
+  SharedBlock block;
   QuorumCertificate qc;
   std::vector<CertifiedBlock> epoch_proof;
   // For the block that ends an epoch, the set of the next one. The owner stores it with
@@ -147,7 +147,7 @@ struct FetchBlocks {
 };
 // Store this block durably (uncommitted blocks survive a restart through RecoveryData).
 struct SaveBlock {
-  Block block;
+  SharedBlock block;
 };
 // Store the highest certificates durably. Emitted before any signature that relies on
 // them, so a restarted node can always time out of the round it was in.

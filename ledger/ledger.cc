@@ -169,14 +169,16 @@ Status Ledger::CheckWritable() const {
 }
 
 Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
-    std::shared_ptr<const PreparedBlock> parent, const Block& block, BlockOutput output) const {
+    std::shared_ptr<const PreparedBlock> parent, std::shared_ptr<const Block> shared,
+    BlockOutput output) const {
   TAMGA_RETURN_IF_ERROR(CheckWritable());
+  const Block& block = *shared;
   Height base_height;
   Hash32 base_id;
   ExecutionResult base_result;
   if (parent) {
-    base_height = parent->block.header.height;
-    base_id = parent->block.header.Id();
+    base_height = parent->block->header.height;
+    base_id = parent->block->header.Id();
     base_result = parent->result;
   } else {
     const LedgerHead head = Head();
@@ -235,7 +237,7 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
   prepared->result.log_size = base_result.log_size + leaves.size();
   TAMGA_ASSIGN_OR_RETURN(prepared->result.state_root,
                          StateTree::Update(*overlay, base_result.state_root, std::move(writes)));
-  prepared->block = block;
+  prepared->block = std::move(shared);
   prepared->output = std::move(output);
   prepared->overlay = std::move(overlay);
   return std::shared_ptr<const PreparedBlock>(std::move(prepared));
@@ -257,7 +259,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
                       const std::vector<CertifiedBlock>& epoch_proof) {
   TAMGA_RETURN_IF_ERROR(CheckWritable());
   const LedgerHead head = Head();
-  const BlockHeader& h = p.block.header;
+  const BlockHeader& h = p.block->header;
   if (h.height != head.height.Next() || h.parent_id != head.block_id) {
     return Status::FailedPrecondition("block " + h.height.ToString() +
                                       " does not extend the committed head " +
@@ -299,8 +301,8 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   const std::uint64_t height = h.height.value();
   WriteBatch batch;
   p.overlay->AppendTo(batch);
-  batch.Put(Column::kBlocks, KeyU64('b', height), Encode(p.block));
-  batch.Put(Column::kBlocks, KeyU64('h', height), Encode(p.block.header));
+  batch.Put(Column::kBlocks, KeyU64('b', height), Encode(*p.block));
+  batch.Put(Column::kBlocks, KeyU64('h', height), Encode(p.block->header));
   batch.Put(Column::kCertificates, KeyU64('q', height), Encode(qc));
   if (!kept.empty()) {
     batch.Put(Column::kCertificates, KeyU64('p', height), Encode(EpochProof{std::move(kept)}));
@@ -309,7 +311,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   // The transaction index points at the inclusion that counts: an accepted one if there is
   // one (a replayed copy, rejected, must not hide it), else the latest.
   std::map<Hash32, bool> indexed_here;  // Transaction id -> accepted.
-  for (std::size_t i = 0; i < p.block.transactions.size(); ++i) {
+  for (std::size_t i = 0; i < p.block->transactions.size(); ++i) {
     const Hash32& id = p.output.receipts[i].tx_hash;  // Prepare checked it is the id.
     const bool accepted = p.output.receipts[i].code == 0;
     if (auto it = indexed_here.find(id); it != indexed_here.end()) {

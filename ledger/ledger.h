@@ -55,7 +55,7 @@ struct BlockOutput {
 
 // A block executed on top of its parent, not yet committed.
 struct PreparedBlock {
-  Block block;
+  std::shared_ptr<const Block> block;  // Shared with the consensus core's tree and effects.
   ExecutionResult result;
   BlockOutput output;
   // Log and state writes; detached from its parent once committed (Ledger::Commit).
@@ -99,8 +99,14 @@ class Ledger {
 
   // Executes `output` for `block` on top of `parent` (nullptr: the committed head).
   Result<std::shared_ptr<const PreparedBlock>> Prepare(std::shared_ptr<const PreparedBlock> parent,
-                                                       const Block& block,
+                                                       std::shared_ptr<const Block> block,
                                                        BlockOutput output) const;
+  // The same for a block not shared yet: a copy of it is kept.
+  Result<std::shared_ptr<const PreparedBlock>> Prepare(std::shared_ptr<const PreparedBlock> parent,
+                                                       const Block& block,
+                                                       BlockOutput output) const {
+    return Prepare(std::move(parent), std::make_shared<const Block>(block), std::move(output));
+  }
 
   // The state a block on top of `parent` (nullptr: the committed head) executes against.
   TreeStateReader StateBefore(const std::shared_ptr<const PreparedBlock>& parent) const;

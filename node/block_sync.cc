@@ -43,11 +43,11 @@ Result<net::BlockResponse> BlockSync::Serve(const CommittedChain& chain,
   }
   if (room) {
     for (const auto* n : core.tree().PathFromRoot(core.highest_qc().data.block_id)) {
-      if (!n->qc || n->block.header.height < request.from_height ||
-          n->block.header.height <= head) {
+      if (!n->qc || n->block->header.height < request.from_height ||
+          n->block->header.height <= head) {
         continue;
       }
-      if (!add(n->block, *n->qc)) break;
+      if (!add(*n->block, *n->qc)) break;
     }
   }
   return resp;

@@ -91,7 +91,8 @@ Status ConsensusStore::Flush() {
         batch.Delete(ledger::Column::kMeta, AsBytes(kHighestTcKey));
       }
     }
-    for (const Block& b : pending_blocks_) {
+    for (const consensus::SharedBlock& shared : pending_blocks_) {
+      const Block& b = *shared;
       const Hash32 id = b.header.Id();
       batch.Put(ledger::Column::kMeta, PendingBlockKey(id), Encode(b));
       saved_blocks_[id] = b.header.height;

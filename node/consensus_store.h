@@ -63,7 +63,7 @@ class ConsensusStore {
   ledger::SafetyStore& safety_;
   std::optional<consensus::SafetyData> pending_safety_;
   std::optional<consensus::SaveCertificates> pending_certs_;
-  std::vector<Block> pending_blocks_;
+  std::vector<consensus::SharedBlock> pending_blocks_;
   std::map<Hash32, Height> saved_blocks_;  // Uncommitted blocks on disk, to prune.
 };
 

@@ -108,7 +108,8 @@ std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
 }
 
 CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
-                          const ledger::LogRecord& record, std::uint64_t index) {
+                          const ledger::LogRecord& record, std::uint64_t index,
+                          SignerCountries& countries) {
   CommittedRecord e;
   e.index = index;
   e.height = block.header.height;
@@ -116,9 +117,14 @@ CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
   e.tx = record.tx_hash;
   e.type = std::string(contracts::TxTypeName(record.kind));
   if (record.tx_index < block.transactions.size()) {
-    auto sr = contracts::rules::Read<contracts::SignerRecord>(
-        state, contracts::SignerKey(block.transactions[record.tx_index].signer), "signer");
-    if (sr.ok() && *sr) e.signer_country = (*sr)->country;
+    const PublicKey& signer = block.transactions[record.tx_index].signer;
+    auto known = countries.find(signer);
+    if (known == countries.end()) {
+      auto sr = contracts::rules::Read<contracts::SignerRecord>(
+          state, contracts::SignerKey(signer), "signer");
+      known = countries.emplace(signer, sr.ok() && *sr ? (*sr)->country : std::string()).first;
+    }
+    e.signer_country = known->second;
   }
   e.countries = CountriesConcerned(state, record, e.signer_country);
   return e;
@@ -130,12 +136,13 @@ Result<CommittedRecord> RecordEvent(const ledger::Ledger& ledger, std::uint64_t 
   if (!cache.block || !cache.state || cache.block->header.height != record.height) {
     cache.block.reset();
     cache.state.reset();
+    cache.countries.clear();
     TAMGA_ASSIGN_OR_RETURN(Block b, ledger.BlockAt(record.height));
     TAMGA_ASSIGN_OR_RETURN(auto state, ledger.StateAfter(record.height));
     cache.block = std::move(b);
     cache.state.emplace(std::move(state));
   }
-  return MakeEvent(*cache.state, *cache.block, record, index);
+  return MakeEvent(*cache.state, *cache.block, record, index, cache.countries);
 }
 
 std::uint64_t EventHub::Subscribe(std::string country, Sink sink) {

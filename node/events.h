@@ -48,16 +48,22 @@ std::vector<std::string> CountriesConcerned(const ledger::StateReader& state,
                                             const ledger::LogRecord& record,
                                             const std::string& signer_country);
 
+// Signers' countries already read, for the records of one block (a batch of a thousand
+// certificates has one signer).
+using SignerCountries = std::map<PublicKey, std::string>;
+
 // The event of log record `record` (number `index`) of committed block `block`; `state` is
-// the state after that block.
+// the state after that block. Pass the same `countries` for the records of one block.
 CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
-                          const ledger::LogRecord& record, std::uint64_t index);
+                          const ledger::LogRecord& record, std::uint64_t index,
+                          SignerCountries& countries);
 
 // What RecordEvent read last: records of one block come in a row, and share its block and
 // the state after it. Pass the same cache for consecutive calls.
 struct RecordEventCache {
   std::optional<Block> block;
   std::optional<ledger::TreeStateReader> state;  // After `block`.
+  SignerCountries countries;                     // Of `block`'s signers.
 };
 
 // The event of the committed log record `index`, read back from `ledger`: equal to the one

@@ -274,7 +274,7 @@ contracts::OnLedgerFn Node::OnLedgerFor(std::shared_ptr<const ledger::PreparedBl
         above->insert(r.tx_hash);
       }
     }
-    const Hash32& up = p->block.header.parent_id;
+    const Hash32& up = p->block->header.parent_id;
     if (up == head_id) break;
     auto it = prepared_.find(up);
     p = it == prepared_.end() ? nullptr : it->second;
@@ -283,7 +283,8 @@ contracts::OnLedgerFn Node::OnLedgerFor(std::shared_ptr<const ledger::PreparedBl
   return [above, guard](const Hash32& id) { return above->count(id) > 0 || guard(id); };
 }
 
-void Node::Execute(const Block& block) {
+void Node::Execute(const consensus::SharedBlock& shared) {
+  const Block& block = *shared;
   const Hash32 id = block.header.Id();
   std::shared_ptr<const ledger::PreparedBlock> parent;
   if (block.header.parent_id != ledger_->Head().block_id) {
@@ -300,7 +301,7 @@ void Node::Execute(const Block& block) {
                                         [this](const Hash32& tx) { return mempool_.Contains(tx); });
   if (!out.ok()) return Fatal("executing block " + id.ShortHex() + ": " + out.error().ToString());
   std::optional<ValidatorSet> next = out->next_validators;
-  auto prepared = ledger_->Prepare(parent, block, std::move(*out));
+  auto prepared = ledger_->Prepare(parent, shared, std::move(*out));
   if (!prepared.ok()) {
     return Fatal("preparing block " + id.ShortHex() + ": " + prepared.error().ToString());
   }
@@ -309,17 +310,18 @@ void Node::Execute(const Block& block) {
 }
 
 void Node::Commit(const consensus::CommitBlock& c) {
-  const Hash32 id = c.block.header.Id();
+  const Block& block = *c.block;
+  const Hash32 id = block.header.Id();
   auto it = prepared_.find(id);
   if (it == prepared_.end())
     return Fatal("asked to commit block " + id.ShortHex() + ", never executed");
   const auto prepared = it->second;
   if (Status s = ledger_->Commit(*prepared, c.qc, c.epoch_proof); !s.ok()) {
-    return Fatal("committing height " + c.block.header.height.ToString() + ": " + s.ToString());
+    return Fatal("committing height " + block.header.height.ToString() + ": " + s.ToString());
   }
-  const Height height = c.block.header.height;
+  const Height height = block.header.height;
   for (auto p = prepared_.begin(); p != prepared_.end();) {
-    p = p->second->block.header.height <= height ? prepared_.erase(p) : std::next(p);
+    p = p->second->block->header.height <= height ? prepared_.erase(p) : std::next(p);
   }
   if (Status s = store_->PruneCommitted(height); !s.ok()) return Fatal(s.ToString());
 
@@ -329,20 +331,20 @@ void Node::Commit(const consensus::CommitBlock& c) {
     ids.push_back(r.tx_hash);
     if (r.code != 0) ++rejected;
   }
-  mempool_.OnCommit(c.block.transactions, ids, ledger_->StateBefore(nullptr));
+  mempool_.OnCommit(block.transactions, ids, ledger_->StateBefore(nullptr));
   if (const std::size_t expired = mempool_.Expire(NowMs()); expired > 0) {
     Log(LogLevel::kInfo, "mempool_expired", {{"txs", std::to_string(expired)}});
   }
   committed_transactions_ += ids.size();
   const std::uint64_t now = NowMs();
-  const std::uint64_t proposed = c.block.header.timestamp_ms;
+  const std::uint64_t proposed = block.header.timestamp_ms;
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
   const ExecutionResult& result = prepared->result;
   Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
       {{"height", height.ToString()},
-       {"round", c.block.header.round.ToString()},
-       {"epoch", c.block.header.epoch.ToString()},
+       {"round", block.header.round.ToString()},
+       {"epoch", block.header.epoch.ToString()},
        {"txs", std::to_string(ids.size())},
        {"rejected", std::to_string(rejected)},
        {"state_root", result.state_root.ShortHex()},
@@ -372,7 +374,7 @@ std::vector<Transaction> Node::TakePayload() {
     if (auto p = prepared_.find(n->id); p != prepared_.end()) {
       for (const auto& r : p->second->output.receipts) in_flight.insert(r.tx_hash);
     } else {
-      for (const Hash32& id : n->block.TxIds()) in_flight.insert(id);
+      for (const Hash32& id : n->block->TxIds()) in_flight.insert(id);
     }
   }
   std::shared_ptr<const ledger::PreparedBlock> parent;
@@ -561,8 +563,9 @@ void Node::Announce(const ledger::PreparedBlock& p) {
   const auto state = ledger_->StateBefore(nullptr);  // After this block: it is the head.
   std::vector<CommittedRecord> events;
   std::uint64_t index = p.result.log_size - p.output.records.size();
+  SignerCountries countries;
   for (const ledger::LogRecord& rec : p.output.records) {
-    CommittedRecord e = MakeEvent(state, p.block, rec, index++);
+    CommittedRecord e = MakeEvent(state, *p.block, rec, index++, countries);
     metrics_.Record(e.type, e.signer_country);
     events.push_back(std::move(e));
   }

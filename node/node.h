@@ -114,7 +114,7 @@ class Node final : private SyncTarget, private SyncNetwork {
   void Post(consensus::Event event);
   void Apply(std::vector<consensus::Effect> effects);
   void ApplyOne(consensus::Effect& effect);
-  void Execute(const Block& block);
+  void Execute(const consensus::SharedBlock& block);
   void Commit(const consensus::CommitBlock& c);
   // Counts a committed block's receipts and records and publishes its records as events.
   void Announce(const ledger::PreparedBlock& block);

@@ -53,7 +53,7 @@ TEST(Core, SingleValidatorCommitsInOrderAndPersistsBeforeSigningLeaves) {
     if (auto* p = std::get_if<RequestPayload>(&e)) {
       more = fx.core->Handle(now, PayloadReady{p->round, {}});
     } else if (auto* x = std::get_if<ExecuteBlock>(&e)) {
-      const Hash32 id = x->block.header.Id();
+      const Hash32 id = x->block->header.Id();
       ExecutionResult r{Sha256Of(id.view()), {}, 0};
       results[id] = r;
       more = fx.core->Handle(now, BlockExecuted{id, r, std::nullopt});
@@ -66,9 +66,9 @@ TEST(Core, SingleValidatorCommitsInOrderAndPersistsBeforeSigningLeaves) {
   }
   ASSERT_EQ(commits.size(), 5u);
   for (std::size_t i = 0; i < commits.size(); ++i) {
-    EXPECT_EQ(commits[i].block.header.height, Height(i + 1));
-    EXPECT_EQ(commits[i].qc.data.block_id, commits[i].block.header.Id());
-    EXPECT_EQ(commits[i].qc.data.result, results[commits[i].block.header.Id()]);
+    EXPECT_EQ(commits[i].block->header.height, Height(i + 1));
+    EXPECT_EQ(commits[i].qc.data.block_id, commits[i].block->header.Id());
+    EXPECT_EQ(commits[i].qc.data.result, results[commits[i].block->header.Id()]);
   }
   EXPECT_GT(persisted, 5);
   EXPECT_GE(fx.core->safety_data().last_voted_round, Round(6));
@@ -103,7 +103,7 @@ TEST(Core, AnIdleLeaderMayWaitExceptWhileABlockWithTransactionsAwaitsItsCommit) 
       if (p->round == Round(3)) txs.push_back(tx);
       more = fx.core->Handle(now, PayloadReady{p->round, txs});
     } else if (auto* x = std::get_if<ExecuteBlock>(&e)) {
-      const Hash32 id = x->block.header.Id();
+      const Hash32 id = x->block->header.Id();
       more = fx.core->Handle(
           now, BlockExecuted{id, ExecutionResult{Sha256Of(id.view()), {}, 0}, std::nullopt});
     } else if (auto* t = std::get_if<SetTimer>(&e)) {

@@ -588,16 +588,17 @@ class Simulation {
               }
             });
           } else if constexpr (std::is_same_v<T, consensus::ExecuteBlock>) {
-            const Hash32 id = e.block.header.Id();
-            auto parent = n.results.find(e.block.header.parent_id);
+            const Block& block = *e.block;
+            const Hash32 id = block.header.Id();
+            auto parent = n.results.find(block.header.parent_id);
             TAMGA_CHECK_MSG(parent != n.results.end(), "core executed a block before its parent");
-            const ExecutionResult r = Execute(parent->second, e.block, id);
+            const ExecutionResult r = Execute(parent->second, block, id);
             n.results[id] = r;
             std::optional<ValidatorSet> next;
-            for (const auto& tx : e.block.transactions) {
+            for (const auto& tx : block.transactions) {
               if (tx.type != kReconfigureTxType) continue;
               auto set = Decode<ValidatorSet>(tx.payload, "validator set");
-              if (set.ok() && set->epoch == e.block.header.epoch.Next()) next = *set;
+              if (set.ok() && set->epoch == block.header.epoch.Next()) next = *set;
             }
             Local(n, consensus::BlockExecuted{id, r, std::move(next)});
           } else if constexpr (std::is_same_v<T, consensus::CommitBlock>) {
@@ -980,7 +981,7 @@ class Simulation {
   }
 
   void OnCommit(Node& n, const consensus::CommitBlock& c) {
-    const BlockHeader& h = c.block.header;
+    const BlockHeader& h = c.block->header;
     const Hash32 id = h.Id();
     // O2: the committed chain only grows, one height at a time, and links up.
     if (h.height.value() != n.ledger.size() + 1) {
@@ -998,7 +999,7 @@ class Simulation {
     const std::uint64_t parent_ts = n.ledger.empty()
                                         ? genesis_.header.timestamp_ms
                                         : n.ledger.back().certified.block.header.timestamp_ms;
-    n.ledger.push_back({{c.block, c.qc}, c.epoch_proof, c.next_validators});
+    n.ledger.push_back({{*c.block, c.qc}, c.epoch_proof, c.next_validators});
     if (!n.store->PruneCommitted(h.height).ok()) return CrashMidEvent(n);
     n.results[id] = c.qc.data.result;
     report_.max_round = std::max(report_.max_round, h.round.value());
