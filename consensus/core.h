@@ -209,7 +209,7 @@ class Core {
   const ValidatorSet& validators() const { return validators_; }
   // This node's index in the current set; empty if it is not a member.
   const std::optional<ValidatorIndex>& self() const { return self_; }
-  Height committed_height() const { return tree_.root().block.header.height; }
+  Height committed_height() const { return tree_.root().block->header.height; }
   const BlockTree& tree() const { return tree_; }
   const QuorumCertificate& highest_qc() const { return highest_qc_; }
   // Whether a block on top of `tip` is needed by nobody soon: no block that is not yet
