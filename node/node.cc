@@ -340,6 +340,13 @@ void Node::Commit(const consensus::CommitBlock& c) {
   const std::uint64_t proposed = block.header.timestamp_ms;
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
+  // An administration moved its validator: dial it at its new address from now on.
+  for (const ledger::LogRecord& r : prepared->output.records) {
+    if (r.kind == static_cast<std::uint16_t>(contracts::TxType::kSetValidatorAddress)) {
+      DialValidators(verifier_->validators());
+      break;
+    }
+  }
   const ExecutionResult& result = prepared->result;
   Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
       {{"height", height.ToString()},
