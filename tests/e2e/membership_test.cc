@@ -18,6 +18,7 @@
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/governance.h"
 
 namespace tamga::testing {
 namespace {
@@ -30,47 +31,12 @@ using std::chrono::seconds;
 constexpr const char* kFifth = "TJ";
 constexpr const char* kSixth = "TM";
 
-class Votes {
- public:
-  explicit Votes(Cluster& c) : c_(c), next_(c.size(), 1) {}
-
-  // Submits a transaction of admin `a` to node `via` and waits until it is committed and
-  // accepted. Returns false (with the body) otherwise.
-  ::testing::AssertionResult Do(std::size_t a, std::size_t via, TxType type, Bytes payload) {
-    const Transaction tx = c_.Tx(c_.admin(a), type, std::move(payload), next_[a]);
-    auto [status, body] = c_.Submit(via, tx);
-    if (status != 202) return ::testing::AssertionFailure() << "refused: " << body.dump();
-    ++next_[a];
-    json result;
-    const bool committed =
-        Cluster::WaitFor([&] { return c_.TxStatus(via, tx.Hash(), &result) == "committed"; });
-    if (!committed) return ::testing::AssertionFailure() << "not committed: " << result.dump();
-    if (result["result"] != "accepted") return ::testing::AssertionFailure() << result.dump();
-    return ::testing::AssertionSuccess();
-  }
-
- private:
-  Cluster& c_;
-  std::vector<std::uint64_t> next_;
-};
-
-contracts::AdministrationEntry Entry(Cluster& c, std::size_t node, const std::string& country) {
-  return {country, "Customs of " + country, c.validator_key(node),
-          "127.0.0.1:" + std::to_string(c.peer_port(node)), c.admin(node).public_key()};
-}
-
 // A loopback port nothing listens on now (the kernel's choice of an ephemeral port).
 std::uint16_t FreeLoopbackPort() {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor a(
       io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
   return a.local_endpoint().port();
-}
-
-// Node i's status field, or null.
-json StatusOf(Cluster& c, std::size_t i, const std::string& field) {
-  auto s = c.Status(i);
-  return s && s->contains(field) ? (*s)[field] : json(nullptr);
 }
 
 // Whether node i has a link up to the validator with key `k`.
