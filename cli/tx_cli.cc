@@ -467,6 +467,16 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     c->add_option("--new-key", *new_key, "The new public key")->required();
   }
   {
+    auto p = std::make_shared<contracts::SetValidatorAddress>();
+    auto* c = AddTx(*tx, "set-address",
+                    "Move the administration's validator to a new host:port (administrator)",
+                    common, action, [p, &out](TxClient& client) {
+                      return client.Send(TxType::kSetValidatorAddress, *p, out);
+                    });
+    c->add_option("--address", p->address, "Where the validator now listens for its peers")
+        ->required();
+  }
+  {
     auto p = std::make_shared<contracts::RevokeKey>();
     auto key = std::make_shared<std::string>();
     auto* c = AddTx(*tx, "revoke-key",

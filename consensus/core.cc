@@ -25,7 +25,7 @@ Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block roo
     : config_(std::move(config)),
       signer_(signer),
       validators_(config_.validators),
-      self_(IndexOf(validators_, signer.public_key())),
+      self_(config_.may_sign ? IndexOf(validators_, signer.public_key()) : std::nullopt),
       safety_(std::move(safety), signer, config_.chain, self_.value_or(ValidatorIndex(0))),
       tree_(std::make_shared<const Block>(std::move(root)), root_qc),
       pacemaker_(config_.round_timeout_ms_base, config_.round_timeout_ms_max),
@@ -488,7 +488,7 @@ void Core::SwitchEpoch(const BlockNode& reconfiguration, Out& out) {
   const SharedBlock root = reconfiguration.block;
   const QuorumCertificate root_qc = *reconfiguration.qc;
   validators_ = *reconfiguration.next_validators;
-  self_ = IndexOf(validators_, signer_.public_key());
+  self_ = config_.may_sign ? IndexOf(validators_, signer_.public_key()) : std::nullopt;
   tree_ = BlockTree(root, root_qc);
   tree_.SetResult(tree_.root_id(), root_qc.data.result, std::nullopt);
   highest_qc_ = root_qc;

@@ -54,6 +54,9 @@ struct CoreConfig {
   // NothingToCommit). A round whose next proposal may be held so is given this much more
   // time before it times out; TransactionsWaiting ends that grace. 0: no wait.
   std::uint64_t idle_wait_ms = 0;
+  // False for an observer: it follows the chain and never signs, even where its key is in
+  // the validator set.
+  bool may_sign = true;
   // The counting rules (quorum size, one count per signer, the commit rule). Must outlive
   // the core; only the simulator's positive controls pass anything but the standard.
   const Rules* rules = &StandardRules();

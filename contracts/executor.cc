@@ -24,6 +24,7 @@ bool RoleAllowed(TxType t, Role r) {
   switch (t) {
     case TxType::kRotateKey:
       return true;  // The key itself, whatever its role (or its administrator).
+    case TxType::kSetValidatorAddress:
     case TxType::kRegisterOffice:
     case TxType::kSetOfficeStatus:
     case TxType::kAccreditIssuer:
@@ -66,6 +67,7 @@ Result<Verdict> Dispatch(Context& ctx) {
     case TxType::kSetIssuerStatus:
     case TxType::kRevokeKey:
     case TxType::kRotateKey:
+    case TxType::kSetValidatorAddress:
       return rules::RegistryRule(ctx);
     case TxType::kProposeMembership:
     case TxType::kApproveMembership:

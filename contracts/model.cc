@@ -41,6 +41,8 @@ std::string_view TxTypeName(std::uint16_t type) {
       return "revoke-key";
     case TxType::kRotateKey:
       return "rotate-key";
+    case TxType::kSetValidatorAddress:
+      return "set-validator-address";
     case TxType::kProposeMembership:
       return "propose-membership";
     case TxType::kApproveMembership:
@@ -237,6 +239,11 @@ void EncodeTo(Encoder& e, const RotateKey& v) {
 void DecodeFrom(Decoder& d, RotateKey& v) {
   v.old_key = d.Fixed<PublicKey>();
   v.new_key = d.Fixed<PublicKey>();
+}
+
+void EncodeTo(Encoder& e, const SetValidatorAddress& v) { e.String(v.address); }
+void DecodeFrom(Decoder& d, SetValidatorAddress& v) {
+  v.address = d.AsciiString(kAddressMax, "address");
 }
 
 void EncodeTo(Encoder& e, const ProposeMembership& v) {

@@ -36,6 +36,7 @@ enum class TxType : std::uint16_t {
   kSetIssuerStatus = 4,       // administrator
   kRevokeKey = 5,             // administrator: a key of its country, from a given time
   kRotateKey = 6,             // the key itself, or its administrator: moves a role to a new key
+  kSetValidatorAddress = 7,   // administrator: where its validator listens for its peers
   kIssueCertificates = 10,    // issuer (or administrator): one or many certificates of origin
   kReplaceCertificate = 11,   // issuer of the exporting country
   kRevokeCertificate = 12,    // issuer of the exporting country
@@ -337,6 +338,9 @@ struct RotateKey {
   PublicKey old_key;
   PublicKey new_key;
 };
+struct SetValidatorAddress {
+  std::string address;  // host:port, as in AdministrationEntry.
+};
 enum class MembershipAction : std::uint8_t { kAdd = 1, kRemove = 2 };
 struct ProposeMembership {
   std::string id;
@@ -456,6 +460,7 @@ TAMGA_CONTRACTS_CODEC(SetEntityStatus)
 TAMGA_CONTRACTS_CODEC(AccreditIssuer)
 TAMGA_CONTRACTS_CODEC(RevokeKey)
 TAMGA_CONTRACTS_CODEC(RotateKey)
+TAMGA_CONTRACTS_CODEC(SetValidatorAddress)
 TAMGA_CONTRACTS_CODEC(ProposeMembership)
 TAMGA_CONTRACTS_CODEC(ApproveMembership)
 TAMGA_CONTRACTS_CODEC(MembershipProposal)

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/host_port.h"
 #include "contracts/rules.h"
 #include "ledger/records.h"
 
@@ -159,6 +160,27 @@ Result<Verdict> Rotate(Context& ctx, const RotateKey& p) {
   return Verdict{};
 }
 
+// The signer's administration moves its validator to `p.address`. Takes effect when the
+// block commits: every node dials the validators of the epoch at the addresses the
+// registry holds after each block that changes one. The address is checked for its form
+// (host:port) only; whether anything listens there is the administration's affair.
+Result<Verdict> SetAddress(Context& ctx, const SetValidatorAddress& p) {
+  if (!ParseHostPort(p.address).ok()) {
+    return Reject(Reason::kMalformed, "\"" + p.address + "\" is not host:port");
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto admin, Read<AdministrationRecord>(
+                                         ctx.state, AdministrationKey(ctx.signer.country),
+                                         "administration"));
+  if (!admin) return Status::Corruption("an administrator key without its administration");
+  if (admin->removed) {
+    return Reject(Reason::kSignerLacksRole, ctx.signer.country + " has left the chain");
+  }
+  admin->entry.address = p.address;
+  Write(ctx.state, AdministrationKey(ctx.signer.country), *admin);
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
 }  // namespace
 
 Result<std::optional<Verdict>> KeyTaken(const BlockState& state, const PublicKey& key) {
@@ -202,6 +224,9 @@ Result<Verdict> RegistryRule(Context& ctx) {
       return WithPayload<RevokeKey>(ctx.tx, [&](const RevokeKey& p) { return Revoke(ctx, p); });
     case TxType::kRotateKey:
       return WithPayload<RotateKey>(ctx.tx, [&](const RotateKey& p) { return Rotate(ctx, p); });
+    case TxType::kSetValidatorAddress:
+      return WithPayload<SetValidatorAddress>(
+          ctx.tx, [&](const SetValidatorAddress& p) { return SetAddress(ctx, p); });
     default:
       return Reject(Reason::kUnknownType, "not a registry transaction");
   }

@@ -211,6 +211,7 @@ json StatusJson(const NodeStatus& s) {
   for (const auto& k : s.head.validators.validators) validators.push_back(k.ToHex());
   json j = {{"chain_id", s.chain_id.ToHex()},
             {"key", s.key.ToHex()},
+            {"role", s.observer ? "observer" : "validator"},
             {"validator_index", s.self ? json(s.self->value()) : json(nullptr)},
             {"height", s.head.height.value()},
             {"block_id", s.head.block_id.ToHex()},

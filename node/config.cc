@@ -128,6 +128,13 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(top.String("key_file", c.key_file, true));
   TAMGA_RETURN_IF_ERROR(top.String("passphrase_file", c.passphrase_file));
   TAMGA_RETURN_IF_ERROR(top.String("data_dir", c.data_dir, true));
+  std::string role = "validator";
+  TAMGA_RETURN_IF_ERROR(top.String("role", role));
+  if (role != "validator" && role != "observer") {
+    return Status::InvalidArgument("config: 'role' is \"" + role +
+                                   "\", must be \"validator\" or \"observer\"");
+  }
+  c.observer = role == "observer";
   const std::set<std::string> sections = {"network", "api", "consensus", "mempool",
                                           "clock",   "log", "testing"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));

@@ -23,6 +23,9 @@ struct NodeConfig {
   std::string key_file;         // This validator's Ed25519 key (common/key_file.h).
   std::string passphrase_file;  // For an encrypted key; else TAMGA_PASSPHRASE.
   std::string data_dir;         // Ledger, safety data; locked while the node runs.
+  // role = "observer": the node follows the chain and serves the API, and never signs a
+  // vote, timeout or proposal, even in an epoch whose set holds its key.
+  bool observer = false;
 
   std::string listen;                // Peer-to-peer "host:port".
   std::vector<PublicKey> observers;  // Keys that may connect beside the validators.

@@ -129,8 +129,18 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   } else {
     TAMGA_ASSIGN_OR_RETURN(root_qc, ledger_->QcAt(head.height));
   }
+  if (config_.observer) {
+    const auto& v = head.validators.validators;
+    if (auto at = std::find(v.begin(), v.end(), key_.public_key()); at != v.end()) {
+      return Status::FailedPrecondition(
+          "role = \"observer\", but this key is validator " + std::to_string(at - v.begin()) +
+          "'s in epoch " + head.validators.epoch.ToString() +
+          ": an observer needs a key of its own (peers keep one link per key)");
+    }
+  }
   consensus::CoreConfig cc;
   cc.chain = anchor_.chain_id;
+  cc.may_sign = !config_.observer;
   cc.validators = head.validators;
   cc.round_timeout_ms_base = config_.round_timeout_ms;
   cc.round_timeout_ms_max = config_.round_timeout_max_ms;
@@ -155,6 +165,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
        {"height", head.height.ToString()},
        {"epoch", head.validators.epoch.ToString()},
        {"validator", core_->self() ? core_->self()->ToString() : std::string("no (observer)")},
+       {"role", std::string(config_.observer ? "observer" : "validator")},
        {"data_dir", config_.data_dir}});
   return Status::Ok();
 }
@@ -340,6 +351,13 @@ void Node::Commit(const consensus::CommitBlock& c) {
   const std::uint64_t proposed = block.header.timestamp_ms;
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
+  // An administration moved its validator: dial it at its new address from now on.
+  for (const ledger::LogRecord& r : prepared->output.records) {
+    if (r.kind == static_cast<std::uint16_t>(contracts::TxType::kSetValidatorAddress)) {
+      DialValidators(verifier_->validators());
+      break;
+    }
+  }
   const ExecutionResult& result = prepared->result;
   Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
       {{"height", height.ToString()},
@@ -413,6 +431,13 @@ void Node::EnterEpoch(const consensus::EnterEpoch& e) {
       {{"epoch", e.validators.epoch.ToString()},
        {"validators", std::to_string(e.validators.size())},
        {"validator", core_->self() ? core_->self()->ToString() : std::string("no")}});
+  const auto& v = e.validators.validators;
+  if (config_.observer && std::find(v.begin(), v.end(), key_.public_key()) != v.end()) {
+    Log(LogLevel::kWarn, "observer_in_set",
+        {{"epoch", e.validators.epoch.ToString()},
+         {"action", "this key is in the validator set, and an observer signs nothing: restart "
+                    "with role = \"validator\" to take the seat"}});
+  }
 }
 
 // --- Network ----------------------------------------------------------------------------
@@ -630,6 +655,7 @@ NodeStatus Node::GetStatus() const {
   s.chain_id = anchor_.chain_id;
   s.key = key_.public_key();
   s.self = core_->self();
+  s.observer = config_.observer;
   s.head = ledger_->Head();
   s.round = core_->current_round();
   s.epoch = core_->epoch();

@@ -56,6 +56,7 @@ struct NodeStatus {
   ChainId chain_id;
   PublicKey key;
   std::optional<ValidatorIndex> self;
+  bool observer = false;  // Its configured role.
   ledger::LedgerHead head;
   Round round;
   Epoch epoch;

@@ -300,5 +300,26 @@ TEST(KeyRotation, ARemovalProposedBeforeARotationRemovesTheRotatedKey) {
   for (const PublicKey& k : head.validators.validators) EXPECT_NE(k, new_key.public_key());
 }
 
+TEST(ValidatorAddress, AnAdministrationMovesItsOwnValidator) {
+  ContractsChain c;
+  for (const char* bad : {"no-port", "host:99999", ":26650", ""}) {
+    EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetValidatorAddress, SetValidatorAddress{bad}),
+              Reason::kMalformed)
+        << bad;
+  }
+  const SecretKey office = c.AddOffice("KZ", "KZ-1");
+  EXPECT_EQ(c.Submit(office, TxType::kSetValidatorAddress, SetValidatorAddress{"10.0.0.9:26650"}),
+            Reason::kSignerLacksRole);
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetValidatorAddress,
+                     SetValidatorAddress{"validator.kz.example:26650"}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Read<AdministrationRecord>(AdministrationKey("KZ"))->entry.address,
+            "validator.kz.example:26650");
+  // Its own entry only, and no change of the validator set.
+  EXPECT_EQ(c.Read<AdministrationRecord>(AdministrationKey("UZ"))->entry.address,
+            c.genesis().administrations[1].address);
+  EXPECT_EQ(c.ledger().Head().validators.epoch, Epoch(0));
+}
+
 }  // namespace
 }  // namespace tamga::contracts

@@ -2,7 +2,8 @@
 // A network that grows, changes a key and shrinks while it runs, with real tamgad processes:
 // two administrations that are not in the genesis join one after the other by membership
 // votes, find each other at the addresses the ledger holds, and take part; one validator's
-// key is rotated (the node restarts with its new key); one administration leaves. A load of
+// key is rotated (the node restarts with its new key) and the validator then moves to another
+// port by a transaction (the others dial it there); one administration leaves. A load of
 // registrations runs through all of it: every acknowledged one commits, the cluster never
 // stops, and the nodes agree on the state at the end.
 
@@ -13,9 +14,11 @@
 #include <mutex>
 #include <thread>
 
+#include "common/asio.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/governance.h"
 
 namespace tamga::testing {
 namespace {
@@ -28,39 +31,12 @@ using std::chrono::seconds;
 constexpr const char* kFifth = "TJ";
 constexpr const char* kSixth = "TM";
 
-class Votes {
- public:
-  explicit Votes(Cluster& c) : c_(c), next_(c.size(), 1) {}
-
-  // Submits a transaction of admin `a` to node `via` and waits until it is committed and
-  // accepted. Returns false (with the body) otherwise.
-  ::testing::AssertionResult Do(std::size_t a, std::size_t via, TxType type, Bytes payload) {
-    const Transaction tx = c_.Tx(c_.admin(a), type, std::move(payload), next_[a]);
-    auto [status, body] = c_.Submit(via, tx);
-    if (status != 202) return ::testing::AssertionFailure() << "refused: " << body.dump();
-    ++next_[a];
-    json result;
-    const bool committed =
-        Cluster::WaitFor([&] { return c_.TxStatus(via, tx.Hash(), &result) == "committed"; });
-    if (!committed) return ::testing::AssertionFailure() << "not committed: " << result.dump();
-    if (result["result"] != "accepted") return ::testing::AssertionFailure() << result.dump();
-    return ::testing::AssertionSuccess();
-  }
-
- private:
-  Cluster& c_;
-  std::vector<std::uint64_t> next_;
-};
-
-contracts::AdministrationEntry Entry(Cluster& c, std::size_t node, const std::string& country) {
-  return {country, "Customs of " + country, c.validator_key(node),
-          "127.0.0.1:" + std::to_string(c.peer_port(node)), c.admin(node).public_key()};
-}
-
-// Node i's status field, or null.
-json StatusOf(Cluster& c, std::size_t i, const std::string& field) {
-  auto s = c.Status(i);
-  return s && s->contains(field) ? (*s)[field] : json(nullptr);
+// A loopback port nothing listens on now (the kernel's choice of an ephemeral port).
+std::uint16_t FreeLoopbackPort() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
 }
 
 // Whether node i has a link up to the validator with key `k`.
@@ -176,6 +152,29 @@ TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
   ASSERT_TRUE(Cluster::WaitFor([&] { return StatusOf(c, 2, "validator_index") == 2; }, seconds(90)))
       << c.Log(2);
   ASSERT_TRUE(Cluster::WaitFor([&] { return LinkedTo(c, 4, rotated.public_key()); })) << c.Log(4);
+
+  // --- KG moves its validator to another port: every node dials it there once the change
+  // commits, and it takes part again after it restarts at the new address.
+  const std::string moved = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
+  ASSERT_TRUE(v.Do(2, 0, TxType::kSetValidatorAddress,
+                   Encode(contracts::SetValidatorAddress{moved})));
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    for (std::size_t i : {0, 1, 3, 4, 5}) {
+      if (!Dials(c, i, rotated.public_key(), moved)) return false;
+    }
+    return true;
+  })) << c.Log(4);
+  c.Terminate(2);
+  config = *ReadFileToString(toml, 1 << 20);
+  const std::string old_listen = at(2) + "\"";
+  config.replace(config.find(old_listen), old_listen.size(), moved + "\"");
+  ASSERT_TRUE(WriteFileAtomic(toml, config, {}).ok());
+  c.Start(2);
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    return LinkedTo(c, 0, rotated.public_key()) && LinkedTo(c, 4, rotated.public_key());
+  })) << c.Log(2);
+  const std::uint64_t moved_height = c.Height(0);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(2) >= moved_height + 3; })) << c.Log(2);
 
   // --- TM leaves: 4 of 6.
   ASSERT_TRUE(

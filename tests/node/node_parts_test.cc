@@ -156,6 +156,7 @@ TEST(ConfigTest, ReadsAFullConfigAndResolvesPaths) {
 genesis = "../genesis.json"
 key_file = "validator.key"
 data_dir = "/var/lib/tamga"
+role = "observer"
 [network]
 listen = "0.0.0.0:26650"
 observers = ["0101010101010101010101010101010101010101010101010101010101010101"]
@@ -174,6 +175,7 @@ level = "debug"
   EXPECT_EQ(c->key_file, "/etc/tamga/node0/validator.key");
   EXPECT_EQ(c->data_dir, "/var/lib/tamga");
   EXPECT_EQ(c->observers.size(), 1u);
+  EXPECT_TRUE(c->observer);
   EXPECT_EQ(c->round_timeout_ms, 2000u);
   EXPECT_EQ(c->log_format, LogFormat::kJson);
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
@@ -198,6 +200,9 @@ TEST(ConfigTest, EveryMistakeIsNamed) {
       << "a heartbeat longer than the round timeout";
   EXPECT_NE(message(head + "[log]\nformat = \"xml\"\n").find("text or json"), std::string::npos);
   EXPECT_NE(message(head + "[network\n").find("line"), std::string::npos);
+  EXPECT_NE(message("role = \"watcher\"\n" + head).find("\"validator\" or \"observer\""),
+            std::string::npos);
+  EXPECT_FALSE(ParseConfig(head, "/x")->observer) << "a validator unless told otherwise";
   EXPECT_NE(message(head + "observers = [\"abc\"]\n").find("64 hex digits"), std::string::npos);
   EXPECT_NE(message(head + "[api]\npublic_url = \"verify.example\"\n").find("http:// or https://"),
             std::string::npos);

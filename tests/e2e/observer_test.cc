@@ -1,0 +1,100 @@
+// tests/e2e/observer_test.cc
+// An observer (role = "observer" in tamgad.toml) with real processes: it follows a running
+// cluster, serves a proof that verifies offline against the genesis alone, and signs
+// nothing, not even once a membership vote puts its key in the validator set. With it in
+// the set of five and one validator stopped, three signers are short of the quorum of
+// four: the chain stops until the validator comes back.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli/verify_command.h"
+#include "client/genesis_file.h"
+#include "common/clock.h"
+#include "common/file_util.h"
+#include "common/sha256.h"
+#include "tests/e2e/cluster.h"
+#include "tests/e2e/governance.h"
+
+namespace tamga::testing {
+namespace {
+
+using contracts::TxType;
+using nlohmann::json;
+using std::chrono::seconds;
+
+TEST(Observer, FollowsServesAProofThatVerifiesAndIsNeverCountedInAQuorum) {
+  Cluster c("e2e_observer", 4, {}, /*spare=*/1);
+  // Node 4 is a spare (its key is in no set yet), configured as an observer. `role` is a
+  // top-level key, so it goes before the first table.
+  const std::string toml = c.NodeDir(4) + "/tamgad.toml";
+  ASSERT_TRUE(
+      WriteFileAtomic(toml, "role = \"observer\"\n" + *ReadFileToString(toml, 1 << 20), {}).ok());
+  for (std::size_t i = 0; i < 5; ++i) c.Start(i);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(4) >= 1; })) << c.Log(4);
+  EXPECT_EQ(StatusOf(c, 4, "role"), "observer");
+  EXPECT_EQ(StatusOf(c, 0, "role"), "validator");
+
+  // A document anchored through a validator; the observer serves its proof.
+  const Hash32 document = Sha256Of(AsBytes("invoice INV-OBS-1"));
+  const Transaction anchor =
+      c.Tx(c.admin(0), TxType::kAnchorDocument,
+           Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, document,
+                                            "INV-OBS-1"}),
+           1);
+  ASSERT_EQ(c.Submit(0, anchor).first, 202);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(4, anchor.Hash()) == "committed"; }))
+      << c.Log(4);
+  std::string proof;
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    auto r = c.Get(4, "/v1/documents/" + document.ToHex() + "/proof");
+    if (!r || r->status != 200) return false;  // 503 until a later block proves the commit.
+    proof = r->body;
+    return true;
+  })) << c.Log(4);
+  auto genesis = client::LoadGenesisFile(c.GenesisFile());
+  ASSERT_TRUE(genesis.ok());
+  const cli::DocumentVerdict verdict = cli::ExplainDocument(*genesis, document, proof, UnixNowMs());
+  EXPECT_EQ(verdict.exit_code, cli::kVerifyInForce) << verdict.code << ": " << verdict.headline;
+
+  // TJ, the observer's administration, is admitted (3 of 4): its key is now in the set of
+  // five, and the observer still signs nothing.
+  Votes v(c);
+  ASSERT_TRUE(v.Do(1, 0, TxType::kProposeMembership,
+                   Encode(contracts::ProposeMembership{"ADD-TJ", contracts::MembershipAction::kAdd,
+                                                       Entry(c, 4, "TJ")})));
+  ASSERT_TRUE(
+      v.Do(2, 0, TxType::kApproveMembership, Encode(contracts::ApproveMembership{"ADD-TJ"})));
+  ASSERT_TRUE(
+      v.Do(3, 0, TxType::kApproveMembership, Encode(contracts::ApproveMembership{"ADD-TJ"})));
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    auto set = StatusOf(c, 4, "validators");
+    return set.is_array() && set.size() == 5;
+  })) << c.Log(4);
+  EXPECT_TRUE(StatusOf(c, 4, "validator_index").is_null());
+  EXPECT_NE(c.Log(4).find("observer_in_set"), std::string::npos) << c.Log(4);
+  // Four signers of five make the quorum of four: the chain goes on.
+  const std::uint64_t five = c.Height(0);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(4) >= five + 3; })) << c.Log(0);
+
+  // One validator stops: three signers remain, and the observer is not a fourth.
+  c.Terminate(3);
+  std::this_thread::sleep_for(seconds(2));  // Commits already certified land.
+  const std::uint64_t stalled = c.Height(0);
+  std::this_thread::sleep_for(seconds(6));  // Several round timeouts.
+  EXPECT_EQ(c.Height(0), stalled) << "committed without a quorum of validators" << c.Log(0);
+  EXPECT_LE(c.Height(4), stalled);
+  EXPECT_TRUE(StatusOf(c, 4, "validator_index").is_null());
+
+  // It comes back: four signers again, and the chain goes on.
+  c.Start(3);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(4) >= stalled + 3; }, seconds(90)))
+      << c.Log(0);
+  std::cout << "observer: proof verified (" << verdict.code << "), stalled at height " << stalled
+            << " with 3 of 5 signers, resumed to " << c.Height(4) << "\n";
+}
+
+}  // namespace
+}  // namespace tamga::testing
