@@ -468,11 +468,10 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
   {
     auto p = std::make_shared<contracts::SetValidatorAddress>();
-    auto* c = AddTx(*tx, "set-address",
-                    "Move the administration's validator to a new host:port (administrator)",
-                    common, action, [p, &out](TxClient& client) {
-                      return client.Send(TxType::kSetValidatorAddress, *p, out);
-                    });
+    auto* c = AddTx(
+        *tx, "set-address",
+        "Move the administration's validator to a new host:port (administrator)", common, action,
+        [p, &out](TxClient& client) { return client.Send(TxType::kSetValidatorAddress, *p, out); });
     c->add_option("--address", p->address, "Where the validator now listens for its peers")
         ->required();
   }

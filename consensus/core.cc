@@ -35,7 +35,8 @@ Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block roo
   std::sort(recovered.blocks.begin(), recovered.blocks.end(),
             [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
   for (Block& b : recovered.blocks) {
-    if (b.header.epoch == validators_.epoch) tree_.Insert(std::make_shared<const Block>(std::move(b)));
+    if (b.header.epoch == validators_.epoch)
+      tree_.Insert(std::make_shared<const Block>(std::move(b)));
   }
   if (recovered.highest_qc && recovered.highest_qc->data.epoch == validators_.epoch &&
       recovered.highest_qc->data.height > committed_height()) {
@@ -71,9 +72,7 @@ void Core::InsertBlock(const Block& block, Out& out) {
   out.push_back(SaveBlock{std::move(shared)});
 }
 
-std::size_t Core::Quorum() const {
-  return config_.rules->Quorum(validators_.size());
-}
+std::size_t Core::Quorum() const { return config_.rules->Quorum(validators_.size()); }
 
 bool Core::InWindow(Epoch epoch, Round round) const {
   return epoch == validators_.epoch &&

@@ -168,9 +168,9 @@ Result<Verdict> SetAddress(Context& ctx, const SetValidatorAddress& p) {
   if (!ParseHostPort(p.address).ok()) {
     return Reject(Reason::kMalformed, "\"" + p.address + "\" is not host:port");
   }
-  TAMGA_ASSIGN_OR_RETURN(auto admin, Read<AdministrationRecord>(
-                                         ctx.state, AdministrationKey(ctx.signer.country),
-                                         "administration"));
+  TAMGA_ASSIGN_OR_RETURN(
+      auto admin, Read<AdministrationRecord>(ctx.state, AdministrationKey(ctx.signer.country),
+                                             "administration"));
   if (!admin) return Status::Corruption("an administrator key without its administration");
   if (admin->removed) {
     return Reject(Reason::kSignerLacksRole, ctx.signer.country + " has left the chain");

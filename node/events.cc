@@ -120,8 +120,8 @@ CommittedRecord MakeEvent(const ledger::StateReader& state, const Block& block,
     const PublicKey& signer = block.transactions[record.tx_index].signer;
     auto known = countries.find(signer);
     if (known == countries.end()) {
-      auto sr = contracts::rules::Read<contracts::SignerRecord>(
-          state, contracts::SignerKey(signer), "signer");
+      auto sr = contracts::rules::Read<contracts::SignerRecord>(state, contracts::SignerKey(signer),
+                                                                "signer");
       known = countries.emplace(signer, sr.ok() && *sr ? (*sr)->country : std::string()).first;
     }
     e.signer_country = known->second;

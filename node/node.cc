@@ -435,8 +435,9 @@ void Node::EnterEpoch(const consensus::EnterEpoch& e) {
   if (config_.observer && std::find(v.begin(), v.end(), key_.public_key()) != v.end()) {
     Log(LogLevel::kWarn, "observer_in_set",
         {{"epoch", e.validators.epoch.ToString()},
-         {"action", "this key is in the validator set, and an observer signs nothing: restart "
-                    "with role = \"validator\" to take the seat"}});
+         {"action",
+          "this key is in the validator set, and an observer signs nothing: restart "
+          "with role = \"validator\" to take the seat"}});
   }
 }
 

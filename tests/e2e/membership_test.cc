@@ -156,8 +156,8 @@ TEST(Membership, AdministrationsJoinRotateAKeyAndLeaveWhileTheClusterCommits) {
   // --- KG moves its validator to another port: every node dials it there once the change
   // commits, and it takes part again after it restarts at the new address.
   const std::string moved = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-  ASSERT_TRUE(v.Do(2, 0, TxType::kSetValidatorAddress,
-                   Encode(contracts::SetValidatorAddress{moved})));
+  ASSERT_TRUE(
+      v.Do(2, 0, TxType::kSetValidatorAddress, Encode(contracts::SetValidatorAddress{moved})));
   ASSERT_TRUE(Cluster::WaitFor([&] {
     for (std::size_t i : {0, 1, 3, 4, 5}) {
       if (!Dials(c, i, rotated.public_key(), moved)) return false;

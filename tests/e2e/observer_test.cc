@@ -48,11 +48,10 @@ TEST(Observer, FollowsServesAProofThatVerifiesAndIsNeverCountedInAQuorum) {
 
   // A document anchored through a validator; the observer serves its proof.
   const Hash32 document = Sha256Of(AsBytes("invoice INV-OBS-1"));
-  const Transaction anchor =
-      c.Tx(c.admin(0), TxType::kAnchorDocument,
-           Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, document,
-                                            "INV-OBS-1"}),
-           1);
+  const Transaction anchor = c.Tx(
+      c.admin(0), TxType::kAnchorDocument,
+      Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, document, "INV-OBS-1"}),
+      1);
   ASSERT_EQ(c.Submit(0, anchor).first, 202);
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(4, anchor.Hash()) == "committed"; }))
       << c.Log(4);
