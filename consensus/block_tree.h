@@ -20,7 +20,8 @@ namespace tamga::consensus {
 
 // Blocks are immutable once built or received, and shared: the tree, the effects that
 // hand a block to the owner (ExecuteBlock, CommitBlock, SaveBlock) and the ledger's
-// prepared blocks hold the same copy.
+// prepared blocks hold the same copy. Its transactions' ids (Block::TxIds, a cache) are
+// computed before it is shared, and nobody calls ComputeTxIds on a shared block.
 using SharedBlock = std::shared_ptr<const Block>;
 
 struct BlockNode {

@@ -35,8 +35,9 @@ Core::Core(CoreConfig config, const Signer& signer, SafetyData safety, Block roo
   std::sort(recovered.blocks.begin(), recovered.blocks.end(),
             [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
   for (Block& b : recovered.blocks) {
-    if (b.header.epoch == validators_.epoch)
-      tree_.Insert(std::make_shared<const Block>(std::move(b)));
+    if (b.header.epoch != validators_.epoch) continue;
+    b.TxIds();  // Computed before the block is shared: a shared block is never written.
+    tree_.Insert(std::make_shared<const Block>(std::move(b)));
   }
   if (recovered.highest_qc && recovered.highest_qc->data.epoch == validators_.epoch &&
       recovered.highest_qc->data.height > committed_height()) {
@@ -66,7 +67,10 @@ bool Core::ExtendsPendingReconfiguration(const Hash32& parent_id) const {
 
 void Core::InsertBlock(const Block& block, Out& out) {
   if (tree_.Contains(block.header.Id())) return;
-  // The one copy of the block: the tree and every effect that carries it share it.
+  // The one copy of the block: the tree and every effect that carries it share it. Its
+  // transactions' ids are computed first (the verifier did already), so that no one
+  // writes to a shared block.
+  block.TxIds();
   auto shared = std::make_shared<const Block>(block);
   if (!tree_.Insert(shared)) return;
   out.push_back(SaveBlock{std::move(shared)});

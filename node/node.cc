@@ -92,6 +92,17 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
                                                                 anchor_, std::move(chain->state)));
   const ledger::LedgerHead head = ledger_->Head();
 
+  // Checked before anything is written (a resumed safety file below).
+  if (config_.observer) {
+    const auto& v = head.validators.validators;
+    if (auto at = std::find(v.begin(), v.end(), key_.public_key()); at != v.end()) {
+      return Status::FailedPrecondition(
+          "role = \"observer\", but this key is validator " + std::to_string(at - v.begin()) +
+          "'s in epoch " + head.validators.epoch.ToString() +
+          ": an observer needs a key of its own (peers keep one link per key)");
+    }
+  }
+
   // What the core saved before the last stop. A validator whose ledger has blocks but whose
   // safety file is gone must not sign until an operator says what happened
   // (docs/operations.md).
@@ -128,15 +139,6 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
     TAMGA_ASSIGN_OR_RETURN(root_qc, ledger_->GenesisQc());
   } else {
     TAMGA_ASSIGN_OR_RETURN(root_qc, ledger_->QcAt(head.height));
-  }
-  if (config_.observer) {
-    const auto& v = head.validators.validators;
-    if (auto at = std::find(v.begin(), v.end(), key_.public_key()); at != v.end()) {
-      return Status::FailedPrecondition(
-          "role = \"observer\", but this key is validator " + std::to_string(at - v.begin()) +
-          "'s in epoch " + head.validators.epoch.ToString() +
-          ": an observer needs a key of its own (peers keep one link per key)");
-    }
   }
   consensus::CoreConfig cc;
   cc.chain = anchor_.chain_id;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "common/merkle.h"
@@ -13,7 +14,8 @@ namespace {
 const ChainId kChain = Sha256Of(AsBytes("core test"));
 
 struct Fixture {
-  explicit Fixture(std::uint32_t n, std::uint32_t self = 0, std::uint64_t idle_wait_ms = 0) {
+  explicit Fixture(std::uint32_t n, std::uint32_t self = 0, std::uint64_t idle_wait_ms = 0,
+                   bool may_sign = true) {
     for (std::uint32_t i = 0; i < n; ++i) {
       set.validators.push_back(PublicKey::FromView(Sha256Of(Bytes{std::uint8_t(i)}).view()));
     }
@@ -25,6 +27,7 @@ struct Fixture {
     c.chain = kChain;
     c.validators = set;
     c.idle_wait_ms = idle_wait_ms;
+    c.may_sign = may_sign;
     core = std::make_unique<Core>(c, *signer, SafetyData{}, genesis, genesis_qc);
   }
   ValidatorSet set;
@@ -33,6 +36,30 @@ struct Fixture {
   std::unique_ptr<sim::FastSigner> signer;
   std::unique_ptr<Core> core;
 };
+
+// An observer whose key is in the set (role = "observer"): it has no index, never asks for
+// a payload, and signs no vote or timeout however its timers fire. The same node allowed
+// to sign is a lone validator and asks for a payload at once.
+TEST(Core, AnObserverWithItsKeyInTheSetSignsNothing) {
+  Fixture fx(1, 0, 0, /*may_sign=*/false);
+  EXPECT_FALSE(fx.core->self().has_value());
+  std::vector<Effect> effects = fx.core->Start(1000);
+  for (std::uint64_t r = 1; r <= 5; ++r) {
+    auto more = fx.core->Handle(1000 + r * 10'000, TimerFired{Round(r)});
+    effects.insert(effects.end(), more.begin(), more.end());
+  }
+  for (const Effect& e : effects) {
+    EXPECT_FALSE(std::holds_alternative<RequestPayload>(e));
+    EXPECT_FALSE(std::holds_alternative<PersistSafetyData>(e));
+    EXPECT_FALSE(std::holds_alternative<Broadcast>(e));
+    EXPECT_FALSE(std::holds_alternative<SendTo>(e));
+  }
+  Fixture validator(1);
+  const std::vector<Effect> start = validator.core->Start(1000);
+  EXPECT_TRUE(std::any_of(start.begin(), start.end(), [](const Effect& e) {
+    return std::holds_alternative<RequestPayload>(e);
+  }));
+}
 
 // A lone validator (n = 1, quorum 1) runs the whole protocol on its own: propose, execute,
 // vote to itself, certify, commit on the two-chain rule. Its owner's loop is this test.

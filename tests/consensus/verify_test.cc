@@ -20,11 +20,13 @@ class VerifyTest : public ::testing::Test {
   }
   QuorumCertificate Qc(std::uint64_t round, std::vector<std::uint32_t> signers) const {
     QuorumCertificate qc;
-    qc.data = VoteData{kChain, Epoch(0), Round(round), Height(round),
-                       Sha256Of(AsBytes(std::to_string(round))), {}};
+    qc.data = VoteData{
+        kChain, Epoch(0), Round(round), Height(round), Sha256Of(AsBytes(std::to_string(round))),
+        {}};
     for (auto s : signers) {
       qc.signatures.push_back(
-          {ValidatorIndex(s), sim::FastSign(set_.validators[s], SignDomain::kVote, Encode(qc.data))});
+          {ValidatorIndex(s),
+           sim::FastSign(set_.validators[s], SignDomain::kVote, Encode(qc.data))});
     }
     return qc;
   }
@@ -85,8 +87,8 @@ TEST_F(VerifyTest, ProposalsMustComeFromTheLeaderAndFitTheirQc) {
   EXPECT_EQ(V().VerifyProposal(MakeProposal(6, qc)).code(), StatusCode::kInvalidArgument);
   Proposal bad_root = MakeProposal(5, qc);
   bad_root.block.header.payload_root.data()[0] ^= 1;
-  bad_root.signature = sim::FastSign(set_.validators[1], SignDomain::kProposal,
-                                     bad_root.block.header.Id().view());
+  bad_root.signature =
+      sim::FastSign(set_.validators[1], SignDomain::kProposal, bad_root.block.header.Id().view());
   EXPECT_EQ(V().VerifyProposal(bad_root).code(), StatusCode::kInvalidArgument);
   Proposal bad_sig = MakeProposal(5, qc);
   bad_sig.signature.data()[3] ^= 1;
@@ -129,6 +131,19 @@ TEST_F(VerifyTest, LeadersRotateRoundRobin) {
   EXPECT_EQ(LeaderOf(Round(0), 4), ValidatorIndex(0));
   EXPECT_EQ(LeaderOf(Round(5), 4), ValidatorIndex(1));
   EXPECT_EQ(LeaderOf(Round(7), 7), ValidatorIndex(0));
+}
+
+// The proof verifiers (ledger/proof_file.cc, web/verify.js) count a QC's quorum with
+// ValidatorSet::QuorumSize; the core and this verifier with the standard rules. One number.
+TEST(StandardRules, QuorumIsTheValidatorSetsQuorumSize) {
+  for (std::size_t n = 1; n <= 100; ++n) {
+    ValidatorSet set;
+    set.validators.resize(n);
+    EXPECT_EQ(StandardRules().Quorum(n), set.QuorumSize()) << n;
+    EXPECT_GT(3 * StandardRules().Quorum(n), 2 * n) << "more than two thirds, n = " << n;
+  }
+  EXPECT_TRUE(StandardRules().SignerCountsOnce());
+  EXPECT_EQ(StandardRules().CommitChainLength(), 2u);
 }
 
 }  // namespace
