@@ -75,7 +75,9 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
         "\"\n\n"
         "[api]\nlisten = \"127.0.0.1:" +
         std::to_string(api) +
-        "\"\n\n"
+        "\"\n"
+        "# Every client of a local testnet comes from 127.0.0.1, the load generator too.\n"
+        "submissions_per_second_per_address = 50000\n\n"
         "[consensus]\nround_timeout_ms = " +
         std::to_string(o.round_timeout_ms) +
         "\nidle_block_ms = " + std::to_string(o.idle_block_ms) +

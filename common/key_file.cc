@@ -125,7 +125,8 @@ Result<SecretKey> KeyFromSeed(const std::string& path, ByteView seed, const Byte
   return key;
 }
 
-Status SaveFields(const std::string& path, const std::vector<std::pair<std::string, std::string>>& fields,
+Status SaveFields(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& fields,
                   KeyFileWriteOptions options) {
   std::string text = Render(fields);
   const Status s = WriteFileAtomic(path, text, {.mode = 0600, .overwrite = options.overwrite});
@@ -206,8 +207,17 @@ Result<KeyFileInfo> ReadKeyFileInfo(const std::string& path) {
 }
 
 Result<SecretKey> LoadKeyFile(const std::string& path, std::optional<std::string_view> passphrase) {
-  EnsureSodium();
   TAMGA_ASSIGN_OR_RETURN(std::string text, ReadKeyText(path));
+  return ParseKeyFile(path, std::move(text), passphrase);
+}
+
+Result<SecretKey> ParseKeyFile(const std::string& path, std::string text,
+                               std::optional<std::string_view> passphrase) {
+  EnsureSodium();
+  struct WipeOnExit {
+    std::string& text;
+    ~WipeOnExit() { SecureWipe(text); }
+  } wipe{text};
   TAMGA_ASSIGN_OR_RETURN(Fields f, Parse(path, text));
   TAMGA_ASSIGN_OR_RETURN(Bytes pub, HexField(path, f, "public-key", PublicKey::kSize));
   const std::string& kind = f.by_name["kind"];
@@ -239,9 +249,8 @@ Result<SecretKey> LoadKeyFile(const std::string& path, std::optional<std::string
   }
   TAMGA_ASSIGN_OR_RETURN(Bytes salt, HexField(path, f, "salt", crypto_pwhash_SALTBYTES));
   TAMGA_ASSIGN_OR_RETURN(Bytes nonce, HexField(path, f, "nonce", crypto_secretbox_NONCEBYTES));
-  TAMGA_ASSIGN_OR_RETURN(
-      Bytes sealed,
-      HexField(path, f, "sealed-seed", SecretKey::kSeedSize + crypto_secretbox_MACBYTES));
+  TAMGA_ASSIGN_OR_RETURN(Bytes sealed, HexField(path, f, "sealed-seed",
+                                                SecretKey::kSeedSize + crypto_secretbox_MACBYTES));
 
   std::array<std::uint8_t, crypto_secretbox_KEYBYTES> box_key{};
   if (crypto_pwhash(box_key.data(), box_key.size(), passphrase->data(), passphrase->size(),

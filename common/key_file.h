@@ -50,6 +50,10 @@ Status SavePlainKeyFile(const std::string& path, const SecretKey& key,
 // ignores it. Errors: NotFound, PermissionDenied (mode not 0600, or wrong passphrase),
 // Corruption (a malformed or damaged file), InvalidArgument (passphrase missing).
 Result<SecretKey> LoadKeyFile(const std::string& path, std::optional<std::string_view> passphrase);
+// The same for the text of a key file already read; `name` stands for the file in errors.
+// The text is wiped before it is released.
+Result<SecretKey> ParseKeyFile(const std::string& name, std::string text,
+                               std::optional<std::string_view> passphrase);
 
 struct KeyFileInfo {
   KeyFileKind kind;

@@ -25,6 +25,7 @@
 #include "node/api_codes.h"
 #include "node/connection_table.h"
 #include "node/facts.h"
+#include "node/rate_limiter.h"
 #include "web/assets.h"
 
 namespace tamga::node {
@@ -80,6 +81,15 @@ bool MayPassLater(const Refused& r) {
   return !(r.Is(ApiCode::kDuplicate) || r.Is(ApiCode::kMempoolFull) ||
            r.Is(ApiCode::kUnavailable) || r.Is(Reason::kMalformed) || r.Is(Reason::kBadSignature) ||
            r.Is(Reason::kWrongChain) || r.Is(Reason::kReplayed) || r.Is(Reason::kUnknownType));
+}
+
+// Refusals of transactions anyone could send in a signer's name (a forged signature, a copy
+// of one already sent or committed, one of another chain): they must not spend the signer's
+// allowance of submissions, or a stranger could use it up.
+bool NotTheSignersDoing(const Refused& r) {
+  using contracts::Reason;
+  return r.Is(Reason::kBadSignature) || r.Is(Reason::kWrongChain) || r.Is(Reason::kReplayed) ||
+         r.Is(ApiCode::kDuplicate);
 }
 
 http::status StatusForRefusal(const Refused& r) {
@@ -238,8 +248,16 @@ std::uint64_t SteadyMs() {
 
 // The server's open connections (node/connection_table.h), and how to close each.
 struct ApiConnections {
-  ApiConnections(std::size_t total, std::size_t per_address) : table(total, per_address) {}
+  explicit ApiConnections(const NodeConfig& c)
+      : table(c.api_connections_max, c.api_connections_per_address),
+        by_address(c.api_submissions_per_second_per_address,
+                   c.api_submissions_per_second_per_address),
+        by_signer(c.api_submissions_per_second_per_signer,
+                  c.api_submissions_per_second_per_signer) {}
   ConnectionTable table;
+  // Submissions a second (node/rate_limiter.h), by client (ClientKey) and by signer.
+  RateLimiter by_address;
+  RateLimiter by_signer;
   std::map<std::uint64_t, std::function<void()>> close;
   std::uint64_t next_id = 1;
   std::size_t streams = 0;  // Open event streams, at most EventHub::kSubscribersMax.
@@ -251,12 +269,13 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   // The session's place in `connections` is held until it is destroyed.
   Session(tcp::socket socket, Node& node, std::shared_ptr<bool> stopped,
-          std::shared_ptr<ApiConnections> connections, std::uint64_t id)
+          std::shared_ptr<ApiConnections> connections, std::uint64_t id, std::string client)
       : stream_(std::move(socket)),
         node_(node),
         stopped_(std::move(stopped)),
         connections_(std::move(connections)),
-        id_(id) {}
+        id_(id),
+        client_(std::move(client)) {}
   ~Session() {
     if (streaming_ && !closed_) --connections_->streams;
     connections_->table.Release(id_);
@@ -445,6 +464,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // POST /v1/transactions[?wait_ms=N]: admitted (202), or with wait_ms, answered once the
   // transaction is committed (200 with its receipt) or the wait ends (202, still pending).
   void Submit(std::string_view query) {
+    if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs())) {
+      return RateLimited(retry_ms,
+                         "more than " +
+                             std::to_string(node_.config().api_submissions_per_second_per_address) +
+                             " submissions a second from " + client_);
+    }
     std::uint64_t wait = 0;
     if (auto w = QueryParam(query, "wait_ms")) {
       auto v = ParseU64(*w);
@@ -463,7 +488,26 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(
           Error(http::status::bad_request, contracts::Reason::kMalformed, tx.error().message()));
     }
+    // Admit gives the token back when the transaction turns out not to be the signer's doing.
+    if (const std::uint64_t retry_ms =
+            connections_->by_signer.Take(tx->signer.ToHex(), SteadyMs())) {
+      return RateLimited(retry_ms,
+                         "more than " +
+                             std::to_string(node_.config().api_submissions_per_second_per_signer) +
+                             " submissions a second by signer " + tx->signer.ShortHex());
+    }
     Admit(std::make_shared<Transaction>(std::move(*tx)), wait, NowMs() + wait, /*retried=*/false);
+  }
+
+  // 429 with Retry-After in whole seconds (at least 1), and the code rate_limited.
+  void RateLimited(std::uint64_t retry_ms, std::string message) {
+    node_.metrics().Refused(std::string(ApiCodeName(ApiCode::kRateLimited)));
+    const std::uint64_t seconds = std::max<std::uint64_t>(1, (retry_ms + 999) / 1000);
+    Response r = Json(http::status::too_many_requests,
+                      {{"code", std::string(ApiCodeName(ApiCode::kRateLimited))},
+                       {"message", message + "; retry after " + std::to_string(seconds) + " s"}});
+    r.set(http::field::retry_after, std::to_string(seconds));
+    Write(std::move(r));
   }
 
   // Admits `tx`; with a wait, a refusal by the rules is given one more chance after the
@@ -473,6 +517,9 @@ class Session : public std::enable_shared_from_this<Session> {
              bool retried) {
     if (*stopped_) return;
     const SubmitOutcome out = node_.Submit(*tx);
+    if (out.refused && !retried && NotTheSignersDoing(*out.refused)) {
+      connections_->by_signer.Refund(tx->signer.ToHex());
+    }
     if (out.refused) {
       // Sent again (a client retrying after a lost connection): answer as for the first.
       if (wait > 0 &&
@@ -790,6 +837,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<bool> stopped_;
   std::shared_ptr<ApiConnections> connections_;
   std::uint64_t id_;
+  std::string client_;  // ClientKey of its address: what its submissions count under.
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
@@ -815,8 +863,7 @@ ApiServer::ApiServer(asio::io_context& io, Node& node)
     : io_(io),
       node_(node),
       acceptor_(io),
-      connections_(std::make_shared<ApiConnections>(node.config().api_connections_max,
-                                                    node.config().api_connections_per_address)) {}
+      connections_(std::make_shared<ApiConnections>(node.config())) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -857,7 +904,7 @@ void ApiServer::Accept() {
     }
     beast::error_code ignored;
     const auto peer = socket.remote_endpoint(ignored);
-    const std::string address = ignored ? std::string("?") : peer.address().to_string();
+    const std::string address = ignored ? std::string("?") : ClientKey(peer.address().to_string());
     const std::uint64_t id = connections_->next_id++;
     const ConnectionTable::Admission a = connections_->table.Admit(address, id, SteadyMs());
     if (a.evict) {
@@ -877,7 +924,7 @@ void ApiServer::Accept() {
       socket.close(ignored);  // Every place it could take is busy with a request.
     } else {
       auto session =
-          std::make_shared<Session>(std::move(socket), node_, stopped_, connections_, id);
+          std::make_shared<Session>(std::move(socket), node_, stopped_, connections_, id, address);
       connections_->close[id] = [weak = std::weak_ptr<Session>(session)] {
         if (auto s = weak.lock()) s->Evict();
       };

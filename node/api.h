@@ -5,7 +5,8 @@
 // arrive whole within 30 s; every error is JSON {"code", "message"}, and a request that
 // does not parse closes only its own connection. Connections are capped per address and
 // in all, and idle ones give their place to newcomers, so holding connections open locks
-// no other client out.
+// no other client out. Submissions are limited to a rate per address and per signer
+// (node/rate_limiter.h): past it, 429 with Retry-After.
 //
 // Thread-safety: runs on the node's io_context thread, like the node.
 

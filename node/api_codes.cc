@@ -19,6 +19,10 @@ constexpr ApiCodeEntry kApiCodes[] = {
      "the node holds as many transactions as it may; try again shortly", ApiBody::kRefusal},
     {ApiCode::kUnavailable, "unavailable", "the node cannot check the transaction now",
      ApiBody::kRefusal},
+    {ApiCode::kRateLimited, "rate_limited",
+     "too many submissions a second from this address or by this signer; retry after the "
+     "time Retry-After gives",
+     ApiBody::kRefusal},
     {ApiCode::kBadRequest, "bad_request", "the request is not what this endpoint expects",
      ApiBody::kBoth},
     {ApiCode::kNotFound, "not_found", "nothing there", ApiBody::kError},

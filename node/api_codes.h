@@ -22,6 +22,7 @@ enum class ApiCode : std::uint8_t {
   kSequenceTaken,  // Another waiting transaction of its signer has its sequence (409).
   kMempoolFull,    // (503)
   kUnavailable,    // The node cannot check it now: stopping, or a storage error (503).
+  kRateLimited,    // Over the submissions a second of its address or signer (429).
   // A request (body, path or query) that is not what is expected (400), any endpoint.
   kBadRequest,
   // The API's other errors.

@@ -160,6 +160,10 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(api.Number("connections_max", c.api_connections_max, 1, 65'536));
   TAMGA_RETURN_IF_ERROR(
       api.Number("connections_per_address", c.api_connections_per_address, 1, 65'536));
+  TAMGA_RETURN_IF_ERROR(api.Number("submissions_per_second_per_address",
+                                   c.api_submissions_per_second_per_address, 0, 1'000'000));
+  TAMGA_RETURN_IF_ERROR(api.Number("submissions_per_second_per_signer",
+                                   c.api_submissions_per_second_per_signer, 0, 1'000'000));
   TAMGA_RETURN_IF_ERROR(api.Finish());
   if (!c.api_public_url.empty() && c.api_public_url.rfind("http://", 0) != 0 &&
       c.api_public_url.rfind("https://", 0) != 0) {

@@ -36,6 +36,11 @@ struct NodeConfig {
   // Open API connections in all, and from one address (node/connection_table.h).
   std::size_t api_connections_max = 256;
   std::size_t api_connections_per_address = 32;
+  // Submissions (POST /v1/transactions) a second, from one address (an IPv6 client by its
+  // /64) and by one signer, each with a burst of one second's worth (node/rate_limiter.h);
+  // past them the answer is 429 with Retry-After. 0: no limit.
+  std::uint64_t api_submissions_per_second_per_address = 2000;
+  std::uint64_t api_submissions_per_second_per_signer = 200;
 
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t round_timeout_max_ms = 8000;

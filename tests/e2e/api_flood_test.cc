@@ -1,8 +1,10 @@
 // tests/e2e/api_flood_test.cc
 // Denial of service on the API (TESTING.md L7), against real tamgad processes: one address
 // opens thousands of connections and sends nothing, another trickles bytes; clients from
-// other addresses are still answered, and the cluster keeps committing. Linux routes all of
-// 127.0.0.0/8 to loopback, so the attackers bind 127.0.0.2 and 127.0.0.3 as their source.
+// other addresses are still answered, and the cluster keeps committing. Submissions past
+// an address's or a signer's rate are answered 429 with Retry-After, and nobody can spend
+// another's allowance. Linux routes all of 127.0.0.0/8 to loopback, so the attackers bind
+// 127.0.0.2 and 127.0.0.3 as their source.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,7 +18,11 @@
 #include <thread>
 
 #include "client/http_client.h"
+#include "common/encoding.h"
+#include "common/sha256.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/openapi_check.h"
+#include "tests/e2e/raw_http.h"
 
 namespace tamga::testing {
 namespace {
@@ -115,6 +121,111 @@ TEST(ApiFlood, HeldAndTricklingConnectionsLockNoOtherClientOut) {
   const std::uint64_t n = std::stoull(metrics->body.substr(at + 1 + evicted.size()));
   std::printf("evictions counted by the node: %llu\n", static_cast<unsigned long long>(n));
   EXPECT_GE(n, held.size() - 32);
+}
+
+// The body of a submission of `tx`.
+std::string SubmitBody(const Transaction& tx) {
+  return "{\"transaction\": \"" + ToHex(Encode(tx)) + "\"}";
+}
+
+TEST(ApiFlood, SubmissionsPastAnAddressOrASignerRateGet429AndNobodyElsePays) {
+  Cluster c("e2e_rate", 4);
+  // Node 0 allows 3 submissions a second by one signer and 20 from one address.
+  c.SetConfig(0, "api", "submissions_per_second_per_signer", "3");
+  c.SetConfig(0, "api", "submissions_per_second_per_address", "20");
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; }, seconds(30))) << c.Log(0);
+  const std::uint16_t port = static_cast<std::uint16_t>(c.peer_port(0) + 1);
+  std::string error;
+  const auto spec = OpenApi::Load(TAMGA_OPENAPI, &error);
+  ASSERT_TRUE(spec.has_value()) << error;
+  const nlohmann::json* declared = spec->OperationResponse("post", "/v1/transactions", 429);
+  ASSERT_NE(declared, nullptr) << "docs/openapi.json declares no 429 for POST /v1/transactions";
+  const nlohmann::json& schema = (*declared)["content"]["application/json"]["schema"];
+
+  auto anchor = [&](std::size_t admin, std::uint64_t seq) {
+    const Hash32 doc =
+        Sha256Of(AsBytes("rate-" + std::to_string(admin) + "-" + std::to_string(seq)));
+    return c.Tx(c.admin(admin), contracts::TxType::kAnchorDocument,
+                Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, doc,
+                                                 "INV-RATE-" + std::to_string(seq)}),
+                seq);
+  };
+  auto submit = [&](const Transaction& tx, const char* source) {
+    return Exchange(port, Request("POST", "/v1/transactions", SubmitBody(tx)), source);
+  };
+
+  // A signer sends 8 at once: its burst of 3 is queued, the rest are told to wait (the
+  // bucket refills at 3 a second, so a slow machine may see one more pass).
+  int queued = 0, limited = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (std::uint64_t seq = 1; seq <= 8; ++seq) {
+    const auto a = submit(anchor(0, seq), "127.0.0.1");
+    ASSERT_TRUE(a.has_value());
+    if (a->status == 202) ++queued;
+    if (a->status == 429) {
+      ++limited;
+      const nlohmann::json body = nlohmann::json::parse(a->body);
+      EXPECT_EQ(body.value("code", ""), "rate_limited") << a->body;
+      EXPECT_EQ(spec->Check(schema, body), std::nullopt) << a->body;
+      ASSERT_FALSE(a->retry_after.empty()) << "a 429 without Retry-After";
+      EXPECT_GE(std::stoi(a->retry_after), 1);
+    }
+  }
+  auto refilled = [&](int per_second) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    return static_cast<int>(ms * per_second / 1000 + 1);
+  };
+  EXPECT_GE(queued, 3);
+  EXPECT_LE(queued, 3 + refilled(3));
+  EXPECT_GE(limited, 1);
+
+  // Twenty forged transactions in the name of administrator 1 (a real transaction of its
+  // with the payload changed after signing) are refused as forged, and cost it nothing: its
+  // own transaction, sent next from yet another address, is queued. (Without the refund its
+  // bucket would be 17 short, which takes more than 5 s to refill.)
+  start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    Transaction forged = anchor(1, 1);
+    forged.payload.push_back(static_cast<std::uint8_t>(i));
+    const auto a = submit(forged, "127.0.0.5");
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ(a->status, 400) << a->body;
+  }
+  ASSERT_LT(refilled(3), 17) << "the forged submissions took too long to prove anything";
+  const auto own = submit(anchor(1, 1), "127.0.0.4");
+  ASSERT_TRUE(own.has_value());
+  EXPECT_EQ(own->status, 202) << own->body;
+
+  // One address floods: past its 20, its submissions get 429, whatever they hold; its reads
+  // are still answered, and other addresses still submit.
+  int flood_limited = 0;
+  start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 60; ++i) {
+    const auto a = Exchange(port, Request("POST", "/v1/transactions", "{}"), "127.0.0.2");
+    ASSERT_TRUE(a.has_value());
+    flood_limited += a->status == 429 ? 1 : 0;
+  }
+  std::printf("the flooding address was limited %d times of 60\n", flood_limited);
+  EXPECT_GE(60 - flood_limited, 20);
+  EXPECT_LE(60 - flood_limited, 20 + refilled(20));
+  EXPECT_GE(flood_limited, 1);
+  const auto read = Exchange(port, Request("GET", "/v1/status"), "127.0.0.2");
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->status, 200);
+  const auto other = submit(anchor(2, 1), "127.0.0.3");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(other->status, 202) << other->body;
+
+  // What was queued commits, and the node counts the refusals.
+  const Hash32 last = anchor(2, 1).Hash();
+  EXPECT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(0, last) == "committed"; }, seconds(30)));
+  auto metrics = c.Get(0, "/metrics");
+  ASSERT_TRUE(metrics.has_value());
+  EXPECT_NE(metrics->body.find("reason=\"rate_limited\""), std::string::npos) << metrics->body;
+  EXPECT_TRUE(c.Running(0)) << c.Log(0);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -114,6 +115,29 @@ void Cluster::AddConfig(std::size_t i, const std::string& toml) {
   if (!WriteFileAtomic(path, *ReadFileToString(path, 1 << 20) + toml, {}).ok()) std::abort();
 }
 
+void Cluster::SetConfig(std::size_t i, const std::string& table, const std::string& key,
+                        const std::string& value) {
+  const std::string path = dir_.File("node" + std::to_string(i)) + "/tamgad.toml";
+  std::string text = *ReadFileToString(path, 1 << 20);
+  const std::string header = "[" + table + "]\n";
+  const std::string line = key + " = " + value + "\n";
+  std::size_t at = text.find(header);
+  if (at == std::string::npos) {
+    text += "\n" + header + line;
+  } else {
+    at += header.size();
+    const std::size_t end = std::min(text.find("\n[", at), text.size());
+    const std::size_t old = text.find("\n" + key + " =", at - 1);
+    if (old != std::string::npos && old < end) {
+      const std::size_t from = old + 1;
+      text.replace(from, text.find('\n', from) + 1 - from, line);
+    } else {
+      text.insert(at, line);
+    }
+  }
+  if (!WriteFileAtomic(path, text, {}).ok()) std::abort();
+}
+
 std::string Cluster::NodeDir(std::size_t i) const { return dir_.File("node" + std::to_string(i)); }
 
 std::string Cluster::DataDir(std::size_t i) const {
@@ -142,6 +166,22 @@ void Cluster::Kill(std::size_t i) {
   pids_[i] = 0;
   exits_[i] = -1;
   clients_.erase(i);
+}
+
+bool Cluster::WaitForExit(std::size_t i, std::chrono::milliseconds timeout) {
+  if (pids_[i] <= 0) return true;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    if (::waitpid(pids_[i], &status, WNOHANG) == pids_[i]) {
+      pids_[i] = 0;
+      exits_[i] = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      clients_.erase(i);
+      return true;
+    }
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 void Cluster::Terminate(std::size_t i) {

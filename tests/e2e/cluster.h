@@ -37,12 +37,19 @@ class Cluster {
   std::size_t size() const { return ports_.size(); }
   // Appends TOML to node i's configuration (before it starts).
   void AddConfig(std::size_t i, const std::string& toml);
+  // Sets `key` = `value` (TOML) in the table [`table`] of node i's configuration,
+  // replacing the key's line if the table has one.
+  void SetConfig(std::size_t i, const std::string& table, const std::string& key,
+                 const std::string& value);
   void Start(std::size_t i, const std::vector<std::string>& extra_args = {});
   // Node i's data directory.
   std::string DataDir(std::size_t i) const;
   void StartAll();
   void Kill(std::size_t i);       // SIGKILL, then reaped.
   void Terminate(std::size_t i);  // SIGTERM; returns its exit status.
+  // Waits up to `timeout` for node i to exit by itself (a start-up refusal, say): true and
+  // last_exit(i) set if it did; false if it still runs.
+  bool WaitForExit(std::size_t i, std::chrono::milliseconds timeout);
   bool Running(std::size_t i) const { return pids_[i] > 0; }
   int last_exit(std::size_t i) const { return exits_[i]; }
 

@@ -17,8 +17,17 @@ namespace tamga::testing {
 
 using std::chrono::milliseconds;
 
-Socket::Socket(std::uint16_t port, milliseconds timeout) {
+Socket::Socket(std::uint16_t port, milliseconds timeout, const char* source) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd_ >= 0 && source != nullptr) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &from.sin_addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
@@ -67,6 +76,7 @@ bool ParseHead(const std::string& head, Answer& a, std::size_t* content_length) 
     if (name == "content-type") a.content_type = value;
     if (name == "content-security-policy") a.csp = value;
     if (name == "cache-control") a.cache_control = value;
+    if (name == "retry-after") a.retry_after = value;
     if (name == "content-length" && content_length != nullptr) {
       *content_length = static_cast<std::size_t>(std::stoull(value));
     }
@@ -74,8 +84,8 @@ bool ParseHead(const std::string& head, Answer& a, std::size_t* content_length) 
   return a.status >= 100;
 }
 
-std::optional<Answer> Exchange(std::uint16_t port, const std::string& request) {
-  Socket s(port, std::chrono::seconds(40));
+std::optional<Answer> Exchange(std::uint16_t port, const std::string& request, const char* source) {
+  Socket s(port, std::chrono::seconds(40), source);
   if (!s.connected() || !s.Send(request)) return std::nullopt;
   std::string raw;
   while (s.ReadSome(raw) > 0) {

@@ -16,8 +16,9 @@ namespace tamga::testing {
 
 class Socket {
  public:
-  // Connects to 127.0.0.1:`port`; reads time out after `timeout`.
-  Socket(std::uint16_t port, std::chrono::milliseconds timeout);
+  // Connects to 127.0.0.1:`port` (from `source`, another loopback address, if given:
+  // Linux routes all of 127.0.0.0/8 to loopback); reads time out after `timeout`.
+  Socket(std::uint16_t port, std::chrono::milliseconds timeout, const char* source = nullptr);
   ~Socket();
   Socket(const Socket&) = delete;
   Socket& operator=(const Socket&) = delete;
@@ -37,6 +38,7 @@ struct Answer {
   std::string content_type;
   std::string csp;            // Content-Security-Policy, if sent.
   std::string cache_control;  // Cache-Control, if sent.
+  std::string retry_after;    // Retry-After, if sent.
   std::string body;
 };
 
@@ -44,7 +46,9 @@ struct Answer {
 bool ParseHead(const std::string& head, Answer& a, std::size_t* content_length);
 
 // Sends `request` on a fresh connection and reads the answer to the server's close.
-std::optional<Answer> Exchange(std::uint16_t port, const std::string& request);
+// `source` as for Socket.
+std::optional<Answer> Exchange(std::uint16_t port, const std::string& request,
+                               const char* source = nullptr);
 
 // A request with Connection: close; `headers` are extra lines, each ending in "\r\n".
 std::string Request(const std::string& method, const std::string& target,

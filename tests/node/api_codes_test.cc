@@ -28,6 +28,7 @@ using contracts::Reason;
 const std::vector<std::pair<std::string_view, ApiBody>> kPinned = {
     {"duplicate", ApiBody::kRefusal},        {"sequence_taken", ApiBody::kRefusal},
     {"mempool_full", ApiBody::kRefusal},     {"unavailable", ApiBody::kRefusal},
+    {"rate_limited", ApiBody::kRefusal},
     {"bad_request", ApiBody::kBoth},         {"not_found", ApiBody::kError},
     {"method_not_allowed", ApiBody::kError}, {"too_large", ApiBody::kError},
     {"not_yet_provable", ApiBody::kError},   {"too_many_streams", ApiBody::kError},
