@@ -49,8 +49,14 @@ class Section {
     seen_.insert(key);
     const toml::node* n = table_.get(key);
     if (n == nullptr) return Status::Ok();
+    // The type first: toml++ converts a float to an integer without a range check (a value
+    // like 5e80 was undefined behaviour; found by the config fuzz target).
+    if (n->type() != toml::node_type::integer) {
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a whole number" +
+                                     Where(*n));
+    }
     auto v = n->value<std::int64_t>();
-    if (!v || n->type() != toml::node_type::integer) {
+    if (!v) {
       return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a whole number" +
                                      Where(*n));
     }

@@ -34,13 +34,16 @@ bool PortFree(std::uint16_t port) {
   return ok;
 }
 
-// A base port with 2n free ports above it.
+// A base port with 2n free ports above it, all below Linux's ephemeral range (32768 on):
+// a node that restarts, or moves to a spare node's port, binds late, when the kernel may
+// have given that port to some connection's source side (the membership test once met
+// "Address already in use" so).
 std::uint16_t FreeBase(std::size_t n) {
   std::mt19937 rng(
       static_cast<unsigned>(::getpid()) * 7919u +
       static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
   for (int attempt = 0; attempt < 200; ++attempt) {
-    const auto base = static_cast<std::uint16_t>(20000 + (rng() % 2000) * 20);
+    const auto base = static_cast<std::uint16_t>(20000 + (rng() % 600) * 20);
     bool ok = true;
     for (std::size_t p = 0; p < 2 * n && ok; ++p)
       ok = PortFree(static_cast<std::uint16_t>(base + p));

@@ -192,6 +192,14 @@ TEST(ConfigTest, EveryMistakeIsNamed) {
   EXPECT_NE(message(head + "lisen = 3\n").find("unknown key 'network.lisen'"), std::string::npos);
   EXPECT_NE(message(head + "[consensus]\nround_timeout_ms = \"fast\"\n").find("whole number"),
             std::string::npos);
+  // A float where a whole number belongs, even one far out of range (the config fuzz
+  // target found 5e80 converted without a check).
+  EXPECT_NE(
+      message(head + "[api]\nsubmissions_per_second_per_address = 5e80\n").find("whole number"),
+      std::string::npos);
+  EXPECT_NE(
+      message(head + "[api]\nsubmissions_per_second_per_signer = 200.0\n").find("whole number"),
+      std::string::npos);
   EXPECT_NE(message(head + "[consensus]\nround_timeout_ms = 10\n").find("must be in"),
             std::string::npos);
   EXPECT_NE(message(head + "[consensus]\nidle_block_ms = 600001\n").find("must be in"),
