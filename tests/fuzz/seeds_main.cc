@@ -56,11 +56,12 @@ class Seeds {
     Add(target, kind, AsBytes(text));
   }
   template <typename T>
-  void Canonical(const T& value) {
+  // `kind` (default: the type's index) is what the per-type cap counts under.
+  void Canonical(const T& value, const std::string& kind = "") {
     Bytes b{static_cast<std::uint8_t>(fuzz::CanonicalIndex<T>())};
     const Bytes enc = Encode(value);
     b.insert(b.end(), enc.begin(), enc.end());
-    Add("canonical", std::to_string(fuzz::CanonicalIndex<T>()), b);
+    Add("canonical", kind.empty() ? std::to_string(fuzz::CanonicalIndex<T>()) : kind, b);
   }
   // A message as a peer frames it, for the envelope and consensus targets.
   void Frame(const net::Message& m, const std::string& kind) {
@@ -221,12 +222,7 @@ Status FromLedger(Seeds& s, const std::string& ledger_dir, const std::string& ge
     TAMGA_ASSIGN_OR_RETURN(auto epoch_proof, ledger->EpochProofAt(Height(h)));
     // Empty blocks are many and alike: the first few stand for them.
     const std::string shape = block.transactions.empty() ? "empty" : "full";
-    s.Add("canonical", "block-" + shape, [&] {
-      Bytes b{static_cast<std::uint8_t>(fuzz::CanonicalIndex<Block>())};
-      const Bytes enc = Encode(block);
-      b.insert(b.end(), enc.begin(), enc.end());
-      return b;
-    }());
+    s.Canonical(block, "block-" + shape);
     s.Canonical(block.header);
     s.Canonical(qc);
     s.Canonical(result);
