@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
+#include <vector>
 
 namespace tamga {
 namespace {
@@ -88,29 +90,59 @@ bool SetupLogging(LogFormat format, LogLevel level, const std::string& file) {
   return true;
 }
 
-void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+namespace {
+
+void Write(LogLevel level, std::string_view event, const LogField* begin, const LogField* end) {
   const auto lvl = ToSpd(level);
   if (!spdlog::default_logger_raw()->should_log(lvl)) return;
   std::string line;
   if (g_format == LogFormat::kJson) {
     line += "\"event\":";
     AppendJsonString(line, event);
-    for (const auto& [k, v] : fields) {
+    for (const LogField* f = begin; f != end; ++f) {
       line += ',';
-      AppendJsonString(line, k);
+      AppendJsonString(line, f->first);
       line += ':';
-      AppendJsonString(line, v);
+      AppendJsonString(line, f->second);
     }
   } else {
     line += event;
-    for (const auto& [k, v] : fields) {
+    for (const LogField* f = begin; f != end; ++f) {
       line += ' ';
-      line += k;
+      line += f->first;
       line += '=';
-      AppendTextValue(line, v);
+      AppendTextValue(line, f->second);
     }
   }
   spdlog::default_logger_raw()->log(lvl, "{}", line);
+}
+
+}  // namespace
+
+void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  Write(level, event, fields.begin(), fields.end());
+}
+
+bool LogBudget::Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - window_start_ >= std::chrono::seconds(1)) {
+    window_start_ = now;
+    written_ = 0;
+  }
+  if (written_ >= per_second_) {
+    ++suppressed_;
+    return false;
+  }
+  ++written_;
+  if (suppressed_ == 0) {
+    Write(level, event, fields.begin(), fields.end());
+    return true;
+  }
+  std::vector<LogField> with(fields);
+  with.emplace_back("suppressed", std::to_string(suppressed_));
+  suppressed_ = 0;
+  Write(level, event, with.data(), with.data() + with.size());
+  return true;
 }
 
 bool ParseLogLevel(std::string_view s, LogLevel& out) {

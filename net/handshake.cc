@@ -100,6 +100,22 @@ Result<Bytes> FrameCipher::Open(ByteView ciphertext, ByteView ad) {
   return out;
 }
 
+Status FrameCipher::OpenInPlace(Bytes& frame, ByteView ad) {
+  if (frame.size() < kAeadTagSize) return Status::Corruption("frame shorter than its tag");
+  std::uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+  Nonce(counter_, nonce);
+  unsigned long long len = 0;
+  // libsodium decrypts in place when the message and the ciphertext are the same buffer.
+  if (crypto_aead_chacha20poly1305_ietf_decrypt(frame.data(), &len, nullptr, frame.data(),
+                                                frame.size(), ad.data(), ad.size(), nonce,
+                                                key_.data()) != 0) {
+    return Status::Corruption("frame fails authentication (tampered, replayed or reordered)");
+  }
+  ++counter_;
+  frame.resize(len);
+  return Status::Ok();
+}
+
 // --- Initiator --------------------------------------------------------------------------
 
 Initiator::Initiator(const ChainId& chain, const SecretKey& identity,

@@ -64,6 +64,9 @@ class FrameCipher {
   // ciphertext || 16-byte tag, authenticated with `ad` (the frame's length prefix).
   Bytes Seal(ByteView plaintext, ByteView ad);
   Result<Bytes> Open(ByteView ciphertext, ByteView ad);
+  // The same in place: `frame` (ciphertext || tag) becomes the plaintext, so a large frame
+  // is never held twice.
+  Status OpenInPlace(Bytes& frame, ByteView ad);
 
  private:
   Key32 key_{};

@@ -1,8 +1,10 @@
 #include "net/transport.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <utility>
 
 #include "common/log.h"
 #include "net/handshake.h"
@@ -30,11 +32,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : owner_(owner),
         socket_(std::move(socket)),
         timer_(owner.io_),
-        outbound_(dialled.has_value()) {
+        outbound_(dialled.has_value()),
+        accepted_(++owner.connections_made_) {
     if (dialled) peer_ = *dialled;
   }
 
   bool outbound() const { return outbound_; }
+  // Orders connections by age: a smaller number was made earlier.
+  std::uint64_t accepted() const { return accepted_; }
   const PublicKey& peer() const { return peer_; }
   std::uint64_t frames_in() const { return frames_in_; }
   std::uint64_t frames_out() const { return frames_out_; }
@@ -72,10 +77,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       auto& r = *self->responder_;
       self->reply_ = r.OnHello(self->buffer_);
       if (r.refusal() != Refusal::kNone) {
-        Log(LogLevel::kWarn, "peer_refused",
-            {{"remote", self->remote()},
-             {"key", r.claimed_peer().ShortHex()},
-             {"reason", std::string(RefusalName(r.refusal()))}});
+        self->owner_.strangers_log_.Log(LogLevel::kWarn, "peer_refused",
+                                        {{"remote", self->remote()},
+                                         {"key", r.claimed_peer().ShortHex()},
+                                         {"reason", std::string(RefusalName(r.refusal()))}});
         asio::async_write(self->socket_, asio::buffer(self->reply_.data(), 1),
                           [self](error_code, std::size_t) { self->Close(""); });
         return;
@@ -112,11 +117,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close(const std::string& reason) {
     if (closed_) return;
     closed_ = true;
-    if (!reason.empty()) {
+    if (!reason.empty() && (established_ || outbound_)) {
       Log(established_ ? LogLevel::kInfo : LogLevel::kWarn, "link_closed",
-          {{"peer", established_ || outbound_ ? peer_.ShortHex() : std::string("-")},
-           {"remote", remote()},
-           {"reason", reason}});
+          {{"peer", peer_.ShortHex()}, {"remote", remote()}, {"reason", reason}});
+    } else if (!reason.empty()) {
+      // A stranger's connection that never finished its handshake: anyone can cause these.
+      owner_.strangers_log_.Log(LogLevel::kWarn, "link_closed",
+                                {{"peer", "-"}, {"remote", remote()}, {"reason", reason}});
     }
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
@@ -168,10 +175,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (ec) return self->Close("handshake read: " + ec.message());
       auto s = self->responder_->OnFinish(self->buffer_);
       if (!s.ok()) {
-        Log(LogLevel::kWarn, "peer_refused",
-            {{"remote", self->remote()},
-             {"key", self->responder_->claimed_peer().ShortHex()},
-             {"reason", s.error().ToString()}});
+        self->owner_.strangers_log_.Log(LogLevel::kWarn, "peer_refused",
+                                        {{"remote", self->remote()},
+                                         {"key", self->responder_->claimed_peer().ShortHex()},
+                                         {"reason", s.error().ToString()}});
         return self->Close("");
       }
       self->peer_ = s->peer;
@@ -228,13 +235,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // The frame is opened in place and handed over: a connection keeps no buffer between
+  // frames, so a peer's one large frame is not held for the life of the link.
   void OnFrame() {
-    auto plain = session_->recv.Open(buffer_, header_);
-    if (!plain.ok()) return Close(plain.error().ToString());
+    if (Status s = session_->recv.OpenInPlace(buffer_, header_); !s.ok()) {
+      return Close(s.ToString());
+    }
     last_read_ms_ = NowMs();
-    if (!plain->empty()) {
+    if (!buffer_.empty()) {
       ++frames_in_;
-      owner_.on_frame_(peer_, std::move(*plain));
+      owner_.on_frame_(peer_, std::exchange(buffer_, Bytes()));
       if (closed_) return;  // The handler disconnected us.
     }
     ReadHeader();
@@ -259,6 +269,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket socket_;
   asio::steady_timer timer_;
   const bool outbound_;
+  const std::uint64_t accepted_;
   PublicKey peer_;
   std::unique_ptr<Initiator> initiator_;
   std::unique_ptr<Responder> responder_;
@@ -330,27 +341,46 @@ void Transport::Accept() {
     {
       error_code remote_ec;
       const auto remote = socket.remote_endpoint(remote_ec).address();
-      std::size_t from_same = 0;
-      for (const auto& c : handshaking_) {
-        if (!c->outbound() && c->remote_address() == remote) ++from_same;
-      }
-      if (handshaking_.size() >= options_.handshaking_max ||
-          from_same >= options_.handshaking_per_address_max) {
-        Log(LogLevel::kWarn, "link_refused",
-            {{"remote", remote.to_string()},
-             {"reason", "too many connections in their handshake"}});
-        error_code ignored;
-        socket.close(ignored);
-      } else {
+      if (AdmitHandshake(remote)) {
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         auto c = std::make_shared<Connection>(*this, std::move(socket), std::nullopt);
         handshaking_.insert(c);
         c->StartInbound();
+      } else {
+        strangers_log_.Log(LogLevel::kWarn, "link_refused",
+                           {{"remote", remote.to_string()},
+                            {"reason", "too many connections in their handshake"}});
+        error_code ignored;
+        socket.close(ignored);
       }
     }
     Accept();
   });
+}
+
+bool Transport::AdmitHandshake(const asio::ip::address& remote) {
+  std::map<asio::ip::address, std::size_t> from;  // Inbound handshakes by address.
+  for (const auto& c : handshaking_) {
+    if (!c->outbound()) ++from[c->remote_address()];
+  }
+  const std::size_t mine = from[remote];
+  if (mine >= options_.handshaking_per_address_max) return false;
+  if (handshaking_.size() < options_.handshaking_max) return true;
+  // Full: the newcomer takes the place of the oldest handshake of the address that holds
+  // the most, if that address would still hold at least as many as the newcomer's. So a
+  // flood from a few addresses recycles its own places, and a peer dialling in from an
+  // address of its own always gets one.
+  auto heaviest = std::max_element(from.begin(), from.end(),
+                                   [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (heaviest == from.end() || heaviest->second < mine + 2) return false;
+  std::shared_ptr<Connection> oldest;
+  for (const auto& c : handshaking_) {
+    if (c->outbound() || c->remote_address() != heaviest->first) continue;
+    if (!oldest || c->accepted() < oldest->accepted()) oldest = c;
+  }
+  oldest->Close("its place taken by a connection from another address (handshakes full)");
+  return true;
 }
 
 void Transport::SetAdmitted(std::set<PublicKey> keys) {

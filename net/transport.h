@@ -8,7 +8,8 @@
 // A connection is closed, with a logged reason, on: a handshake refusal or failure, a
 // handshake not finished in time, a frame over the cap or failing authentication, no frame
 // (not even a keep-alive) for idle_timeout_ms (half-open links), or a send queue over its
-// bound (a peer that does not drain). Closing one connection never affects another.
+// bound (a peer that does not drain). Closing one connection never affects another. Lines
+// about connections that never finished a handshake are limited to ten a second.
 //
 // Peers with an address are dialled and redialled with exponential backoff and jitter.
 // When two links to one peer exist (both dialled at once), both sides keep the one dialled
@@ -34,6 +35,7 @@
 #include "common/chain.h"
 #include "common/ed25519.h"
 #include "common/host_port.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace tamga::net {
@@ -43,8 +45,10 @@ struct TransportOptions {
   std::string listen;  // "host:port"; empty: accept no connections.
   std::size_t frame_bytes_max = 16 << 20;
   std::size_t send_queue_bytes_max = 64 << 20;
-  std::size_t handshaking_max = 64;             // Connections still in their handshake.
-  std::size_t handshaking_per_address_max = 8;  // Of those, from one IP address.
+  // Connections still in their handshake, and of those from one IP address. When all are
+  // taken, a newcomer takes the place of the oldest of the address holding the most.
+  std::size_t handshaking_max = 64;
+  std::size_t handshaking_per_address_max = 8;
   std::uint64_t handshake_timeout_ms = 5'000;
   std::uint64_t keepalive_ms = 1'000;
   std::uint64_t idle_timeout_ms = 6'000;
@@ -112,6 +116,9 @@ class Transport {
   bool OnEstablished(const std::shared_ptr<Connection>& c);
   void OnClosed(Connection* c);
   bool Admitted(const PublicKey& key) const { return admitted_.count(key) > 0; }
+  // Whether a connection from `remote` may start its handshake; may close another's
+  // handshake to make room.
+  bool AdmitHandshake(const boost::asio::ip::address& remote);
 
   boost::asio::io_context& io_;
   const TransportOptions options_;
@@ -124,7 +131,12 @@ class Transport {
   std::map<PublicKey, Dial> dials_;
   std::map<PublicKey, std::shared_ptr<Connection>> links_;  // Established.
   std::set<std::shared_ptr<Connection>> handshaking_;
+  std::uint64_t connections_made_ = 0;
   std::mt19937_64 jitter_;
+  // Lines about connections that never got past the handshake (refused, timed out): a
+  // flood of them must not fill the disk (common/log.h).
+  static constexpr std::uint32_t kStrangerLinesPerSecond = 10;
+  LogBudget strangers_log_{kStrangerLinesPerSecond};
   bool stopped_ = false;
 };
 

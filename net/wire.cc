@@ -340,10 +340,18 @@ Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
     return Status::Corruption("frame of " + std::to_string(frame.size()) +
                               " bytes is not a whole number of 8-byte words");
   }
-  // Cap'n Proto reads words in place; copy into aligned storage since the network buffer
-  // need not be aligned.
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(frame.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), frame.data(), frame.size());
+  // Cap'n Proto reads words in place: from the frame itself when it is aligned (a heap
+  // buffer is), else from an aligned copy.
+  kj::Array<capnp::word> copy;
+  kj::ArrayPtr<const capnp::word> words;
+  if (reinterpret_cast<std::uintptr_t>(frame.data()) % alignof(capnp::word) == 0) {
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(frame.data()),
+                         frame.size() / sizeof(capnp::word));
+  } else {
+    copy = kj::heapArray<capnp::word>(frame.size() / sizeof(capnp::word));
+    std::memcpy(copy.begin(), frame.data(), frame.size());
+    words = copy.asPtr();
+  }
 
   capnp::ReaderOptions options;
   options.traversalLimitInWords = limits.traversal_words_max;
@@ -353,7 +361,7 @@ Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
   Reader reader;
   // Cap'n Proto reports malformed input by throwing kj::Exception; it stops here.
   try {
-    capnp::FlatArrayMessageReader message(words.asPtr(), options);
+    capnp::FlatArrayMessageReader message(words, options);
     if (message.getEnd() != words.end()) {
       return Status::Corruption("frame has bytes after its Cap'n Proto message");
     }

@@ -261,6 +261,9 @@ struct ApiConnections {
   std::map<std::uint64_t, std::function<void()>> close;
   std::uint64_t next_id = 1;
   std::size_t streams = 0;  // Open event streams, at most EventHub::kSubscribersMax.
+  // Refused submissions are logged ten a second at most (every one is counted in
+  // /metrics): clients can send as many as their rate allows.
+  LogBudget refusals_log{10};
 };
 
 namespace {
@@ -534,8 +537,8 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
         return;
       }
-      Log(LogLevel::kInfo, "tx_refused",
-          {{"tx", out.id.ShortHex()}, {"reason", out.refused->code}});
+      connections_->refusals_log.Log(LogLevel::kInfo, "tx_refused",
+                                     {{"tx", out.id.ShortHex()}, {"reason", out.refused->code}});
       return Write(Json(StatusForRefusal(*out.refused), {{"code", out.refused->code},
                                                          {"message", out.refused->message},
                                                          {"id", out.id.ToHex()}}));

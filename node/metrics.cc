@@ -100,6 +100,10 @@ std::string Metrics::Render(const NodeStatus& s) const {
   Header(o, "tamga_round_timeouts_total", "counter",
          "Timeouts this validator broadcast (re-sent ones included): rounds it gave up on.");
   o << "tamga_round_timeouts_total " << round_timeouts_ << "\n";
+  Header(o, "tamga_peer_messages_repeated_total", "counter",
+         "Consensus messages a peer sent again after this node had verified them (a re-sent "
+         "timeout, or a flood): dropped before their signatures were checked.");
+  o << "tamga_peer_messages_repeated_total " << peer_repeats_ << "\n";
   Header(o, "tamga_records_total", "counter",
          "Records committed since the node started, by transaction type and signer's country.");
   for (const auto& [key, n] : records_) {

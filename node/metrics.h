@@ -26,6 +26,8 @@ class Metrics {
   void VoteRefused(const std::string& reason) { ++vote_refusals_[reason]; }
   // This validator gave up on a round (signed and broadcast a timeout for it).
   void RoundTimedOut() { ++round_timeouts_; }
+  // A peer sent a consensus message this node had already verified; dropped unchecked.
+  void PeerMessageRepeated() { ++peer_repeats_; }
   // From a block's proposal (its timestamp) to its commit on this node.
   void CommitLatency(std::uint64_t ms);
   // A record committed, by transaction type and the signer's country.
@@ -52,6 +54,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> rejected_;
   std::map<std::string, std::uint64_t> vote_refusals_;
   std::uint64_t round_timeouts_ = 0;
+  std::uint64_t peer_repeats_ = 0;
   std::map<std::pair<std::string, std::string>, std::uint64_t> records_;
   std::array<std::uint64_t, kLatencyBucketsMs.size() + 1> latency_{};
   std::uint64_t latency_sum_ms_ = 0;

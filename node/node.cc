@@ -523,21 +523,42 @@ void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
           {{"peer", from.ShortHex()}, {"what", what}, {"reason", s.ToString()}});
     }
   };
+  // Before any signature is checked: a validator sends only its own messages (nobody
+  // relays), and a message already verified once is not verified again.
+  auto admit = [&](ValidatorIndex author, const Signature& signature, const char* what) {
+    const auto key = KeyOf(author);
+    if (!key || *key != from) {
+      transport_->Disconnect(from, std::string(what) + " of validator " + author.ToString() +
+                                       " sent by another: validators send only their own");
+      return false;
+    }
+    if (verified_.Contains(signature)) {
+      metrics_.PeerMessageRepeated();
+      return false;
+    }
+    return true;
+  };
   if (const auto* p = std::get_if<Proposal>(&m)) {
     if (!core_->InWindow(p->block.header.epoch, p->block.header.round)) return;
+    if (!admit(p->block.header.proposer, p->signature, "proposal")) return;
     if (Status s = verifier_->VerifyProposal(*p); !s.ok()) return refuse(s, "proposal");
+    verified_.Insert(p->signature);
     NoteClock(from, p->block.header.timestamp_ms);
     Handle(consensus::ProposalReceived{*p});
   } else if (const auto* v = std::get_if<Vote>(&m)) {
     if (!core_->InWindow(v->data.epoch, v->data.round)) return;
+    if (!admit(v->author, v->signature, "vote")) return;
     if (Status s = verifier_->VerifyVote(*v); !s.ok()) return refuse(s, "vote");
+    verified_.Insert(v->signature);
     Handle(consensus::VoteReceived{*v});
   } else if (const auto* t = std::get_if<Timeout>(&m)) {
     if (!core_->InWindow(t->data.epoch, t->data.round)) return;
+    if (!admit(t->author, t->signature, "timeout")) return;
     if (Status s = verifier_->VerifyTimeout(*t); !s.ok()) return refuse(s, "timeout");
     if (t->last_round_tc) {
       if (Status s = verifier_->VerifyTc(*t->last_round_tc); !s.ok()) return refuse(s, "timeout");
     }
+    verified_.Insert(t->signature);
     Handle(consensus::TimeoutReceived{*t});
   }
 }

@@ -44,6 +44,7 @@
 #include "node/events.h"
 #include "node/mempool.h"
 #include "node/metrics.h"
+#include "node/recent_set.h"
 
 namespace tamga::node {
 
@@ -180,6 +181,10 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::optional<Round> payload_round_;  // A leader's payload request waiting for transactions.
   std::shared_ptr<boost::asio::steady_timer> payload_timer_;
   std::map<PublicKey, std::int64_t> clock_offsets_;
+  // Signatures of the consensus messages verified lately (OnConsensusMessage): a few
+  // hundred rounds' worth of every validator's messages.
+  static constexpr std::size_t kVerifiedRemembered = 8192;
+  RecentSet<Signature> verified_{kVerifiedRemembered};
   std::uint64_t last_clock_warning_ms_ = 0;
   // Clients waiting for a height; each answered once, by a commit or by its timer.
   struct HeightWaiter {

@@ -10,6 +10,8 @@
 // result that differs from a quorum's); the log says why.
 
 #include <CLI/CLI.hpp>
+#include <malloc.h>
+
 #include <iostream>
 #include <optional>
 #include <utility>
@@ -39,6 +41,11 @@ int main(int argc, char** argv) try {
     std::cerr << "tamgad: cannot open log file " << config->log_file << "\n";
     return 1;
   }
+
+  // Large buffers (a peer's frame, a block's batch) straight from mmap and back to the system
+  // when freed: with glibc's default the threshold rises after the first large free, and a
+  // flood of large frames would leave the heap tens of MiB larger for good.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
   boost::asio::io_context io(1);
   auto node = tamga::node::Node::Open(*config, io, resume_round);

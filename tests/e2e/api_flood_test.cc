@@ -29,25 +29,6 @@ namespace {
 
 using std::chrono::seconds;
 
-// A TCP connection from `source` to 127.0.0.1:port; -1 if it fails.
-int ConnectFrom(const char* source, std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in from{};
-  from.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source, &from.sin_addr);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // How many of `fds` the server has not closed.
 std::size_t StillOpen(const std::vector<int>& fds) {
   std::size_t open = 0;

@@ -51,6 +51,7 @@ class Cluster {
   // last_exit(i) set if it did; false if it still runs.
   bool WaitForExit(std::size_t i, std::chrono::milliseconds timeout);
   bool Running(std::size_t i) const { return pids_[i] > 0; }
+  pid_t pid(std::size_t i) const { return pids_[i]; }
   int last_exit(std::size_t i) const { return exits_[i]; }
 
   std::uint16_t peer_port(std::size_t i) const { return ports_[i]; }

@@ -17,22 +17,27 @@ namespace tamga::testing {
 
 using std::chrono::milliseconds;
 
-Socket::Socket(std::uint16_t port, milliseconds timeout, const char* source) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd_ >= 0 && source != nullptr) {
-    sockaddr_in from{};
-    from.sin_family = AF_INET;
-    ::inet_pton(AF_INET, source, &from.sin_addr);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
+int ConnectFrom(const char* source, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, source, &from.sin_addr) != 1 ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
   }
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  return fd;
+}
+
+Socket::Socket(std::uint16_t port, milliseconds timeout, const char* source) {
+  fd_ = ConnectFrom(source != nullptr ? source : "127.0.0.1", port);
+  connected_ = fd_ >= 0;
   const auto ms = timeout.count();
   timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
   ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

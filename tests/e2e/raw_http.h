@@ -14,6 +14,10 @@
 
 namespace tamga::testing {
 
+// A TCP connection from `source` (an address of 127.0.0.0/8: Linux routes all of it to
+// loopback) to 127.0.0.1:`port`; -1 if it fails.
+int ConnectFrom(const char* source, std::uint16_t port);
+
 class Socket {
  public:
   // Connects to 127.0.0.1:`port` (from `source`, another loopback address, if given:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -155,6 +156,53 @@ TEST_F(TransportTest, APeerThatDoesNotDrainIsDropped) {
     io_.poll();
   }
   EXPECT_FALSE(a->t->Connected(lazy.public_key()));
+}
+
+// Connections from 127.0.0.2 that hold every handshake place and say nothing: a peer
+// dialling in from another address still gets a place, taken from the flooding address,
+// at once rather than when the flood's handshakes time out.
+TEST_F(TransportTest, AFloodOfHandshakesFromOneAddressDoesNotKeepAPeerOut) {
+  TransportOptions o;
+  o.handshaking_max = 4;
+  o.handshaking_per_address_max = 4;
+  o.handshake_timeout_ms = 60'000;
+  auto a = Make(o);
+  auto b = Make();
+  a->t->SetAdmitted({b->key.public_key()});
+  b->t->SetAdmitted({a->key.public_key()});
+  std::vector<std::unique_ptr<asio::ip::tcp::socket>> flood;
+  for (int i = 0; i < 4; ++i) {
+    auto s = std::make_unique<asio::ip::tcp::socket>(io_);
+    s->open(asio::ip::tcp::v4());
+    s->bind({asio::ip::make_address("127.0.0.2"), 0});
+    s->connect({asio::ip::make_address("127.0.0.1"), a->t->listen_port()});
+    flood.push_back(std::move(s));
+  }
+  RunUntil([] { return false; }, 200);  // a accepts them all: its handshake places are full.
+  // A fifth from the same address takes no one's place.
+  asio::ip::tcp::socket fifth(io_);
+  fifth.open(asio::ip::tcp::v4());
+  fifth.bind({asio::ip::make_address("127.0.0.2"), 0});
+  fifth.connect({asio::ip::make_address("127.0.0.1"), a->t->listen_port()});
+  std::array<std::uint8_t, 1> byte{};
+  boost::system::error_code ec;
+  RunUntil([&] {
+    fifth.non_blocking(true);
+    fifth.read_some(asio::buffer(byte), ec);
+    return ec == asio::error::eof;
+  }, 2000);
+  EXPECT_EQ(ec, asio::error::eof) << "a fifth connection from the flooding address was let in";
+  b->t->AddPeer(a->key.public_key(), Addr(*a));
+  ASSERT_TRUE(RunUntil([&] { return a->t->Connected(b->key.public_key()); }, 3000))
+      << "a peer from another address was kept out by the flood";
+  // One of the flood's connections gave up its place.
+  std::size_t closed = 0;
+  for (auto& s : flood) {
+    s->non_blocking(true);
+    s->read_some(asio::buffer(byte), ec);
+    closed += ec == asio::error::eof ? 1 : 0;
+  }
+  EXPECT_EQ(closed, 1u);
 }
 
 TEST(TransportParse, HostPort) {
