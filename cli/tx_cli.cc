@@ -78,7 +78,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::RegisterOffice>();
     auto key = std::make_shared<std::string>();
     auto* c = AddTx(*office, "register", "Register an office and its key", common, action,
-                    [p, key, &out](TxClient& client) -> Status {
+                    [p, key](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->key, PublicKey::FromHex(*key));
                       return client.Send(TxType::kRegisterOffice, *p, out);
                     });
@@ -88,12 +88,15 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
   auto* issuer = tx->add_subcommand("issuer", "Issuing bodies (chambers, agencies)");
   issuer->require_subcommand(1);
-  for (const auto& [parent, type] : std::vector<std::pair<CLI::App*, TxType>>{
+  for (const auto& entry : std::vector<std::pair<CLI::App*, TxType>>{
            {office, TxType::kSetOfficeStatus}, {issuer, TxType::kSetIssuerStatus}}) {
+    // Copies, not structured bindings: clang 14 cannot capture those in a lambda.
+    CLI::App* const parent = entry.first;
+    const TxType type = entry.second;
     auto p = std::make_shared<contracts::SetEntityStatus>();
     auto status = std::make_shared<std::string>();
     auto* c = AddTx(*parent, "set-status", "Suspend, reactivate or withdraw it", common, action,
-                    [p, status, type, &out](TxClient& client) {
+                    [p, status, type](TxClient& client) {
                       static const std::map<std::string, contracts::EntityStatus> kStatus = {
                           {"active", contracts::EntityStatus::kActive},
                           {"suspended", contracts::EntityStatus::kSuspended},
@@ -112,7 +115,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto key = std::make_shared<std::string>();
     auto scopes = std::make_shared<std::vector<std::string>>();
     auto* c = AddTx(*issuer, "accredit", "Accredit an issuer, its key and the records it may issue",
-                    common, action, [p, key, scopes, &out](TxClient& client) -> Status {
+                    common, action, [p, key, scopes](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->key, PublicKey::FromHex(*key));
                       p->scope = 0;
                       for (const auto& s : *scopes) {
@@ -147,7 +150,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto doc = std::make_shared<std::string>();
     auto days = std::make_shared<std::uint64_t>(365);
     auto* c = AddTx(*cert, "issue", "Issue a certificate of origin for a document", common, action,
-                    [issue, doc, days, &out](TxClient& client) -> Status {
+                    [issue, doc, days](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(issue->document_hash, FileHash(*doc));
                       TAMGA_ASSIGN_OR_RETURN(issue->exporting_country,
                                              OwnCountry(client, issue->exporting_country));
@@ -173,7 +176,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto doc = std::make_shared<std::string>();
     auto days = std::make_shared<std::uint64_t>(365);
     auto* c = AddTx(*cert, "replace", "Replace a certificate by a corrected one", common, action,
-                    [p, doc, days, &out](TxClient& client) -> Status {
+                    [p, doc, days](TxClient& client) -> Status {
                       auto& r = p->replacement;
                       TAMGA_ASSIGN_OR_RETURN(r.document_hash, FileHash(*doc));
                       TAMGA_ASSIGN_OR_RETURN(r.exporting_country, OwnCountry(client, ""));
@@ -196,7 +199,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::RevokeCertificate>();
     auto* c = AddTx(
         *cert, "revoke", "Revoke a certificate", common, action,
-        [p, &out](TxClient& client) { return client.Send(TxType::kRevokeCertificate, *p, out); });
+        [p](TxClient& client) { return client.Send(TxType::kRevokeCertificate, *p, out); });
     c->add_option("--number", p->number, "Certificate number")->required();
     c->add_option("--reason", p->reason, "Reason code (the issuer's own)");
   }
@@ -204,7 +207,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::UseCertificate>();
     auto decl = std::make_shared<std::string>();
     auto* c = AddTx(*cert, "use", "Record a use at import (a customs office)", common, action,
-                    [p, decl, &out](TxClient& client) {
+                    [p, decl](TxClient& client) {
                       p->declaration_hash = HashOfText(*decl);
                       return client.Send(TxType::kUseCertificate, *p, out);
                     });
@@ -218,7 +221,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::RequestVerification>();
     auto* c = AddTx(*cert, "request-verification",
                     "Ask the exporting administration to confirm a certificate (importing side)",
-                    common, action, [p, &out](TxClient& client) {
+                    common, action, [p](TxClient& client) {
                       return client.Send(TxType::kRequestVerification, *p, out);
                     });
     c->add_option("--from", p->exporting_country, "Exporting country")->required();
@@ -229,7 +232,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto answer = std::make_shared<std::string>();
     auto* c = AddTx(*cert, "answer-verification",
                     "Answer a verification request (the exporting administration)", common, action,
-                    [p, answer, &out](TxClient& client) {
+                    [p, answer](TxClient& client) {
                       p->confirmed = *answer == "confirmed";
                       return client.Send(TxType::kAnswerVerification, *p, out);
                     });
@@ -249,7 +252,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto status = std::make_shared<std::string>("granted");
     auto days = std::make_shared<std::uint64_t>(3 * 365);
     auto* c = AddTx(*aeo, "set", "Set an operator's AEO status (its own administration)", common,
-                    action, [p, op, status, days, &out](TxClient& client) -> Status {
+                    action, [p, op, status, days](TxClient& client) -> Status {
                       p->operator_id = HashOfText(*op);
                       static const std::map<std::string, contracts::AeoStatus> kStatus = {
                           {"granted", contracts::AeoStatus::kGranted},
@@ -273,7 +276,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto ours = std::make_shared<std::string>();
     auto theirs = std::make_shared<std::string>();
     auto* c = AddTx(*aeo, "link", "Say that our operator is the partner's operator (both sides)",
-                    common, action, [p, ours, theirs, &out](TxClient& client) {
+                    common, action, [p, ours, theirs](TxClient& client) {
                       p->operator_id = HashOfText(*ours);
                       p->partner_operator_id = HashOfText(*theirs);
                       return client.Send(TxType::kLinkOperator, *p, out);
@@ -290,7 +293,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::ProposeMra>();
     auto days = std::make_shared<std::uint64_t>(5 * 365);
     auto* c = AddTx(*mra, "propose", "Propose an MRA to a partner administration", common, action,
-                    [p, days, &out](TxClient& client) {
+                    [p, days](TxClient& client) {
                       p->valid_from_ms = ValidFromNow();
                       p->valid_until_ms = p->valid_from_ms + *days * kDayMs;
                       return client.Send(TxType::kProposeMra, *p, out);
@@ -305,7 +308,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::AcceptMra>();
     auto* c =
         AddTx(*mra, "accept", "Accept the MRA a country proposed", common, action,
-              [p, &out](TxClient& client) { return client.Send(TxType::kAcceptMra, *p, out); });
+              [p](TxClient& client) { return client.Send(TxType::kAcceptMra, *p, out); });
     c->add_option("--proposer", p->proposer, "The proposing country")->required();
   }
   for (const auto& [name, act] : std::vector<std::pair<std::string, contracts::MraAction>>{
@@ -316,7 +319,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     p->action = act;
     auto* c =
         AddTx(*mra, name, "The MRA with a partner: " + name, common, action,
-              [p, &out](TxClient& client) { return client.Send(TxType::kSetMraStatus, *p, out); });
+              [p](TxClient& client) { return client.Send(TxType::kSetMraStatus, *p, out); });
     c->add_option("--partner", p->partner, "Partner country")->required();
   }
 
@@ -329,7 +332,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto guarantee = std::make_shared<std::string>();
     auto seal = std::make_shared<std::string>();
     auto* c = AddTx(*transit, "open", "Open a transit at the office of departure", common, action,
-                    [p, manifest, guarantee, seal, &out](TxClient& client) -> Status {
+                    [p, manifest, guarantee, seal](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->manifest_hash, FileHash(*manifest));
                       p->guarantee_hash = HashOfText(*guarantee);
                       p->seal_hash = HashOfText(*seal);
@@ -352,7 +355,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto note = std::make_shared<std::string>();
     auto broken = std::make_shared<bool>(false);
     auto* c = AddTx(*transit, "event", "Record a border event (an office on the route)", common,
-                    action, [p, kind, note, broken, &out](TxClient& client) {
+                    action, [p, kind, note, broken](TxClient& client) {
                       static const std::map<std::string, contracts::TransitEventKind> kKinds = {
                           {"exit", contracts::TransitEventKind::kExit},
                           {"entry", contracts::TransitEventKind::kEntry},
@@ -370,14 +373,16 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     c->add_flag("--seal-broken", *broken, "For a seal check: the seal was found broken");
     c->add_option("--note", *note, "The office's own record of the event (hashed)");
   }
-  for (const auto& [name, type] : std::vector<std::pair<std::string, TxType>>{
+  for (const auto& entry : std::vector<std::pair<std::string, TxType>>{
            {"terminate", TxType::kTerminateTransit}, {"discharge", TxType::kDischargeTransit}}) {
+    const std::string& name = entry.first;
+    const TxType type = entry.second;
     auto p = std::make_shared<contracts::TransitRef>();
     auto* c = AddTx(*transit, name,
                     name == "terminate" ? "End the transit at the destination office"
                                         : "Discharge it (the departure administration)",
                     common, action,
-                    [p, type, &out](TxClient& client) { return client.Send(type, *p, out); });
+                    [p, type](TxClient& client) { return client.Send(type, *p, out); });
     c->add_option("--mrn", p->mrn, "Movement reference number")->required();
   }
 
@@ -389,7 +394,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto doc = std::make_shared<std::string>();
     auto type = std::make_shared<std::string>("other");
     auto* c = AddTx(*anchor, "add", "Anchor a document's hash", common, action,
-                    [p, doc, type, &out](TxClient& client) -> Status {
+                    [p, doc, type](TxClient& client) -> Status {
                       static const std::map<std::string, contracts::DocumentType> kTypes = {
                           {"phytosanitary", contracts::DocumentType::kPhytosanitary},
                           {"invoice", contracts::DocumentType::kInvoice},
@@ -411,7 +416,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::RevokeAnchor>();
     auto doc = std::make_shared<std::string>();
     auto* c = AddTx(*anchor, "revoke", "Revoke an anchored document", common, action,
-                    [p, doc, &out](TxClient& client) -> Status {
+                    [p, doc](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->document_hash, FileHash(*doc));
                       return client.Send(TxType::kRevokeAnchor, *p, out);
                     });
@@ -429,7 +434,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto akey = std::make_shared<std::string>();
     auto remove = std::make_shared<bool>(false);
     auto* c = AddTx(*member, "propose", "Propose to add (or --remove) an administration", common,
-                    action, [p, vkey, akey, remove, &out](TxClient& client) -> Status {
+                    action, [p, vkey, akey, remove](TxClient& client) -> Status {
                       p->action = *remove ? contracts::MembershipAction::kRemove
                                           : contracts::MembershipAction::kAdd;
                       if (!*remove) {
@@ -450,7 +455,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto p = std::make_shared<contracts::ApproveMembership>();
     auto* c = AddTx(
         *member, "approve", "Approve a proposal (two thirds adopt it)", common, action,
-        [p, &out](TxClient& client) { return client.Send(TxType::kApproveMembership, *p, out); });
+        [p](TxClient& client) { return client.Send(TxType::kApproveMembership, *p, out); });
     c->add_option("--id", p->id, "Proposal id")->required();
   }
   {
@@ -458,7 +463,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto old_key = std::make_shared<std::string>();
     auto new_key = std::make_shared<std::string>();
     auto* c = AddTx(*tx, "rotate-key", "Move a role from one key to a new one", common, action,
-                    [p, old_key, new_key, &out](TxClient& client) -> Status {
+                    [p, old_key, new_key](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->old_key, PublicKey::FromHex(*old_key));
                       TAMGA_ASSIGN_OR_RETURN(p->new_key, PublicKey::FromHex(*new_key));
                       return client.Send(TxType::kRotateKey, *p, out);
@@ -471,7 +476,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto* c = AddTx(
         *tx, "set-address",
         "Move the administration's validator to a new host:port (administrator)", common, action,
-        [p, &out](TxClient& client) { return client.Send(TxType::kSetValidatorAddress, *p, out); });
+        [p](TxClient& client) { return client.Send(TxType::kSetValidatorAddress, *p, out); });
     c->add_option("--address", p->address, "Where the validator now listens for its peers")
         ->required();
   }
@@ -480,7 +485,7 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     auto key = std::make_shared<std::string>();
     auto* c = AddTx(*tx, "revoke-key",
                     "Revoke a key of the administration's country from a time (administrator)",
-                    common, action, [p, key, &out](TxClient& client) -> Status {
+                    common, action, [p, key](TxClient& client) -> Status {
                       TAMGA_ASSIGN_OR_RETURN(p->key, PublicKey::FromHex(*key));
                       if (p->from_ms == 0) p->from_ms = UnixNowMs();
                       return client.Send(TxType::kRevokeKey, *p, out);
