@@ -85,18 +85,8 @@ Bytes FrameCipher::Seal(ByteView plaintext, ByteView ad) {
 }
 
 Result<Bytes> FrameCipher::Open(ByteView ciphertext, ByteView ad) {
-  if (ciphertext.size() < kAeadTagSize) return Status::Corruption("frame shorter than its tag");
-  std::uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
-  Nonce(counter_, nonce);
-  Bytes out(ciphertext.size() - kAeadTagSize);
-  unsigned long long len = 0;
-  if (crypto_aead_chacha20poly1305_ietf_decrypt(out.data(), &len, nullptr, ciphertext.data(),
-                                                ciphertext.size(), ad.data(), ad.size(), nonce,
-                                                key_.data()) != 0) {
-    return Status::Corruption("frame fails authentication (tampered, replayed or reordered)");
-  }
-  ++counter_;
-  out.resize(len);
+  Bytes out(ciphertext.begin(), ciphertext.end());
+  TAMGA_RETURN_IF_ERROR(OpenInPlace(out, ad));
   return out;
 }
 
@@ -114,6 +104,17 @@ Status FrameCipher::OpenInPlace(Bytes& frame, ByteView ad) {
   ++counter_;
   frame.resize(len);
   return Status::Ok();
+}
+
+Bytes SealFrame(FrameCipher& cipher, ByteView plaintext) {
+  const auto len = static_cast<std::uint32_t>(plaintext.size() + kAeadTagSize);
+  const std::array<std::uint8_t, 4> header = {
+      static_cast<std::uint8_t>(len >> 24), static_cast<std::uint8_t>(len >> 16),
+      static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len)};
+  Bytes frame(header.begin(), header.end());
+  const Bytes sealed = cipher.Seal(plaintext, header);
+  frame.insert(frame.end(), sealed.begin(), sealed.end());
+  return frame;
 }
 
 // --- Initiator --------------------------------------------------------------------------

@@ -73,6 +73,10 @@ class FrameCipher {
   std::uint64_t counter_ = 0;
 };
 
+// One frame as it goes on the wire: a 4-byte big-endian length L, then L bytes of
+// `plaintext` sealed by `cipher` with those 4 bytes as associated data.
+Bytes SealFrame(FrameCipher& cipher, ByteView plaintext);
+
 struct Session {
   PublicKey peer;  // The peer's proven Ed25519 identity.
   FrameCipher send;

@@ -96,13 +96,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Seals and queues one frame; closes the link if the queue is over its bound.
   void Send(ByteView plaintext) {
     if (closed_) return;
-    const std::uint32_t len = static_cast<std::uint32_t>(plaintext.size() + kAeadTagSize);
-    const std::array<std::uint8_t, 4> header = {
-        static_cast<std::uint8_t>(len >> 24), static_cast<std::uint8_t>(len >> 16),
-        static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len)};
-    Bytes frame(header.begin(), header.end());
-    const Bytes sealed = session_->send.Seal(plaintext, header);
-    frame.insert(frame.end(), sealed.begin(), sealed.end());
+    Bytes frame = SealFrame(session_->send, plaintext);
     queued_bytes_ += frame.size();
     if (queued_bytes_ > owner_.options_.send_queue_bytes_max) {
       return Close("send queue over " + std::to_string(owner_.options_.send_queue_bytes_max) +
@@ -371,8 +365,8 @@ bool Transport::AdmitHandshake(const asio::ip::address& remote) {
   // the most, if that address would still hold at least as many as the newcomer's. So a
   // flood from a few addresses recycles its own places, and a peer dialling in from an
   // address of its own always gets one.
-  auto heaviest = std::max_element(from.begin(), from.end(),
-                                   [](const auto& a, const auto& b) { return a.second < b.second; });
+  auto heaviest = std::max_element(
+      from.begin(), from.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   if (heaviest == from.end() || heaviest->second < mine + 2) return false;
   std::shared_ptr<Connection> oldest;
   for (const auto& c : handshaking_) {

@@ -44,8 +44,8 @@ std::unique_ptr<PeerLink> PeerLink::Open(const ChainId& chain, const SecretKey& 
   net::Initiator initiator(chain, identity, node_key);
   std::array<std::uint8_t, net::kReplySize> reply{};
   if (!WriteAll(fd, initiator.hello().data(), initiator.hello().size()) ||
-      !ReadAll(fd, reply.data(), 1) || (reply[0] == 0 && !ReadAll(fd, reply.data() + 1,
-                                                                   net::kReplySize - 1))) {
+      !ReadAll(fd, reply.data(), 1) ||
+      (reply[0] == 0 && !ReadAll(fd, reply.data() + 1, net::kReplySize - 1))) {
     ::close(fd);
     return nullptr;
   }
@@ -90,13 +90,7 @@ bool PeerLink::Send(const net::Message& m) {
 bool PeerLink::SendPlain(ByteView plaintext) {
   std::lock_guard lock(send_mu_);
   if (!open_) return false;
-  const auto len = static_cast<std::uint32_t>(plaintext.size() + net::kAeadTagSize);
-  const std::array<std::uint8_t, 4> header = {
-      static_cast<std::uint8_t>(len >> 24), static_cast<std::uint8_t>(len >> 16),
-      static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len)};
-  Bytes frame(header.begin(), header.end());
-  const Bytes sealed = session_.send.Seal(plaintext, header);
-  frame.insert(frame.end(), sealed.begin(), sealed.end());
+  const Bytes frame = net::SealFrame(session_.send, plaintext);
   if (!WriteAll(fd_, frame.data(), frame.size())) open_ = false;
   return open_;
 }
