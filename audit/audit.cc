@@ -221,7 +221,7 @@ void Replayer::ReplayBlock(Height h, const AuditBlock& b, const Status& verdict)
   // 2. Execution under the rules the state names.
   const ledger::TreeStateReader before = replay_->StateBefore(nullptr);
   auto output =
-      contracts::Executor::ExecuteBlock(before, block, contracts::ReplayGuard(*replay_), &batch_);
+      contracts::Executor::ExecuteBlock(before, block, &batch_);
   if (!output.ok())
     return Stop(h, "the rules cannot execute the block: " + output.error().message());
   const bool ends_epoch = output->next_validators.has_value();

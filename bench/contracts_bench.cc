@@ -17,9 +17,8 @@ using testing::ContractsChain;
 void RunBlock(benchmark::State& state, ContractsChain& c, const tamga::Block& block,
               std::int64_t items_per_block) {
   const auto parent = c.ledger().StateBefore(nullptr);
-  const OnLedgerFn on_ledger = ReplayGuard(c.ledger());
   for (auto _ : state) {
-    ledger::BlockOutput out = Executor::ExecuteBlock(parent, block, on_ledger).value();
+    ledger::BlockOutput out = Executor::ExecuteBlock(parent, block).value();
     if (out.receipts.front().code != 0) state.SkipWithError("rejected");
     benchmark::DoNotOptimize(out);
   }

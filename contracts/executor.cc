@@ -148,8 +148,8 @@ OnLedgerFn ReplayGuard(const ledger::Ledger& ledger) {
 }
 
 bool CountsAsOnLedger(Reason r) {
-  return r != Reason::kWrongChain && r != Reason::kBadSignature && r != Reason::kBadSequence &&
-         r != Reason::kReplayed && r != Reason::kEpochChangePending;
+  return r != Reason::kWrongChain && r != Reason::kBadSignature && r != Reason::kUnknownSigner &&
+         r != Reason::kBadSequence && r != Reason::kReplayed && r != Reason::kEpochChangePending;
 }
 
 Result<std::optional<Bytes>> BlockState::Get(const Hash32& key) const {
@@ -181,26 +181,50 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
                                   const Hash32& tx_hash, bool signature_ok, std::uint64_t now_ms,
                                   const OnLedgerFn& on_ledger) {
   TxOutcome out;
-  auto reject = [&](Reason r, std::string detail) {
+  // Set once the transaction holds its signer's next sequence number: from then on it uses
+  // that number up whether it is accepted or rejected (a deferral aside), so its bytes can
+  // never run later. The state alone then tells a replay, with no lookup in history.
+  std::optional<SignerRecord> at_sequence;
+  auto use_sequence = [&](SignerRecord record) -> Status {
+    // A rule may have rewritten the signer's own record (none does today); read it back
+    // so that only the sequence changes here.
+    TAMGA_ASSIGN_OR_RETURN(auto current, Read<SignerRecord>(state, SignerKey(tx.signer), "signer"));
+    if (current) record = *current;
+    record.last_sequence = tx.sequence;
+    Write(state, SignerKey(tx.signer), record);
+    return Status::Ok();
+  };
+  auto reject = [&](Reason r, std::string detail) -> Result<TxOutcome> {
     state.DiscardPending();
     out.reason = r;
     out.detail = std::move(detail);
     out.records.clear();
     out.index.clear();
+    if (at_sequence && r != Reason::kEpochChangePending) {
+      TAMGA_RETURN_IF_ERROR(use_sequence(*at_sequence));
+      state.KeepPending();
+    }
     return out;
   };
   if (tx.chain_id != chain)
     return reject(Reason::kWrongChain, "the transaction is for another chain");
   if (!signature_ok) return reject(Reason::kBadSignature, "the signature does not verify");
+  // Admission only (Executor::Check): an id already on the ledger gets a plainer answer
+  // than its sequence's. Blocks need no such lookup.
   if (on_ledger && on_ledger(tx_hash)) {
     return reject(Reason::kReplayed, "this transaction is already on the ledger");
-  }
-  if (!KnownType(tx.type)) {
-    return reject(Reason::kUnknownType, "unknown transaction type " + std::to_string(tx.type));
   }
   TAMGA_ASSIGN_OR_RETURN(auto signer, Read<SignerRecord>(state, SignerKey(tx.signer), "signer"));
   if (!signer)
     return reject(Reason::kUnknownSigner, "the key " + tx.signer.ShortHex() + " is not registered");
+  if (tx.sequence != signer->last_sequence + 1) {
+    return reject(Reason::kBadSequence, "sequence " + std::to_string(tx.sequence) + ", expected " +
+                                            std::to_string(signer->last_sequence + 1));
+  }
+  at_sequence = *signer;
+  if (!KnownType(tx.type)) {
+    return reject(Reason::kUnknownType, "unknown transaction type " + std::to_string(tx.type));
+  }
   if (signer->revoked_from_ms != 0 && now_ms >= signer->revoked_from_ms) {
     return reject(Reason::kSignerRevoked,
                   "the key was revoked from " + std::to_string(signer->revoked_from_ms) + " ms");
@@ -210,10 +234,6 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
       Read<AdministrationRecord>(state, AdministrationKey(signer->country), "administration"));
   if (home && home->removed) {
     return reject(Reason::kSignerRevoked, signer->country + " has left the chain");
-  }
-  if (tx.sequence != signer->last_sequence + 1) {
-    return reject(Reason::kBadSequence, "sequence " + std::to_string(tx.sequence) + ", expected " +
-                                            std::to_string(signer->last_sequence + 1));
   }
   const TxType type = static_cast<TxType>(tx.type);
   if (!RoleAllowed(type, signer->role)) {
@@ -231,16 +251,7 @@ Result<TxOutcome> Executor::Apply(BlockState& state, const ChainId& chain, const
   }
   const Verdict v = *decided;
   if (v.reason != Reason::kAccepted) return reject(v.reason, v.detail);
-  SignerRecord advanced = *signer;
-  advanced.last_sequence = tx.sequence;
-  // A rule may have rewritten the signer's own record (none does today); read it back so
-  // that only the sequence changes here.
-  TAMGA_ASSIGN_OR_RETURN(auto current, Read<SignerRecord>(state, SignerKey(tx.signer), "signer"));
-  if (current) {
-    advanced = *current;
-    advanced.last_sequence = tx.sequence;
-  }
-  Write(state, SignerKey(tx.signer), advanced);
+  TAMGA_RETURN_IF_ERROR(use_sequence(*signer));
   state.KeepPending();
   return out;
 }
@@ -253,7 +264,7 @@ Result<TxOutcome> Executor::Check(const ledger::StateReader& state, const ChainI
 }
 
 Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& parent,
-                                                   const Block& block, const OnLedgerFn& on_ledger,
+                                                   const Block& block,
                                                    const BatchVerifier* verifier,
                                                    const OnLedgerFn& verified) {
   const std::size_t n = block.transactions.size();
@@ -292,18 +303,14 @@ Result<ledger::BlockOutput> Executor::ExecuteBlock(const ledger::StateReader& pa
                                       std::to_string(kRulesVersion));
   }
   ledger::BlockOutput out;
-  std::set<Hash32> in_block;
   const std::uint64_t now = block.header.timestamp_ms;
   for (std::size_t i = 0; i < n; ++i) {
     const Transaction& tx = block.transactions[i];
     const Hash32& id = ids[i];
-    // A transaction twice in one block: the second is a replay of the first.
-    auto seen = [&](const Hash32& h) {
-      return in_block.count(h) > 0 || (on_ledger && on_ledger(h));
-    };
+    // A copy of a transaction that ran (here or in any earlier block) finds its sequence
+    // number used up.
     TAMGA_ASSIGN_OR_RETURN(TxOutcome o,
-                           Apply(state, block.header.chain_id, tx, id, signature_ok[i], now, seen));
-    in_block.insert(id);
+                           Apply(state, block.header.chain_id, tx, id, signature_ok[i], now, {}));
     std::string detail = o.detail.substr(0, ledger::kReceiptDetailMax);
     for (char& c : detail) {
       if (c < 0x20 || c > 0x7e) c = '?';

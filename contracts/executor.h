@@ -1,14 +1,16 @@
 // contracts/executor.h
 // The rules, as deterministic functions of (state, transaction, block time): each
 // transaction is accepted with its writes and records, or rejected with a Reason and
-// changes nothing. No clocks, no floating point, no unordered iteration, no I/O: the only
-// inputs are the parent state, the block and the ledger's answer to "is this transaction
-// already on the ledger?".
+// changes nothing but its signer's sequence. No clocks, no floating point, no unordered
+// iteration, no I/O: the only inputs are the parent state and the block, so a node holding
+// only a certified state executes the next block as well as one holding all history.
 //
-// Order of checks for every transaction (docs/contracts.md): chain id, signature, replay,
-// type, signer known, signer not revoked at the block's time, sequence = last + 1, the
-// signer's role and its office's or issuer's status, the payload, then the rule of the
-// type. The signer's sequence advances only when the transaction is accepted.
+// Order of checks for every transaction (docs/contracts.md): chain id, signature, signer
+// known, sequence = last + 1, type, signer not revoked at the block's time, the signer's
+// role and its office's or issuer's status, the payload, then the rule of the type. A
+// transaction that passed the sequence check uses that number up, accepted or rejected
+// (except when deferred by another validator-set change in its block), so no transaction
+// runs twice and none rejected by a rule can be replayed later.
 //
 // Thread-safety: stateless functions; BlockState is not thread-safe.
 
@@ -63,19 +65,16 @@ struct TxOutcome {
   std::vector<std::pair<Bytes, Bytes>> index;
 };
 
-// Whether the ledger already holds a transaction with this id (a replay if so).
+// Whether the ledger already holds a transaction with this id. Admission only: it lets a
+// node answer a resubmitted transaction "already on the ledger" instead of "bad
+// sequence"; blocks never ask (the sequence decides).
 using OnLedgerFn = std::function<bool(const Hash32& tx_hash)>;
 
-// The replay check against `ledger`: a transaction is on the ledger if a block holds it
-// and its receipt there is one the rules reached: accepted, or rejected by a rule. One
-// rejected before it could run (wrong chain, bad signature, bad sequence: say it came
-// ahead of its predecessor), or deferred (another validator-set change in its block),
-// may be included again; it then runs at most once, since an
-// accepted transaction moves its signer's sequence on. A failed read counts as "on the
-// ledger" (refuse rather than risk a replay).
+// The admission lookup against `ledger`: a transaction is on the ledger if a block holds
+// it with a receipt that used its sequence number (accepted, or rejected by a rule). A
+// failed read counts as "on the ledger" (refuse rather than risk a replay).
 OnLedgerFn ReplayGuard(const ledger::Ledger& ledger);
-// The rule ReplayGuard applies to one receipt: whether a transaction that got `reason`
-// counts as on the ledger (the node applies it to executed blocks not yet committed).
+// Whether a receipt with `reason` used its transaction's sequence number.
 bool CountsAsOnLedger(Reason reason);
 
 class Executor {
@@ -86,7 +85,7 @@ class Executor {
   // (the mempool's, at admission): a transaction's id covers its signature, so the answer
   // cannot differ, and the check is not repeated.
   static Result<ledger::BlockOutput> ExecuteBlock(const ledger::StateReader& parent,
-                                                  const Block& block, const OnLedgerFn& on_ledger,
+                                                  const Block& block,
                                                   const BatchVerifier* verifier = nullptr,
                                                   const OnLedgerFn& verified = {});
 

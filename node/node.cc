@@ -275,27 +275,6 @@ void Node::ApplyOne(consensus::Effect& effect) {
       effect);
 }
 
-contracts::OnLedgerFn Node::OnLedgerFor(std::shared_ptr<const ledger::PreparedBlock> parent) const {
-  // A block sees the transactions of its committed ancestors (the ledger) and of its
-  // uncommitted ones (their receipts here): the same answer on every node, whatever it has
-  // committed by the time it executes the block.
-  auto above = std::make_shared<std::set<Hash32>>();
-  const Hash32 head_id = ledger_->Head().block_id;
-  for (auto p = parent; p != nullptr;) {
-    for (const auto& r : p->output.receipts) {
-      if (contracts::CountsAsOnLedger(static_cast<contracts::Reason>(r.code))) {
-        above->insert(r.tx_hash);
-      }
-    }
-    const Hash32& up = p->block->header.parent_id;
-    if (up == head_id) break;
-    auto it = prepared_.find(up);
-    p = it == prepared_.end() ? nullptr : it->second;
-  }
-  auto guard = contracts::ReplayGuard(*ledger_);
-  return [above, guard](const Hash32& id) { return above->count(id) > 0 || guard(id); };
-}
-
 void Node::Execute(const consensus::SharedBlock& shared) {
   const Block& block = *shared;
   const Hash32 id = block.header.Id();
@@ -310,7 +289,7 @@ void Node::Execute(const consensus::SharedBlock& shared) {
   const ledger::TreeStateReader state = ledger_->StateBefore(parent);
   // Transactions still in the mempool had their signatures checked at admission.
   auto out =
-      contracts::Executor::ExecuteBlock(state, block, OnLedgerFor(parent), &batch_verifier_,
+      contracts::Executor::ExecuteBlock(state, block, &batch_verifier_,
                                         [this](const Hash32& tx) { return mempool_.Contains(tx); });
   if (!out.ok()) return Fatal("executing block " + id.ShortHex() + ": " + out.error().ToString());
   std::optional<ValidatorSet> next = out->next_validators;

@@ -153,7 +153,6 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::optional<std::int64_t> MedianClockOffset() const;
   std::set<PublicKey> AdmittedKeys() const;
 
-  contracts::OnLedgerFn OnLedgerFor(std::shared_ptr<const ledger::PreparedBlock> parent) const;
   std::uint64_t NowMs() const;
 
   const NodeConfig config_;

@@ -63,11 +63,12 @@ class Demo {
   Result<std::vector<ledger::Receipt>> Block(std::vector<Transaction> txs) {
     tamga::Block b = Next(std::move(txs));
     TAMGA_ASSIGN_OR_RETURN(ledger::BlockOutput out,
-                           contracts::Executor::ExecuteBlock(ledger->StateBefore(nullptr), b,
-                                                             contracts::ReplayGuard(*ledger)));
+                           contracts::Executor::ExecuteBlock(ledger->StateBefore(nullptr), b));
     for (std::size_t i = 0; i < out.receipts.size(); ++i) {
-      // A rejected transaction did not use its sequence number.
-      if (out.receipts[i].code != 0) --sequence_[b.transactions[i].signer];
+      // A transaction that never ran did not use its sequence number.
+      if (!contracts::CountsAsOnLedger(static_cast<contracts::Reason>(out.receipts[i].code))) {
+        --sequence_[b.transactions[i].signer];
+      }
     }
     const std::optional<ValidatorSet> next = out.next_validators;
     TAMGA_ASSIGN_OR_RETURN(auto p, ledger->Prepare(nullptr, b, std::move(out)));

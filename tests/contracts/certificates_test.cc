@@ -102,9 +102,9 @@ TEST_F(Certificates, OneSignedBatchIssuesAThousandCertificatesOrNone) {
   IssueCertificates with_duplicate = batch;
   with_duplicate.certificates.push_back(Cert("BATCH-7"));
   const Hash32 before = c_.StateRoot();
-  EXPECT_EQ(c_.Submit(chamber_, TxType::kIssueCertificates, with_duplicate),
-            Reason::kAlreadyExists);
-  EXPECT_EQ(c_.StateRoot(), before);
+  const Transaction refused = c_.Tx(chamber_, TxType::kIssueCertificates, with_duplicate);
+  EXPECT_EQ(c_.Submit(refused), Reason::kAlreadyExists);
+  EXPECT_EQ(c_.StateRoot(), c_.RootWithSequenceUsed(before, refused));
   const auto receipts = c_.Block({c_.Tx(chamber_, TxType::kIssueCertificates, batch)});
   ASSERT_EQ(receipts[0].code, 0);
   EXPECT_EQ(receipts[0].record_count, 1000u);  // One log record, so one proof, each.

@@ -50,7 +50,7 @@ std::vector<ledger::Receipt> ContractsChain::Block(std::vector<Transaction> txs)
   const tamga::Block b = builder_->NextBlockWith(std::move(txs));
   const auto parent = ledger_->StateBefore(nullptr);
   ledger::BlockOutput out =
-      contracts::Executor::ExecuteBlock(parent, b, contracts::ReplayGuard(*ledger_)).value();
+      contracts::Executor::ExecuteBlock(parent, b).value();
   Status s;
   if (out.next_validators) {
     // A membership vote adopted: the block ends the epoch, as consensus would commit it.
@@ -64,13 +64,23 @@ std::vector<ledger::Receipt> ContractsChain::Block(std::vector<Transaction> txs)
   TAMGA_CHECK_MSG(s.ok(), s.ToString());
   // As stored: the ledger numbers each receipt's records.
   std::vector<ledger::Receipt> receipts = ledger_->ReceiptsAt(ledger_->Head().height).value();
-  // The next sequence of each signer is what the state says: a rejected transaction did
-  // not use up its number.
+  // The next sequence of each signer is what the state says: a transaction that never ran
+  // did not use up its number.
   for (const Transaction& tx : b.transactions) {
     auto rec = Read<contracts::SignerRecord>(contracts::SignerKey(tx.signer));
     next_sequence_[tx.signer] = rec ? rec->last_sequence + 1 : 1;
   }
   return receipts;
+}
+
+Hash32 ContractsChain::RootWithSequenceUsed(const Hash32& before, const Transaction& tx) {
+  const Hash32 key = contracts::SignerKey(tx.signer);
+  const auto value = ledger::StateTree::Get(ledger_->store(), before, key).value();
+  TAMGA_CHECK_MSG(value.has_value(), "the signer is not in the state");
+  auto record = Decode<contracts::SignerRecord>(*value, "signer").value();
+  record.last_sequence = tx.sequence;
+  ledger::Overlay scratch(nullptr, &ledger_->store());
+  return ledger::StateTree::Update(scratch, before, {{key, Encode(record)}}).value();
 }
 
 Reason ContractsChain::Submit(const Transaction& tx) {

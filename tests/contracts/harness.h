@@ -42,7 +42,7 @@ class ContractsChain {
     return Tx(key, type, Encode(payload));
   }
   // Executes and commits one block of `txs`; returns their receipts. Afterwards each
-  // signer's next sequence is the state's (a rejected transaction did not use its number).
+  // signer's next sequence is the state's (a transaction that never ran did not use its number).
   std::vector<ledger::Receipt> Block(std::vector<Transaction> txs);
   // One transaction in its own block; its reason.
   contracts::Reason Submit(const Transaction& tx);
@@ -60,6 +60,9 @@ class ContractsChain {
     return Decode<T>(*v, "state record").value();
   }
   Hash32 StateRoot() { return ledger_->Head().result.state_root; }
+  // The state root `before` with only `tx`'s signer's sequence moved to `tx.sequence`: what
+  // a transaction rejected by a rule leaves behind.
+  Hash32 RootWithSequenceUsed(const Hash32& before, const Transaction& tx);
 
   // Registers an office or accredits an issuer for `country`, with a fresh key.
   SecretKey AddOffice(const std::string& country, const std::string& code);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/sha256.h"
+#include "ledger/state_tree.h"
 #include "tests/contracts/harness.h"
 #include "tests/support/samples.h"
 
@@ -57,13 +58,14 @@ TEST(EveryTransaction, ChecksChainSignatureReplaySignerAndSequence) {
   EXPECT_EQ(c.Submit(unknown), Reason::kUnknownSigner);
 
   Transaction bad_type = c.Tx(kz, static_cast<TxType>(999), Bytes{});
-  EXPECT_EQ(c.Submit(bad_type), Reason::kUnknownType);
+  EXPECT_EQ(c.Submit(bad_type), Reason::kUnknownType);  // It uses sequence number 1.
 
   Transaction ok = c.Tx(kz, TxType::kRegisterOffice, office);
-  EXPECT_EQ(ok.sequence, 1u);
+  EXPECT_EQ(ok.sequence, 2u);
   EXPECT_EQ(c.Check(ok), Reason::kAccepted);
   EXPECT_EQ(c.Submit(ok), Reason::kAccepted);
-  EXPECT_EQ(c.Submit(ok), Reason::kReplayed);  // The very same transaction again.
+  // The very same transaction again: its number is used up; admission names it plainly.
+  EXPECT_EQ(c.Submit(ok), Reason::kBadSequence);
   EXPECT_EQ(c.Check(ok), Reason::kReplayed);
 
   Transaction gap = c.Tx(kz, TxType::kRegisterOffice,
@@ -72,7 +74,7 @@ TEST(EveryTransaction, ChecksChainSignatureReplaySignerAndSequence) {
   gap.Sign(kz);
   EXPECT_EQ(c.Submit(gap), Reason::kBadSequence);
   Transaction reused = gap;
-  reused.sequence = 1;  // Already used by `ok`.
+  reused.sequence = 2;  // Already used by `ok`.
   reused.Sign(kz);
   EXPECT_EQ(c.Submit(reused), Reason::kBadSequence);
 
@@ -84,26 +86,28 @@ TEST(EveryTransaction, ChecksChainSignatureReplaySignerAndSequence) {
   const auto receipts = c.Block({a, b});
   EXPECT_EQ(receipts[0].code, 0);
   EXPECT_EQ(receipts[1].code, 0);
-  // The same transaction twice in one block: the second is a replay.
+  // The same transaction twice in one block: the first used the number.
   Transaction d = c.Tx(kz, TxType::kRegisterOffice,
                        RegisterOffice{"KZ-5", "x", SecretKey::Generate().public_key()});
   const auto twice = c.Block({d, d});
   EXPECT_EQ(twice[0].code, 0);
-  EXPECT_EQ(static_cast<Reason>(twice[1].code), Reason::kReplayed);
+  EXPECT_EQ(static_cast<Reason>(twice[1].code), Reason::kBadSequence);
 }
 
 TEST(EveryTransaction, ARuleRejectionCannotBeReplayedButAnEarlyArrivalRunsLater) {
   ContractsChain c;
   const SecretKey& kz = c.admin("KZ");
-  // Refused by a rule: the same bytes are refused as a replay from then on, even once
-  // the rule would pass (here: the office it names gets registered).
+  // Refused by a rule: the transaction used its sequence number, so the same bytes never
+  // run, even once the rule would pass (here: the office it names gets registered).
   const Transaction suspend =
       c.Tx(kz, TxType::kSetOfficeStatus, SetEntityStatus{"KZ-1", EntityStatus::kSuspended});
   EXPECT_EQ(c.Submit(suspend), Reason::kUnknownOffice);
+  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(kz.public_key()))->last_sequence, suspend.sequence);
   ASSERT_EQ(c.Submit(kz, TxType::kRegisterOffice,
                      RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()}),
             Reason::kAccepted);
-  EXPECT_EQ(c.Submit(suspend), Reason::kReplayed);
+  EXPECT_EQ(c.Submit(suspend), Reason::kBadSequence);
+  EXPECT_EQ(c.Check(suspend), Reason::kReplayed);
   // Ahead of its predecessor: refused for its sequence, then runs once its turn comes.
   const Transaction first = c.Tx(kz, TxType::kRegisterOffice,
                                  RegisterOffice{"KZ-2", "x", SecretKey::Generate().public_key()});
@@ -113,25 +117,52 @@ TEST(EveryTransaction, ARuleRejectionCannotBeReplayedButAnEarlyArrivalRunsLater)
   EXPECT_EQ(static_cast<Reason>(early[0].code), Reason::kBadSequence);
   EXPECT_EQ(early[1].code, 0);
   EXPECT_EQ(c.Submit(second), Reason::kAccepted);
-  EXPECT_EQ(c.Submit(second), Reason::kReplayed);
+  EXPECT_EQ(c.Submit(second), Reason::kBadSequence);
+  EXPECT_EQ(c.Check(second), Reason::kReplayed);
   // The index still points at the accepted inclusion, not at the replayed copy.
   const auto at = c.ledger().FindTransaction(second.Hash()).value();
   ASSERT_TRUE(at);
   EXPECT_EQ(c.ledger().ReceiptsAt(at->first).value()[at->second].code, 0);
 }
 
-TEST(EveryTransaction, ARejectedTransactionChangesNothing) {
+TEST(EveryTransaction, ARejectedTransactionChangesNothingButItsSignersSequence) {
   ContractsChain c;
+  const SecretKey& kz = c.admin("KZ");
+  SignerRecord signer = *c.Read<SignerRecord>(SignerKey(kz.public_key()));
   const Hash32 before = c.StateRoot();
-  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRegisterOffice,
+  EXPECT_EQ(c.Submit(kz, TxType::kRegisterOffice,
                      RegisterOffice{"bad code!", "x", SecretKey::Generate().public_key()}),
             Reason::kMalformed);
-  EXPECT_EQ(c.StateRoot(), before);
-  // Its sequence number is still free.
-  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRegisterOffice,
+  // The state is the one before with the signer's sequence moved on, and nothing else.
+  signer.last_sequence = 1;
+  ledger::Overlay scratch(nullptr, &c.ledger().store());
+  const Hash32 expected =
+      ledger::StateTree::Update(scratch, before, {{SignerKey(kz.public_key()), Encode(signer)}})
+          .value();
+  EXPECT_EQ(c.StateRoot(), expected);
+  EXPECT_EQ(c.Submit(kz, TxType::kRegisterOffice,
                      RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()}),
             Reason::kAccepted);
-  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(c.admin("KZ").public_key()))->last_sequence, 1u);
+  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(kz.public_key()))->last_sequence, 2u);
+}
+
+TEST(EveryTransaction, OneThatNeverRanKeepsTheStateAndItsNumber) {
+  ContractsChain c;
+  const SecretKey& kz = c.admin("KZ");
+  const Hash32 before = c.StateRoot();
+  Transaction gap = c.Tx(kz, TxType::kRegisterOffice,
+                         RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()});
+  gap.sequence = 7;
+  gap.Sign(kz);
+  EXPECT_EQ(c.Submit(gap), Reason::kBadSequence);
+  Transaction forged = c.Tx(kz, TxType::kRegisterOffice,
+                            RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()});
+  forged.signature.data()[0] ^= 1;
+  EXPECT_EQ(c.Submit(forged), Reason::kBadSignature);
+  EXPECT_EQ(c.Submit(SecretKey::Generate(), TxType::kRegisterOffice,
+                     RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()}),
+            Reason::kUnknownSigner);
+  EXPECT_EQ(c.StateRoot(), before);
 }
 
 TEST(Registry, OfficesAndIssuers) {

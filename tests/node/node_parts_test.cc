@@ -138,8 +138,7 @@ TEST_F(MempoolTest, CommittedTransactionsLeaveAndStaleOnesGo) {
   b.header.parent_id = ledger_->Head().block_id;
   b.header.timestamp_ms = now_;
   b.transactions = {t1};
-  auto out = contracts::Executor::ExecuteBlock(ledger_->StateBefore(nullptr), b,
-                                               contracts::ReplayGuard(*ledger_));
+  auto out = contracts::Executor::ExecuteBlock(ledger_->StateBefore(nullptr), b);
   ASSERT_TRUE(out.ok());
   ASSERT_EQ(out->receipts[0].code, 0);
   auto prepared = ledger_->Prepare(nullptr, b, std::move(*out));
