@@ -2,6 +2,7 @@
 
 #include "ledger/ledger.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/merkle.h"
@@ -14,6 +15,7 @@ namespace {
 
 const Bytes kFormatKey = {'f', 'o', 'r', 'm', 'a', 't'};
 const Bytes kChainKey = {'c', 'h', 'a', 'i', 'n'};
+const Bytes kSnapshotKey = {'s', 'n', 'a', 'p', 's', 'h', 'o', 't'};
 const Bytes kHeadKey = {'h', 'e', 'a', 'd'};
 
 // How far above a block the ledger looks for the two-chain that committed it.
@@ -83,6 +85,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenStore(
     }
   }
   TAMGA_RETURN_IF_ERROR(ledger->LoadHead());
+  TAMGA_RETURN_IF_ERROR(ledger->LoadSnapshot());
   return ledger;
 }
 
@@ -151,6 +154,70 @@ Status Ledger::LoadHead() {
   std::lock_guard lock(mu_);
   head_ = LedgerHead{h, header.Id(), header.round, result, std::move(set)};
   return Status::Ok();
+}
+
+Status Ledger::LoadSnapshot() {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> json, store_->Get(Column::kMeta, kSnapshotKey));
+  if (!json) return Status::Ok();
+  TAMGA_ASSIGN_OR_RETURN(ProofFile proof,
+                         ProofFromJson(std::string_view(reinterpret_cast<const char*>(json->data()),
+                                                        json->size())));
+  snapshot_ = std::move(proof);
+  return Status::Ok();
+}
+
+Status Ledger::InstallSnapshot(KvStore& store, const TrustAnchor& anchor, const ProofFile& proof,
+                               const Block& block) {
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> format, store.Get(Column::kMeta, kFormatKey));
+  if (format) return Status::FailedPrecondition("the store already holds a ledger");
+  const ProofVerdict verdict = VerifyProof(anchor, proof);
+  if (!verdict.ok()) {
+    return Status::BadSignature("the snapshot's proof does not verify: " + verdict.message);
+  }
+  const BlockHeader& header = proof.block.header;
+  const Height h = header.height;
+  const ExecutionResult& result = proof.block.qc.data.result;
+  if (block.header != header || MerkleRoot(block.ComputeTxIds()) != header.payload_root) {
+    return Status::InvalidArgument("the block given is not the snapshot's block " + h.ToString());
+  }
+  if (proof.block_validators.changed_at == h) {
+    return Status::FailedPrecondition("the snapshot's block " + h.ToString() +
+                                      " ends an epoch; take a snapshot at another height");
+  }
+  // The state must be whole under the certified root: its validator set at least reads.
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> set_bytes,
+                         StateTree::Get(store, result.state_root, ValidatorSetKey()));
+  if (!set_bytes || *set_bytes != Encode(proof.block_validators)) {
+    return Status::FailedPrecondition("the state under the snapshot's root is not in the store");
+  }
+  Overlay overlay(nullptr, &store);
+  if (result.log_size > 0) {
+    if (!proof.log || proof.log->index + 1 != result.log_size) {
+      return Status::InvalidArgument("the snapshot's proof must carry the log's last record");
+    }
+    TAMGA_RETURN_IF_ERROR(
+        MerkleLog::InstallRightEdge(overlay, result.log_size, proof.log->record, proof.log->path));
+  }
+  WriteBatch batch;
+  overlay.AppendTo(batch);
+  batch.Put(Column::kBlocks, KeyU64('b', h.value()), Encode(block));
+  batch.Put(Column::kBlocks, KeyU64('h', h.value()), Encode(header));
+  batch.Put(Column::kCertificates, KeyU64('q', h.value()), Encode(proof.block.qc));
+  batch.Put(Column::kIndex, KeyU64('x', h.value()), Encode(result));
+  batch.Put(Column::kIndex, KeyU64('e', 0), Encode(anchor.validators));
+  batch.Put(Column::kIndex, KeyU64('E', 0), U64Bytes(0));
+  for (const EpochChange& e : proof.epochs) {
+    batch.Put(Column::kIndex, KeyU64('e', e.next.set.epoch.value()), Encode(e.next.set));
+    batch.Put(Column::kIndex, KeyU64('E', e.next.set.epoch.value()),
+              U64Bytes(e.block.header.height.value()));
+  }
+  const std::string json = ProofToJson(proof);
+  batch.Put(Column::kMeta, kSnapshotKey, AsBytes(json));
+  batch.Put(Column::kMeta, kChainKey, anchor.chain_id.view());
+  batch.Put(Column::kMeta, kHeadKey, U64Bytes(h.value()));
+  // Last in the batch, but the batch is atomic: a store with a format key is complete.
+  batch.Put(Column::kMeta, kFormatKey, U64Bytes(kFormatVersion));
+  return store.Write(batch, /*sync=*/true);
 }
 
 LedgerHead Ledger::Head() const {
@@ -416,6 +483,15 @@ Result<Height> Ledger::HeightAtTime(std::uint64_t time_ms) const {
   // Block times never decrease along the chain (consensus checks each against its parent),
   // so the last block at or before `time_ms` is found by bisection.
   std::uint64_t lo = 0, hi = Head().height.value();
+  if (snapshot_) {
+    // Nothing below a snapshot's block is here: a time before it has no answer.
+    const BlockHeader& first = snapshot_->block.header;
+    if (time_ms < first.timestamp_ms) {
+      return Status::NotFound("that time is before this node's snapshot (height " +
+                              first.height.ToString() + ")");
+    }
+    lo = first.height.value();
+  }
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo + 1) / 2;
     TAMGA_ASSIGN_OR_RETURN(BlockHeader header, HeaderAt(Height(mid)));
@@ -429,6 +505,16 @@ Result<Height> Ledger::HeightAtTime(std::uint64_t time_ms) const {
 }
 
 Result<CommittedHeader> Ledger::Committed(Height h) const {
+  if (snapshot_ && h <= snapshot_->block.header.height) {
+    // Below a snapshot's block only its proof's evidence is here; at the block itself the
+    // blocks committed since may carry fresher evidence, but the proof's is as good.
+    if (h == snapshot_->block.header.height) return snapshot_->block;
+    for (const EpochChange& e : snapshot_->epochs) {
+      if (e.block.header.height == h) return e.block;
+    }
+    return Status::NotFound("block " + h.ToString() + " is below this node's snapshot (height " +
+                            snapshot_->block.header.height.ToString() + ")");
+  }
   CommittedHeader out;
   TAMGA_ASSIGN_OR_RETURN(out.header, HeaderAt(h));
   TAMGA_ASSIGN_OR_RETURN(out.qc, QcAt(h));
@@ -516,8 +602,21 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
       return Status::Corruption("the block that began epoch " + std::to_string(e) +
                                 " is not recorded");
     }
+    const Height ended(ReadU64(*at));
+    if (snapshot_ && ended <= snapshot_->block.header.height) {
+      // Below a snapshot, the epoch change is the snapshot proof's (the state it proves
+      // its next set under is not here).
+      auto it = std::find_if(snapshot_->epochs.begin(), snapshot_->epochs.end(),
+                             [&](const EpochChange& c) { return c.block.header.height == ended; });
+      if (it == snapshot_->epochs.end()) {
+        return Status::Corruption("the snapshot's proof lacks the change to epoch " +
+                                  std::to_string(e));
+      }
+      p.epochs.push_back(*it);
+      continue;
+    }
     EpochChange change;
-    TAMGA_ASSIGN_OR_RETURN(change.block, Committed(Height(ReadU64(*at))));
+    TAMGA_ASSIGN_OR_RETURN(change.block, Committed(ended));
     TAMGA_ASSIGN_OR_RETURN(std::tie(change.next, change.next_proof),
                            ValidatorSetProof(change.block.qc.data.result.state_root));
     p.epochs.push_back(std::move(change));

@@ -92,6 +92,21 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> OpenDirectoryReadOnly(const std::string& directory,
                                                                const TrustAnchor& anchor);
 
+  // Makes an empty `store`, whose state tree under the proof's state root is already
+  // complete (copied by ledger/state_sync.h), a ledger whose head is the proof's block, as
+  // a node that had committed it would hold it: the block (`block`, whose header must be
+  // the proof's), its QC and result, the validator set of every epoch, the record log's
+  // right edge (from the proof's entry for the last record, required when the log is not
+  // empty) and the proof itself, kept as the commit evidence of that block and of every
+  // epoch change below it. The proof is verified against `anchor` first. Blocks, receipts
+  // and records below the block are not there: reads of them answer NotFound.
+  static Status InstallSnapshot(KvStore& store, const TrustAnchor& anchor, const ProofFile& proof,
+                                const Block& block);
+  // The height this ledger started from by InstallSnapshot (nullopt: from genesis).
+  std::optional<Height> snapshot_height() const {
+    return snapshot_ ? std::optional<Height>(snapshot_->block.header.height) : std::nullopt;
+  }
+
   const TrustAnchor& anchor() const { return anchor_; }
   LedgerHead Head() const;
   // The QC that certifies the genesis block (no signatures: everyone starts from it).
@@ -173,6 +188,7 @@ class Ledger {
       std::optional<std::vector<StateWrite>> genesis_state);
   Status Initialise(std::vector<StateWrite> genesis_state);
   Status LoadHead();
+  Status LoadSnapshot();
   Status CheckWritable() const;
   Result<CommittedHeader> Committed(Height h) const;
   Result<std::pair<ValidatorSetEntry, StateProof>> ValidatorSetProof(
@@ -188,6 +204,7 @@ class Ledger {
   mutable std::mutex mu_;  // Guards head_.
   LedgerHead head_;
   std::atomic<bool> failed_{false};
+  std::optional<ProofFile> snapshot_;  // Set once at open; then read only.
 };
 
 }  // namespace tamga::ledger

@@ -60,6 +60,48 @@ Result<Hash32> MerkleLog::Append(Overlay& out, std::uint64_t size, std::span<con
   return Root(out, size);
 }
 
+Status MerkleLog::InstallRightEdge(Overlay& out, std::uint64_t size, const Bytes& last_leaf,
+                                   std::span<const Hash32> path) {
+  if (size == 0) return Status::InvalidArgument("record log: an empty log has no last leaf");
+  // The left subtrees on the last leaf's path, top down (RFC 9162 section 2.1.3.1: for the
+  // last leaf the split always goes right), as [start, start + 2^level).
+  struct Range {
+    std::uint64_t start;
+    unsigned level;
+  };
+  std::vector<Range> left;
+  for (std::uint64_t start = 0, n = size; n > 1;) {
+    const std::uint64_t k = std::bit_floor(n - 1);
+    left.push_back({start, static_cast<unsigned>(std::countr_zero(k))});
+    start += k;
+    n -= k;
+  }
+  if (left.size() != path.size()) {
+    return Status::InvalidArgument("record log: a path of " + std::to_string(path.size()) +
+                                   " hashes for the last of " + std::to_string(size) +
+                                   " leaves, which has " + std::to_string(left.size()));
+  }
+  const std::uint64_t last = size - 1;
+  out.Put(Column::kLog, KeyU64('d', last), last_leaf);
+  // Bottom up: each sibling is a complete subtree; so is each union that is a power of two
+  // in size and aligned, as the appends that built the log would have stored it.
+  Hash32 h = MerkleLeafHash(last_leaf);
+  std::uint64_t start = last, width = 1;
+  out.Put(Column::kLog, NodeKey(0, last), h.view());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const Range& r = left[left.size() - 1 - i];
+    out.Put(Column::kLog, NodeKey(r.level, r.start >> r.level), path[i].view());
+    h = MerkleNodeHash(path[i], h);
+    width += std::uint64_t{1} << r.level;
+    start = r.start;
+    if (std::has_single_bit(width) && start % width == 0) {
+      const auto level = static_cast<unsigned>(std::countr_zero(width));
+      out.Put(Column::kLog, NodeKey(level, start >> level), h.view());
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Hash32> MerkleLog::Root(const KvReader& r, std::uint64_t size) {
   if (size == 0) return Sha256Of(ByteView());
   return RangeHash(0, size, CompleteFn(r));

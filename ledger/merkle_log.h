@@ -32,6 +32,14 @@ class MerkleLog {
                                                     std::uint64_t size);
   static Result<std::vector<Hash32>> ConsistencyProof(const KvReader& r, std::uint64_t first,
                                                       std::uint64_t second);
+
+  // A log of `size` leaves known only by its last leaf and that leaf's RFC 9162 inclusion
+  // path (a node started from a snapshot): writes the leaf and every complete subtree on
+  // the log's right edge, which is all that appending, the root and the proofs of later
+  // leaves read. Fails unless the path has the length a last leaf's path has. The caller
+  // has checked the path against the log's root.
+  static Status InstallRightEdge(Overlay& out, std::uint64_t size, const Bytes& last_leaf,
+                                 std::span<const Hash32> path);
 };
 
 }  // namespace tamga::ledger

@@ -3,7 +3,8 @@
 // under its root; a peer that serves wrong bytes, another tree's nodes, nodes not asked,
 // nothing, or fails is dropped and the copy completes from the others; with no honest
 // peer it fails; an interrupted copy resumes from what it stored; the wire form
-// round-trips and refuses truncated input.
+// round-trips and refuses truncated input. Then the whole join: a ledger installed from a
+// copied state and a proof carries the chain on exactly as the one it was copied from.
 
 #include "ledger/state_sync.h"
 
@@ -13,7 +14,9 @@
 #include <map>
 
 #include "common/sha256.h"
+#include "ledger/ledger.h"
 #include "ledger/state_tree.h"
+#include "tests/ledger/chain_builder.h"
 
 namespace tamga::ledger {
 namespace {
@@ -252,6 +255,78 @@ TEST(StateSyncWire, RoundTripsAndRefusesTruncatedOrOversizedInput) {
   // An unknown hash ends the answer there.
   std::vector<Hash32> unknown{root, Sha256Of(Bytes{1}), root};
   EXPECT_EQ(ReadStateNodes(source, unknown).value().size(), 1u);
+}
+
+// A chain across an epoch change, copied at its highest provable block into an empty
+// store (state by StateSync, the rest from the proof and the block), goes on committing
+// the same blocks with the same results, and proves its new records from genesis.
+TEST(Snapshot, ALedgerInstalledFromACopiedStateCarriesTheChainOn) {
+  using testing::ChainBuilder;
+  const auto keys = testing::ValidatorKeys(4);
+  const auto next_keys = testing::ValidatorKeys(4, 11);
+  const TrustAnchor anchor = testing::TestAnchor(keys);
+  auto source_store = std::make_unique<MemKvStore>();
+  MemKvStore& source_kv = *source_store;
+  auto source = Ledger::Open(std::move(source_store), anchor).value();
+  ChainBuilder a(*source, keys);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(a.AppendBlock(3).ok());
+  ASSERT_TRUE(a.AppendReconfiguration(next_keys).ok());
+  ChainBuilder a2(*source, next_keys);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(a2.AppendBlock(5).ok());
+
+  const Height h = source->ProvableHeight().value();
+  const ExecutionResult at = source->ResultAt(h).value();
+  ASSERT_GT(at.log_size, 0u);
+  const ProofFile proof = source->BuildProof(at.log_size - 1, {}, h).value();
+  ASSERT_EQ(proof.epochs.size(), 1u);
+
+  auto target_store = std::make_unique<MemKvStore>();
+  const Outcome copied = Sync(at.state_root, source_kv, *target_store, {Honest, Honest});
+  ASSERT_TRUE(copied.done);
+  // A wrong block, or a proof that does not verify, is refused before anything is written.
+  Block wrong = source->BlockAt(h).value();
+  wrong.transactions.pop_back();
+  EXPECT_FALSE(Ledger::InstallSnapshot(*target_store, anchor, proof, wrong).ok());
+  ProofFile forged = proof;
+  forged.block.qc.data.result.log_size += 1;
+  EXPECT_FALSE(Ledger::InstallSnapshot(*target_store, anchor, forged, source->BlockAt(h).value()).ok());
+  ASSERT_TRUE(Ledger::InstallSnapshot(*target_store, anchor, proof, source->BlockAt(h).value()).ok());
+  auto target = Ledger::OpenExisting(std::move(target_store), anchor).value();
+  EXPECT_EQ(target->snapshot_height(), h);
+  EXPECT_EQ(target->Head().height, h);
+  EXPECT_EQ(target->Head().block_id, source->HeaderAt(h).value().Id());
+  EXPECT_EQ(target->Head().validators, source->Head().validators);
+
+  // The blocks the source committed since, then new ones on both: the same results.
+  for (std::uint64_t j = h.value() + 1; j <= source->Head().height.value(); ++j) {
+    const Block b = source->BlockAt(Height(j)).value();
+    auto prepared = target->Prepare(nullptr, b, ChainBuilder::AnchorOutput(b)).value();
+    ASSERT_EQ(prepared->result, source->ResultAt(Height(j)).value()) << j;
+    ASSERT_TRUE(target->Commit(*prepared, source->QcAt(Height(j)).value()).ok()) << j;
+  }
+  ChainBuilder b(*target, next_keys);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(a2.AppendBlock(2).ok());
+    ASSERT_TRUE(b.AppendBlock(2).ok());
+    ASSERT_EQ(target->Head().result, source->Head().result);
+  }
+  // A new record's proof, built by the installed ledger, verifies from genesis (its epoch
+  // change comes from the snapshot's proof).
+  const Height provable = target->ProvableHeight().value();
+  ASSERT_GT(provable, h);
+  const std::uint64_t last = target->ResultAt(provable).value().log_size - 1;
+  const ProofFile fresh = target->BuildProof(last, {}, provable).value();
+  EXPECT_TRUE(VerifyProof(anchor, fresh).ok()) << VerifyProof(anchor, fresh).message;
+  EXPECT_EQ(fresh, source->BuildProof(last, {}, provable).value());
+  // What lies below the snapshot is not there, and says so.
+  EXPECT_EQ(target->BlockAt(Height(2)).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(target->RecordAt(0).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(target->HeightAtTime(0).error().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(target->BuildProof(0, {}).ok());
+  // A store that holds a ledger is not installed over.
+  EXPECT_EQ(Ledger::InstallSnapshot(target->store(), anchor, proof, source->BlockAt(h).value())
+                .code(),
+            StatusCode::kFailedPrecondition);
 }
 
 }  // namespace
