@@ -176,6 +176,9 @@ class Ledger {
   Result<std::vector<Hash32>> LogConsistency(std::uint64_t first, std::uint64_t second) const;
 
   KvStore& store() { return *store_; }
+  // Reads of the log and state columns through the ledger's cache (content-addressed,
+  // never stale): what serves state-tree nodes to a node copying the state.
+  const KvReader& tree_reader() const { return *cache_; }
 
  private:
   Ledger(std::unique_ptr<KvStore> store, TrustAnchor anchor)

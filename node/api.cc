@@ -21,6 +21,7 @@
 #include "contracts/model.h"
 #include "contracts/rules.h"
 #include "ledger/proof_file.h"
+#include "ledger/state_sync.h"
 #include "net/transport.h"
 #include "node/api_codes.h"
 #include "node/connection_table.h"
@@ -336,6 +337,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto [path, query] = SplitTarget(std::string_view(target.data(), target.size()));
     const auto method = request_.method();
     if (path == "/v1/transactions" && method == http::verb::post) return Submit(query);
+    if (path == "/v1/state/nodes" && method == http::verb::post) return StateNodes();
     if (method != http::verb::get) {
       return Write(Error(http::status::method_not_allowed, ApiCode::kMethodNotAllowed,
                          std::string(request_.method_string()) + " is not served here"));
@@ -346,6 +348,7 @@ class Session : public std::enable_shared_from_this<Session> {
                         node_.metrics().Render(node_.GetStatus())));
     }
     if (path == "/v1/events") return Events(query);
+    if (path == "/v1/snapshot") return Snapshot();
     if (path == "/v1/genesis") {
       return Write(
           Text(http::status::ok, "application/json", client::GenesisToJson(node_.genesis())));
@@ -444,6 +447,50 @@ class Session : public std::enable_shared_from_this<Session> {
     Response r = Json(http::status::ok, {{"link", link}, {"qr_svg", *svg}});
     r.set(http::field::cache_control, "no-store");  // It depends on the Host header.
     Write(std::move(r));
+  }
+
+  // GET /v1/snapshot: what a node joining from a snapshot starts from (docs/operations.md,
+  // "Joining from a snapshot"): the proof file of the highest provable block, carrying the
+  // record log's last record at that block (its path is the log's right edge).
+  void Snapshot() {
+    const auto& ledger = node_.ledger();
+    auto block = ledger.HighestProvable();
+    if (!block.ok()) return Write(ErrorFor(block.error()));
+    const std::uint64_t log_size = block->qc.data.result.log_size;
+    std::optional<std::uint64_t> last;
+    if (log_size > 0) last = log_size - 1;
+    auto file = ledger.BuildProof(last, {}, std::move(*block));
+    if (!file.ok()) return Write(ErrorFor(file.error()));
+    Write(Text(http::status::ok, "application/json", ledger::ProofToJson(*file)));
+  }
+
+  // POST /v1/state/nodes {"hashes": [hex, ...]}: state-tree nodes by hash, for a node
+  // copying the state (ledger/state_sync.h); binary, a prefix of what was asked.
+  void StateNodes() {
+    const json body = json::parse(request_.body(), nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object() || !body.contains("hashes") || !body["hashes"].is_array()) {
+      return BadRequest("expected {\"hashes\": [64-hex-digit node hashes]}");
+    }
+    const json& list = body["hashes"];
+    if (list.empty() || list.size() > ledger::kStateSyncBatchMax) {
+      return BadRequest("between 1 and " + std::to_string(ledger::kStateSyncBatchMax) +
+                        " hashes a request");
+    }
+    std::vector<Hash32> hashes;
+    hashes.reserve(list.size());
+    for (const json& h : list) {
+      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>()) : Result<Hash32>(
+                                      Status::InvalidArgument("not a string"));
+      if (!hash.ok()) return BadRequest("a node hash is 64 hex digits");
+      hashes.push_back(*hash);
+    }
+    auto items = ledger::ReadStateNodes(node_.ledger().tree_reader(), hashes);
+    if (!items.ok()) return Write(ErrorFor(items.error()));
+    if (items->empty()) return Write(ErrorFor(Status::NotFound("no node of that hash here")));
+    if (node_.config().testing_serve_forged_state_nodes) items->front().node.back() ^= 1;
+    const Bytes wire = ledger::EncodeStateNodes(*items);
+    Write(Text(http::status::ok, "application/octet-stream",
+               std::string(reinterpret_cast<const char*>(wire.data()), wire.size())));
   }
 
   void NotFound(std::string_view path) {
@@ -619,10 +666,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (raw) return self->WriteRaw(h);
       auto block = ledger.BlockAt(h);
       auto result = ledger.ResultAt(h);
-      if (!block.ok() || !result.ok()) {
-        return self->Write(
-            Error(http::status::internal_server_error, ApiCode::kInternal, "block unreadable"));
-      }
+      // Below a node's snapshot a block is not found (404), not broken.
+      if (!block.ok()) return self->Write(ErrorFor(block.error()));
+      if (!result.ok()) return self->Write(ErrorFor(result.error()));
       json txs = json::array();
       for (const auto& tx : block->transactions) txs.push_back(tx.Hash().ToHex());
       const BlockHeader& hd = block->header;
@@ -806,9 +852,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto qc = ledger.QcAt(h);
     auto proof = ledger.EpochProofAt(h);
     auto receipts = ledger.ReceiptsAt(h);
-    if (!block.ok() || !qc.ok() || !proof.ok() || !receipts.ok()) {
-      return Write(
-          Error(http::status::internal_server_error, ApiCode::kInternal, "block unreadable"));
+    for (const Status& s : {block.status(), qc.status(), proof.status(), receipts.status()}) {
+      if (!s.ok()) return Write(ErrorFor(s));  // Below a snapshot: 404.
     }
     Write(Json(http::status::ok,
                {{"height", h.value()},

@@ -82,6 +82,26 @@ class Section {
     return Status::Ok();
   }
 
+  Status Strings(const char* key, std::vector<std::string>& out) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return Status::Ok();
+    const toml::array* arr = n->as_array();
+    if (arr == nullptr) {
+      return Status::InvalidArgument("config: '" + Qualified(key) + "' must be a list of strings" +
+                                     Where(*n));
+    }
+    for (const auto& item : *arr) {
+      auto v = item.value<std::string>();
+      if (!v || item.type() != toml::node_type::string) {
+        return Status::InvalidArgument("config: '" + Qualified(key) +
+                                       "' holds an entry that is not a string" + Where(item));
+      }
+      out.push_back(*v);
+    }
+    return Status::Ok();
+  }
+
   Status Keys(const char* key, std::vector<PublicKey>& out) {
     seen_.insert(key);
     const toml::node* n = table_.get(key);
@@ -142,7 +162,7 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   }
   c.observer = role == "observer";
   const std::set<std::string> sections = {"network", "api", "consensus", "mempool",
-                                          "clock",   "log", "testing"};
+                                          "clock",   "log", "sync",      "testing"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));
   for (const auto& name : sections) {
     if (root.get(name) != nullptr && root.get_as<toml::table>(name) == nullptr) {
@@ -196,8 +216,20 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(clock.Number("warn_offset_ms", c.clock_warn_offset_ms, 1, 3'600'000));
   TAMGA_RETURN_IF_ERROR(clock.Finish());
 
+  Section sync = section("sync");
+  TAMGA_RETURN_IF_ERROR(sync.Strings("snapshot_from", c.sync_snapshot_from));
+  TAMGA_RETURN_IF_ERROR(sync.Finish());
+  for (const std::string& url : c.sync_snapshot_from) {
+    if (url.rfind("http://", 0) != 0) {
+      return Status::InvalidArgument("config: sync.snapshot_from holds '" + url +
+                                     "'; each source is a node's API as http://host:port");
+    }
+  }
+
   Section testing = section("testing");
   TAMGA_RETURN_IF_ERROR(testing.Bool("serve_forged_blocks", c.testing_serve_forged_blocks));
+  TAMGA_RETURN_IF_ERROR(
+      testing.Bool("serve_forged_state_nodes", c.testing_serve_forged_state_nodes));
   TAMGA_RETURN_IF_ERROR(testing.Finish());
 
   Section log = section("log");

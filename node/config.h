@@ -58,6 +58,13 @@ struct NodeConfig {
   // whose transactions were swapped, as a lying peer would, so tests can check that the
   // others drop it and sync from someone else.
   bool testing_serve_forged_blocks = false;
+  // Test only ([testing] serve_forged_state_nodes): POST /v1/state/nodes answers with one
+  // byte changed, as a lying snapshot peer would.
+  bool testing_serve_forged_state_nodes = false;
+  // [sync] snapshot_from: other nodes' APIs ("http://host:port"). A node whose data
+  // directory holds no ledger yet starts from a snapshot of the state fetched from them
+  // (node/snapshot_join.h) instead of replaying from genesis; empty: from genesis.
+  std::vector<std::string> sync_snapshot_from;
 
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;

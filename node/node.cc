@@ -14,6 +14,7 @@
 #include "contracts/executor.h"
 #include "contracts/queries.h"
 #include "contracts/rules.h"
+#include "node/snapshot_join.h"
 
 namespace tamga::node {
 
@@ -88,6 +89,13 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
     return Status::IoError("cannot create data directory " + config_.data_dir + ": " +
                            ec.message());
   }
+  // A node told where to find a snapshot starts from one when it holds no ledger yet.
+  bool joined = false;
+  if (!config_.sync_snapshot_from.empty()) {
+    TAMGA_ASSIGN_OR_RETURN(auto report, JoinFromSnapshot(config_.data_dir + "/ledger", anchor_,
+                                                         config_.sync_snapshot_from));
+    joined = report.has_value();
+  }
   TAMGA_ASSIGN_OR_RETURN(ledger_, ledger::Ledger::OpenDirectory(config_.data_dir + "/ledger",
                                                                 anchor_, std::move(chain->state)));
   const ledger::LedgerHead head = ledger_->Head();
@@ -108,6 +116,14 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   // (docs/operations.md).
   safety_file_ = std::make_unique<ledger::SafetyFile>(config_.data_dir + "/safety");
   store_ = std::make_unique<ConsensusStore>(ledger_->store(), *safety_file_);
+  if (joined) {
+    // A node that has just joined from a snapshot starts with fresh safety data unless it
+    // kept some: the same as a node that starts at genesis and replays (it cannot tell
+    // whether its key voted before; an operator who moves a validator keeps its safety
+    // file, docs/operations.md).
+    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> kept, safety_file_->Load());
+    if (!kept) TAMGA_RETURN_IF_ERROR(store_->SaveSafety(consensus::SafetyData{}));
+  }
   TAMGA_ASSIGN_OR_RETURN(ConsensusStore::Recovered recovered, store_->Recover(head.height));
   consensus::SafetyData safety = recovered.safety;
   if (recovered.safety_lost && !resume_round) {

@@ -431,6 +431,25 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
   json status = api.Call("GET", "/v1/status", "/v1/status", 200);
   ASSERT_TRUE(At(status, "height").is_number_unsigned()) << status.dump();
   EXPECT_EQ(At(status, "validators").size(), 4u);
+
+  // --- What a node joining from a snapshot reads --------------------------------------------
+  {
+    json snapshot = api.Call("GET", "/v1/snapshot", "/v1/snapshot", 200);
+    EXPECT_EQ(At(snapshot, "format"), "tamga-proof/1") << snapshot.dump();
+    const std::string root = At(status, "state_root").get<std::string>();
+    const std::string nodes = "/v1/state/nodes";
+    auto a = Exchange(ApiPort(c, 0), Request("POST", nodes, R"({"hashes": [")" + root + R"("]})"));
+    ASSERT_TRUE(a.has_value());
+    api.Check("POST " + nodes, "POST", nodes, *a);
+    EXPECT_EQ(a->status, 200) << a->body;
+    EXPECT_EQ(a->content_type, "application/octet-stream");
+    EXPECT_EQ(a->body.size(), 32u + 65u) << "the root is an inner node";
+    EXPECT_EQ(ToHex(AsBytes(a->body.substr(0, 32))), root);
+    api.Call("POST", nodes, nodes, 404, R"({"hashes": [")" + std::string(64, '0') + R"("]})");
+    api.Call("POST", nodes, nodes, 400, R"({"hashes": []})");
+    api.Call("POST", nodes, nodes, 400, R"({"hashes": ["zz"]})");
+    api.Call("POST", nodes, nodes, 400, "not json");
+  }
   {
     auto a = Exchange(ApiPort(c, 0), Request("GET", "/metrics"));
     ASSERT_TRUE(a.has_value());
