@@ -25,7 +25,9 @@ namespace tamga::contracts {
 
 // The rules' version. Stored in the genesis state; an auditor replaying old blocks applies
 // the version in force at each block.
-inline constexpr std::uint32_t kRulesVersion = 1;
+// 2 (2026-12-03): a transaction that holds its signer's next sequence number uses it up
+// even when a rule rejects it, and blocks no longer consult the transaction index.
+inline constexpr std::uint32_t kRulesVersion = 2;
 
 // --- Transaction types --------------------------------------------------------------------
 

@@ -376,8 +376,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   }
   batch.Put(Column::kReceipts, KeyU64('r', height), Encode(p.output.receipts));
   // The transaction index points at the inclusion that counts: an accepted one if there is
-  // one (a copy, rejected, must not hide it), else the first (a later copy finds its
-  // sequence number used up, and must not hide the rule's answer to the first).
+  // one (a copy, rejected, must not hide it), else the latest.
   std::map<Hash32, bool> indexed_here;  // Transaction id -> accepted.
   for (std::size_t i = 0; i < p.block->transactions.size(); ++i) {
     const Hash32& id = p.output.receipts[i].tx_hash;  // Prepare checked it is the id.
@@ -386,7 +385,10 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
       if (it->second || !accepted) continue;
     } else if (!accepted) {
       TAMGA_ASSIGN_OR_RETURN(auto earlier, FindTransaction(id));
-      if (earlier) continue;
+      if (earlier) {
+        TAMGA_ASSIGN_OR_RETURN(std::vector<Receipt> receipts, ReceiptsAt(earlier->first));
+        if (earlier->second < receipts.size() && receipts[earlier->second].code == 0) continue;
+      }
     }
     indexed_here[id] = accepted;
     Bytes where = U64Bytes(height);

@@ -106,6 +106,11 @@ class Ledger {
   std::optional<Height> snapshot_height() const {
     return snapshot_ ? std::optional<Height>(snapshot_->block.header.height) : std::nullopt;
   }
+  // The first log index whose record (and its block) this ledger holds in full: 0, or the
+  // log's size at the snapshot it started from.
+  std::uint64_t first_whole_record() const {
+    return snapshot_ ? snapshot_->block.qc.data.result.log_size : 0;
+  }
 
   const TrustAnchor& anchor() const { return anchor_; }
   LedgerHead Head() const;

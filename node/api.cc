@@ -722,6 +722,12 @@ class Session : public std::enable_shared_from_this<Session> {
       next = *from_value;
       start = "from record " + std::to_string(next);
     }
+    if (const std::uint64_t first = node_.ledger().first_whole_record(); next < first) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "records before " + std::to_string(first) +
+                             " are below this node's snapshot; resume from a node that "
+                             "replayed from genesis"));
+    }
     if (connections_->streams >= EventHub::kSubscribersMax) {
       return Write(Error(http::status::service_unavailable, ApiCode::kTooManyStreams,
                          "this node serves " + std::to_string(EventHub::kSubscribersMax) +

@@ -29,6 +29,9 @@ Result<net::BlockResponse> BlockSync::Serve(const CommittedChain& chain,
     resp.blocks.push_back({block, qc});
     return true;
   };
+  // A node started from a snapshot cannot serve what lies below it: it says how high it
+  // is and sends nothing, and the asker turns to another peer.
+  if (request.from_height < chain.lowest()) return resp;
   bool room = true;
   for (std::uint64_t h = std::max<std::uint64_t>(request.from_height.value(), 1);
        h <= head.value() && room; ++h) {

@@ -37,6 +37,9 @@ class CommittedChain {
  public:
   virtual ~CommittedChain() = default;
   virtual Height head() const = 0;
+  // The lowest height whose block this chain holds: 0, or the height a node started from
+  // a snapshot at (it holds nothing below).
+  virtual Height lowest() const { return Height(0); }
   virtual Result<CertifiedBlock> CommittedAt(Height h) const = 0;
   // The certified blocks that prove the change of validator set made by the block at `h`;
   // empty for a block that made none.

@@ -30,6 +30,7 @@ class LedgerChain final : public CommittedChain {
  public:
   explicit LedgerChain(const ledger::Ledger& ledger) : ledger_(ledger) {}
   Height head() const override { return ledger_.Head().height; }
+  Height lowest() const override { return ledger_.snapshot_height().value_or(Height(0)); }
   Result<CertifiedBlock> CommittedAt(Height h) const override {
     TAMGA_ASSIGN_OR_RETURN(Block block, ledger_.BlockAt(h));
     TAMGA_ASSIGN_OR_RETURN(QuorumCertificate qc, ledger_.QcAt(h));
@@ -560,6 +561,13 @@ void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
 
 void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
   auto resp = sync_.Serve(LedgerChain(*ledger_), *core_, req);
+  if (!resp.ok() && resp.error().code() == StatusCode::kNotFound) {
+    // Not held here (below a snapshot): the asker turns to another peer.
+    Log(LogLevel::kWarn, "sync_unserved",
+        {{"peer", to.ShortHex()}, {"from", req.from_height.ToString()},
+         {"why", resp.error().ToString()}});
+    return;
+  }
   if (!resp.ok()) return Fatal("serving blocks: " + resp.error().ToString());
   if (config_.testing_serve_forged_blocks) {
     // A lying server (tests only): other transactions under genuine headers and QCs.

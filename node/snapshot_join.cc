@@ -9,6 +9,7 @@
 #include "client/http_client.h"
 #include "common/encoding.h"
 #include "common/log.h"
+#include "common/merkle.h"
 #include "ledger/proof_file.h"
 #include "ledger/rocks_kv_store.h"
 #include "ledger/state_sync.h"
@@ -40,8 +41,10 @@ Result<Source> AskSource(const std::string& url, const ledger::TrustAnchor& anch
   return Source{url, std::move(http), std::move(proof)};
 }
 
-// The block at `h` from any source, as its raw encoding.
-Result<Block> FetchBlock(std::vector<Source>& sources, Height h) {
+// The proof's block from any source that serves it whole (its header and transactions
+// match the proof's header).
+Result<Block> FetchBlock(std::vector<Source>& sources, const BlockHeader& header) {
+  const Height h = header.height;
   Status last = Status::NotFound("no source");
   for (Source& s : sources) {
     auto r = s.http.Get("/v1/blocks/" + h.ToString() + "/raw");
@@ -61,8 +64,16 @@ Result<Block> FetchBlock(std::vector<Source>& sources, Height h) {
       continue;
     }
     auto block = Decode<Block>(*bytes, "block");
-    if (block.ok()) return block;
-    last = block.error();
+    if (!block.ok()) {
+      last = block.error();
+      continue;
+    }
+    if (block->header != header || MerkleRoot(block->ComputeTxIds()) != header.payload_root) {
+      last = Status::Corruption(s.url + ": a block that is not the proof's");
+      Log(LogLevel::kWarn, "snapshot_source_dropped", {{"source", s.url}, {"why", last.ToString()}});
+      continue;
+    }
+    return block;
   }
   return last;
 }
@@ -98,12 +109,21 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
     return Status::Unavailable("no snapshot source gave a proof that verifies against the genesis");
   }
   report.sources = sources.size();
-  // The highest certified block any source proved. Every source serves nodes: state-tree
-  // nodes are never deleted, so one at a lower height holds most of them too.
-  const Source& best = *std::max_element(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
-    return a.proof.block.header.height < b.proof.block.header.height;
-  });
-  const ledger::ProofFile proof = best.proof;
+  // The lowest block the sources proved: state-tree nodes are never deleted, so every
+  // source holds the whole tree of that block (a higher one would be missing from those
+  // behind it), and block sync brings the node up from there. A block that ends an epoch
+  // cannot be the snapshot (its successor runs under another set).
+  const Source* chosen = nullptr;
+  for (const Source& s : sources) {
+    const ledger::ProofFile& p = s.proof;
+    if (p.block_validators.changed_at == p.block.header.height) continue;
+    if (!chosen || p.block.header.height < chosen->proof.block.header.height) chosen = &s;
+  }
+  if (chosen == nullptr) {
+    return Status::Unavailable(
+        "every source's provable block ends an epoch; start the node again in a moment");
+  }
+  const ledger::ProofFile proof = chosen->proof;
   report.height = proof.block.header.height;
   const Hash32 root = proof.block.qc.data.result.state_root;
   Log(LogLevel::kInfo, "snapshot_start",
@@ -155,7 +175,7 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
     }
   }
   for (const auto& [peer, why] : sync.dropped()) report.dropped[sources[peer].url] = why;
-  TAMGA_ASSIGN_OR_RETURN(Block block, FetchBlock(sources, report.height));
+  TAMGA_ASSIGN_OR_RETURN(Block block, FetchBlock(sources, proof.block.header));
   TAMGA_RETURN_IF_ERROR(ledger::Ledger::InstallSnapshot(*store, anchor, proof, block));
   const auto& p = sync.progress();
   report.nodes = p.nodes;

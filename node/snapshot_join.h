@@ -4,8 +4,9 @@
 // that holds no ledger yet, it:
 //   1. asks every source ([sync] snapshot_from: other nodes' APIs) for the proof of its
 //      highest provable block (GET /v1/snapshot) and keeps the sources whose proof
-//      verifies against the genesis alone; the highest such block is the snapshot (a
-//      source cannot invent a height: a height needs a quorum's certificates);
+//      verifies against the genesis alone (a source cannot invent a height: a height needs
+//      a quorum's certificates); the lowest such block that does not end an epoch is the
+//      snapshot, since every source holds its whole state tree;
 //   2. copies the state tree under that block's certified root from all kept sources
 //      (POST /v1/state/nodes; ledger/state_sync.h checks every node by its hash and drops
 //      a source that lies);

@@ -6,8 +6,9 @@
 // drops the liar and the silent one, copies the state at the highest provable block from
 // the honest ones, then follows the chain by block sync: its state root equals the
 // validators' at a later height, it serves a proof of a new document that verifies
-// offline from the genesis alone, it answers 404 (not 500) for a block below its
-// snapshot, and after a restart it opens what it installed instead of joining again.
+// offline from the genesis alone, it answers 404 (not 500) for a block or an event stream
+// below its snapshot, and after a restart it opens what it installed instead of joining
+// again.
 
 #include <gtest/gtest.h>
 
@@ -113,10 +114,13 @@ TEST(SnapshotJoin, AnObserverStartsFromAVerifiedSnapshotDropsLiarsAndFollows) {
   const cli::DocumentVerdict verdict = cli::ExplainDocument(*genesis, document, proof, UnixNowMs());
   EXPECT_EQ(verdict.exit_code, cli::kVerifyInForce) << verdict.code << ": " << verdict.headline;
 
-  // Below its snapshot it holds no blocks, and says so.
+  // Below its snapshot it holds no blocks and no records, and says so.
   auto old = c.Get(kObserver, "/v1/blocks/1");
   ASSERT_TRUE(old.has_value());
   EXPECT_EQ(old->status, 404) << old->body;
+  auto events = c.Get(kObserver, "/v1/events?from=0");
+  ASSERT_TRUE(events.has_value());
+  EXPECT_EQ(events->status, 404) << events->body;
 
   // Restarted, it opens the ledger it installed: no second join.
   c.Terminate(kObserver);

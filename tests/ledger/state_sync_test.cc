@@ -290,6 +290,19 @@ TEST(Snapshot, ALedgerInstalledFromACopiedStateCarriesTheChainOn) {
   ProofFile forged = proof;
   forged.block.qc.data.result.log_size += 1;
   EXPECT_FALSE(Ledger::InstallSnapshot(*target_store, anchor, forged, source->BlockAt(h).value()).ok());
+  // A proof without the log's last record verifies, but cannot carry the log on.
+  ProofFile no_log = proof;
+  no_log.log.reset();
+  ASSERT_TRUE(VerifyProof(anchor, no_log).ok());
+  EXPECT_EQ(Ledger::InstallSnapshot(*target_store, anchor, no_log, source->BlockAt(h).value()).code(),
+            StatusCode::kInvalidArgument);
+  // The block that ended epoch 0 cannot be a snapshot: the next block runs under another set.
+  const Height ended = proof.epochs[0].block.header.height;
+  const ProofFile at_end =
+      source->BuildProof(source->ResultAt(ended).value().log_size - 1, {}, ended).value();
+  EXPECT_EQ(Ledger::InstallSnapshot(*target_store, anchor, at_end, source->BlockAt(ended).value())
+                .code(),
+            StatusCode::kFailedPrecondition);
   ASSERT_TRUE(Ledger::InstallSnapshot(*target_store, anchor, proof, source->BlockAt(h).value()).ok());
   auto target = Ledger::OpenExisting(std::move(target_store), anchor).value();
   EXPECT_EQ(target->snapshot_height(), h);
