@@ -197,9 +197,9 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
   {
     auto p = std::make_shared<contracts::RevokeCertificate>();
-    auto* c = AddTx(
-        *cert, "revoke", "Revoke a certificate", common, action,
-        [p](TxClient& client) { return client.Send(TxType::kRevokeCertificate, *p, out); });
+    auto* c = AddTx(*cert, "revoke", "Revoke a certificate", common, action, [p](TxClient& client) {
+      return client.Send(TxType::kRevokeCertificate, *p, out);
+    });
     c->add_option("--number", p->number, "Certificate number")->required();
     c->add_option("--reason", p->reason, "Reason code (the issuer's own)");
   }
@@ -306,9 +306,8 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
   {
     auto p = std::make_shared<contracts::AcceptMra>();
-    auto* c =
-        AddTx(*mra, "accept", "Accept the MRA a country proposed", common, action,
-              [p](TxClient& client) { return client.Send(TxType::kAcceptMra, *p, out); });
+    auto* c = AddTx(*mra, "accept", "Accept the MRA a country proposed", common, action,
+                    [p](TxClient& client) { return client.Send(TxType::kAcceptMra, *p, out); });
     c->add_option("--proposer", p->proposer, "The proposing country")->required();
   }
   for (const auto& [name, act] : std::vector<std::pair<std::string, contracts::MraAction>>{
@@ -317,9 +316,8 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
            {"end", contracts::MraAction::kEnd}}) {
     auto p = std::make_shared<contracts::SetMraStatus>();
     p->action = act;
-    auto* c =
-        AddTx(*mra, name, "The MRA with a partner: " + name, common, action,
-              [p](TxClient& client) { return client.Send(TxType::kSetMraStatus, *p, out); });
+    auto* c = AddTx(*mra, name, "The MRA with a partner: " + name, common, action,
+                    [p](TxClient& client) { return client.Send(TxType::kSetMraStatus, *p, out); });
     c->add_option("--partner", p->partner, "Partner country")->required();
   }
 
@@ -378,11 +376,11 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
     const std::string& name = entry.first;
     const TxType type = entry.second;
     auto p = std::make_shared<contracts::TransitRef>();
-    auto* c = AddTx(*transit, name,
-                    name == "terminate" ? "End the transit at the destination office"
-                                        : "Discharge it (the departure administration)",
-                    common, action,
-                    [p, type](TxClient& client) { return client.Send(type, *p, out); });
+    auto* c =
+        AddTx(*transit, name,
+              name == "terminate" ? "End the transit at the destination office"
+                                  : "Discharge it (the departure administration)",
+              common, action, [p, type](TxClient& client) { return client.Send(type, *p, out); });
     c->add_option("--mrn", p->mrn, "Movement reference number")->required();
   }
 
@@ -453,9 +451,9 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
   }
   {
     auto p = std::make_shared<contracts::ApproveMembership>();
-    auto* c = AddTx(
-        *member, "approve", "Approve a proposal (two thirds adopt it)", common, action,
-        [p](TxClient& client) { return client.Send(TxType::kApproveMembership, *p, out); });
+    auto* c =
+        AddTx(*member, "approve", "Approve a proposal (two thirds adopt it)", common, action,
+              [p](TxClient& client) { return client.Send(TxType::kApproveMembership, *p, out); });
     c->add_option("--id", p->id, "Proposal id")->required();
   }
   {
@@ -479,6 +477,21 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
         [p](TxClient& client) { return client.Send(TxType::kSetValidatorAddress, *p, out); });
     c->add_option("--address", p->address, "Where the validator now listens for its peers")
         ->required();
+  }
+  {
+    auto keys = std::make_shared<std::vector<std::string>>();
+    auto* c = AddTx(*tx, "set-observers",
+                    "Name the keys of the administration's observer nodes, which the validators "
+                    "admit (administrator; the list replaces the last, none clears it)",
+                    common, action, [keys](TxClient& client) -> Status {
+                      contracts::ObserverKeys p;
+                      for (const std::string& k : *keys) {
+                        TAMGA_ASSIGN_OR_RETURN(PublicKey key, PublicKey::FromHex(k));
+                        p.keys.push_back(key);
+                      }
+                      return client.Send(TxType::kSetObservers, p, out);
+                    });
+    c->add_option("--observer", *keys, "An observer node's public key (repeat for each)");
   }
   {
     auto p = std::make_shared<contracts::RevokeKey>();

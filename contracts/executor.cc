@@ -25,6 +25,7 @@ bool RoleAllowed(TxType t, Role r) {
     case TxType::kRotateKey:
       return true;  // The key itself, whatever its role (or its administrator).
     case TxType::kSetValidatorAddress:
+    case TxType::kSetObservers:
     case TxType::kRegisterOffice:
     case TxType::kSetOfficeStatus:
     case TxType::kAccreditIssuer:
@@ -68,6 +69,7 @@ Result<Verdict> Dispatch(Context& ctx) {
     case TxType::kRevokeKey:
     case TxType::kRotateKey:
     case TxType::kSetValidatorAddress:
+    case TxType::kSetObservers:
       return rules::RegistryRule(ctx);
     case TxType::kProposeMembership:
     case TxType::kApproveMembership:

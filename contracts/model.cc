@@ -43,6 +43,8 @@ std::string_view TxTypeName(std::uint16_t type) {
       return "rotate-key";
     case TxType::kSetValidatorAddress:
       return "set-validator-address";
+    case TxType::kSetObservers:
+      return "set-observers";
     case TxType::kProposeMembership:
       return "propose-membership";
     case TxType::kApproveMembership:
@@ -244,6 +246,15 @@ void DecodeFrom(Decoder& d, RotateKey& v) {
 void EncodeTo(Encoder& e, const SetValidatorAddress& v) { e.String(v.address); }
 void DecodeFrom(Decoder& d, SetValidatorAddress& v) {
   v.address = d.AsciiString(kAddressMax, "address");
+}
+
+void EncodeTo(Encoder& e, const ObserverKeys& v) {
+  e.Count(v.keys.size());
+  for (const PublicKey& k : v.keys) e.Fixed(k);
+}
+void DecodeFrom(Decoder& d, ObserverKeys& v) {
+  v.keys.resize(d.Count(kObserversMax, 32, "observer keys"));
+  for (PublicKey& k : v.keys) k = d.Fixed<PublicKey>();
 }
 
 void EncodeTo(Encoder& e, const ProposeMembership& v) {
@@ -693,6 +704,7 @@ Hash32 SignerKey(const PublicKey& key) { return KeyOf("signer/" + key.ToHex()); 
 Hash32 AdministrationKey(std::string_view country) {
   return KeyOf("administration/" + std::string(country));
 }
+Hash32 ObserversKey(std::string_view country) { return KeyOf("observers/" + std::string(country)); }
 Hash32 OfficeKey(std::string_view country, std::string_view code) {
   return KeyOf("office/" + std::string(country) + "/" + std::string(code));
 }

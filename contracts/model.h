@@ -39,6 +39,7 @@ enum class TxType : std::uint16_t {
   kRevokeKey = 5,             // administrator: a key of its country, from a given time
   kRotateKey = 6,             // the key itself, or its administrator: moves a role to a new key
   kSetValidatorAddress = 7,   // administrator: where its validator listens for its peers
+  kSetObservers = 8,          // administrator: the keys of its observer nodes
   kIssueCertificates = 10,    // issuer (or administrator): one or many certificates of origin
   kReplaceCertificate = 11,   // issuer of the exporting country
   kRevokeCertificate = 12,    // issuer of the exporting country
@@ -343,6 +344,14 @@ struct RotateKey {
 struct SetValidatorAddress {
   std::string address;  // host:port, as in AdministrationEntry.
 };
+// The keys of an administration's observer nodes, which every validator admits on its peer
+// port (up to a number per administration each validator sets). The payload of
+// set-observers, and the record under ObserversKey(country): the list replaces the last.
+struct ObserverKeys {
+  std::vector<PublicKey> keys;  // 0 to kObserversMax, distinct.
+  friend bool operator==(const ObserverKeys&, const ObserverKeys&) = default;
+};
+inline constexpr std::size_t kObserversMax = 16;
 enum class MembershipAction : std::uint8_t { kAdd = 1, kRemove = 2 };
 struct ProposeMembership {
   std::string id;
@@ -463,6 +472,7 @@ TAMGA_CONTRACTS_CODEC(AccreditIssuer)
 TAMGA_CONTRACTS_CODEC(RevokeKey)
 TAMGA_CONTRACTS_CODEC(RotateKey)
 TAMGA_CONTRACTS_CODEC(SetValidatorAddress)
+TAMGA_CONTRACTS_CODEC(ObserverKeys)
 TAMGA_CONTRACTS_CODEC(ProposeMembership)
 TAMGA_CONTRACTS_CODEC(ApproveMembership)
 TAMGA_CONTRACTS_CODEC(MembershipProposal)
@@ -514,6 +524,7 @@ bool IsIdentifier(std::string_view s);
 Hash32 RulesVersionKey();
 Hash32 SignerKey(const PublicKey& key);
 Hash32 AdministrationKey(std::string_view country);
+Hash32 ObserversKey(std::string_view country);
 Hash32 OfficeKey(std::string_view country, std::string_view code);
 Hash32 IssuerKey(std::string_view country, std::string_view id);
 Hash32 CertificateKey(std::string_view exporting_country, std::string_view number);

@@ -26,4 +26,17 @@ Result<std::vector<AdministrationRecord>> Administrations(const ledger::StateRea
   return out;
 }
 
+Result<std::map<std::string, std::vector<PublicKey>>> ObserverKeysByCountry(
+    const ledger::StateReader& state) {
+  TAMGA_ASSIGN_OR_RETURN(auto administrations, Administrations(state));
+  std::map<std::string, std::vector<PublicKey>> out;
+  for (const AdministrationRecord& a : administrations) {
+    if (a.removed) continue;
+    TAMGA_ASSIGN_OR_RETURN(
+        auto listed, rules::Read<ObserverKeys>(state, ObserversKey(a.entry.country), "observers"));
+    if (listed && !listed->keys.empty()) out[a.entry.country] = std::move(listed->keys);
+  }
+  return out;
+}
+
 }  // namespace tamga::contracts

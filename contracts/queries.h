@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,5 +29,10 @@ Result<Recognition> RecognitionOf(const ledger::StateReader& state,
 // this reads each of them: about 700 state reads, for a node that looks up its peers'
 // addresses at start and at each epoch change.
 Result<std::vector<AdministrationRecord>> Administrations(const ledger::StateReader& state);
+
+// The observer keys (set-observers) of each administration that has not left the chain, by
+// country, in the order listed.
+Result<std::map<std::string, std::vector<PublicKey>>> ObserverKeysByCountry(
+    const ledger::StateReader& state);
 
 }  // namespace tamga::contracts

@@ -181,6 +181,32 @@ Result<Verdict> SetAddress(Context& ctx, const SetValidatorAddress& p) {
   return Verdict{};
 }
 
+// The signer's administration names the keys of its observer nodes (the list replaces the
+// last; empty clears it). Every validator admits them on its peer port from the block on,
+// up to the number per administration it is configured to take. An observer's key is a key
+// of its own: not a validator's, not a registered signer's, and not listed twice.
+Result<Verdict> SetObservers(Context& ctx, const ObserverKeys& p) {
+  for (std::size_t i = 0; i < p.keys.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (p.keys[i] == p.keys[j]) {
+        return Reject(Reason::kMalformed, "the key " + p.keys[i].ShortHex() + " is listed twice");
+      }
+    }
+    TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, p.keys[i]));
+    if (taken) return *taken;
+  }
+  TAMGA_ASSIGN_OR_RETURN(
+      auto admin, Read<AdministrationRecord>(ctx.state, AdministrationKey(ctx.signer.country),
+                                             "administration"));
+  if (!admin) return Status::Corruption("an administrator key without its administration");
+  if (admin->removed) {
+    return Reject(Reason::kSignerLacksRole, ctx.signer.country + " has left the chain");
+  }
+  Write(ctx.state, ObserversKey(ctx.signer.country), p);
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
 }  // namespace
 
 Result<std::optional<Verdict>> KeyTaken(const BlockState& state, const PublicKey& key) {
@@ -227,6 +253,9 @@ Result<Verdict> RegistryRule(Context& ctx) {
     case TxType::kSetValidatorAddress:
       return WithPayload<SetValidatorAddress>(
           ctx.tx, [&](const SetValidatorAddress& p) { return SetAddress(ctx, p); });
+    case TxType::kSetObservers:
+      return WithPayload<ObserverKeys>(ctx.tx,
+                                       [&](const ObserverKeys& p) { return SetObservers(ctx, p); });
     default:
       return Reject(Reason::kUnknownType, "not a registry transaction");
   }

@@ -64,7 +64,7 @@ std::string_view RefusalName(Refusal r) {
     case Refusal::kWrongChain:
       return "another chain (genesis)";
     case Refusal::kUnknownKey:
-      return "key not admitted (not a validator or configured observer)";
+      return "key not admitted (not a validator or an admitted observer)";
   }
   return "unknown refusal";
 }

@@ -1,5 +1,5 @@
 // net/transport.h
-// Authenticated, encrypted TCP links between validators (and configured observers), over
+// Authenticated, encrypted TCP links between validators (and admitted observers), over
 // Boost.Asio. Every connection starts with the handshake of net/handshake.h; after it,
 // frames are: a 4-byte big-endian length L, then L bytes of ChaCha20-Poly1305 ciphertext
 // authenticated with those 4 bytes. L is checked against the frame cap before anything is

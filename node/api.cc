@@ -450,7 +450,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // GET /v1/snapshot: what a node joining from a snapshot starts from (docs/operations.md,
-  // "Joining from a snapshot"): the proof file of the highest provable block, carrying the
+  // "Joining from a snapshot"): the proof file of its highest provable block, carrying the
   // record log's last record at that block (its path is the log's right edge).
   void Snapshot() {
     const auto& ledger = node_.ledger();
@@ -461,6 +461,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (log_size > 0) last = log_size - 1;
     auto file = ledger.BuildProof(last, {}, std::move(*block));
     if (!file.ok()) return Write(ErrorFor(file.error()));
+    if (node_.config().testing_serve_inflated_snapshot) {
+      file->block.header.height = Height(file->block.header.height.value() + 1000);
+    }
     Write(Text(http::status::ok, "application/json", ledger::ProofToJson(*file)));
   }
 
@@ -479,8 +482,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::vector<Hash32> hashes;
     hashes.reserve(list.size());
     for (const json& h : list) {
-      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>()) : Result<Hash32>(
-                                      Status::InvalidArgument("not a string"));
+      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
+                                : Result<Hash32>(Status::InvalidArgument("not a string"));
       if (!hash.ok()) return BadRequest("a node hash is 64 hex digits");
       hashes.push_back(*hash);
     }

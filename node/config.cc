@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/file_util.h"
+#include "contracts/model.h"
 
 namespace tamga::node {
 namespace {
@@ -178,6 +179,8 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   Section net = section("network");
   TAMGA_RETURN_IF_ERROR(net.String("listen", c.listen, true));
   TAMGA_RETURN_IF_ERROR(net.Keys("observers", c.observers));
+  TAMGA_RETURN_IF_ERROR(net.Number("observers_per_administration", c.observers_per_administration,
+                                   0, static_cast<std::int64_t>(contracts::kObserversMax)));
   TAMGA_RETURN_IF_ERROR(net.Finish());
 
   Section api = section("api");
@@ -230,6 +233,7 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(testing.Bool("serve_forged_blocks", c.testing_serve_forged_blocks));
   TAMGA_RETURN_IF_ERROR(
       testing.Bool("serve_forged_state_nodes", c.testing_serve_forged_state_nodes));
+  TAMGA_RETURN_IF_ERROR(testing.Bool("serve_inflated_snapshot", c.testing_serve_inflated_snapshot));
   TAMGA_RETURN_IF_ERROR(testing.Finish());
 
   Section log = section("log");

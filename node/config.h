@@ -27,9 +27,13 @@ struct NodeConfig {
   // vote, timeout or proposal, even in an epoch whose set holds its key.
   bool observer = false;
 
-  std::string listen;                // Peer-to-peer "host:port".
-  std::vector<PublicKey> observers;  // Keys that may connect beside the validators.
-  std::string api_listen;            // HTTP API "host:port"; empty: no API.
+  std::string listen;  // Peer-to-peer "host:port".
+  // Keys that may connect beside the validators, whatever the ledger says.
+  std::vector<PublicKey> observers;
+  // Of the observer keys each administration names on the ledger (set-observers), how many
+  // this node admits on its peer port (the first ones listed); 0: none.
+  std::size_t observers_per_administration = 4;
+  std::string api_listen;  // HTTP API "host:port"; empty: no API.
   // The verifier page's public address in links and QR codes ("https://verify.example");
   // empty: the address the client used (its Host header).
   std::string api_public_url;
@@ -61,6 +65,9 @@ struct NodeConfig {
   // Test only ([testing] serve_forged_state_nodes): POST /v1/state/nodes answers with one
   // byte changed, as a lying snapshot peer would.
   bool testing_serve_forged_state_nodes = false;
+  // Test only ([testing] serve_inflated_snapshot): GET /v1/snapshot claims a block 1,000
+  // heights above the one it proves, as a peer would that pretends to be further ahead.
+  bool testing_serve_inflated_snapshot = false;
   // [sync] snapshot_from: other nodes' APIs ("http://host:port"). A node whose data
   // directory holds no ledger yet starts from a snapshot of the state fetched from them
   // (node/snapshot_join.h) instead of replaying from genesis; empty: from genesis.

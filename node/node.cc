@@ -305,9 +305,8 @@ void Node::Execute(const consensus::SharedBlock& shared) {
   }
   const ledger::TreeStateReader state = ledger_->StateBefore(parent);
   // Transactions still in the mempool had their signatures checked at admission.
-  auto out =
-      contracts::Executor::ExecuteBlock(state, block, &batch_verifier_,
-                                        [this](const Hash32& tx) { return mempool_.Contains(tx); });
+  auto out = contracts::Executor::ExecuteBlock(
+      state, block, &batch_verifier_, [this](const Hash32& tx) { return mempool_.Contains(tx); });
   if (!out.ok()) return Fatal("executing block " + id.ShortHex() + ": " + out.error().ToString());
   std::optional<ValidatorSet> next = out->next_validators;
   auto prepared = ledger_->Prepare(parent, shared, std::move(*out));
@@ -349,13 +348,15 @@ void Node::Commit(const consensus::CommitBlock& c) {
   const std::uint64_t proposed = block.header.timestamp_ms;
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
-  // An administration moved its validator: dial it at its new address from now on.
+  // An administration moved its validator: dial it at its new address from now on. One
+  // named its observers: admit them (and close the links of those it no longer names).
+  bool moved = false, observers = false;
   for (const ledger::LogRecord& r : prepared->output.records) {
-    if (r.kind == static_cast<std::uint16_t>(contracts::TxType::kSetValidatorAddress)) {
-      DialValidators(verifier_->validators());
-      break;
-    }
+    moved |= r.kind == static_cast<std::uint16_t>(contracts::TxType::kSetValidatorAddress);
+    observers |= r.kind == static_cast<std::uint16_t>(contracts::TxType::kSetObservers);
   }
+  if (moved) DialValidators(verifier_->validators());
+  if (observers) transport_->SetAdmitted(AdmittedKeys());
   const ExecutionResult& result = prepared->result;
   Log(ids.empty() ? LogLevel::kDebug : LogLevel::kInfo, "commit",
       {{"height", height.ToString()},
@@ -464,6 +465,18 @@ void Node::DialValidators(const ValidatorSet& set) {
 std::set<PublicKey> Node::AdmittedKeys() const {
   std::set<PublicKey> keys(config_.observers.begin(), config_.observers.end());
   for (const PublicKey& k : verifier_->validators().validators) keys.insert(k);
+  // The observers each administration names on the ledger, up to this node's cap each.
+  if (config_.observers_per_administration > 0) {
+    auto listed = contracts::ObserverKeysByCountry(ledger_->StateBefore(nullptr));
+    if (!listed.ok()) {
+      Log(LogLevel::kError, "registry_unreadable", {{"reason", listed.error().ToString()}});
+    } else {
+      for (const auto& [country, observers] : *listed) {
+        const std::size_t n = std::min(observers.size(), config_.observers_per_administration);
+        keys.insert(observers.begin(), observers.begin() + static_cast<std::ptrdiff_t>(n));
+      }
+    }
+  }
   return keys;
 }
 
@@ -564,7 +577,8 @@ void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
   if (!resp.ok() && resp.error().code() == StatusCode::kNotFound) {
     // Not held here (below a snapshot): the asker turns to another peer.
     Log(LogLevel::kWarn, "sync_unserved",
-        {{"peer", to.ShortHex()}, {"from", req.from_height.ToString()},
+        {{"peer", to.ShortHex()},
+         {"from", req.from_height.ToString()},
          {"why", resp.error().ToString()}});
     return;
   }

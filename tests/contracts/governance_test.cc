@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "common/sha256.h"
+#include "contracts/queries.h"
 #include "tests/contracts/harness.h"
 #include "tests/support/samples.h"
 
@@ -319,6 +320,56 @@ TEST(ValidatorAddress, AnAdministrationMovesItsOwnValidator) {
   EXPECT_EQ(c.Read<AdministrationRecord>(AdministrationKey("UZ"))->entry.address,
             c.genesis().administrations[1].address);
   EXPECT_EQ(c.ledger().Head().validators.epoch, Epoch(0));
+}
+
+TEST(Observers, AnAdministrationNamesItsObserversAndLosesThemWhenItLeaves) {
+  ContractsChain c;
+  const PublicKey a = SecretKey::Generate().public_key();
+  const PublicKey b = SecretKey::Generate().public_key();
+  const PublicKey d = SecretKey::Generate().public_key();
+  const auto listed = [&] {
+    return ObserverKeysByCountry(c.ledger().StateBefore(nullptr)).value();
+  };
+  EXPECT_TRUE(listed().empty());
+
+  // Keys of their own: not listed twice, not a validator's, not a registered signer's.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{a, a}}),
+            Reason::kMalformed);
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers,
+                     ObserverKeys{{a, c.genesis().administrations[1].validator_key}}),
+            Reason::kKeyInUse);
+  const SecretKey office = c.AddOffice("KZ", "KZ-1");
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{office.public_key()}}),
+            Reason::kKeyInUse);
+  // At most kObserversMax, named by an administrator.
+  ObserverKeys many;
+  for (std::size_t i = 0; i <= kObserversMax; ++i)
+    many.keys.push_back(testing::TestKey(static_cast<std::uint8_t>(170 + i)).public_key());
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, many), Reason::kMalformed);
+  EXPECT_EQ(c.Submit(office, TxType::kSetObservers, ObserverKeys{{a}}), Reason::kSignerLacksRole);
+  EXPECT_TRUE(listed().empty()) << "a refusal wrote nothing";
+
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{a, b}}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kSetObservers, ObserverKeys{{d}}), Reason::kAccepted);
+  EXPECT_EQ(listed(), (std::map<std::string, std::vector<PublicKey>>{{"KR", {d}}, {"KZ", {a, b}}}));
+  // A new list replaces the last; an empty one clears it.
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{b}}), Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kSetObservers, ObserverKeys{}), Reason::kAccepted);
+  EXPECT_EQ(listed(), (std::map<std::string, std::vector<PublicKey>>{{"KZ", {b}}}));
+  EXPECT_EQ(c.ledger().Head().validators.epoch, Epoch(0)) << "no change of the validator set";
+
+  // KZ leaves: its observers are no longer listed, and it can name none.
+  const ProposeMembership remove{
+      "REMOVE-KZ", MembershipAction::kRemove, {"KZ", "", PublicKey(), "", PublicKey()}};
+  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kProposeMembership, remove), Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.ledger().Head().validators.size(), 3u);
+  EXPECT_TRUE(listed().empty());
+  EXPECT_NE(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{a}}), Reason::kAccepted);
 }
 
 }  // namespace

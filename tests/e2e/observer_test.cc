@@ -1,7 +1,9 @@
 // tests/e2e/observer_test.cc
-// An observer (role = "observer" in tamgad.toml) with real processes: it follows a running
-// cluster, serves a proof that verifies offline against the genesis alone, and signs
-// nothing, not even once a membership vote puts its key in the validator set. With it in
+// An observer (role = "observer" in tamgad.toml) with real processes: the validators admit
+// it once an administration names its key on the ledger (set-observers), up to their cap
+// per administration; it follows a running cluster, serves a proof that verifies offline
+// against the genesis alone, and signs nothing, not even once a membership vote puts its
+// key in the validator set. With it in
 // the set of five and one validator stopped, three signers are short of the quorum of
 // four: the chain stops until the validator comes back. Once its key is in the set, the
 // node refuses to start as an observer with it.
@@ -27,32 +29,55 @@ using contracts::TxType;
 using nlohmann::json;
 using std::chrono::seconds;
 
-TEST(Observer, FollowsServesAProofThatVerifiesAndIsNeverCountedInAQuorum) {
-  Cluster c("e2e_observer", 4, {}, /*spare=*/1);
-  // Node 4 is a spare (its key is in no set yet), configured as an observer. `role` is a
-  // top-level key, so it goes before the first table.
-  const std::string toml = c.NodeDir(4) + "/tamgad.toml";
-  ASSERT_TRUE(
-      WriteFileAtomic(toml, "role = \"observer\"\n" + *ReadFileToString(toml, 1 << 20), {}).ok());
-  // Every validator admits it by its key.
-  for (std::size_t i = 0; i < 4; ++i) {
-    const std::string path = c.NodeDir(i) + "/tamgad.toml";
-    std::string config = *ReadFileToString(path, 1 << 20);
-    config.replace(config.find("[network]\n"), 10,
-                   "[network]\nobservers = [\"" + c.validator_key(4).ToHex() + "\"]\n");
-    ASSERT_TRUE(WriteFileAtomic(path, config, {}).ok());
+// Whether node i has a link up to any peer.
+bool Linked(Cluster& c, std::size_t i) {
+  for (const json& p : StatusOf(c, i, "peers")) {
+    if (p["connected"] == true) return true;
   }
-  for (std::size_t i = 0; i < 5; ++i) c.Start(i);
+  return false;
+}
+
+TEST(Observer, FollowsServesAProofThatVerifiesAndIsNeverCountedInAQuorum) {
+  Cluster c("e2e_observer", 4, {}, /*spare=*/2);
+  // Nodes 4 and 5 are spares (their keys are in no set yet), configured as observers.
+  // `role` is a top-level key, so it goes before the first table.
+  for (std::size_t i : {4, 5}) {
+    const std::string toml = c.NodeDir(i) + "/tamgad.toml";
+    ASSERT_TRUE(
+        WriteFileAtomic(toml, "role = \"observer\"\n" + *ReadFileToString(toml, 1 << 20), {}).ok());
+  }
+  // Every validator admits one observer per administration.
+  for (std::size_t i = 0; i < 4; ++i)
+    c.SetConfig(i, "network", "observers_per_administration", "1");
+  for (std::size_t i = 0; i < 6; ++i) c.Start(i);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; })) << c.Log(0);
+  std::this_thread::sleep_for(seconds(1));
+  EXPECT_EQ(c.Height(4), 0u) << "followed before any administration named it";
+  EXPECT_FALSE(Linked(c, 4)) << c.Log(4);
+
+  // KZ names both: the first is admitted, the second is beyond the validators' cap.
+  Votes v(c);
+  ASSERT_TRUE(v.Do(0, 0, TxType::kSetObservers,
+                   Encode(contracts::ObserverKeys{{c.validator_key(4), c.validator_key(5)}})));
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(4) >= 1; })) << c.Log(4);
   EXPECT_EQ(StatusOf(c, 4, "role"), "observer");
   EXPECT_EQ(StatusOf(c, 0, "role"), "validator");
+  std::this_thread::sleep_for(seconds(3));  // Several redials of node 5.
+  EXPECT_EQ(c.Height(5), 0u) << "a validator admitted more observers of KZ than its cap";
+  EXPECT_FALSE(Linked(c, 5)) << c.Log(5);
+  EXPECT_NE(c.Log(5).find("key not admitted"), std::string::npos) << c.Log(5);
+  // KG names it too: it is admitted under KG's cap, and follows.
+  ASSERT_TRUE(
+      v.Do(2, 0, TxType::kSetObservers, Encode(contracts::ObserverKeys{{c.validator_key(5)}})));
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(5) >= 2 && Linked(c, 5); })) << c.Log(5);
+  c.Terminate(5);
 
   // A document anchored through a validator; the observer serves its proof.
   const Hash32 document = Sha256Of(AsBytes("invoice INV-OBS-1"));
   const Transaction anchor = c.Tx(
       c.admin(0), TxType::kAnchorDocument,
       Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, document, "INV-OBS-1"}),
-      1);
+      2);  // KZ's administrator sent set-observers as number 1.
   ASSERT_EQ(c.Submit(0, anchor).first, 202);
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(4, anchor.Hash()) == "committed"; }))
       << c.Log(4);
@@ -70,7 +95,6 @@ TEST(Observer, FollowsServesAProofThatVerifiesAndIsNeverCountedInAQuorum) {
 
   // TJ, the observer's administration, is admitted (3 of 4): its key is now in the set of
   // five, and the observer still signs nothing.
-  Votes v(c);
   ASSERT_TRUE(v.Do(1, 0, TxType::kProposeMembership,
                    Encode(contracts::ProposeMembership{"ADD-TJ", contracts::MembershipAction::kAdd,
                                                        Entry(c, 4, "TJ")})));

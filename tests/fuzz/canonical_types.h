@@ -19,25 +19,24 @@ struct TypeList {
   static constexpr std::size_t size = sizeof...(T);
 };
 
-using CanonicalTypes =
-    TypeList<tamga::Transaction, tamga::ExecutionResult, tamga::BlockHeader, tamga::VoteData,
-             tamga::Vote, tamga::QuorumCertificate, tamga::TimeoutData, tamga::Timeout,
-             tamga::TimeoutCertificate, tamga::Block, tamga::CertifiedBlock, tamga::Proposal,
-             tamga::ValidatorSet, ledger::LogRecord, ledger::Receipt, std::vector<ledger::Receipt>,
-             ledger::EpochProof, ledger::ValidatorSetEntry, contracts::AdministrationEntry,
-             contracts::Genesis, contracts::SignerRecord, contracts::AdministrationRecord,
-             contracts::EntityRecord, contracts::CertificateIssue, contracts::CertificateRecord,
-             contracts::DocumentRecord, contracts::AeoRecord, contracts::MraRecord,
-             contracts::OperatorLink, contracts::TransitRecord, contracts::AnchorRecord,
-             contracts::MembershipProposal, contracts::RegisterOffice, contracts::SetEntityStatus,
-             contracts::AccreditIssuer, contracts::RevokeKey, contracts::RotateKey,
-             contracts::SetValidatorAddress, contracts::ProposeMembership,
-             contracts::ApproveMembership, contracts::IssueCertificates,
-             contracts::ReplaceCertificate, contracts::RevokeCertificate, contracts::UseCertificate,
-             contracts::RequestVerification, contracts::AnswerVerification, contracts::SetAeoStatus,
-             contracts::ProposeMra, contracts::AcceptMra, contracts::SetMraStatus,
-             contracts::LinkOperator, contracts::OpenTransit, contracts::TransitEvent,
-             contracts::TransitRef, contracts::AnchorDocument, contracts::RevokeAnchor>;
+using CanonicalTypes = TypeList<
+    tamga::Transaction, tamga::ExecutionResult, tamga::BlockHeader, tamga::VoteData, tamga::Vote,
+    tamga::QuorumCertificate, tamga::TimeoutData, tamga::Timeout, tamga::TimeoutCertificate,
+    tamga::Block, tamga::CertifiedBlock, tamga::Proposal, tamga::ValidatorSet, ledger::LogRecord,
+    ledger::Receipt, std::vector<ledger::Receipt>, ledger::EpochProof, ledger::ValidatorSetEntry,
+    contracts::AdministrationEntry, contracts::Genesis, contracts::SignerRecord,
+    contracts::AdministrationRecord, contracts::EntityRecord, contracts::CertificateIssue,
+    contracts::CertificateRecord, contracts::DocumentRecord, contracts::AeoRecord,
+    contracts::MraRecord, contracts::OperatorLink, contracts::TransitRecord,
+    contracts::AnchorRecord, contracts::MembershipProposal, contracts::RegisterOffice,
+    contracts::SetEntityStatus, contracts::AccreditIssuer, contracts::RevokeKey,
+    contracts::RotateKey, contracts::SetValidatorAddress, contracts::ProposeMembership,
+    contracts::ApproveMembership, contracts::IssueCertificates, contracts::ReplaceCertificate,
+    contracts::RevokeCertificate, contracts::UseCertificate, contracts::RequestVerification,
+    contracts::AnswerVerification, contracts::SetAeoStatus, contracts::ProposeMra,
+    contracts::AcceptMra, contracts::SetMraStatus, contracts::LinkOperator, contracts::OpenTransit,
+    contracts::TransitEvent, contracts::TransitRef, contracts::AnchorDocument,
+    contracts::RevokeAnchor, contracts::ObserverKeys>;
 
 // The index of T in a TypeList (its size if absent).
 template <typename T, typename... Ts>

@@ -105,6 +105,8 @@ void PayloadSeed(Seeds& s, const Transaction& tx) {
       return as(c::RotateKey{});
     case c::TxType::kSetValidatorAddress:
       return as(c::SetValidatorAddress{});
+    case c::TxType::kSetObservers:
+      return as(c::ObserverKeys{});
     case c::TxType::kIssueCertificates:
       return as(c::IssueCertificates{});
     case c::TxType::kReplaceCertificate:
