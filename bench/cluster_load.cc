@@ -8,9 +8,16 @@
 //   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 64] [--batch 1]
 //
 // DIR is a folder written by `tamga testnet init` whose nodes are running (testnet/bench
-// does all of it). The administrator of node 0 first accredits --signers issuers with the
-// anchor scope; each transaction is then signed by one of them in turn, so no signer's
-// sequence is a bottleneck. Every transaction is signed before the clock starts.
+// does all of it). The machine's ceiling is measured first, before any load: Ed25519
+// verifications a second on every core (one thread a core, each checking a signed anchor
+// transaction's signature over and over for a second). Every validator checks every client
+// signature once, so the cluster cannot commit more signed transactions a second than that divided
+// by the validator count; the committed rate is also printed as a ratio to it. --ceiling V skips
+// the measurement and uses V (testnet/bench measures it once, on a quiet machine, before
+// it starts any node; `tamga_cluster_load --ceiling-only` prints it and exits). The administrator
+// of node 0 first accredits --signers issuers with the anchor scope; each transaction is then
+// signed by one of them in turn, so no signer's sequence is a bottleneck. Every transaction is
+// signed before the clock starts.
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -60,6 +67,38 @@ bool WaitCommitted(client::HttpClient& c, const Hash32& id, int seconds) {
   return false;
 }
 
+// Ed25519 verifications a second on all cores, measured for about `seconds`.
+double MeasureVerifyCeiling(double seconds) {
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  // A signed anchor, checked as a validator's admission checks it.
+  Transaction tx;
+  tx.type = static_cast<std::uint16_t>(contracts::TxType::kAnchorDocument);
+  tx.payload =
+      Encode(contracts::AnchorDocument{contracts::DocumentType::kOther, Hash32(), "CEILING-1"});
+  tx.sequence = 1;
+  tx.Sign(SecretKey::Generate());
+  std::atomic<std::uint64_t> verified{0};
+  const auto start = Clock::now();
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      std::uint64_t n = 0;
+      while (Clock::now() < end) {
+        for (int k = 0; k < 64; ++k) {
+          if (!tx.VerifySignature().ok()) Die("the ceiling's signature does not verify");
+          ++n;
+        }
+      }
+      verified += n;
+    });
+  }
+  for (auto& t : pool) t.join();
+  return static_cast<double>(verified.load()) /
+         std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -67,8 +106,8 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-int Run(const std::string& dir, double rate, double seconds, std::size_t signers,
-        std::size_t batch) {
+int Run(const std::string& dir, double rate, double seconds, std::size_t signers, std::size_t batch,
+        double ceiling) {
   const contracts::Genesis genesis =
       Must(client::LoadGenesisFile(dir + "/genesis.json"), "genesis");
   const ChainId chain = Must(contracts::StartChain(genesis), "genesis").anchor.chain_id;
@@ -78,6 +117,10 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     auto cfg = Must(node::LoadConfig(dir + "/node" + std::to_string(i) + "/tamgad.toml"), "config");
     apis.push_back(cfg.api_listen);
   }
+  if (ceiling <= 0) ceiling = MeasureVerifyCeiling(1.0);
+  // Signed transactions a second the cluster could commit if checking signatures were
+  // all it did.
+  const double ceiling_tx = ceiling / static_cast<double>(nodes);
   const SecretKey admin = Must(LoadKeyFile(dir + "/node0/admin.key", std::nullopt), "admin key");
   client::HttpClient c0 = Must(client::HttpClient::Connect(apis[0]), "connect");
 
@@ -240,15 +283,18 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
       std::chrono::duration<double>(std::max(last_commit, submit_end) - start).count();
   const double offered =
       static_cast<double>(total) / std::chrono::duration<double>(submit_end - start).count();
+  const double committed_per_s = static_cast<double>(committed_count) / window;
   std::printf(
       "{\"validators\": %zu, \"rate_offered\": %.0f, \"rate_achieved_submit\": %.0f, "
       "\"transactions\": %zu, \"committed\": %zu, \"refused\": %zu, \"failed\": %zu, "
       "\"committed_per_s\": %.0f, \"batch\": %zu, \"documents_per_s\": %.0f, \"blocks\": %zu, "
-      "\"latency_ms\": {\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f}}\n",
-      nodes, rate, offered, total, committed_count, refused.load(), failed.load(),
-      static_cast<double>(committed_count) / window, batch,
-      static_cast<double>(committed_count * batch) / window, blocks, Percentile(latency_ms, 0.5),
-      Percentile(latency_ms, 0.9), Percentile(latency_ms, 0.99), Percentile(latency_ms, 1.0));
+      "\"latency_ms\": {\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f}, "
+      "\"ceiling\": {\"ed25519_verify_per_s\": %.0f, \"signed_tx_per_s\": %.0f}, "
+      "\"committed_to_ceiling\": %.3f}\n",
+      nodes, rate, offered, total, committed_count, refused.load(), failed.load(), committed_per_s,
+      batch, static_cast<double>(committed_count * batch) / window, blocks,
+      Percentile(latency_ms, 0.5), Percentile(latency_ms, 0.9), Percentile(latency_ms, 0.99),
+      Percentile(latency_ms, 1.0), ceiling, ceiling_tx, committed_per_s / ceiling_tx);
   if (!first_refusal.empty()) std::fprintf(stderr, "first refusal: %s\n", first_refusal.c_str());
   return committed_count == total ? 0 : 2;
 }
@@ -261,7 +307,7 @@ int main(int argc, char** argv) {
   std::string dir;
   double rate = 500, seconds = 10;
   std::size_t signers = 64;
-  app.add_option("--testnet", dir, "Folder written by `tamga testnet init`")->required();
+  app.add_option("--testnet", dir, "Folder written by `tamga testnet init`");
   app.add_option("--rate", rate, "Transactions per second offered")->check(CLI::PositiveNumber);
   app.add_option("--seconds", seconds, "How long to offer them")->check(CLI::PositiveNumber);
   app.add_option("--signers", signers, "Issuer keys the load is spread over")
@@ -269,6 +315,20 @@ int main(int argc, char** argv) {
   std::size_t batch = 1;
   app.add_option("--batch", batch, "Certificates per transaction (1: anchors instead)")
       ->check(CLI::Range(std::size_t{1}, tamga::contracts::kBatchMax));
+  double ceiling = 0;
+  app.add_option("--ceiling", ceiling,
+                 "Ed25519 verifications a second on all cores, measured earlier (0: measure)");
+  bool ceiling_only = false;
+  app.add_flag("--ceiling-only", ceiling_only, "Measure the ceiling, print it and exit");
   CLI11_PARSE(app, argc, argv);
-  return tamga::Run(dir, rate, seconds, signers, batch);
+  if (ceiling_only) {
+    std::printf("{\"ed25519_verify_per_s\": %.0f, \"cores\": %u}\n",
+                tamga::MeasureVerifyCeiling(2.0), std::thread::hardware_concurrency());
+    return 0;
+  }
+  if (dir.empty()) {
+    std::fprintf(stderr, "tamga_cluster_load: --testnet is required\n");
+    return 2;
+  }
+  return tamga::Run(dir, rate, seconds, signers, batch, ceiling);
 }

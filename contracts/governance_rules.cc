@@ -54,6 +54,10 @@ Result<Verdict> MaybeAdopt(Context& ctx, MembershipProposal& p) {
     }
     next.validators.push_back(p.entry.validator_key);
     Write(ctx.state, AdministrationKey(p.entry.country), AdministrationRecord{p.entry, false});
+    // A country admitted again starts with no observers: those it named before it left
+    // went with it. (Written only where a list exists, so other chains' roots stay.)
+    TAMGA_ASSIGN_OR_RETURN(auto observers, ctx.state.Get(ObserversKey(p.entry.country)));
+    if (observers) Write(ctx.state, ObserversKey(p.entry.country), ObserverKeys{});
     Write(ctx.state, SignerKey(p.entry.admin_key),
           SignerRecord{Role::kAdministrator, p.entry.country, "", 0, 0});
   } else {

@@ -111,6 +111,7 @@ void Overlay::AppendTo(WriteBatch& batch) const {
   // Sorted, so that the batch (and the bytes RocksDB writes) do not depend on hashing.
   std::vector<const std::pair<const std::string, Bytes>*> sorted;
   sorted.reserve(entries_.size());
+  batch.Reserve(entries_.size());
   for (const auto& e : entries_) sorted.push_back(&e);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* e : sorted) {
@@ -157,7 +158,8 @@ void ImmutableCache::Insert(Column column, ByteView key, ByteView value) const {
 void ImmutableCache::InsertLocked(std::string key, Bytes value) const {
   if (young_.size() >= capacity_ / 2) {
     old_ = std::move(young_);
-    young_.clear();
+    young_ = FlatMap();
+    young_.reserve(capacity_ / 2);  // Grown once, not rehashed all the way up again.
   }
   young_.insert_or_assign(std::move(key), std::move(value));
 }

@@ -58,6 +58,7 @@ class WriteBatch {
     bytes_ += key.size();
     ops_.push_back({column, Bytes(key.begin(), key.end()), std::nullopt});
   }
+  void Reserve(std::size_t ops) { ops_.reserve(ops_.size() + ops); }
   const std::vector<Op>& ops() const { return ops_; }
   std::size_t ApproximateBytes() const { return bytes_; }
   bool empty() const { return ops_.empty(); }

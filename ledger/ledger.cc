@@ -159,9 +159,9 @@ Status Ledger::LoadHead() {
 Status Ledger::LoadSnapshot() {
   TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> json, store_->Get(Column::kMeta, kSnapshotKey));
   if (!json) return Status::Ok();
-  TAMGA_ASSIGN_OR_RETURN(ProofFile proof,
-                         ProofFromJson(std::string_view(reinterpret_cast<const char*>(json->data()),
-                                                        json->size())));
+  TAMGA_ASSIGN_OR_RETURN(
+      ProofFile proof,
+      ProofFromJson(std::string_view(reinterpret_cast<const char*>(json->data()), json->size())));
   snapshot_ = std::move(proof);
   return Status::Ok();
 }
@@ -312,14 +312,15 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
 
 TreeStateReader Ledger::StateBefore(const std::shared_ptr<const PreparedBlock>& parent) const {
   if (parent) {
-    return TreeStateReader(parent->overlay, *parent->overlay, parent->result.state_root);
+    return TreeStateReader(parent->overlay, *parent->overlay, parent->result.state_root,
+                           values_.get());
   }
-  return TreeStateReader(nullptr, *cache_, Head().result.state_root);
+  return TreeStateReader(nullptr, *cache_, Head().result.state_root, values_.get());
 }
 
 Result<TreeStateReader> Ledger::StateAfter(Height h) const {
   TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ResultAt(h));
-  return TreeStateReader(nullptr, *cache_, r.state_root);
+  return TreeStateReader(nullptr, *cache_, r.state_root, values_.get());
 }
 
 Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,

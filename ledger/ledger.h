@@ -189,6 +189,7 @@ class Ledger {
   Ledger(std::unique_ptr<KvStore> store, TrustAnchor anchor)
       : store_(std::move(store)),
         cache_(std::make_unique<ImmutableCache>(store_.get(), kNodeCacheEntries)),
+        values_(std::make_unique<StateValueCache>(kValueCacheEntries)),
         anchor_(std::move(anchor)) {}
   // Open and OpenExisting; `genesis_state` is nullopt when an empty store is refused.
   static Result<std::unique_ptr<Ledger>> OpenStore(
@@ -205,9 +206,12 @@ class Ledger {
   // Log and state-tree entries kept in memory (about 100 bytes each): the upper levels of
   // both trees, read by every block and every proof.
   static constexpr std::size_t kNodeCacheEntries = 1 << 20;
+  // State values by (root, key) (ledger/state_tree.h): a few hundred bytes each.
+  static constexpr std::size_t kValueCacheEntries = 1 << 16;
 
   std::unique_ptr<KvStore> store_;
-  std::unique_ptr<ImmutableCache> cache_;  // Over store_; all log and state reads go here.
+  std::unique_ptr<ImmutableCache> cache_;    // Over store_; all log and state reads go here.
+  std::unique_ptr<StateValueCache> values_;  // The values StateBefore's and StateAfter's read.
   TrustAnchor anchor_;
   mutable std::mutex mu_;  // Guards head_.
   LedgerHead head_;

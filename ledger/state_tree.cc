@@ -182,35 +182,78 @@ Result<Hash32> StateTree::Update(Overlay& out, const Hash32& root, std::vector<S
   return result.hash;
 }
 
-Result<std::pair<std::optional<Bytes>, StateProof>> StateTree::Prove(const KvReader& r,
-                                                                     const Hash32& root,
-                                                                     const Hash32& key) {
-  StateProof proof;
+namespace {
+
+// The value under `key` (nullopt if absent), with the siblings on its path into `proof` if
+// one is asked for.
+Result<std::optional<Bytes>> Walk(const KvReader& r, const Hash32& root, const Hash32& key,
+                                  StateProof* proof) {
   Hash32 h = root;
   for (std::size_t depth = 0;; ++depth) {
     TAMGA_ASSIGN_OR_RETURN(Sub s, Load(r, h));
-    if (s.kind == Kind::kEmpty) return std::make_pair(std::optional<Bytes>(), proof);
+    if (s.kind == Kind::kEmpty) return std::optional<Bytes>();
     if (s.kind == Kind::kLeaf) {
-      proof.leaf = s.leaf;
-      if (s.leaf.key != key) return std::make_pair(std::optional<Bytes>(), proof);
+      if (proof != nullptr) proof->leaf = s.leaf;
+      if (s.leaf.key != key) return std::optional<Bytes>();
       TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v,
                              r.Get(Column::kState, Key('v', s.leaf.value_hash)));
       if (!v)
         return Status::Corruption("state tree: value " + s.leaf.value_hash.ShortHex() +
                                   " is missing");
-      return std::make_pair(std::move(v), proof);
+      return v;
     }
     if (depth >= kStateKeyBits) return Status::Corruption("state tree deeper than 256");
     const bool right = KeyBit(key, depth);
-    proof.siblings.push_back(right ? s.left : s.right);
+    if (proof != nullptr) proof->siblings.push_back(right ? s.left : s.right);
     h = right ? s.right : s.left;
   }
 }
 
+}  // namespace
+
+Result<std::pair<std::optional<Bytes>, StateProof>> StateTree::Prove(const KvReader& r,
+                                                                     const Hash32& root,
+                                                                     const Hash32& key) {
+  StateProof proof;
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, Walk(r, root, key, &proof));
+  return std::make_pair(std::move(v), std::move(proof));
+}
+
 Result<std::optional<Bytes>> StateTree::Get(const KvReader& r, const Hash32& root,
                                             const Hash32& key) {
-  TAMGA_ASSIGN_OR_RETURN(auto found, Prove(r, root, key));
-  return std::move(found.first);
+  return Walk(r, root, key, nullptr);
+}
+
+std::optional<std::optional<Bytes>> StateValueCache::Find(const Hash32& root,
+                                                          const Hash32& key) const {
+  const Key k{root, key};
+  std::lock_guard lock(mu_);
+  if (auto it = young_.find(k); it != young_.end()) return it->second;
+  auto it = old_.find(k);
+  if (it == old_.end()) return std::nullopt;
+  std::optional<Bytes> v = it->second;
+  young_.insert_or_assign(k, v);
+  return v;
+}
+
+void StateValueCache::Put(const Hash32& root, const Hash32& key,
+                          const std::optional<Bytes>& value) const {
+  std::lock_guard lock(mu_);
+  if (young_.size() >= capacity_ / 2) {
+    old_ = std::move(young_);
+    young_ = Map();
+    young_.reserve(capacity_ / 2);
+  }
+  young_.insert_or_assign(Key{root, key}, value);
+}
+
+Result<std::optional<Bytes>> TreeStateReader::Get(const Hash32& key) const {
+  if (values_ != nullptr) {
+    if (auto cached = values_->Find(root_, key)) return std::move(*cached);
+  }
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, StateTree::Get(reader_, root_, key));
+  if (values_ != nullptr) values_->Put(root_, key, v);
+  return v;
 }
 
 }  // namespace tamga::ledger

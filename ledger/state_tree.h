@@ -14,8 +14,11 @@
 
 #pragma once
 
+#include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,19 +48,57 @@ class StateReader {
   virtual Result<std::optional<Bytes>> Get(const Hash32& key) const = 0;
 };
 
-// A StateReader over a tree root read through `reader` (kept alive by `owner`, if set).
+// Values read from state trees, by (root, key), absent keys included. The tree under a
+// root never changes, so an entry is never stale and nothing is invalidated. A read walks
+// the tree from the root (about log2 of the number of keys nodes, each a lookup through
+// the overlays and caches); the same keys are read again and again under one root (a
+// signer's record, its administration and entity by every transaction it sends: at
+// admission against the head, in execution against the parent), so one lookup answers
+// them. Two generations approximate LRU, as in ImmutableCache.
+//
+// Thread-safety: thread-safe.
+class StateValueCache {
+ public:
+  explicit StateValueCache(std::size_t capacity) : capacity_(capacity) {}
+  // nullopt: not cached; otherwise the value, itself nullopt for an absent key.
+  std::optional<std::optional<Bytes>> Find(const Hash32& root, const Hash32& key) const;
+  void Put(const Hash32& root, const Hash32& key, const std::optional<Bytes>& value) const;
+
+ private:
+  struct Key {
+    Hash32 root;
+    Hash32 key;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  // Roots and keys are SHA-256 outputs: a few of their bytes are already a good hash.
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      std::uint64_t a, b;
+      std::memcpy(&a, k.key.data(), sizeof a);
+      std::memcpy(&b, k.root.data(), sizeof b);
+      return static_cast<std::size_t>(a ^ (b * 0x9E3779B97F4A7C15ull));
+    }
+  };
+  using Map = std::unordered_map<Key, std::optional<Bytes>, KeyHash>;
+  const std::size_t capacity_;
+  mutable std::mutex mu_;
+  mutable Map young_, old_;
+};
+
+// A StateReader over a tree root read through `reader` (kept alive by `owner`, if set),
+// with its values kept in `values`, if set.
 class TreeStateReader final : public StateReader {
  public:
-  TreeStateReader(std::shared_ptr<const KvReader> owner, const KvReader& reader, Hash32 root)
-      : owner_(std::move(owner)), reader_(reader), root_(root) {}
-  Result<std::optional<Bytes>> Get(const Hash32& key) const override {
-    return StateTree::Get(reader_, root_, key);
-  }
+  TreeStateReader(std::shared_ptr<const KvReader> owner, const KvReader& reader, Hash32 root,
+                  const StateValueCache* values = nullptr)
+      : owner_(std::move(owner)), reader_(reader), root_(root), values_(values) {}
+  Result<std::optional<Bytes>> Get(const Hash32& key) const override;
 
  private:
   std::shared_ptr<const KvReader> owner_;
   const KvReader& reader_;
   Hash32 root_;
+  const StateValueCache* values_;
 };
 
 }  // namespace tamga::ledger

@@ -369,7 +369,21 @@ TEST(Observers, AnAdministrationNamesItsObserversAndLosesThemWhenItLeaves) {
             Reason::kAccepted);
   ASSERT_EQ(c.ledger().Head().validators.size(), 3u);
   EXPECT_TRUE(listed().empty());
-  EXPECT_NE(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{a}}), Reason::kAccepted);
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{a}}),
+            Reason::kSignerRevoked);
+
+  // Admitted again, with a new administrator key: the observers it named before are gone.
+  const SecretKey kz_validator = testing::TestKey(190), kz_admin = testing::TestKey(191);
+  c.KnowValidator(kz_validator);
+  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kProposeMembership,
+                     ProposeMembership{"ADD-KZ", MembershipAction::kAdd,
+                                       Newcomer("KZ", kz_validator, kz_admin)}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"ADD-KZ"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.ledger().Head().validators.size(), 4u);
+  EXPECT_TRUE(listed().empty());
+  EXPECT_EQ(c.Read<ObserverKeys>(ObserversKey("KZ")), ObserverKeys{});
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -109,6 +110,47 @@ TEST_F(StateFixture, RandomHistoryMatchesAModelAndARebuildAndOldRootsStayReadabl
       const std::optional<Bytes> expected =
           it == versions[v].second.end() ? std::nullopt : std::optional<Bytes>(it->second);
       ASSERT_EQ(StateTree::Get(store_, versions[v].first, KeyOf(i)).value(), expected);
+    }
+  }
+}
+
+TEST_F(StateFixture, AValueCacheAnswersAsTheTreeDoesUnderEveryRoot) {
+  // A cache smaller than what is read, so both generations turn over.
+  const StateValueCache values(64);
+  std::mt19937_64 rng(7);
+  std::map<Hash32, Bytes> model;
+  Hash32 root;
+  std::vector<std::pair<Hash32, std::map<Hash32, Bytes>>> versions;
+  constexpr std::uint64_t kKeys = 100;
+  for (std::uint64_t block = 1; block <= 20; ++block) {
+    std::vector<StateWrite> writes;
+    for (std::uint64_t j = 0; j < 10; ++j) {
+      const std::uint64_t i = rng() % kKeys;
+      if (rng() % 4 == 0) {
+        writes.push_back({KeyOf(i), std::nullopt});
+        model.erase(KeyOf(i));
+      } else {
+        writes.push_back({KeyOf(i), ValueOf(i, block)});
+        model[KeyOf(i)] = ValueOf(i, block);
+      }
+    }
+    root = Apply(root, writes);
+    versions.emplace_back(root, model);
+  }
+  // Reads of every version, in a shuffled order and twice, through cached readers: each
+  // answers what its own root holds (a key changed in a later block, or removed, included).
+  std::vector<std::pair<std::size_t, std::uint64_t>> reads;
+  for (std::size_t v = 0; v < versions.size(); ++v) {
+    for (std::uint64_t i = 0; i < kKeys; ++i) reads.emplace_back(v, i);
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    std::shuffle(reads.begin(), reads.end(), rng);
+    for (const auto& [v, i] : reads) {
+      const TreeStateReader cached(nullptr, store_, versions[v].first, &values);
+      auto it = versions[v].second.find(KeyOf(i));
+      const std::optional<Bytes> expected =
+          it == versions[v].second.end() ? std::nullopt : std::optional<Bytes>(it->second);
+      ASSERT_EQ(cached.Get(KeyOf(i)).value(), expected) << "version " << v << ", key " << i;
     }
   }
 }
