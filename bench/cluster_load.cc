@@ -6,6 +6,7 @@
 // origin at once (the batch issuance chambers use).
 //
 //   tamga_cluster_load --testnet DIR --rate 500 --seconds 10 [--signers 64] [--batch 1]
+//                      [--per-request 1]
 //
 // DIR is a folder written by `tamga testnet init` whose nodes are running (testnet/bench
 // does all of it). The machine's ceiling is measured first, before any load: Ed25519
@@ -107,7 +108,7 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 int Run(const std::string& dir, double rate, double seconds, std::size_t signers, std::size_t batch,
-        double ceiling) {
+        double ceiling, std::size_t per_request) {
   const contracts::Genesis genesis =
       Must(client::LoadGenesisFile(dir + "/genesis.json"), "genesis");
   const ChainId chain = Must(contracts::StartChain(genesis), "genesis").anchor.chain_id;
@@ -244,25 +245,50 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     }
   });
 
-  // One submitter per node, each offering its share on the global schedule.
+  // One submitter per node, each offering its share on the global schedule: one
+  // transaction a request, or (--per-request K) K at a time through the batch endpoint,
+  // each group sent when its last transaction is due.
   const auto start = Clock::now() + std::chrono::milliseconds(100);
   std::vector<std::thread> submitters;
   for (std::size_t n = 0; n < nodes; ++n) {
     submitters.emplace_back([&, n] {
       client::HttpClient c = Must(client::HttpClient::Connect(apis[n]), "connect");
+      std::vector<std::size_t> group;
       for (std::size_t i = n; i < total; i += nodes) {
+        group.push_back(i);
+        if (group.size() < per_request && i + nodes < total) continue;
         const auto due = start + std::chrono::microseconds(static_cast<std::int64_t>(
                                      static_cast<double>(i) * 1e6 / rate));
         std::this_thread::sleep_until(due);
-        submitted[i] = Clock::now();
-        auto r = c.Post("/v1/transactions", bodies[i]);
-        if (!r.ok()) {
-          ++failed;
-        } else if (r->status != 202) {
-          ++refused;
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_refusal.empty()) first_refusal = r->body;
+        const auto now = Clock::now();
+        for (std::size_t k : group) submitted[k] = now;
+        if (per_request == 1) {
+          auto r = c.Post("/v1/transactions", bodies[i]);
+          if (!r.ok()) {
+            ++failed;
+          } else if (r->status != 202) {
+            ++refused;
+            std::lock_guard<std::mutex> lock(mu);
+            if (first_refusal.empty()) first_refusal = r->body;
+          }
+        } else {
+          json list = json::array();
+          for (std::size_t k : group) list.push_back(ToHex(Encode(txs[k])));
+          auto r = c.Post("/v1/transactions/batch", json{{"transactions", list}}.dump());
+          if (!r.ok() || r->status != 200) {
+            failed += group.size();
+            std::lock_guard<std::mutex> lock(mu);
+            if (first_refusal.empty()) first_refusal = r.ok() ? r->body : r.error().ToString();
+          } else {
+            for (const json& result : json::parse(r->body)["results"]) {
+              if (result.contains("status")) continue;
+              ++refused;
+              std::lock_guard<std::mutex> lock(mu);
+              if (first_refusal.empty()) first_refusal = result.dump();
+            }
+          }
         }
+        group.clear();
       }
     });
   }
@@ -290,11 +316,11 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
       "\"committed_per_s\": %.0f, \"batch\": %zu, \"documents_per_s\": %.0f, \"blocks\": %zu, "
       "\"latency_ms\": {\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, \"max\": %.1f}, "
       "\"ceiling\": {\"ed25519_verify_per_s\": %.0f, \"signed_tx_per_s\": %.0f}, "
-      "\"committed_to_ceiling\": %.3f}\n",
+      "\"committed_to_ceiling\": %.3f, \"per_request\": %zu}\n",
       nodes, rate, offered, total, committed_count, refused.load(), failed.load(), committed_per_s,
       batch, static_cast<double>(committed_count * batch) / window, blocks,
       Percentile(latency_ms, 0.5), Percentile(latency_ms, 0.9), Percentile(latency_ms, 0.99),
-      Percentile(latency_ms, 1.0), ceiling, ceiling_tx, committed_per_s / ceiling_tx);
+      Percentile(latency_ms, 1.0), ceiling, ceiling_tx, committed_per_s / ceiling_tx, per_request);
   if (!first_refusal.empty()) std::fprintf(stderr, "first refusal: %s\n", first_refusal.c_str());
   return committed_count == total ? 0 : 2;
 }
@@ -315,6 +341,10 @@ int main(int argc, char** argv) {
   std::size_t batch = 1;
   app.add_option("--batch", batch, "Certificates per transaction (1: anchors instead)")
       ->check(CLI::Range(std::size_t{1}, tamga::contracts::kBatchMax));
+  std::size_t per_request = 1;
+  app.add_option("--per-request", per_request,
+                 "Transactions a request (above 1: POST /v1/transactions/batch)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   double ceiling = 0;
   app.add_option("--ceiling", ceiling,
                  "Ed25519 verifications a second on all cores, measured earlier (0: measure)");
@@ -330,5 +360,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tamga_cluster_load: --testnet is required\n");
     return 2;
   }
-  return tamga::Run(dir, rate, seconds, signers, batch, ceiling);
+  return tamga::Run(dir, rate, seconds, signers, batch, ceiling, per_request);
 }

@@ -40,6 +40,9 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t kBodyMax = 2 << 20;
+// Transactions in one POST /v1/transactions/batch (about 1 KB of hex each for an anchor,
+// so a full batch stays well inside kBodyMax).
+constexpr std::size_t kBatchSubmitMax = 1000;
 constexpr std::size_t kHeaderMax = 8 << 10;
 constexpr std::uint64_t kWaitMaxMs = 30'000;
 // How long a refused submission with a wait waits for the next block before asking again.
@@ -337,6 +340,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto [path, query] = SplitTarget(std::string_view(target.data(), target.size()));
     const auto method = request_.method();
     if (path == "/v1/transactions" && method == http::verb::post) return Submit(query);
+    if (path == "/v1/transactions/batch" && method == http::verb::post) return SubmitBatch();
     if (path == "/v1/state/nodes" && method == http::verb::post) return StateNodes();
     if (method != http::verb::get) {
       return Write(Error(http::status::method_not_allowed, ApiCode::kMethodNotAllowed,
@@ -550,6 +554,68 @@ class Session : public std::enable_shared_from_this<Session> {
                              " submissions a second by signer " + tx->signer.ShortHex());
     }
     Admit(std::make_shared<Transaction>(std::move(*tx)), wait, NowMs() + wait, /*retried=*/false);
+  }
+
+  // POST /v1/transactions/batch {"transactions": [hex, ...]}: up to kBatchSubmitMax
+  // transactions in one request, each admitted as POST /v1/transactions would admit it;
+  // 200 with one result per transaction, in order. The batch counts as that many
+  // submissions from the client's address; each transaction as one by its signer.
+  void SubmitBatch() {
+    json body = json::parse(request_.body(), nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded() || !body.is_object() || body.size() != 1 ||
+        !body.contains("transactions") || !body["transactions"].is_array() ||
+        body["transactions"].empty() || body["transactions"].size() > kBatchSubmitMax) {
+      return BadRequest(
+          "expected {\"transactions\": [\"<hex of the canonical encoding>\", ...]} "
+          "with 1 to " +
+          std::to_string(kBatchSubmitMax) + " transactions");
+    }
+    const json& list = body["transactions"];
+    const std::uint64_t n = list.size();
+    const std::uint64_t burst = connections_->by_address.burst();
+    if (burst != 0 && n > burst) {
+      return BadRequest("more transactions than this node takes from one address in a second (" +
+                        std::to_string(burst) + "); send smaller batches");
+    }
+    if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs(), n)) {
+      return RateLimited(retry_ms,
+                         "more than " +
+                             std::to_string(node_.config().api_submissions_per_second_per_address) +
+                             " submissions a second from " + client_);
+    }
+    json results = json::array();
+    for (const json& item : list) {
+      auto raw = item.is_string() ? FromHex(item.get<std::string>())
+                                  : Result<Bytes>(Status::InvalidArgument("not a string"));
+      auto tx =
+          raw.ok() ? Decode<Transaction>(*raw, "transaction") : Result<Transaction>(raw.error());
+      if (!tx.ok()) {
+        results.push_back(
+            {{"code", std::string(contracts::ReasonCode(contracts::Reason::kMalformed))},
+             {"message", tx.error().message()}});
+        continue;
+      }
+      const std::string signer = tx->signer.ToHex();
+      if (connections_->by_signer.Take(signer, SteadyMs()) != 0) {
+        node_.metrics().Refused(std::string(ApiCodeName(ApiCode::kRateLimited)));
+        results.push_back(
+            {{"id", tx->Hash().ToHex()},
+             {"code", std::string(ApiCodeName(ApiCode::kRateLimited))},
+             {"message", "more than " +
+                             std::to_string(node_.config().api_submissions_per_second_per_signer) +
+                             " submissions a second by signer " + tx->signer.ShortHex()}});
+        continue;
+      }
+      const SubmitOutcome out = node_.Submit(*tx);
+      if (!out.refused) {
+        results.push_back({{"id", out.id.ToHex()}, {"status", "pending"}});
+        continue;
+      }
+      if (NotTheSignersDoing(*out.refused)) connections_->by_signer.Refund(signer);
+      results.push_back(
+          {{"id", out.id.ToHex()}, {"code", out.refused->code}, {"message", out.refused->message}});
+    }
+    Write(Json(http::status::ok, {{"results", std::move(results)}}));
   }
 
   // 429 with Retry-After in whole seconds (at least 1), and the code rate_limited.

@@ -30,7 +30,7 @@ void RateLimiter::DropFull(std::uint64_t now_ms) {
   }
 }
 
-std::uint64_t RateLimiter::Take(std::string_view key, std::uint64_t now_ms) {
+std::uint64_t RateLimiter::Take(std::string_view key, std::uint64_t now_ms, std::uint64_t count) {
   if (per_second_ == 0) return 0;
   DropFull(now_ms);
   auto it = buckets_.find(std::string(key));
@@ -46,11 +46,12 @@ std::uint64_t RateLimiter::Take(std::string_view key, std::uint64_t now_ms) {
   b.milli_tokens = TokensAt(b, now_ms);
   b.at_ms = std::max(b.at_ms, now_ms);
   lru_.splice(lru_.end(), lru_, b.lru);
-  if (b.milli_tokens >= 1000) {
-    b.milli_tokens -= 1000;
+  const std::uint64_t need = 1000 * count;
+  if (b.milli_tokens >= need) {
+    b.milli_tokens -= need;
     return 0;
   }
-  return (1000 - b.milli_tokens + per_second_ - 1) / per_second_;
+  return std::max<std::uint64_t>(1, (need - b.milli_tokens + per_second_ - 1) / per_second_);
 }
 
 void RateLimiter::Refund(std::string_view key) {

@@ -26,9 +26,11 @@ class RateLimiter {
   // `per_second` 0 turns the limit off: every Take passes.
   RateLimiter(std::uint64_t per_second, std::uint64_t burst, std::size_t keys_max = 1 << 16);
 
-  // 0 if `key` may go now (its bucket gives one token), else how many milliseconds until it
-  // holds a token again (at least 1).
-  std::uint64_t Take(std::string_view key, std::uint64_t now_ms);
+  // 0 if `key` may go now (its bucket gives `count` tokens), else how many milliseconds until
+  // it holds them again (at least 1). REQUIRES: count <= burst() unless the limit is off.
+  std::uint64_t Take(std::string_view key, std::uint64_t now_ms, std::uint64_t count = 1);
+  // The most tokens a bucket holds; 0 when the limit is off.
+  std::uint64_t burst() const { return per_second_ == 0 ? 0 : full_ / 1000; }
 
   // Gives back the token a Take of `key` just took (the request it was for turned out not
   // to count: a forged signature must not spend the real signer's allowance).

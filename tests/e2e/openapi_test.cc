@@ -388,6 +388,31 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
       c.admin(3), TxType::kRegisterOffice,
       Encode(contracts::RegisterOffice{"PEND-2", "Other", SecretKey::Generate().public_key()}), 5);
   EXPECT_EQ(At(submit(same_sequence, "", 409), "code"), "sequence_taken");
+
+  // Many in one request: one result each, in order.
+  const Transaction also_pending =
+      c.Tx(c.admin(3), TxType::kRegisterOffice,
+           Encode(contracts::RegisterOffice{"PEND-3", "Never proposed",
+                                            SecretKey::Generate().public_key()}),
+           7);
+  const std::string batch = "/v1/transactions/batch";
+  const json results = At(api.Call("POST", batch, batch, 200,
+                                   json{{"transactions",
+                                         {ToHex(Encode(also_pending)), ToHex(Encode(forged)), "zz",
+                                          ToHex(Encode(pending_tx)), ToHex(Encode(office_x_tx))}}}
+                                       .dump()),
+                          "results");
+  ASSERT_TRUE(results.is_array() && results.size() == 5) << results.dump();
+  EXPECT_EQ(At(results[0], "status"), "pending");
+  EXPECT_EQ(At(results[0], "id"), also_pending.Hash().ToHex());
+  EXPECT_EQ(At(results[1], "code"), "bad_signature");
+  EXPECT_EQ(At(results[2], "code"), "malformed");
+  EXPECT_EQ(At(results[3], "code"), "duplicate");
+  EXPECT_EQ(At(results[4], "code"), "replayed_transaction");
+  api.Call("POST", batch, batch, 400, R"({"transactions": []})");
+  api.Call("POST", batch, batch, 400, R"({"transaction": "00"})");
+  api.Call("POST", batch, batch, 400,
+           json{{"transactions", std::vector<std::string>(1001, "00")}}.dump());
   // A body over 2 MiB, announced by its length: refused before it is sent.
   api.Send("POST /v1/transactions with 3 MB",
            "POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
@@ -474,7 +499,8 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
           << a->body;
     }
     EXPECT_NE(a->body.find("tamga_commit_latency_seconds_bucket{le=\"+Inf\"} "), std::string::npos);
-    EXPECT_NE(a->body.find("tamga_transactions_refused_total{reason=\"bad_signature\"} 1"),
+    // The forged transaction, sent alone and in the batch.
+    EXPECT_NE(a->body.find("tamga_transactions_refused_total{reason=\"bad_signature\"} 2"),
               std::string::npos)
         << a->body;
   }

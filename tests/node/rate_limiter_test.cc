@@ -21,6 +21,16 @@ TEST(RateLimiter, ABurstPassesThenTheKeyWaitsForItsRate) {
   EXPECT_EQ(limit.Take("a", 1100), 100u);
 }
 
+TEST(RateLimiter, ABatchTakesAsManyTokensAsItHolds) {
+  RateLimiter limit(/*per_second=*/10, /*burst=*/5);
+  EXPECT_EQ(limit.burst(), 5u);
+  EXPECT_EQ(limit.Take("a", 1000, 4), 0u);
+  EXPECT_EQ(limit.Take("a", 1000, 2), 100u) << "one left, two asked: one more in 100 ms";
+  EXPECT_EQ(limit.Take("a", 1100, 2), 0u);
+  EXPECT_EQ(limit.Take("a", 1100, 1), 100u);
+  EXPECT_EQ(RateLimiter(0, 0).burst(), 0u) << "no limit";
+}
+
 TEST(RateLimiter, KeysHaveTheirOwnBuckets) {
   RateLimiter limit(1, 1);
   EXPECT_EQ(limit.Take("a", 0), 0u);
