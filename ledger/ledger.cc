@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/failpoint.h"
 #include "common/merkle.h"
 #include "common/sha256.h"
 #include "ledger/merkle_log.h"
@@ -135,7 +136,10 @@ Status Ledger::Initialise(std::vector<StateWrite> genesis_state) {
   batch.Put(Column::kMeta, kHeadKey, U64Bytes(0));
   // Last in the batch, but the batch is atomic: a store with a format key is complete.
   batch.Put(Column::kMeta, kFormatKey, U64Bytes(kFormatVersion));
-  return store_->Write(batch, /*sync=*/true);
+  Failpoint("ledger.initialise.before");
+  TAMGA_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+  Failpoint("ledger.initialise.after");
+  return Status::Ok();
 }
 
 Status Ledger::LoadHead() {
@@ -217,7 +221,10 @@ Status Ledger::InstallSnapshot(KvStore& store, const TrustAnchor& anchor, const 
   batch.Put(Column::kMeta, kHeadKey, U64Bytes(h.value()));
   // Last in the batch, but the batch is atomic: a store with a format key is complete.
   batch.Put(Column::kMeta, kFormatKey, U64Bytes(kFormatVersion));
-  return store.Write(batch, /*sync=*/true);
+  Failpoint("ledger.snapshot.before");
+  TAMGA_RETURN_IF_ERROR(store.Write(batch, /*sync=*/true));
+  Failpoint("ledger.snapshot.after");
+  return Status::Ok();
 }
 
 LedgerHead Ledger::Head() const {
@@ -405,7 +412,9 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
     batch.Put(Column::kIndex, KeyU64('E', validators.epoch.value()), U64Bytes(height));
   }
   batch.Put(Column::kMeta, kHeadKey, U64Bytes(height));
+  Failpoint("ledger.commit.before");
   Status s = store_->Write(batch, /*sync=*/true);
+  Failpoint("ledger.commit.after");
   if (!s.ok()) {
     failed_.store(true);
     return s.WithContext("committing block " + h.height.ToString());

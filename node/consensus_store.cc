@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/encoding.h"
+#include "common/failpoint.h"
 
 namespace tamga::node {
 namespace {
@@ -58,7 +59,9 @@ Result<ConsensusStore::Recovered> ConsensusStore::Recover(Height committed) {
     out.safety.lost = true;
     out.safety_lost = true;
   } else {
+    Failpoint("safety.create.before");
     TAMGA_RETURN_IF_ERROR(safety_.Save(Encode(out.safety)));
+    Failpoint("safety.create.after");
   }
   return out;
 }
@@ -99,18 +102,25 @@ Status ConsensusStore::Flush() {
     }
     pending_certs_.reset();
     pending_blocks_.clear();
+    Failpoint("consensus.save.before");
     TAMGA_RETURN_IF_ERROR(kv_.Write(batch, /*sync=*/true));
+    Failpoint("consensus.save.after");
   }
   if (pending_safety_) {
     const Bytes encoded = Encode(*pending_safety_);
     pending_safety_.reset();
+    Failpoint("safety.save.before");
     TAMGA_RETURN_IF_ERROR(safety_.Save(encoded));
+    Failpoint("safety.save.after");
   }
   return Status::Ok();
 }
 
 Status ConsensusStore::SaveSafety(const consensus::SafetyData& data) {
-  return safety_.Save(Encode(data));
+  Failpoint("safety.reset.before");
+  TAMGA_RETURN_IF_ERROR(safety_.Save(Encode(data)));
+  Failpoint("safety.reset.after");
+  return Status::Ok();
 }
 
 Status ConsensusStore::PruneCommitted(Height height) {
