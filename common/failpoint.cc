@@ -13,6 +13,18 @@
 namespace tamga {
 namespace {
 
+// clang-format off
+constexpr std::string_view kNames[] = {
+    "ledger.initialise.before", "ledger.initialise.after",
+    "ledger.commit.before",     "ledger.commit.after",
+    "ledger.snapshot.before",   "ledger.snapshot.after",
+    "consensus.save.before",    "consensus.save.after",
+    "safety.save.before",       "safety.save.after",
+    "safety.create.before",     "safety.create.after",
+    "safety.reset.before",      "safety.reset.after",
+};
+// clang-format on
+
 struct Armed {
   std::string name;  // Empty: nothing armed.
   unsigned long long at = 1;
@@ -27,6 +39,12 @@ Armed& ArmedFromEnvironment() {
     std::string_view spec(v);
     const auto at = spec.find('@');
     a->name = std::string(spec.substr(0, at));
+    bool known = false;
+    for (std::string_view n : kNames) known |= n == a->name;
+    if (!known) {
+      std::fprintf(stderr, "TAMGA_FAILPOINT: \"%s\" names no failpoint\n", v);
+      std::_Exit(2);
+    }
     if (at != std::string_view::npos) {
       const std::string_view n = spec.substr(at + 1);
       auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), a->at);
@@ -39,18 +57,6 @@ Armed& ArmedFromEnvironment() {
   }();
   return *armed;
 }
-
-// clang-format off
-constexpr std::string_view kNames[] = {
-    "ledger.initialise.before", "ledger.initialise.after",
-    "ledger.commit.before",     "ledger.commit.after",
-    "ledger.snapshot.before",   "ledger.snapshot.after",
-    "consensus.save.before",    "consensus.save.after",
-    "safety.save.before",       "safety.save.after",
-    "safety.create.before",     "safety.create.after",
-    "safety.reset.before",      "safety.reset.after",
-};
-// clang-format on
 
 }  // namespace
 

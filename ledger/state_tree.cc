@@ -3,6 +3,7 @@
 #include "ledger/state_tree.h"
 
 #include <algorithm>
+#include <random>
 
 #include "common/sha256.h"
 
@@ -224,6 +225,12 @@ Result<std::optional<Bytes>> StateTree::Get(const KvReader& r, const Hash32& roo
   return Walk(r, root, key, nullptr);
 }
 
+StateValueCache::StateValueCache(std::size_t capacity)
+    : capacity_(std::max<std::size_t>(capacity, 2)),
+      seed_((std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()),
+      young_(0, KeyHash{seed_}),
+      old_(0, KeyHash{seed_}) {}
+
 std::optional<std::optional<Bytes>> StateValueCache::Find(const Hash32& root,
                                                           const Hash32& key) const {
   const Key k{root, key};
@@ -232,19 +239,28 @@ std::optional<std::optional<Bytes>> StateValueCache::Find(const Hash32& root,
   auto it = old_.find(k);
   if (it == old_.end()) return std::nullopt;
   std::optional<Bytes> v = it->second;
-  young_.insert_or_assign(k, v);
+  InsertLocked(k, v);  // Promoted, within the bound like any insertion.
   return v;
 }
 
 void StateValueCache::Put(const Hash32& root, const Hash32& key,
                           const std::optional<Bytes>& value) const {
   std::lock_guard lock(mu_);
+  InsertLocked(Key{root, key}, value);
+}
+
+void StateValueCache::InsertLocked(const Key& key, const std::optional<Bytes>& value) const {
   if (young_.size() >= capacity_ / 2) {
     old_ = std::move(young_);
-    young_ = Map();
+    young_ = Map(0, KeyHash{seed_});
     young_.reserve(capacity_ / 2);
   }
-  young_.insert_or_assign(Key{root, key}, value);
+  young_.insert_or_assign(key, value);
+}
+
+std::size_t StateValueCache::size() const {
+  std::lock_guard lock(mu_);
+  return young_.size() + old_.size();
 }
 
 Result<std::optional<Bytes>> TreeStateReader::Get(const Hash32& key) const {

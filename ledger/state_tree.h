@@ -59,10 +59,12 @@ class StateReader {
 // Thread-safety: thread-safe.
 class StateValueCache {
  public:
-  explicit StateValueCache(std::size_t capacity) : capacity_(capacity) {}
+  explicit StateValueCache(std::size_t capacity);
   // nullopt: not cached; otherwise the value, itself nullopt for an absent key.
   std::optional<std::optional<Bytes>> Find(const Hash32& root, const Hash32& key) const;
   void Put(const Hash32& root, const Hash32& key, const std::optional<Bytes>& value) const;
+  // Entries held: at most `capacity`.
+  std::size_t size() const;
 
  private:
   struct Key {
@@ -70,17 +72,24 @@ class StateValueCache {
     Hash32 key;
     friend bool operator==(const Key&, const Key&) = default;
   };
-  // Roots and keys are SHA-256 outputs: a few of their bytes are already a good hash.
+  // Roots and keys are SHA-256 outputs, but keys are hashes of names clients choose: a
+  // seed drawn per process keeps a client from aiming them all at one bucket.
   struct KeyHash {
+    std::uint64_t seed = 0;
     std::size_t operator()(const Key& k) const {
       std::uint64_t a, b;
       std::memcpy(&a, k.key.data(), sizeof a);
       std::memcpy(&b, k.root.data(), sizeof b);
-      return static_cast<std::size_t>(a ^ (b * 0x9E3779B97F4A7C15ull));
+      std::uint64_t h = (a ^ seed) * 0x9E3779B97F4A7C15ull;
+      h ^= (b + seed) * 0xC2B2AE3D27D4EB4Full;
+      return static_cast<std::size_t>(h ^ (h >> 31));
     }
   };
   using Map = std::unordered_map<Key, std::optional<Bytes>, KeyHash>;
+  void InsertLocked(const Key& key, const std::optional<Bytes>& value) const;
+
   const std::size_t capacity_;
+  const std::uint64_t seed_;
   mutable std::mutex mu_;
   mutable Map young_, old_;
 };

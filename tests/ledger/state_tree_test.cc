@@ -151,6 +151,7 @@ TEST_F(StateFixture, AValueCacheAnswersAsTheTreeDoesUnderEveryRoot) {
       const std::optional<Bytes> expected =
           it == versions[v].second.end() ? std::nullopt : std::optional<Bytes>(it->second);
       ASSERT_EQ(cached.Get(KeyOf(i)).value(), expected) << "version " << v << ", key " << i;
+      ASSERT_LE(values.size(), 64u) << "the cache outgrew its capacity";
     }
   }
 }
