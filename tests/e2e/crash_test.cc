@@ -2,11 +2,12 @@
 // A crash at every durable write (shared/TESTING.md, layer L3), with real processes. For
 // each failpoint around a durable write of tamgad (common/failpoint.h), a node of a
 // four-validator cluster under load is armed to end there, as kill -9 would, the fifth
-// time it gets there (a few blocks in); it is started again without the failpoint and
-// must commit again within 20 s, with no validator seeing two votes or proposals of one
-// round from anyone, and every node at the same state root. The start-up writes (the
-// genesis, the first safety data) are crashed at their first reach. The safety data
-// written when a node resumes after losing it, or joins from a snapshot without it
+// time it gets there (a few blocks in; TAMGA_CRASH_REACHES="3 5 9 17" runs each of those
+// reaches, on a fresh cluster each, for other heights and roles); it is started again without the
+// failpoint and must commit again within 20 s, with no validator seeing two votes or proposals of
+// one round from anyone, and every node at the same state root. The start-up writes (the genesis,
+// the first safety data) are crashed at their first reach. The safety data written when a node
+// resumes after losing it, or joins from a snapshot without it
 // ("safety.reset"), and the snapshot's install ("ledger.snapshot") have their failpoints
 // but no crash run here yet. A scan of the daemon's sources checks that every
 // durable write has its two failpoints, so a new write without them fails here.
@@ -104,20 +105,33 @@ void ExpectRecovered(Cluster& c) {
 
 class CrashAt : public ::testing::TestWithParam<std::string_view> {};
 
-TEST_P(CrashAt, TheNodeComesBackAndNothingDivergesOrIsSignedTwice) {
-  const std::string name(GetParam());
+// The reaches to crash at: TAMGA_CRASH_REACHES ("3 5 9 17", say: each a fresh cluster, so
+// the crash comes at other heights and in other roles, leader or not), else the fifth.
+std::vector<unsigned> Reaches() {
+  std::vector<unsigned> out;
+  if (const char* v = std::getenv("TAMGA_CRASH_REACHES")) {
+    std::istringstream in(v);
+    for (unsigned r; in >> r;) {
+      if (r > 0) out.push_back(r);
+    }
+  }
+  if (out.empty()) out.push_back(5);
+  return out;
+}
+
+void CrashOnce(const std::string& name, unsigned reach) {
   Cluster c("e2e_crash", 4);
   c.StartAll();
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; })) << c.Log(0);
   Load load(c);
   // Under load (anchors committed, on node 1 too), node 1 is restarted armed, so that the
-  // fifth reach from then on comes with full blocks, a few heights on.
+  // armed reach from then on comes with full blocks, a few heights on.
   ASSERT_TRUE(Cluster::WaitFor([&] {
     const auto acked = load.Acknowledged();
     return acked.size() >= 20 && c.TxStatus(1, acked[9]) == "committed";
   })) << c.Log(1);
   c.Terminate(1);
-  StartArmed(c, 1, name + "@5");
+  StartArmed(c, 1, name + "@" + std::to_string(reach));
   ASSERT_TRUE(c.WaitForExit(1, seconds(60))) << name << " was never reached" << c.Log(1);
   EXPECT_EQ(c.last_exit(1), kFailpointExit) << c.Log(1);
   EXPECT_NE(c.Log(1).find("failpoint " + name + " reached"), std::string::npos) << c.Log(1);
@@ -130,8 +144,16 @@ TEST_P(CrashAt, TheNodeComesBackAndNothingDivergesOrIsSignedTwice) {
   EXPECT_TRUE(Cluster::WaitFor([&] {
     return c.TxStatus(1, acked[acked_at_crash - 1]) == "committed";
   })) << c.Log(1);
-  std::cout << name << ": crashed under load, restarted, committing at height " << c.Height(1)
-            << " (" << acked.size() << " anchors acknowledged)\n";
+  std::cout << name << "@" << reach << ": crashed under load, restarted, committing at height "
+            << c.Height(1) << " (" << acked.size() << " anchors acknowledged)\n";
+}
+
+TEST_P(CrashAt, TheNodeComesBackAndNothingDivergesOrIsSignedTwice) {
+  for (unsigned reach : Reaches()) {
+    SCOPED_TRACE("reach " + std::to_string(reach));
+    CrashOnce(std::string(GetParam()), reach);
+    if (HasFatalFailure()) return;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(DurableWrites, CrashAt,
