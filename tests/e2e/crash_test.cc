@@ -1,15 +1,15 @@
 // tests/e2e/crash_test.cc
 // A crash at every durable write (shared/TESTING.md, layer L3), with real processes. For
 // each failpoint around a durable write of tamgad (common/failpoint.h), a node of a
-// four-validator cluster under load is armed to end there, as kill -9 would, the fifth
-// time it gets there (a few blocks in; TAMGA_CRASH_REACHES="3 5 9 17" runs each of those
-// reaches, on a fresh cluster each, for other heights and roles); it is started again without the
-// failpoint and must commit again within 20 s, with no validator seeing two votes or proposals of
-// one round from anyone, and every node at the same state root. The start-up writes (the genesis,
-// the first safety data) are crashed at their first reach. The safety data written when a node
-// resumes after losing it, or joins from a snapshot without it
-// ("safety.reset"), and the snapshot's install ("ledger.snapshot") have their failpoints
-// but no crash run here yet. A scan of the daemon's sources checks that every
+// four-validator cluster under load is armed to end there, as kill -9 would, the fifth time
+// it gets there (a few blocks in; TAMGA_CRASH_REACHES="3 5 9 17" runs each of those
+// reaches, on a fresh cluster each, for other heights and roles); it is started again
+// without the failpoint and must commit again within 20 s, with no validator seeing two
+// votes or proposals of one round from anyone, and every node at the same state root. The
+// start-up writes (the genesis, the first safety data) are crashed at their first reach.
+// The safety data written when a node resumes after losing it, or joins from a snapshot
+// without it ("safety.reset"), and the snapshot's install ("ledger.snapshot") have their
+// failpoints but no crash run here yet. A scan of the daemon's sources checks that every
 // durable write has its two failpoints, so a new write without them fails here.
 
 #include <gtest/gtest.h>
