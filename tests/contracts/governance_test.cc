@@ -23,6 +23,17 @@ AdministrationEntry Newcomer(const std::string& country, const SecretKey& valida
           admin.public_key()};
 }
 
+// KZ leaves: UZ proposes, KG and KR approve (3 of 4).
+void RemoveKz(ContractsChain& c) {
+  const ProposeMembership remove{
+      "REMOVE-KZ", MembershipAction::kRemove, {"KZ", "", PublicKey(), "", PublicKey()}};
+  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kProposeMembership, remove), Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
+            Reason::kAccepted);
+  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
+            Reason::kAccepted);
+}
+
 TEST(Governance, TwoThirdsAdmitANewAdministrationAtTheNextEpoch) {
   ContractsChain c;
   const SecretKey tj_validator = testing::TestKey(150), tj_admin = testing::TestKey(151);
@@ -267,13 +278,7 @@ TEST(KeyRotation, AnAdministrationRotatesItsValidatorKeyAtTheNextEpoch) {
   const ledger::ProofVerdict v = ledger::VerifyProof(c.ledger().anchor(), proof);
   EXPECT_TRUE(v.ok()) << v.message;
   // A removal adopted after the rotation removes the validator as it is now.
-  const ProposeMembership remove{
-      "REMOVE-KZ", MembershipAction::kRemove, {"KZ", "", PublicKey(), "", PublicKey()}};
-  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kProposeMembership, remove), Reason::kAccepted);
-  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
-            Reason::kAccepted);
-  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
-            Reason::kAccepted);
+  ASSERT_NO_FATAL_FAILURE(RemoveKz(c));
   const ledger::LedgerHead after = c.ledger().Head();
   EXPECT_EQ(after.validators.size(), 3u);
   EXPECT_EQ(std::count(after.validators.validators.begin(), after.validators.validators.end(),
@@ -360,13 +365,7 @@ TEST(Observers, AnAdministrationNamesItsObserversAndLosesThemWhenItLeaves) {
   EXPECT_EQ(c.ledger().Head().validators.epoch, Epoch(0)) << "no change of the validator set";
 
   // KZ leaves: its observers are no longer listed, and it can name none.
-  const ProposeMembership remove{
-      "REMOVE-KZ", MembershipAction::kRemove, {"KZ", "", PublicKey(), "", PublicKey()}};
-  ASSERT_EQ(c.Submit(c.admin("UZ"), TxType::kProposeMembership, remove), Reason::kAccepted);
-  ASSERT_EQ(c.Submit(c.admin("KG"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
-            Reason::kAccepted);
-  ASSERT_EQ(c.Submit(c.admin("KR"), TxType::kApproveMembership, ApproveMembership{"REMOVE-KZ"}),
-            Reason::kAccepted);
+  ASSERT_NO_FATAL_FAILURE(RemoveKz(c));
   ASSERT_EQ(c.ledger().Head().validators.size(), 3u);
   EXPECT_TRUE(listed().empty());
   EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetObservers, ObserverKeys{{a}}),

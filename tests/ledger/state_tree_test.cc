@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -63,6 +64,32 @@ class StateFixture : public ::testing::Test {
       }
     }
   }
+  // `blocks` blocks of `writes(block)` random writes or deletions over keys 0..key_space-1,
+  // each applied on the last: the root and model after each block.
+  std::vector<std::pair<Hash32, std::map<Hash32, Bytes>>> RandomHistory(
+      std::mt19937_64& rng, std::uint64_t blocks, std::uint64_t key_space,
+      const std::function<std::uint64_t()>& writes_per_block) {
+    std::map<Hash32, Bytes> model;
+    Hash32 root;
+    std::vector<std::pair<Hash32, std::map<Hash32, Bytes>>> versions;
+    for (std::uint64_t block = 1; block <= blocks; ++block) {
+      std::vector<StateWrite> writes;
+      const std::uint64_t n = writes_per_block();
+      for (std::uint64_t j = 0; j < n; ++j) {
+        const std::uint64_t i = rng() % key_space;
+        if (rng() % 4 == 0) {
+          writes.push_back({KeyOf(i), std::nullopt});
+          model.erase(KeyOf(i));
+        } else {
+          writes.push_back({KeyOf(i), ValueOf(i, block)});
+          model[KeyOf(i)] = ValueOf(i, block);
+        }
+      }
+      root = Apply(root, writes);
+      versions.emplace_back(root, model);
+    }
+    return versions;
+  }
   MemKvStore store_;
 };
 
@@ -81,27 +108,12 @@ TEST_F(StateFixture, OneEntryIsTheRootLeaf) {
 
 TEST_F(StateFixture, RandomHistoryMatchesAModelAndARebuildAndOldRootsStayReadable) {
   std::mt19937_64 rng(2024);
-  std::map<Hash32, Bytes> model;
-  Hash32 root;
-  std::vector<std::pair<Hash32, std::map<Hash32, Bytes>>> versions;
   constexpr std::uint64_t kKeys = 300;
-  for (std::uint64_t block = 1; block <= 60; ++block) {
-    std::vector<StateWrite> writes;
-    const std::uint64_t n = rng() % 40;
-    for (std::uint64_t j = 0; j < n; ++j) {
-      const std::uint64_t i = rng() % kKeys;
-      if (rng() % 4 == 0) {
-        writes.push_back({KeyOf(i), std::nullopt});
-        model.erase(KeyOf(i));
-      } else {
-        writes.push_back({KeyOf(i), ValueOf(i, block)});
-        model[KeyOf(i)] = ValueOf(i, block);
-      }
-    }
-    root = Apply(root, writes);
-    ASSERT_EQ(root, FromScratch(model)) << "block " << block;
-    versions.emplace_back(root, model);
+  const auto versions = RandomHistory(rng, 60, kKeys, [&] { return rng() % 40; });
+  for (std::size_t v = 0; v < versions.size(); ++v) {
+    ASSERT_EQ(versions[v].first, FromScratch(versions[v].second)) << "block " << v + 1;
   }
+  const auto& [root, model] = versions.back();
   ExpectProofs(root, model, kKeys);
   // Every past version still answers as it did.
   for (std::size_t v = 0; v < versions.size(); v += 7) {
@@ -118,25 +130,8 @@ TEST_F(StateFixture, AValueCacheAnswersAsTheTreeDoesUnderEveryRoot) {
   // A cache smaller than what is read, so both generations turn over.
   const StateValueCache values(64);
   std::mt19937_64 rng(7);
-  std::map<Hash32, Bytes> model;
-  Hash32 root;
-  std::vector<std::pair<Hash32, std::map<Hash32, Bytes>>> versions;
   constexpr std::uint64_t kKeys = 100;
-  for (std::uint64_t block = 1; block <= 20; ++block) {
-    std::vector<StateWrite> writes;
-    for (std::uint64_t j = 0; j < 10; ++j) {
-      const std::uint64_t i = rng() % kKeys;
-      if (rng() % 4 == 0) {
-        writes.push_back({KeyOf(i), std::nullopt});
-        model.erase(KeyOf(i));
-      } else {
-        writes.push_back({KeyOf(i), ValueOf(i, block)});
-        model[KeyOf(i)] = ValueOf(i, block);
-      }
-    }
-    root = Apply(root, writes);
-    versions.emplace_back(root, model);
-  }
+  const auto versions = RandomHistory(rng, 20, kKeys, [] { return 10; });
   // Reads of every version, in a shuffled order and twice, through cached readers: each
   // answers what its own root holds (a key changed in a later block, or removed, included).
   std::vector<std::pair<std::size_t, std::uint64_t>> reads;
