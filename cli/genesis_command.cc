@@ -35,19 +35,6 @@ Status WriteJson(const std::string& path, const json& j) {
   return WriteFileAtomic(path, j.dump(2) + "\n", {});
 }
 
-// A public key given as hex, or read from a key file.
-Result<PublicKey> KeyArgument(const std::string& arg, const std::string& what) {
-  if (arg.size() == 64) {
-    if (auto k = PublicKey::FromHex(arg); k.ok()) return *k;
-  }
-  auto info = ReadKeyFileInfo(arg);
-  if (!info.ok()) {
-    return Status::InvalidArgument(
-        what + " must be 64 hex digits or a key file: " + info.error().message());
-  }
-  return info->public_key;
-}
-
 Result<json> ReadSignatures(const std::string& file, const ChainId& chain) {
   const std::string path = SignaturesPath(file);
   std::error_code ec;
@@ -67,6 +54,19 @@ Result<json> ReadSignatures(const std::string& file, const ChainId& chain) {
 }
 
 }  // namespace
+
+// A public key given as hex, or read from a key file.
+Result<PublicKey> KeyArgument(const std::string& arg, const std::string& what) {
+  if (arg.size() == 64) {
+    if (auto k = PublicKey::FromHex(arg); k.ok()) return *k;
+  }
+  auto info = ReadKeyFileInfo(arg);
+  if (!info.ok()) {
+    return Status::InvalidArgument(
+        what + " must be 64 hex digits or a key file: " + info.error().message());
+  }
+  return info->public_key;
+}
 
 Status GenesisCreate(const GenesisCreateOptions& o, std::ostream& out) {
   std::error_code ec;

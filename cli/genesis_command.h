@@ -16,6 +16,7 @@
 #include <ostream>
 #include <string>
 
+#include "common/ed25519.h"
 #include "common/status.h"
 
 namespace tamga::cli {
@@ -47,5 +48,9 @@ Status GenesisSign(const GenesisSignOptions& o, std::ostream& out);
 
 // Ok only if the document starts a chain and every administration's signature verifies.
 Status GenesisVerify(const std::string& file, std::ostream& out);
+
+// A public key given as 64 hex digits, or read from a key file (no passphrase needed);
+// `what` names the option in errors.
+Result<PublicKey> KeyArgument(const std::string& arg, const std::string& what);
 
 }  // namespace tamga::cli

@@ -12,6 +12,7 @@
 #include "cli/keys_command.h"
 #include "cli/show_command.h"
 #include "cli/testnet_command.h"
+#include "cli/tsa_command.h"
 #include "cli/tx_cli.h"
 #include "cli/verify_command.h"
 #include "client/http_client.h"
@@ -116,6 +117,23 @@ int main(int argc, char** argv) try {
                       "waits for a transaction before an empty block (default 2000)");
   tn_init->add_flag("--force", tn.overwrite, "Replace a testnet already in the folder");
 
+  // tsa
+  auto* tsa = app.add_subcommand("tsa", "An administration's RFC 3161 time-stamping authority");
+  tsa->require_subcommand(1);
+  tamga::cli::TsaInitOptions ti;
+  bool ti_fast_kdf = false;
+  auto* tsa_init = tsa->add_subcommand(
+      "init", "Write the TSA key, its certificate signing request and the time-stamping key");
+  tsa_init->add_option("dir", ti.dir, "Folder for the three files")->required();
+  tsa_init->add_option("--country", ti.country, "The administration's ISO 3166-1 code")->required();
+  tsa_init->add_option("--organization", ti.organization, "The administration's name")->required();
+  tsa_init->add_option("--name", ti.name, "The TSA's common name");
+  tsa_init->add_flag("--plain", ti.plain, "Do not seal the keys (tests and local testnets only)");
+  tsa_init->add_option("--passphrase-file", ti.passphrase.file,
+                       "Read the passphrase from the first line of this file");
+  tsa_init->add_flag("--fast-kdf", ti_fast_kdf,
+                     "Use Argon2id's minimum cost for the time-stamping key (testnets only)");
+
   // status
   std::string status_node;
   auto* status_cmd = app.add_subcommand("status", "Ask a node where it is (height, round, peers)");
@@ -183,6 +201,15 @@ int main(int argc, char** argv) try {
   verify->add_option("--qr", vo.qr_file,
                      "Also write the QR code (SVG) of the link that opens this document's "
                      "verdict on the verifier page, for its paper copy");
+  verify
+      ->add_option("--token", vo.token,
+                   "An RFC 3161 token of the document (from POST /v1/timestamp): check it "
+                   "against the ledger record it names")
+      ->check(CLI::ExistingFile);
+  verify
+      ->add_option("--tsa-ca", vo.tsa_ca,
+                   "With --token: the TSA's CA certificates (PEM), to check its signature too")
+      ->check(CLI::ExistingFile);
   verify->add_option("--page", vo.page,
                      "The verifier page the link opens (default: the --node's own, "
                      "http://host:port)");
@@ -240,6 +267,9 @@ int main(int argc, char** argv) try {
   } else if (*change) {
     status = tamga::cli::KeysChangePassphrase(change_path, old_pass, new_pass,
                                               tamga::KdfParams::Moderate(), std::cout);
+  } else if (*tsa_init) {
+    if (ti_fast_kdf) ti.kdf = tamga::KdfParams::Minimum();
+    status = tamga::cli::TsaInit(ti, std::cout);
   } else if (*tn_init) {
     status = tamga::cli::TestnetInit(tn, std::cout);
   } else if (*status_cmd) {

@@ -8,6 +8,7 @@
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "contracts/executor.h"
+#include "tsa/pki.h"
 
 namespace tamga::cli {
 
@@ -42,6 +43,13 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
   fs::create_directories(dir, ec);
   if (ec) return Status::IoError("cannot create " + o.dir + ": " + ec.message());
 
+  // A local CA for the nodes' time-stamping authorities (RFC 3161).
+  TAMGA_ASSIGN_OR_RETURN(
+      tsa::LocalCa ca, tsa::NewLocalCa({"", "Tamga local testnet", "Tamga testnet TSA CA"}, 3650));
+  fs::remove(dir / "tsa-ca.key", ec);
+  TAMGA_RETURN_IF_ERROR(tsa::WriteKeyPem((dir / "tsa-ca.key").string(), ca.key_pem));
+  TAMGA_RETURN_IF_ERROR(WriteFileAtomic((dir / "tsa-ca.pem").string(), ca.certificate_pem, {}));
+
   contracts::Genesis genesis;
   genesis.chain_name = "tamga local testnet";
   genesis.genesis_time_ms = UnixNowMs();
@@ -53,6 +61,20 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
     const SecretKey admin = SecretKey::Generate();
     TAMGA_RETURN_IF_ERROR(SavePlainKeyFile((node / "validator.key").string(), validator));
     TAMGA_RETURN_IF_ERROR(SavePlainKeyFile((node / "admin.key").string(), admin));
+    // Its time-stamping authority: the TSA key and certificate, and the time-stamping key
+    // its administration registers (set-timestamp-authority) before the node stamps.
+    const std::string tsa_key = (node / "tsa.key").string();
+    TAMGA_ASSIGN_OR_RETURN(std::string tsa_pem, tsa::NewKeyPem(std::nullopt));
+    TAMGA_RETURN_IF_ERROR(tsa::WriteKeyPem(tsa_key, tsa_pem));
+    TAMGA_ASSIGN_OR_RETURN(
+        std::string csr,
+        tsa::MakeRequestPem(tsa_key, std::nullopt,
+                            {countries[i], "Customs of " + countries[i],
+                             countries[i] + " time-stamping authority (testnet)"}));
+    TAMGA_ASSIGN_OR_RETURN(std::string tsa_cert, tsa::IssueTsaCertificate(ca, csr, 3650, i + 2));
+    TAMGA_RETURN_IF_ERROR(WriteFileAtomic((node / "tsa.crt").string(), tsa_cert, {}));
+    TAMGA_RETURN_IF_ERROR(
+        SavePlainKeyFile((node / "tsa-signer.key").string(), SecretKey::Generate()));
     const auto p2p = static_cast<std::uint16_t>(o.base_port + 2 * i);
     const auto api = static_cast<std::uint16_t>(p2p + 1);
     const bool spare = i >= o.validators;
@@ -82,6 +104,11 @@ Status TestnetInit(const TestnetInitOptions& o, std::ostream& out) {
         std::to_string(o.round_timeout_ms) +
         "\nidle_block_ms = " + std::to_string(o.idle_block_ms) +
         "\n\n"
+        "[timestamp]\n"
+        "# RFC 3161 at POST /v1/timestamp, once the administration registered the two keys:\n"
+        "# tamga tx set-timestamp-authority --signer tsa-signer.key --certificate tsa.crt\n"
+        "signer_key = \"tsa-signer.key\"\nkey = \"tsa.key\"\ncertificate = \"tsa.crt\"\n"
+        "chain = \"../tsa-ca.pem\"\n\n"
         "[log]\nformat = \"text\"\nlevel = \"info\"\nfile = \"tamgad.log\"\n";
     TAMGA_RETURN_IF_ERROR(WriteFileAtomic((node / "tamgad.toml").string(), config, {}));
   }

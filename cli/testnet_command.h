@@ -4,7 +4,9 @@
 // files: a local testnet only), and a tamgad configuration per node on loopback ports.
 //
 //   DIR/genesis.json
+//   DIR/tsa-ca.pem, tsa-ca.key       a local CA for the nodes' time-stamping authorities
 //   DIR/node<i>/validator.key, admin.key, tamgad.toml   (the node's data goes in data/)
+//   DIR/node<i>/tsa.key, tsa.crt, tsa-signer.key        its TSA (RFC 3161, [timestamp])
 //
 // With --spare N, N more node folders follow the validators' (countries after theirs):
 // administrations that are not in the genesis and join later by a membership vote. Their

@@ -8,9 +8,12 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/genesis_command.h"
 #include "cli/tx_command.h"
 #include "common/clock.h"
+#include "common/file_util.h"
 #include "common/sha256.h"
+#include "tsa/pki.h"
 
 namespace tamga::cli {
 namespace {
@@ -492,6 +495,27 @@ void AddTxCommands(CLI::App& app, std::function<Status()>& action) {
                       return client.Send(TxType::kSetObservers, p, out);
                     });
     c->add_option("--observer", *keys, "An observer node's public key (repeat for each)");
+  }
+  {
+    auto signer = std::make_shared<std::string>();
+    auto certificate = std::make_shared<std::string>();
+    auto* c = AddTx(
+        *tx, "set-timestamp-authority",
+        "Name the administration's time-stamping authority: the key its node signs time-stamp "
+        "batches with, and its TSA certificate (administrator; replaces the last)",
+        common, action, [signer, certificate](TxClient& client) -> Status {
+          contracts::TimestampAuthority p;
+          TAMGA_ASSIGN_OR_RETURN(p.signer, KeyArgument(*signer, "--signer"));
+          TAMGA_ASSIGN_OR_RETURN(std::string pem, ReadFileToString(*certificate, 1 << 20));
+          TAMGA_ASSIGN_OR_RETURN(p.certificate_hash, tsa::CertificateHash(pem));
+          return client.Send(TxType::kSetTimestampAuthority, p, out);
+        });
+    c->add_option("--signer", *signer,
+                  "The time-stamping key: its public key (64 hex digits) or its key file")
+        ->required();
+    c->add_option("--certificate", *certificate, "The TSA certificate, PEM")
+        ->required()
+        ->check(CLI::ExistingFile);
   }
   {
     auto p = std::make_shared<contracts::RevokeKey>();

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/verify_texts.h"
+#include "cli/verify_token.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
 #include "client/verify_link.h"
@@ -55,6 +56,18 @@ std::string UtcTime(std::uint64_t ms) {
   return buf;
 }
 
+std::string SignerNames(const contracts::Genesis& genesis, const std::vector<PublicKey>& keys) {
+  std::map<PublicKey, std::string> country_of;
+  for (const auto& a : genesis.administrations) country_of[a.validator_key] = a.country;
+  std::string out;
+  for (const PublicKey& k : keys) {
+    auto it = country_of.find(k);
+    out +=
+        (out.empty() ? "" : ", ") + (it != country_of.end() ? it->second : k.ToHex().substr(0, 16));
+  }
+  return out;
+}
+
 namespace {
 
 // The first steps of every explanation: the pinned genesis, the proof, the lines every
@@ -84,14 +97,7 @@ std::optional<ledger::ProvenFacts> Begin(const contracts::Genesis& genesis,
     return std::nullopt;
   }
   const ledger::ProvenFacts& f = pv.facts;
-  std::map<PublicKey, std::string> country_of;
-  for (const auto& a : genesis.administrations) country_of[a.validator_key] = a.country;
-  std::string signers;
-  for (const PublicKey& k : f.signer_keys) {
-    auto it = country_of.find(k);
-    signers += (signers.empty() ? "" : ", ") +
-               (it != country_of.end() ? it->second : k.ToHex().substr(0, 16));
-  }
+  const std::string signers = SignerNames(genesis, f.signer_keys);
   const std::uint64_t age_ms = now_ms > f.timestamp_ms ? now_ms - f.timestamp_ms : 0;
   values = {{"time", UtcTime(f.timestamp_ms)},
             {"height", f.height.ToString()},
@@ -292,6 +298,11 @@ DocumentVerdict ExplainRecognition(const contracts::Genesis& genesis, std::strin
   return r->recognised ? done("recognised", kVerifyInForce) : done("not_recognised");
 }
 
+namespace {
+constexpr std::size_t kTokenMax = 1 << 16;
+constexpr std::size_t kDocumentMax = std::size_t{1} << 30;  // Read whole for a token's digest.
+}  // namespace
+
 int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   auto fail = [&](const std::string& why) {
     err << "tamga verify: " << why << "\n";
@@ -307,8 +318,23 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   if (!genesis.ok()) return fail(genesis.error().ToString());
   auto hash = Sha256OfFile(o.document);
   if (!hash.ok()) return fail(hash.error().ToString());
+  // With a token, the proof is of the record it names.
+  std::string proof_target = "/v1/documents/" + hash->ToHex() + "/proof";
+  std::string token;
+  bool token_names_record = false;
+  if (!o.token.empty()) {
+    if (!o.qr_file.empty()) return fail("--qr is for documents, not with --token");
+    auto text = ReadFileToString(o.token, kTokenMax);
+    if (!text.ok()) return fail(text.error().ToString());
+    token = std::move(*text);
+    auto index = TokenRecordIndex(AsBytes(token));
+    if (index.ok()) proof_target = "/v1/records/" + std::to_string(*index) + "/proof";
+    token_names_record = index.ok();
+  }
   std::string proof;
-  if (!o.proof_file.empty()) {
+  if (!token.empty() && !token_names_record) {
+    // Nothing to fetch: the token alone decides (unreadable, a rejection, no record).
+  } else if (!o.proof_file.empty()) {
     auto text = ReadFileToString(o.proof_file, ledger::kProofFileMax);
     if (!text.ok()) return fail(text.error().ToString());
     proof = std::move(*text);
@@ -317,7 +343,7 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     if (!client.ok()) return fail(client.error().ToString());
     // A change committed a moment ago becomes provable once two blocks follow it.
     for (int attempt = 0;; ++attempt) {
-      auto r = client->Get("/v1/documents/" + hash->ToHex() + "/proof");
+      auto r = client->Get(proof_target);
       if (!r.ok()) return fail(r.error().ToString());
       if (r->status == 200) {
         proof = std::move(r->body);
@@ -341,6 +367,16 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
         return fail(s.ToString());
       }
     }
+  }
+  if (!token.empty()) {
+    auto document = ReadFileToString(o.document, kDocumentMax);
+    if (!document.ok()) return fail(document.error().ToString());
+    std::optional<std::string> ca;
+    if (!o.tsa_ca.empty()) ca = o.tsa_ca;
+    const DocumentVerdict v = ExplainToken(*genesis, AsBytes(*document), AsBytes(token), ca, proof);
+    out << v.headline << "\n";
+    for (const auto& line : v.lines) out << "  " << line << "\n";
+    return v.exit_code;
   }
   const DocumentVerdict v =
       ExplainDocument(*genesis, *hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000, o.lang);

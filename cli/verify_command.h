@@ -77,6 +77,10 @@ struct VerifyOptions {
   std::string lang = "en";  // The verdict's language: en, ru, zh, ko.
   std::string qr_file;      // Also write the QR code of the verifier page's link here (SVG),
   std::string page;         // opening this page (default: http://<node>).
+  // An RFC 3161 token of the document (cli/verify_token.h): the proof is then the record's
+  // the token names; tsa_ca, the TSA's CA file, checks the token's own signature too.
+  std::string token;
+  std::string tsa_ca;
 };
 
 // Runs the command; prints the verdict; returns the exit status.
@@ -84,5 +88,9 @@ int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err
 
 // "2026-11-22 05:20:31 UTC".
 std::string UtcTime(std::uint64_t ms);
+
+// The countries of the genesis' validators among `keys`, "KZ, UZ, KG" (a key the genesis
+// does not list: its first 16 hex digits).
+std::string SignerNames(const contracts::Genesis& genesis, const std::vector<PublicKey>& keys);
 
 }  // namespace tamga::cli

@@ -1,6 +1,7 @@
 // contracts/anchor_rules.cc
 // The generic anchor for other documents (ePhyto, invoices, packing lists) by an issuer
-// accredited for that document type (docs/contracts.md, "Other documents").
+// accredited for that document type (docs/contracts.md, "Other documents"), and the
+// imprints of RFC 3161 time-stamp requests ("Time stamps").
 
 #include "contracts/rules.h"
 
@@ -50,6 +51,15 @@ Result<Verdict> Revoke(Context& ctx, const RevokeAnchor& p) {
   return Verdict{};
 }
 
+// A node's batch of RFC 3161 request imprints, signed by its administration's time-stamping
+// key: one log record each (the encoded Imprint), in the payload's order, so the n-th
+// request's token names the n-th record. The same imprint may be stamped again: each stamp
+// is a record of its own.
+Result<Verdict> Stamp(Context& ctx, const TimestampImprints& p) {
+  for (const Imprint& i : p.imprints) ctx.Record(Encode(i));
+  return Verdict{};
+}
+
 }  // namespace
 
 Result<Verdict> AnchorRule(Context& ctx) {
@@ -60,6 +70,9 @@ Result<Verdict> AnchorRule(Context& ctx) {
     case TxType::kRevokeAnchor:
       return WithPayload<RevokeAnchor>(ctx.tx,
                                        [&](const RevokeAnchor& p) { return Revoke(ctx, p); });
+    case TxType::kTimestampImprints:
+      return WithPayload<TimestampImprints>(
+          ctx.tx, [&](const TimestampImprints& p) { return Stamp(ctx, p); });
     default:
       return Reject(Reason::kUnknownType, "not an anchor transaction");
   }

@@ -26,6 +26,7 @@ bool RoleAllowed(TxType t, Role r) {
       return true;  // The key itself, whatever its role (or its administrator).
     case TxType::kSetValidatorAddress:
     case TxType::kSetObservers:
+    case TxType::kSetTimestampAuthority:
     case TxType::kRegisterOffice:
     case TxType::kSetOfficeStatus:
     case TxType::kAccreditIssuer:
@@ -54,6 +55,8 @@ bool RoleAllowed(TxType t, Role r) {
       return r == Role::kOffice;
     case TxType::kRequestVerification:
       return r == Role::kOffice || r == Role::kAdministrator;
+    case TxType::kTimestampImprints:
+      return r == Role::kTimestamper;
   }
   return false;
 }
@@ -70,6 +73,7 @@ Result<Verdict> Dispatch(Context& ctx) {
     case TxType::kRotateKey:
     case TxType::kSetValidatorAddress:
     case TxType::kSetObservers:
+    case TxType::kSetTimestampAuthority:
       return rules::RegistryRule(ctx);
     case TxType::kProposeMembership:
     case TxType::kApproveMembership:
@@ -94,6 +98,7 @@ Result<Verdict> Dispatch(Context& ctx) {
       return rules::TransitRule(ctx);
     case TxType::kAnchorDocument:
     case TxType::kRevokeAnchor:
+    case TxType::kTimestampImprints:
       return rules::AnchorRule(ctx);
   }
   return Reject(Reason::kUnknownType, "unknown transaction type " + std::to_string(ctx.tx.type));
@@ -102,7 +107,10 @@ Result<Verdict> Dispatch(Context& ctx) {
 // A rejection of an issuer outside its scope, or of a suspended office or issuer.
 Result<std::optional<Verdict>> CheckEntity(const BlockState& state, const Transaction& tx,
                                            const SignerRecord& signer) {
-  if (signer.role == Role::kAdministrator) return std::optional<Verdict>();
+  // An administrator, or a time-stamping key (its standing is its signer record's).
+  if (signer.role == Role::kAdministrator || signer.role == Role::kTimestamper) {
+    return std::optional<Verdict>();
+  }
   const Hash32 key = signer.role == Role::kOffice ? OfficeKey(signer.country, signer.entity)
                                                   : IssuerKey(signer.country, signer.entity);
   TAMGA_ASSIGN_OR_RETURN(auto entity, Read<EntityRecord>(state, key, "entity"));

@@ -45,6 +45,10 @@ std::string_view TxTypeName(std::uint16_t type) {
       return "set-validator-address";
     case TxType::kSetObservers:
       return "set-observers";
+    case TxType::kSetTimestampAuthority:
+      return "set-timestamp-authority";
+    case TxType::kTimestampImprints:
+      return "timestamp";
     case TxType::kProposeMembership:
       return "propose-membership";
     case TxType::kApproveMembership:
@@ -218,7 +222,7 @@ void EncodeTo(Encoder& e, const SignerRecord& v) {
   e.U64(v.last_sequence);
 }
 void DecodeFrom(Decoder& d, SignerRecord& v) {
-  v.role = DecodeEnum<Role>(d, 1, 3, "role");
+  v.role = DecodeEnum<Role>(d, 1, 4, "role");
   v.country = d.AsciiString(2, "country");
   v.entity = d.AsciiString(kIdMax, "entity");
   v.revoked_from_ms = d.U64();
@@ -255,6 +259,51 @@ void EncodeTo(Encoder& e, const ObserverKeys& v) {
 void DecodeFrom(Decoder& d, ObserverKeys& v) {
   v.keys.resize(d.Count(kObserversMax, 32, "observer keys"));
   for (PublicKey& k : v.keys) k = d.Fixed<PublicKey>();
+}
+
+std::size_t ImprintLength(ImprintAlgorithm a) {
+  switch (a) {
+    case ImprintAlgorithm::kSha256:
+      return 32;
+    case ImprintAlgorithm::kSha384:
+      return 48;
+    case ImprintAlgorithm::kSha512:
+      return 64;
+  }
+  return 0;
+}
+
+void EncodeTo(Encoder& e, const TimestampAuthority& v) {
+  e.Fixed(v.signer);
+  e.Fixed(v.certificate_hash);
+  e.U64(v.since_ms);
+}
+void DecodeFrom(Decoder& d, TimestampAuthority& v) {
+  v.signer = d.Fixed<PublicKey>();
+  v.certificate_hash = d.Fixed<Hash32>();
+  v.since_ms = d.U64();
+}
+
+void EncodeTo(Encoder& e, const Imprint& v) {
+  e.U8(static_cast<std::uint8_t>(v.algorithm));
+  e.Blob(v.digest);
+}
+void DecodeFrom(Decoder& d, Imprint& v) {
+  v.algorithm = DecodeEnum<ImprintAlgorithm>(d, 1, 3, "imprint algorithm");
+  v.digest = d.Blob(64, "imprint");
+  if (d.ok() && v.digest.size() != ImprintLength(v.algorithm)) {
+    d.Fail("the imprint's length does not match its algorithm");
+  }
+}
+
+void EncodeTo(Encoder& e, const TimestampImprints& v) {
+  e.Count(v.imprints.size());
+  for (const Imprint& i : v.imprints) EncodeTo(e, i);
+}
+void DecodeFrom(Decoder& d, TimestampImprints& v) {
+  v.imprints.resize(d.Count(kImprintsMax, 34, "imprints"));
+  for (Imprint& i : v.imprints) DecodeFrom(d, i);
+  if (d.ok() && v.imprints.empty()) d.Fail("no imprint");
 }
 
 void EncodeTo(Encoder& e, const ProposeMembership& v) {
@@ -705,6 +754,9 @@ Hash32 AdministrationKey(std::string_view country) {
   return KeyOf("administration/" + std::string(country));
 }
 Hash32 ObserversKey(std::string_view country) { return KeyOf("observers/" + std::string(country)); }
+Hash32 TimestampAuthorityKey(std::string_view country) {
+  return KeyOf("tsa/" + std::string(country));
+}
 Hash32 OfficeKey(std::string_view country, std::string_view code) {
   return KeyOf("office/" + std::string(country) + "/" + std::string(code));
 }

@@ -32,33 +32,35 @@ inline constexpr std::uint32_t kRulesVersion = 2;
 // --- Transaction types --------------------------------------------------------------------
 
 enum class TxType : std::uint16_t {
-  kRegisterOffice = 1,        // administrator: a customs office and its key
-  kSetOfficeStatus = 2,       // administrator
-  kAccreditIssuer = 3,        // administrator: an issuing body, its key and scope
-  kSetIssuerStatus = 4,       // administrator
-  kRevokeKey = 5,             // administrator: a key of its country, from a given time
-  kRotateKey = 6,             // the key itself, or its administrator: moves a role to a new key
-  kSetValidatorAddress = 7,   // administrator: where its validator listens for its peers
-  kSetObservers = 8,          // administrator: the keys of its observer nodes
-  kIssueCertificates = 10,    // issuer (or administrator): one or many certificates of origin
-  kReplaceCertificate = 11,   // issuer of the exporting country
-  kRevokeCertificate = 12,    // issuer of the exporting country
-  kUseCertificate = 13,       // customs office of the importing country
-  kRequestVerification = 14,  // administrator or office of the importing country
-  kAnswerVerification = 15,   // administrator of the exporting country
-  kSetAeoStatus = 20,         // administrator: an operator it certified
-  kProposeMra = 21,           // administrator: a mutual-recognition arrangement
-  kAcceptMra = 22,            // administrator of the partner
-  kSetMraStatus = 23,         // administrator of either party: suspend, resume, end
-  kLinkOperator = 24,         // administrator: its operator id X is the partner's Y
-  kOpenTransit = 30,          // office of departure
-  kTransitEvent = 31,         // office of a country on the route
-  kTerminateTransit = 32,     // the destination office
-  kDischargeTransit = 33,     // administrator of the departure country
-  kAnchorDocument = 40,       // issuer accredited for that document type
-  kRevokeAnchor = 41,         // the anchoring issuer or its administration
-  kProposeMembership = 50,    // administrator: add or remove an administration
-  kApproveMembership = 51,    // administrator: approve a proposal (two thirds adopt it)
+  kRegisterOffice = 1,         // administrator: a customs office and its key
+  kSetOfficeStatus = 2,        // administrator
+  kAccreditIssuer = 3,         // administrator: an issuing body, its key and scope
+  kSetIssuerStatus = 4,        // administrator
+  kRevokeKey = 5,              // administrator: a key of its country, from a given time
+  kRotateKey = 6,              // the key itself, or its administrator: moves a role to a new key
+  kSetValidatorAddress = 7,    // administrator: where its validator listens for its peers
+  kSetObservers = 8,           // administrator: the keys of its observer nodes
+  kSetTimestampAuthority = 9,  // administrator: its time-stamping signer and TSA certificate
+  kIssueCertificates = 10,     // issuer (or administrator): one or many certificates of origin
+  kReplaceCertificate = 11,    // issuer of the exporting country
+  kRevokeCertificate = 12,     // issuer of the exporting country
+  kUseCertificate = 13,        // customs office of the importing country
+  kRequestVerification = 14,   // administrator or office of the importing country
+  kAnswerVerification = 15,    // administrator of the exporting country
+  kSetAeoStatus = 20,          // administrator: an operator it certified
+  kProposeMra = 21,            // administrator: a mutual-recognition arrangement
+  kAcceptMra = 22,             // administrator of the partner
+  kSetMraStatus = 23,          // administrator of either party: suspend, resume, end
+  kLinkOperator = 24,          // administrator: its operator id X is the partner's Y
+  kOpenTransit = 30,           // office of departure
+  kTransitEvent = 31,          // office of a country on the route
+  kTerminateTransit = 32,      // the destination office
+  kDischargeTransit = 33,      // administrator of the departure country
+  kAnchorDocument = 40,        // issuer accredited for that document type
+  kRevokeAnchor = 41,          // the anchoring issuer or its administration
+  kTimestampImprints = 42,     // time-stamping signer: imprints of RFC 3161 requests
+  kProposeMembership = 50,     // administrator: add or remove an administration
+  kApproveMembership = 51,     // administrator: approve a proposal (two thirds adopt it)
 };
 std::string_view TxTypeName(std::uint16_t type);
 
@@ -132,7 +134,9 @@ std::string_view ReasonText(Reason r);
 
 // --- Roles and statuses -------------------------------------------------------------------
 
-enum class Role : std::uint8_t { kAdministrator = 1, kOffice = 2, kIssuer = 3 };
+// kTimestamper: the key an administration's node signs its time-stamp batches with
+// (set-timestamp-authority); it signs nothing else.
+enum class Role : std::uint8_t { kAdministrator = 1, kOffice = 2, kIssuer = 3, kTimestamper = 4 };
 enum class EntityStatus : std::uint8_t { kActive = 1, kSuspended = 2, kWithdrawn = 3 };
 
 // Record types an issuer may be accredited for (a bit mask): certificates of origin, and
@@ -352,6 +356,31 @@ struct ObserverKeys {
   friend bool operator==(const ObserverKeys&, const ObserverKeys&) = default;
 };
 inline constexpr std::size_t kObserversMax = 16;
+// An administration's time-stamping authority (docs/timestamps in operations.md): the
+// Ed25519 key its node signs time-stamp batches with, and the SHA-256 of its TSA
+// certificate (DER), the X.509 certificate its RFC 3161 tokens are signed under. The
+// payload of set-timestamp-authority, and the record under TimestampAuthorityKey(country)
+// with the time it took effect. A new one replaces the last; the last signer is revoked
+// from that time.
+struct TimestampAuthority {
+  PublicKey signer;
+  Hash32 certificate_hash;
+  std::uint64_t since_ms = 0;  // Set by the rules; 0 in the payload.
+  friend bool operator==(const TimestampAuthority&, const TimestampAuthority&) = default;
+};
+// The digest of an RFC 3161 request (its messageImprint): one log record each.
+enum class ImprintAlgorithm : std::uint8_t { kSha256 = 1, kSha384 = 2, kSha512 = 3 };
+std::size_t ImprintLength(ImprintAlgorithm a);  // 32, 48, 64.
+struct Imprint {
+  ImprintAlgorithm algorithm = ImprintAlgorithm::kSha256;
+  Bytes digest;  // ImprintLength(algorithm) bytes.
+  friend bool operator==(const Imprint&, const Imprint&) = default;
+};
+// The payload of timestamp: the imprints of the requests a node received together.
+struct TimestampImprints {
+  std::vector<Imprint> imprints;  // 1 to kImprintsMax.
+};
+inline constexpr std::size_t kImprintsMax = 1000;
 enum class MembershipAction : std::uint8_t { kAdd = 1, kRemove = 2 };
 struct ProposeMembership {
   std::string id;
@@ -473,6 +502,9 @@ TAMGA_CONTRACTS_CODEC(RevokeKey)
 TAMGA_CONTRACTS_CODEC(RotateKey)
 TAMGA_CONTRACTS_CODEC(SetValidatorAddress)
 TAMGA_CONTRACTS_CODEC(ObserverKeys)
+TAMGA_CONTRACTS_CODEC(TimestampAuthority)
+TAMGA_CONTRACTS_CODEC(Imprint)
+TAMGA_CONTRACTS_CODEC(TimestampImprints)
 TAMGA_CONTRACTS_CODEC(ProposeMembership)
 TAMGA_CONTRACTS_CODEC(ApproveMembership)
 TAMGA_CONTRACTS_CODEC(MembershipProposal)
@@ -525,6 +557,7 @@ Hash32 RulesVersionKey();
 Hash32 SignerKey(const PublicKey& key);
 Hash32 AdministrationKey(std::string_view country);
 Hash32 ObserversKey(std::string_view country);
+Hash32 TimestampAuthorityKey(std::string_view country);
 Hash32 OfficeKey(std::string_view country, std::string_view code);
 Hash32 IssuerKey(std::string_view country, std::string_view id);
 Hash32 CertificateKey(std::string_view exporting_country, std::string_view number);

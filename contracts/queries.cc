@@ -39,4 +39,39 @@ Result<std::map<std::string, std::vector<PublicKey>>> ObserverKeysByCountry(
   return out;
 }
 
+Result<std::string> TimestampAuthorityCountry(const ledger::StateReader& state,
+                                              const PublicKey& signer,
+                                              const Hash32& certificate_hash) {
+  TAMGA_ASSIGN_OR_RETURN(auto record,
+                         rules::Read<SignerRecord>(state, SignerKey(signer), "signer"));
+  if (!record || record->role != Role::kTimestamper) {
+    return Status::FailedPrecondition("the time-stamping key " + signer.ShortHex() +
+                                      " is not registered on the ledger (its administration "
+                                      "sends set-timestamp-authority)");
+  }
+  if (record->revoked_from_ms != 0) {
+    return Status::FailedPrecondition("the time-stamping key " + signer.ShortHex() +
+                                      " was replaced or revoked");
+  }
+  TAMGA_ASSIGN_OR_RETURN(
+      auto admin, rules::Read<AdministrationRecord>(state, AdministrationKey(record->country),
+                                                    "administration"));
+  if (!admin || admin->removed) {
+    return Status::FailedPrecondition(record->country + " is no longer a member of the chain");
+  }
+  TAMGA_ASSIGN_OR_RETURN(auto tsa, rules::Read<TimestampAuthority>(
+                                       state, TimestampAuthorityKey(record->country), "tsa"));
+  if (!tsa || tsa->signer != signer) {
+    return Status::FailedPrecondition("the time-stamping key " + signer.ShortHex() + " is not " +
+                                      record->country + "'s current one");
+  }
+  if (tsa->certificate_hash != certificate_hash) {
+    return Status::FailedPrecondition("this node's TSA certificate (SHA-256 " +
+                                      certificate_hash.ShortHex() + ") is not the one " +
+                                      record->country + " registered (" +
+                                      tsa->certificate_hash.ShortHex() + ")");
+  }
+  return record->country;
+}
+
 }  // namespace tamga::contracts

@@ -35,4 +35,11 @@ Result<std::vector<AdministrationRecord>> Administrations(const ledger::StateRea
 Result<std::map<std::string, std::vector<PublicKey>>> ObserverKeysByCountry(
     const ledger::StateReader& state);
 
+// The country whose time-stamping authority (set-timestamp-authority) is `signer` with the
+// certificate of `certificate_hash`, in `state`; FailedPrecondition saying what differs
+// (not registered, revoked, another certificate, the administration gone).
+Result<std::string> TimestampAuthorityCountry(const ledger::StateReader& state,
+                                              const PublicKey& signer,
+                                              const Hash32& certificate_hash);
+
 }  // namespace tamga::contracts

@@ -130,6 +130,10 @@ Result<Verdict> Rotate(Context& ctx, const RotateKey& p) {
       return Reject(Reason::kSignerLacksRole, "an administrator key is rotated by itself");
     }
   }
+  if (old->role == Role::kTimestamper) {
+    return Reject(Reason::kSignerLacksRole,
+                  "a time-stamping key changes by set-timestamp-authority, with its certificate");
+  }
   if (old->revoked_from_ms != 0 && old->revoked_from_ms <= ctx.now_ms) {
     return Reject(Reason::kSignerRevoked, "the key is already revoked");
   }
@@ -201,6 +205,41 @@ Result<Verdict> SetObservers(Context& ctx, const ObserverKeys& p) {
   return Verdict{};
 }
 
+// The signer's administration names its time-stamping authority: the key its node signs
+// time-stamp batches with, and the hash of the TSA certificate its tokens are signed under.
+// It replaces the last; a new signer key must be a key of its own (KeyTaken), and the last
+// signer is revoked from now, so what it stamped before stays valid.
+Result<Verdict> SetTimestampAuthority(Context& ctx, const TimestampAuthority& p) {
+  if (p.since_ms != 0) return Reject(Reason::kMalformed, "since_ms is set by the ledger: send 0");
+  const Hash32 key = TimestampAuthorityKey(ctx.signer.country);
+  TAMGA_ASSIGN_OR_RETURN(auto current,
+                         Read<TimestampAuthority>(ctx.state, key, "time-stamping authority"));
+  if (current && current->signer == p.signer) {
+    TAMGA_ASSIGN_OR_RETURN(auto signer,
+                           Read<SignerRecord>(ctx.state, SignerKey(p.signer), "signer"));
+    if (!signer) return Status::Corruption("a time-stamping authority without its signer record");
+    if (signer->revoked_from_ms != 0 && signer->revoked_from_ms <= ctx.now_ms) {
+      return Reject(Reason::kSignerRevoked, "the key " + p.signer.ShortHex() + " is revoked");
+    }
+  } else {
+    TAMGA_ASSIGN_OR_RETURN(auto taken, KeyTaken(ctx.state, p.signer));
+    if (taken) return *taken;
+    if (current) {
+      TAMGA_ASSIGN_OR_RETURN(auto old,
+                             Read<SignerRecord>(ctx.state, SignerKey(current->signer), "signer"));
+      if (old && (old->revoked_from_ms == 0 || old->revoked_from_ms > ctx.now_ms)) {
+        old->revoked_from_ms = ctx.now_ms;
+        Write(ctx.state, SignerKey(current->signer), *old);
+      }
+    }
+    Write(ctx.state, SignerKey(p.signer),
+          SignerRecord{Role::kTimestamper, ctx.signer.country, "tsa", 0, 0});
+  }
+  Write(ctx.state, key, TimestampAuthority{p.signer, p.certificate_hash, ctx.now_ms});
+  ctx.Record(ctx.tx.payload);
+  return Verdict{};
+}
+
 }  // namespace
 
 Result<std::optional<Verdict>> KeyTaken(const BlockState& state, const PublicKey& key) {
@@ -250,6 +289,9 @@ Result<Verdict> RegistryRule(Context& ctx) {
     case TxType::kSetObservers:
       return WithPayload<ObserverKeys>(ctx.tx,
                                        [&](const ObserverKeys& p) { return SetObservers(ctx, p); });
+    case TxType::kSetTimestampAuthority:
+      return WithPayload<TimestampAuthority>(
+          ctx.tx, [&](const TimestampAuthority& p) { return SetTimestampAuthority(ctx, p); });
     default:
       return Reject(Reason::kUnknownType, "not a registry transaction");
   }

@@ -27,6 +27,7 @@
 #include "node/connection_table.h"
 #include "node/facts.h"
 #include "node/rate_limiter.h"
+#include "tsa/authority.h"
 #include "web/assets.h"
 
 namespace tamga::node {
@@ -345,6 +346,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (path == "/v1/transactions" && method == http::verb::post) return Submit(query);
     if (path == "/v1/transactions/batch" && method == http::verb::post) return SubmitBatch();
     if (path == "/v1/state/nodes" && method == http::verb::post) return StateNodes();
+    if (path == "/v1/timestamp" && method == http::verb::post) return Timestamp();
     if (method != http::verb::get) {
       return Write(Error(http::status::method_not_allowed, ApiCode::kMethodNotAllowed,
                          std::string(request_.method_string()) + " is not served here"));
@@ -356,6 +358,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (path == "/v1/events") return Events(query);
     if (path == "/v1/snapshot") return Snapshot();
+    if (path == "/v1/timestamp/certs") return TimestampCertificates();
     if (path == "/v1/genesis") {
       return Write(
           Text(http::status::ok, "application/json", client::GenesisToJson(node_.genesis())));
@@ -377,6 +380,11 @@ class Session : public std::enable_shared_from_this<Session> {
       return GetBlock(seg[0], query, true);
     }
     if (what == "accounts" && seg.size() == 1 && !proof) return GetAccount(seg[0]);
+    if (what == "records" && seg.size() == 1) {
+      auto index = ParseU64(seg[0]);
+      if (!index) return BadRequest("a record is named by its log index, a number");
+      return Answer(RecordFact(node_.ledger(), *index), proof);
+    }
     if (what == "transactions" && seg.size() == 1) {
       auto id = Hash32::FromHex(seg[0]);
       if (!id.ok()) return BadRequest("not a 64-hex-digit transaction id");
@@ -501,6 +509,82 @@ class Session : public std::enable_shared_from_this<Session> {
     const Bytes wire = ledger::EncodeStateNodes(*items);
     Write(Text(http::status::ok, "application/octet-stream",
                std::string(reinterpret_cast<const char*>(wire.data()), wire.size())));
+  }
+
+  // POST /v1/timestamp: RFC 3161 over HTTP (section 3.4). A request the profile refuses
+  // is answered at once with a rejection; a good one once its imprint is committed, with a
+  // token dated by the block (tsa/authority.h, node/timestamper.h). Each request counts as
+  // a submission of the client's address.
+  void Timestamp() {
+    const tsa::Authority* authority = node_.timestamp_authority();
+    if (authority == nullptr) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "this node runs no time-stamping authority"));
+    }
+    if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs())) {
+      return RateLimited(retry_ms,
+                         "more than " +
+                             std::to_string(node_.config().api_submissions_per_second_per_address) +
+                             " submissions a second from " + client_);
+    }
+    const auto type = request_[http::field::content_type];
+    if (std::string_view(type.data(), type.size()).rfind("application/timestamp-query", 0) != 0) {
+      return BadRequest(
+          "the body must be a DER TimeStampReq, Content-Type "
+          "application/timestamp-query (RFC 3161 section 3.4)");
+    }
+    auto parsed = tsa::ParseRequest(AsBytes(request_.body()), authority->policy_oid());
+    if (auto* refusal = std::get_if<tsa::Refusal>(&parsed))
+      return Write(TimestampRejection(*refusal));
+    auto request = std::make_shared<tsa::Request>(std::move(std::get<tsa::Request>(parsed)));
+    auto done = [self = shared_from_this(), request](Result<Timestamper::Stamp> stamp) {
+      if (*self->stopped_) return;
+      if (!stamp.ok()) {
+        const bool late = stamp.error().code() == StatusCode::kUnavailable;
+        return self->Write(self->TimestampRejection(
+            {late ? tsa::FailInfo::kTimeNotAvailable : tsa::FailInfo::kSystemFailure,
+             stamp.error().message()}));
+      }
+      auto token =
+          self->node_.timestamp_authority()->Grant(*request, stamp->gen_time_ms, stamp->where);
+      if (!token.ok()) {
+        Log(LogLevel::kError, "timestamp_sign_failed", {{"error", token.error().ToString()}});
+        return self->Write(
+            self->TimestampRejection({tsa::FailInfo::kSystemFailure, "the token was not signed"}));
+      }
+      self->node_.metrics().Timestamp("granted");
+      self->Write(TimestampReply(http::status::ok, *token));
+    };
+    if (Status s = node_.Timestamp(request->imprint, std::move(done)); !s.ok()) {
+      // Too many waiting: 503 and Retry-After, a rejection in the body all the same.
+      const bool busy = s.code() == StatusCode::kResourceExhausted;
+      Response r = TimestampRejection({tsa::FailInfo::kSystemFailure, s.message()},
+                                      busy ? http::status::service_unavailable : http::status::ok);
+      if (busy) r.set(http::field::retry_after, "1");
+      Write(std::move(r));
+    }
+  }
+
+  static Response TimestampReply(http::status status, const Bytes& der) {
+    Response r = Text(status, "application/timestamp-reply",
+                      std::string(reinterpret_cast<const char*>(der.data()), der.size()));
+    r.set(http::field::cache_control, "no-store");
+    return r;
+  }
+  // A TimeStampResp of status rejection, counted in /metrics by its failure.
+  Response TimestampRejection(const tsa::Refusal& refusal, http::status status = http::status::ok) {
+    node_.metrics().Timestamp(tsa::FailInfoName(refusal.fail));
+    return TimestampReply(status, tsa::RejectionResponse(refusal));
+  }
+
+  // GET /v1/timestamp/certs: the TSA certificate and the CAs above it, PEM.
+  void TimestampCertificates() {
+    const tsa::Authority* authority = node_.timestamp_authority();
+    if (authority == nullptr) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "this node runs no time-stamping authority"));
+    }
+    Write(Text(http::status::ok, "application/pem-certificate-chain", authority->chain_pem()));
   }
 
   void NotFound(std::string_view path) {
@@ -734,9 +818,10 @@ class Session : public std::enable_shared_from_this<Session> {
               {"role", nullptr},
               {"entity", nullptr}};
     if (*signer) {
-      static constexpr const char* kRoles[] = {"", "administrator", "office", "issuer"};
+      static constexpr const char* kRoles[] = {"", "administrator", "office", "issuer",
+                                               "timestamper"};
       j["country"] = (*signer)->country;
-      j["role"] = kRoles[static_cast<int>((*signer)->role) % 4];
+      j["role"] = kRoles[static_cast<int>((*signer)->role) % 5];
       j["entity"] = (*signer)->entity;
     }
     Write(Json(http::status::ok, j));

@@ -162,8 +162,8 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
                                    "\", must be \"validator\" or \"observer\"");
   }
   c.observer = role == "observer";
-  const std::set<std::string> sections = {"network", "api", "consensus", "mempool",
-                                          "clock",   "log", "sync",      "testing"};
+  const std::set<std::string> sections = {"network", "api",  "consensus", "mempool",  "clock",
+                                          "log",     "sync", "testing",   "timestamp"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));
   for (const auto& name : sections) {
     if (root.get(name) != nullptr && root.get_as<toml::table>(name) == nullptr) {
@@ -236,6 +236,22 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(testing.Bool("serve_inflated_snapshot", c.testing_serve_inflated_snapshot));
   TAMGA_RETURN_IF_ERROR(testing.Finish());
 
+  Section ts = section("timestamp");
+  TAMGA_RETURN_IF_ERROR(ts.String("signer_key", c.timestamp_signer_key_file));
+  TAMGA_RETURN_IF_ERROR(ts.String("key", c.timestamp_key_file));
+  TAMGA_RETURN_IF_ERROR(ts.String("certificate", c.timestamp_certificate_file));
+  TAMGA_RETURN_IF_ERROR(ts.String("chain", c.timestamp_chain_file));
+  TAMGA_RETURN_IF_ERROR(ts.String("policy", c.timestamp_policy));
+  TAMGA_RETURN_IF_ERROR(ts.Number("accuracy_ms", c.timestamp_accuracy_ms, 1, 60'000));
+  TAMGA_RETURN_IF_ERROR(ts.Finish());
+  const bool any_timestamp = !c.timestamp_signer_key_file.empty() ||
+                             !c.timestamp_key_file.empty() || !c.timestamp_certificate_file.empty();
+  if (any_timestamp && (c.timestamp_signer_key_file.empty() || c.timestamp_key_file.empty() ||
+                        c.timestamp_certificate_file.empty())) {
+    return Status::InvalidArgument(
+        "config: [timestamp] needs signer_key, key and certificate together");
+  }
+
   Section log = section("log");
   std::string format = "text", level = "info";
   TAMGA_RETURN_IF_ERROR(log.String("format", format));
@@ -259,6 +275,10 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   c.passphrase_file = Resolve(base_dir, c.passphrase_file);
   c.data_dir = Resolve(base_dir, c.data_dir);
   c.log_file = Resolve(base_dir, c.log_file);
+  c.timestamp_signer_key_file = Resolve(base_dir, c.timestamp_signer_key_file);
+  c.timestamp_key_file = Resolve(base_dir, c.timestamp_key_file);
+  c.timestamp_certificate_file = Resolve(base_dir, c.timestamp_certificate_file);
+  c.timestamp_chain_file = Resolve(base_dir, c.timestamp_chain_file);
   return c;
 }
 

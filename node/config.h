@@ -73,6 +73,18 @@ struct NodeConfig {
   // (node/snapshot_join.h) instead of replaying from genesis; empty: from genesis.
   std::vector<std::string> sync_snapshot_from;
 
+  // [timestamp]: the node answers RFC 3161 requests (POST /v1/timestamp) when `key` is set
+  // (docs/operations.md, "Time stamps"). signer_key: the Ed25519 key file its time-stamp
+  // batches are signed with, which its administration registered (set-timestamp-authority)
+  // with the certificate's hash; key, certificate, chain: the TSA's PEM files (the key
+  // sealed under the node's passphrase, or plain on testnets); policy: the TSA policy OID.
+  std::string timestamp_signer_key_file;
+  std::string timestamp_key_file;
+  std::string timestamp_certificate_file;
+  std::string timestamp_chain_file;
+  std::string timestamp_policy;  // Empty: tsa::kTestnetPolicyOid.
+  std::uint32_t timestamp_accuracy_ms = 1000;
+
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;  // Empty: stderr.

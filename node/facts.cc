@@ -359,6 +359,38 @@ Result<Fact> TransactionRecordFact(const ledger::Ledger& ledger, const Hash32& i
   return f;
 }
 
+Result<Fact> RecordFact(const ledger::Ledger& ledger, std::uint64_t index) {
+  const ledger::LedgerHead head = ledger.Head();
+  if (index >= head.result.log_size) {
+    return Status::NotFound("record " + std::to_string(index) + " is not in the log (it holds " +
+                            std::to_string(head.result.log_size) + " records)");
+  }
+  if (index < ledger.first_whole_record()) {
+    return Status::NotFound("record " + std::to_string(index) +
+                            " is below the snapshot this node started from; ask another node");
+  }
+  TAMGA_ASSIGN_OR_RETURN(ledger::LogRecord r, ledger.RecordAt(index));
+  Fact f;
+  // Proven at its own block once that is provable: the proof's block is then the one that
+  // committed it, and shows that block's time (what a time-stamp token states).
+  f.height = r.height;
+  f.log_index = index;
+  f.body = {{"index", index},
+            {"height", r.height.value()},
+            {"transaction", r.tx_hash.ToHex()},
+            {"tx_index", r.tx_index},
+            {"type", std::string(contracts::TxTypeName(r.kind))},
+            {"body", ToHex(r.body)}};
+  if (r.kind == static_cast<std::uint16_t>(contracts::TxType::kTimestampImprints)) {
+    auto imprint = Decode<contracts::Imprint>(r.body, "imprint");
+    if (!imprint.ok()) return imprint.error();
+    static constexpr const char* kNames[] = {"", "sha256", "sha384", "sha512"};
+    f.body["imprint"] = {{"algorithm", kNames[static_cast<int>(imprint->algorithm) % 4]},
+                         {"digest", ToHex(imprint->digest)}};
+  }
+  return f;
+}
+
 Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fact) {
   Result<ledger::CommittedHeader> provable_or = ledger.HighestProvable();
   if (!provable_or.ok() && provable_or.error().code() == StatusCode::kNotFound) {

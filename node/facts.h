@@ -44,6 +44,11 @@ Result<Fact> TransactionFact(const ledger::Ledger& ledger, const Hash32& id);
 // The same, for a proof: NotFound for a transaction that wrote no record (rejected).
 Result<Fact> TransactionRecordFact(const ledger::Ledger& ledger, const Hash32& id);
 
+// Log record `index`: its block, transaction and type, and its body (decoded for a time
+// stamp's imprint). NotFound past the log's end or below this node's snapshot. Its proof
+// is taken at the record's own block (Unavailable until that block is provable).
+Result<Fact> RecordFact(const ledger::Ledger& ledger, std::uint64_t index);
+
 Result<ledger::ProofFile> ProveFact(const ledger::Ledger& ledger, const Fact& fact);
 
 // JSON views.

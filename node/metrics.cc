@@ -97,6 +97,11 @@ std::string Metrics::Render(const NodeStatus& s) const {
   for (const auto& [reason, n] : vote_refusals_) {
     o << "tamga_vote_refusals_total{reason=\"" << Label(reason) << "\"} " << n << "\n";
   }
+  Header(o, "tamga_timestamps_total", "counter",
+         "RFC 3161 requests answered: granted, or rejected by failure (badAlg, ...).");
+  for (const auto& [outcome, n] : timestamps_) {
+    o << "tamga_timestamps_total{outcome=\"" << Label(outcome) << "\"} " << n << "\n";
+  }
   Header(o, "tamga_round_timeouts_total", "counter",
          "Timeouts this validator broadcast (re-sent ones included): rounds it gave up on.");
   o << "tamga_round_timeouts_total " << round_timeouts_ << "\n";

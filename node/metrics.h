@@ -43,6 +43,9 @@ class Metrics {
   void ApiConnectionEvicted() { ++api_evicted_; }
   void ApiConnectionRefused() { ++api_refused_; }
 
+  // An RFC 3161 request answered: "granted", or the rejection's failure ("badAlg", ...).
+  void Timestamp(std::string_view outcome) { ++timestamps_[std::string(outcome)]; }
+
   std::string Render(const NodeStatus& status) const;
 
   // Upper bounds of the latency buckets, in milliseconds (then +Inf).
@@ -53,6 +56,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> refused_;
   std::map<std::string, std::uint64_t> rejected_;
   std::map<std::string, std::uint64_t> vote_refusals_;
+  std::map<std::string, std::uint64_t> timestamps_;
   std::uint64_t round_timeouts_ = 0;
   std::uint64_t peer_repeats_ = 0;
   std::map<std::pair<std::string, std::string>, std::uint64_t> records_;

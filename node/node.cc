@@ -9,6 +9,7 @@
 #include "client/passphrase.h"
 #include "common/clock.h"
 #include "common/encoding.h"
+#include "common/file_util.h"
 #include "common/key_file.h"
 #include "common/log.h"
 #include "contracts/executor.h"
@@ -83,6 +84,8 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
 
   TAMGA_ASSIGN_OR_RETURN(key_, client::OpenKeyFile(config_.key_file, config_.passphrase_file));
   signer_ = std::make_unique<consensus::Ed25519Signer>(key_);
+
+  if (!config_.timestamp_key_file.empty()) TAMGA_RETURN_IF_ERROR(OpenTimestamping());
 
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
@@ -200,6 +203,7 @@ Status Node::Start() {
 void Node::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (timestamper_) timestamper_->Stop();
   if (transport_) transport_->Stop();
   for (auto& [r, t] : timers_) t->cancel();
   timers_.clear();
@@ -348,6 +352,7 @@ void Node::Commit(const consensus::CommitBlock& c) {
   const std::uint64_t proposed = block.header.timestamp_ms;
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
+  if (timestamper_) timestamper_->OnCommit(*prepared);
   // An administration moved its validator: dial it at its new address from now on. One
   // named its observers: admit them (and close the links of those it no longer names).
   bool moved = false, observers = false;
@@ -689,6 +694,48 @@ std::optional<Refused> Node::Admit(const Transaction& tx, const Hash32& id) {
   if (!refused && payload_round_) AnswerPayload(*payload_round_);
   if (!refused && core_->idle_grace()) Post(consensus::TransactionsWaiting{});
   return refused;
+}
+
+Status Node::OpenTimestamping() {
+  tsa::AuthorityConfig tc{
+      config_.timestamp_key_file, config_.timestamp_certificate_file, config_.timestamp_chain_file,
+      config_.timestamp_policy.empty() ? tsa::kTestnetPolicyOid : config_.timestamp_policy,
+      config_.timestamp_accuracy_ms};
+  // A sealed TSA key opens with the node's passphrase.
+  TAMGA_ASSIGN_OR_RETURN(std::string pem, ReadFileToString(tc.key_file, 1 << 20));
+  std::optional<std::string> passphrase;
+  if (pem.find("ENCRYPTED") != std::string::npos) {
+    TAMGA_ASSIGN_OR_RETURN(
+        passphrase, client::ReadPassphrase(client::PassphraseSource{config_.passphrase_file}));
+  }
+  auto authority = tsa::Authority::Load(tc, passphrase);
+  if (!authority.ok()) {
+    return Status(authority.error().code(), "[timestamp]: " + authority.error().message());
+  }
+  tsa_ = std::move(*authority);
+  TAMGA_ASSIGN_OR_RETURN(SecretKey signer, client::OpenKeyFile(config_.timestamp_signer_key_file,
+                                                               config_.passphrase_file));
+  Timestamper::Hooks hooks;
+  hooks.submit = [this](const Transaction& tx) { return Submit(tx).refused; };
+  hooks.next_sequence = [this](const PublicKey& key) -> std::uint64_t {
+    auto record = contracts::rules::Read<contracts::SignerRecord>(
+        ledger_->StateBefore(nullptr), contracts::SignerKey(key), "signer");
+    const std::uint64_t last = record.ok() && *record ? (*record)->last_sequence : 0;
+    return NextSequence(key, last);
+  };
+  timestamper_ =
+      std::make_unique<Timestamper>(io_, anchor_.chain_id, std::move(signer), std::move(hooks));
+  return Status::Ok();
+}
+
+Status Node::Timestamp(contracts::Imprint imprint, Timestamper::Done done) {
+  if (!timestamper_) return Status::NotFound("this node runs no time-stamping authority");
+  TAMGA_ASSIGN_OR_RETURN(
+      std::string country,
+      contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr), timestamper_->signer(),
+                                           tsa_->certificate_hash()));
+  (void)country;
+  return timestamper_->Add(std::move(imprint), std::move(done));
 }
 
 NodeStatus Node::GetStatus() const {

@@ -45,6 +45,8 @@
 #include "node/mempool.h"
 #include "node/metrics.h"
 #include "node/recent_set.h"
+#include "node/timestamper.h"
+#include "tsa/authority.h"
 
 namespace tamga::node {
 
@@ -102,6 +104,14 @@ class Node final : private SyncTarget, private SyncNetwork {
   // `timeout_ms` (whichever first).
   void WaitForHeight(Height height, std::uint64_t timeout_ms, std::function<void()> done);
 
+  // The time-stamping authority ([timestamp]), or null when the node runs none.
+  const tsa::Authority* timestamp_authority() const { return tsa_.get(); }
+  // Queues an RFC 3161 request's imprint for the ledger (node/timestamper.h). NotFound
+  // without [timestamp]; FailedPrecondition when the committed state does not name this
+  // node's time-stamping key and certificate as its administration's; ResourceExhausted
+  // when too many wait.
+  Status Timestamp(contracts::Imprint imprint, Timestamper::Done done);
+
   // Counters for /metrics, and committed records for event subscribers.
   const Metrics& metrics() const { return metrics_; }
   Metrics& metrics() { return metrics_; }
@@ -129,6 +139,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   // of administrations (the committed head's), or the genesis' if the registry has none.
   void DialValidators(const ValidatorSet& set);
   void Fatal(const std::string& why);
+  // Loads the TSA's key and certificates and the time-stamping key ([timestamp]).
+  Status OpenTimestamping();
 
   // --- Network ---
   // Mempool admission against the committed state, from a client or a peer.
@@ -198,6 +210,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::uint64_t committed_transactions_ = 0;
   Metrics metrics_;
   EventHub events_;
+  std::unique_ptr<tsa::Authority> tsa_;
+  std::unique_ptr<Timestamper> timestamper_;
   bool stopped_ = false;
   std::optional<std::string> fatal_;
 };

@@ -106,7 +106,7 @@ TEST(EveryTransaction, ARuleRejectionCannotBeReplayedButAnEarlyArrivalRunsLater)
   ASSERT_EQ(c.Submit(kz, TxType::kRegisterOffice,
                      RegisterOffice{"KZ-1", "x", SecretKey::Generate().public_key()}),
             Reason::kAccepted);
-  EXPECT_EQ(c.Check(suspend), Reason::kReplayed);  // Admission: "already on the ledger".
+  EXPECT_EQ(c.Check(suspend), Reason::kReplayed);      // Admission: "already on the ledger".
   EXPECT_EQ(c.Submit(suspend), Reason::kBadSequence);  // In a block: its number is used.
   // Ahead of its predecessor: refused for its sequence, then runs once its turn comes.
   const Transaction first = c.Tx(kz, TxType::kRegisterOffice,
@@ -287,7 +287,8 @@ TEST(RulesVersion, ABlockOfAnotherRulesVersionIsNotExecuted) {
   ledger::MemKvStore store;
   ledger::Overlay overlay(nullptr, &store);
   const Hash32 root =
-      ledger::StateTree::Update(overlay, Hash32(), {{RulesVersionKey(), Bytes{0, 0, 0, 1}}}).value();
+      ledger::StateTree::Update(overlay, Hash32(), {{RulesVersionKey(), Bytes{0, 0, 0, 1}}})
+          .value();
   const ledger::TreeStateReader state(nullptr, overlay, root);
   const Result<ledger::BlockOutput> out = Executor::ExecuteBlock(state, Block{}, nullptr);
   ASSERT_FALSE(out.ok());
@@ -296,6 +297,81 @@ TEST(RulesVersion, ABlockOfAnotherRulesVersionIsNotExecuted) {
   EXPECT_NE(out.error().message().find("rules version 1; this build implements version 2"),
             std::string::npos)
       << out.error().message();
+}
+
+}  // namespace
+}  // namespace tamga::contracts
+
+namespace tamga::contracts {
+namespace {
+
+Imprint ImprintOf(const std::string& text) {
+  const Hash32 h = Sha256Of(AsBytes(text));
+  return Imprint{ImprintAlgorithm::kSha256, Bytes(h.data(), h.data() + 32)};
+}
+
+TEST(TimestampAuthority, RegistersTheKeyThatAloneStampsAndReplacesIt) {
+  testing::ContractsChain c;
+  const SecretKey first = SecretKey::Generate();
+  const Hash32 cert = Sha256Of(AsBytes("the TSA certificate"));
+  // Only an administrator names one, and the ledger sets its time.
+  EXPECT_EQ(c.Submit(c.AddOffice("KZ", "KZ-1"), TxType::kSetTimestampAuthority,
+                     TimestampAuthority{first.public_key(), cert, 0}),
+            Reason::kSignerLacksRole);
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kSetTimestampAuthority,
+                     TimestampAuthority{first.public_key(), cert, 5}),
+            Reason::kMalformed);
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetTimestampAuthority,
+                     TimestampAuthority{first.public_key(), cert, 0}),
+            Reason::kAccepted);
+  const auto tsa = c.Read<TimestampAuthority>(TimestampAuthorityKey("KZ"));
+  ASSERT_TRUE(tsa);
+  EXPECT_EQ(tsa->certificate_hash, cert);
+  EXPECT_GT(tsa->since_ms, 0u);
+  EXPECT_EQ(c.Read<SignerRecord>(SignerKey(first.public_key()))->role, Role::kTimestamper);
+
+  // It stamps: one record per imprint, in order; the same imprint again is a new record.
+  TimestampImprints batch{{ImprintOf("a"), ImprintOf("b"), ImprintOf("a")}};
+  const auto receipts = c.Block({c.Tx(first, TxType::kTimestampImprints, batch)});
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_EQ(receipts[0].code, 0);
+  ASSERT_EQ(receipts[0].record_count, 3u);
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    auto rec = c.ledger().RecordAt(receipts[0].first_record + i);
+    ASSERT_TRUE(rec.ok());
+    EXPECT_EQ(rec->kind, static_cast<std::uint16_t>(TxType::kTimestampImprints));
+    EXPECT_EQ(*Decode<Imprint>(rec->body, "imprint"), batch.imprints[i]);
+  }
+  // Nobody else stamps, not even the administration; and the key signs nothing else.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kTimestampImprints, batch), Reason::kSignerLacksRole);
+  EXPECT_EQ(c.Submit(first, TxType::kRegisterOffice,
+                     RegisterOffice{"KZ-2", "x", SecretKey::Generate().public_key()}),
+            Reason::kSignerLacksRole);
+  // Not moved by rotate-key: it changes with its certificate.
+  EXPECT_EQ(c.Submit(c.admin("KZ"), TxType::kRotateKey,
+                     RotateKey{first.public_key(), SecretKey::Generate().public_key()}),
+            Reason::kSignerLacksRole);
+  // Malformed imprints never decode: a digest of another length, or none at all.
+  TimestampImprints bad{{Imprint{ImprintAlgorithm::kSha384, ImprintOf("c").digest}}};
+  EXPECT_EQ(c.Submit(first, TxType::kTimestampImprints, bad), Reason::kMalformed);
+  EXPECT_EQ(c.Submit(first, TxType::kTimestampImprints, TimestampImprints{}), Reason::kMalformed);
+
+  // A new certificate for the same key keeps it; a new key revokes the last one.
+  const Hash32 renewed = Sha256Of(AsBytes("the renewed certificate"));
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetTimestampAuthority,
+                     TimestampAuthority{first.public_key(), renewed, 0}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(first, TxType::kTimestampImprints, batch), Reason::kAccepted);
+  const SecretKey second = SecretKey::Generate();
+  EXPECT_EQ(c.Submit(c.admin("UZ"), TxType::kSetTimestampAuthority,
+                     TimestampAuthority{first.public_key(), cert, 0}),
+            Reason::kKeyInUse);  // Another country cannot take KZ's key.
+  ASSERT_EQ(c.Submit(c.admin("KZ"), TxType::kSetTimestampAuthority,
+                     TimestampAuthority{second.public_key(), renewed, 0}),
+            Reason::kAccepted);
+  EXPECT_EQ(c.Submit(first, TxType::kTimestampImprints, batch), Reason::kSignerRevoked);
+  EXPECT_EQ(c.Submit(second, TxType::kTimestampImprints, batch), Reason::kAccepted);
+  EXPECT_EQ(c.Read<TimestampAuthority>(TimestampAuthorityKey("KZ"))->signer, second.public_key());
 }
 
 }  // namespace

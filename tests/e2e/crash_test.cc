@@ -189,13 +189,15 @@ TEST(Failpoints, EveryDurableWriteOfTheDaemonHasOneBeforeAndAfter) {
   const std::regex durable(
       R"(/\*sync=\*/true|sync\s*=\s*true|safety_\.Save\(|WriteFileAtomic\(|\bf(data)?sync\()");
   const std::regex failpoint(R"re(Failpoint\("([a-z_.]+)\.(before|after)"\))re");
-  // Where the primitives themselves are written: reached only through the sites above.
+  // Where the primitives themselves are written: reached only through the sites above. And
+  // tsa/pki.cc, which writes a new TSA key for the command line (tamga tsa init, testnet
+  // init) and is never called by tamgad.
   const std::set<std::string> primitives = {"file_util.h", "file_util.cc", "safety_file.cc",
-                                            "key_file.cc"};
+                                            "key_file.cc", "pki.cc"};
   std::set<std::string> used;
   std::size_t sites = 0;
   for (const char* dir :
-       {"node", "ledger", "consensus", "net", "contracts", "client", "web", "common"}) {
+       {"node", "ledger", "consensus", "net", "contracts", "client", "web", "common", "tsa"}) {
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(TAMGA_SOURCE_DIR) / dir)) {
       const std::string ext = entry.path().extension().string();
       if (ext != ".cc" && ext != ".h") continue;

@@ -25,11 +25,16 @@
 
 #include "client/genesis_file.h"
 #include "common/encoding.h"
+#include "common/file_util.h"
+#include "common/key_file.h"
 #include "common/sha256.h"
 #include "contracts/genesis.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/openapi_check.h"
 #include "tests/e2e/raw_http.h"
+#include "tests/e2e/timestamp_tools.h"
+#include "tsa/authority.h"
+#include "tsa/pki.h"
 
 namespace tamga::testing {
 namespace {
@@ -484,16 +489,26 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
     EXPECT_FALSE(problem.has_value()) << "not Prometheus text: " << *problem;
     // The metrics docs/operations.md lists ("Monitoring"), but tamga_clock_offset_ms, absent
     // until measured.
-    for (const char* family :
-         {"tamga_height gauge", "tamga_round gauge", "tamga_epoch gauge", "tamga_validators gauge",
-          "tamga_log_size gauge", "tamga_mempool_transactions gauge", "tamga_peers_connected gauge",
-          "tamga_peers_known gauge", "tamga_committed_transactions_total counter",
-          "tamga_commit_latency_seconds histogram", "tamga_transactions_refused_total counter",
-          "tamga_transactions_rejected_total counter", "tamga_records_total counter",
-          "tamga_sync_blocks_total counter", "tamga_sync_target_height gauge",
-          "tamga_vote_refusals_total counter", "tamga_api_connections gauge",
-          "tamga_api_connections_evicted_total counter",
-          "tamga_api_connections_refused_total counter"}) {
+    for (const char* family : {"tamga_height gauge",
+                               "tamga_round gauge",
+                               "tamga_epoch gauge",
+                               "tamga_validators gauge",
+                               "tamga_log_size gauge",
+                               "tamga_mempool_transactions gauge",
+                               "tamga_peers_connected gauge",
+                               "tamga_peers_known gauge",
+                               "tamga_committed_transactions_total counter",
+                               "tamga_commit_latency_seconds histogram",
+                               "tamga_transactions_refused_total counter",
+                               "tamga_transactions_rejected_total counter",
+                               "tamga_records_total counter",
+                               "tamga_sync_blocks_total counter",
+                               "tamga_sync_target_height gauge",
+                               "tamga_vote_refusals_total counter",
+                               "tamga_api_connections gauge",
+                               "tamga_api_connections_evicted_total counter",
+                               "tamga_api_connections_refused_total counter",
+                               "tamga_timestamps_total counter"}) {
       EXPECT_NE(a->body.find(std::string("# TYPE ") + family + "\n"), std::string::npos)
           << family << " is missing:\n"
           << a->body;
@@ -626,6 +641,58 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
   api.Call("DELETE", "/v1/transactions/" + issue_tx.Hash().ToHex(), tx_path, 405);
   api.Call("PUT", "/metrics", "/metrics", 405, "{}");
   api.Call("GET", "/v1/events?country=" + Lower(y), "/v1/events", 400);
+
+  // --- Time stamps (RFC 3161) ----------------------------------------------------------------
+  {
+    // Node 0's administration registers the node's authority, at its next sequence.
+    const json account =
+        api.Call("GET", "/v1/accounts/" + c.admin(0).public_key().ToHex(), account_path, 200);
+    contracts::TimestampAuthority p;
+    p.signer = ReadKeyFileInfo(c.NodeDir(0) + "/tsa-signer.key")->public_key;
+    p.certificate_hash =
+        *tsa::CertificateHash(*ReadFileToString(c.NodeDir(0) + "/tsa.crt", 1 << 20));
+    const Transaction reg = c.Tx(c.admin(0), TxType::kSetTimestampAuthority, Encode(p),
+                                 At(account, "next_sequence").get<std::uint64_t>());
+    ASSERT_EQ(c.Submit(0, reg).first, 202);
+    ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(0, reg.Hash()) == "committed"; }));
+    TempDir files("openapi_timestamp");
+    const std::string packing = files.File("doc.pdf"), query = files.File("doc.tsq");
+    ASSERT_TRUE(WriteFileAtomic(packing, "a packing list", {}).ok());
+    ASSERT_TRUE(MakeTimestampQuery(packing, "-sha256 -cert", query));
+    const std::string der = *ReadFileToString(query, 1 << 20);
+    const std::string ts = "/v1/timestamp";
+    const auto post = [&](const std::string& type, const std::string& body) {
+      auto a = Exchange(ApiPort(c, 0),
+                        "POST /v1/timestamp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+                        "close\r\nContent-Type: " +
+                            type + "\r\nContent-Length: " + std::to_string(body.size()) +
+                            "\r\n\r\n" + body);
+      EXPECT_TRUE(a.has_value());
+      if (a) api.Check("POST /v1/timestamp (" + type + ")", "POST", ts, *a);
+      return a.value_or(Answer{});
+    };
+    const Answer granted = post("application/timestamp-query", der);
+    EXPECT_EQ(granted.status, 200);
+    auto token = tsa::ReadResponse(AsBytes(granted.body));
+    ASSERT_TRUE(token.ok() && token->granted && token->location) << granted.body;
+    const Answer rejected = post("application/timestamp-query", "not DER");
+    EXPECT_EQ(rejected.status, 200);
+    EXPECT_FALSE(tsa::ReadResponse(AsBytes(rejected.body))->granted);
+    EXPECT_EQ(post("application/json", der).status, 400);
+    auto certs = Exchange(ApiPort(c, 0), Request("GET", "/v1/timestamp/certs"));
+    ASSERT_TRUE(certs.has_value());
+    api.Check("GET /v1/timestamp/certs", "GET", "/v1/timestamp/certs", *certs);
+    EXPECT_EQ(certs->status, 200);
+
+    const std::string record_path = "/v1/records/{index}";
+    const std::string record = "/v1/records/" + std::to_string(token->location->log_index);
+    const json r = api.Call("GET", record, record_path, 200);
+    EXPECT_EQ(At(At(r, "imprint"), "digest"), Sha256OfFile(packing)->ToHex());
+    api.Proof(record + "/proof", record_path + "/proof");
+    api.Call("GET", "/v1/records/99999999", record_path, 404);
+    api.Call("GET", "/v1/records/first", record_path, 400);
+    api.Call("GET", "/v1/records/99999999/proof", record_path + "/proof", 404);
+  }
 
   // --- The events stream: records concerning y, as the file says -------------------------------
   ASSERT_TRUE(sse_media->contains("x-events")) << "the stream's events are not described";

@@ -36,7 +36,8 @@ using CanonicalTypes = TypeList<
     contracts::AnswerVerification, contracts::SetAeoStatus, contracts::ProposeMra,
     contracts::AcceptMra, contracts::SetMraStatus, contracts::LinkOperator, contracts::OpenTransit,
     contracts::TransitEvent, contracts::TransitRef, contracts::AnchorDocument,
-    contracts::RevokeAnchor, contracts::ObserverKeys>;
+    contracts::RevokeAnchor, contracts::ObserverKeys, contracts::TimestampAuthority,
+    contracts::Imprint, contracts::TimestampImprints>;
 
 // The index of T in a TypeList (its size if absent).
 template <typename T, typename... Ts>

@@ -107,6 +107,10 @@ void PayloadSeed(Seeds& s, const Transaction& tx) {
       return as(c::SetValidatorAddress{});
     case c::TxType::kSetObservers:
       return as(c::ObserverKeys{});
+    case c::TxType::kSetTimestampAuthority:
+      return as(c::TimestampAuthority{});
+    case c::TxType::kTimestampImprints:
+      return as(c::TimestampImprints{});
     case c::TxType::kIssueCertificates:
       return as(c::IssueCertificates{});
     case c::TxType::kReplaceCertificate:
