@@ -140,10 +140,24 @@ DocumentVerdict ExplainToken(const contracts::Genesis& genesis, ByteView documen
                     std::to_string(f.signer_keys.size()) + " administrations (" + signers +
                     ") at " + UtcTimeMs(f.timestamp_ms) + ": the token's genTime");
   } else {
+    // A proof at a later block shows the record but not its own block's time: the quorum
+    // proves the file existed by that later block's time, and genTime rests on the TSA's
+    // signature alone, if it was checked.
     lines.push_back("quorum: record " + std::to_string(where.log_index) + " of block " +
                     std::to_string(where.height) + ", proven at the later block " +
-                    f.height.ToString() + " signed by " + signers +
-                    " (its own block's time is not in this proof: genTime not compared)");
+                    f.height.ToString() + " signed by " + signers + " at " +
+                    UtcTimeMs(f.timestamp_ms) + " (its own block's time is not in this proof)");
+    if (!tsa_ca_file) {
+      return Decided(kVerifyNotInForce, "time_not_shown",
+                     "NOT SHOWN: the proof does not show genTime (ask the node for the record's "
+                     "proof at its own block, or check the TSA's signature: --tsa-ca FILE)",
+                     lines);
+    }
+    return Decided(kVerifyInForce, "timestamp_proven",
+                   "VALID: this file existed at " + UtcTimeMs(info.gen_time_ms) +
+                       " by the TSA's signature, and by " + UtcTimeMs(f.timestamp_ms) +
+                       " by a quorum of administrations",
+                   lines);
   }
   return Decided(kVerifyInForce, "timestamp_proven",
                  "VALID: this file existed at " + UtcTimeMs(info.gen_time_ms) +

@@ -29,7 +29,8 @@ Result<std::uint64_t> TokenRecordIndex(ByteView token);
 
 // Codes: timestamp_proven (exit 0); token_invalid, token_rejected, proof_invalid,
 // not_on_ledger (the proven record is not the token's), bad_genesis (exit 2, 1 for the
-// genesis); other_file, no_location, other_chain, record_not_shown (exit 3).
+// genesis); other_file, no_location, other_chain, record_not_shown, time_not_shown (a
+// proof at a later block than the record's, without --tsa-ca: genTime unproven) (exit 3).
 DocumentVerdict ExplainToken(const contracts::Genesis& genesis, ByteView document, ByteView token,
                              const std::optional<std::string>& tsa_ca_file,
                              std::string_view proof_json);

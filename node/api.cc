@@ -536,26 +536,13 @@ class Session : public std::enable_shared_from_this<Session> {
     auto parsed = tsa::ParseRequest(AsBytes(request_.body()), authority->policy_oid());
     if (auto* refusal = std::get_if<tsa::Refusal>(&parsed))
       return Write(TimestampRejection(*refusal));
-    auto request = std::make_shared<tsa::Request>(std::move(std::get<tsa::Request>(parsed)));
-    auto done = [self = shared_from_this(), request](Result<Timestamper::Stamp> stamp) {
+    auto done = [self = shared_from_this()](Timestamper::Reply reply) {
       if (*self->stopped_) return;
-      if (!stamp.ok()) {
-        const bool late = stamp.error().code() == StatusCode::kUnavailable;
-        return self->Write(self->TimestampRejection(
-            {late ? tsa::FailInfo::kTimeNotAvailable : tsa::FailInfo::kSystemFailure,
-             stamp.error().message()}));
-      }
-      auto token =
-          self->node_.timestamp_authority()->Grant(*request, stamp->gen_time_ms, stamp->where);
-      if (!token.ok()) {
-        Log(LogLevel::kError, "timestamp_sign_failed", {{"error", token.error().ToString()}});
-        return self->Write(
-            self->TimestampRejection({tsa::FailInfo::kSystemFailure, "the token was not signed"}));
-      }
-      self->node_.metrics().Timestamp("granted");
-      self->Write(TimestampReply(http::status::ok, *token));
+      self->node_.metrics().Timestamp(reply.outcome);
+      self->Write(TimestampReply(http::status::ok, reply.der));
     };
-    if (Status s = node_.Timestamp(request->imprint, std::move(done)); !s.ok()) {
+    if (Status s = node_.Timestamp(std::move(std::get<tsa::Request>(parsed)), std::move(done));
+        !s.ok()) {
       // Too many waiting: 503 and Retry-After, a rejection in the body all the same.
       const bool busy = s.code() == StatusCode::kResourceExhausted;
       Response r = TimestampRejection({tsa::FailInfo::kSystemFailure, s.message()},

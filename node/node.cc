@@ -723,19 +723,24 @@ Status Node::OpenTimestamping() {
     const std::uint64_t last = record.ok() && *record ? (*record)->last_sequence : 0;
     return NextSequence(key, last);
   };
-  timestamper_ =
-      std::make_unique<Timestamper>(io_, anchor_.chain_id, std::move(signer), std::move(hooks));
+  hooks.registered = [this]() -> Status {
+    return contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr),
+                                                timestamper_->signer(), tsa_->certificate_hash())
+        .status();
+  };
+  timestamper_ = std::make_unique<Timestamper>(io_, anchor_.chain_id, std::move(signer), *tsa_,
+                                               std::move(hooks));
   return Status::Ok();
 }
 
-Status Node::Timestamp(contracts::Imprint imprint, Timestamper::Done done) {
+Status Node::Timestamp(tsa::Request request, Timestamper::Done done) {
   if (!timestamper_) return Status::NotFound("this node runs no time-stamping authority");
   TAMGA_ASSIGN_OR_RETURN(
       std::string country,
       contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr), timestamper_->signer(),
                                            tsa_->certificate_hash()));
   (void)country;
-  return timestamper_->Add(std::move(imprint), std::move(done));
+  return timestamper_->Add(std::move(request), std::move(done));
 }
 
 NodeStatus Node::GetStatus() const {

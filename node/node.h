@@ -106,11 +106,11 @@ class Node final : private SyncTarget, private SyncNetwork {
 
   // The time-stamping authority ([timestamp]), or null when the node runs none.
   const tsa::Authority* timestamp_authority() const { return tsa_.get(); }
-  // Queues an RFC 3161 request's imprint for the ledger (node/timestamper.h). NotFound
-  // without [timestamp]; FailedPrecondition when the committed state does not name this
-  // node's time-stamping key and certificate as its administration's; ResourceExhausted
-  // when too many wait.
-  Status Timestamp(contracts::Imprint imprint, Timestamper::Done done);
+  // Queues an RFC 3161 request for the ledger; `done` gets its answer (node/timestamper.h).
+  // NotFound without [timestamp]; FailedPrecondition when the committed state does not
+  // name this node's time-stamping key and certificate as its administration's;
+  // ResourceExhausted when too many wait.
+  Status Timestamp(tsa::Request request, Timestamper::Done done);
 
   // Counters for /metrics, and committed records for event subscribers.
   const Metrics& metrics() const { return metrics_; }

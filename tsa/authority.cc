@@ -32,7 +32,7 @@ std::string Plain(std::string_view text) {
   std::string out;
   for (char c : text) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    std::string_view(" .,;:()'/-+=").find(c) != std::string_view::npos;
+                    std::string_view(" .,;:()/-+=").find(c) != std::string_view::npos;
     out += ok ? c : ' ';
   }
   return out;
@@ -278,10 +278,17 @@ Result<std::unique_ptr<Authority>> Authority::Load(const AuthorityConfig& config
                                    ": a TSA certificate has a critical extendedKeyUsage of "
                                    "timeStamping only");
   }
-  if (OBJ_txt2nid(config.policy_oid.c_str()) == NID_undef) {
-    Owned<ASN1_OBJECT> o(OBJ_txt2obj(config.policy_oid.c_str(), 1));
-    ERR_clear_error();
-    if (!o) return Status::InvalidArgument("the TSA policy is not an OID: " + config.policy_oid);
+  // The policy by its dotted number (a registered name is turned into it), as requests
+  // carry it and tokens state it.
+  Owned<ASN1_OBJECT> policy(OBJ_txt2obj(config.policy_oid.c_str(), 0));
+  ERR_clear_error();
+  if (!policy) return Status::InvalidArgument("the TSA policy is not an OID: " + config.policy_oid);
+  // Valid now: a token under an expired (or not yet valid) certificate verifies nowhere.
+  if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) {
+    return Status::InvalidArgument(config.certificate_file + ": the certificate has expired");
+  }
+  if (X509_cmp_current_time(X509_get0_notBefore(cert)) >= 0) {
+    return Status::InvalidArgument(config.certificate_file + ": the certificate is not valid yet");
   }
   TAMGA_ASSIGN_OR_RETURN(Bytes der, CertificateDer(cert));
   impl->certificate_hash = Sha256Of(der);
@@ -289,7 +296,7 @@ Result<std::unique_ptr<Authority>> Authority::Load(const AuthorityConfig& config
   for (int i = 0; i < sk_X509_num(impl->chain.get()); ++i) {
     impl->chain_pem += CertificatePem(sk_X509_value(impl->chain.get(), i));
   }
-  impl->policy_oid = config.policy_oid;
+  impl->policy_oid = OidText(policy.get());
   impl->accuracy_ms = config.accuracy_ms;
   return std::unique_ptr<Authority>(new Authority(std::move(impl)));
 }
@@ -456,6 +463,10 @@ Status VerifyTokenSignature(ByteView response, const std::string& ca_file) {
     ERR_clear_error();
     return Status::InvalidArgument(ca_file + " holds no PEM certificate");
   }
+  // The file's certificates may also name the signer, for a token made without certReq
+  // (the file from GET /v1/timestamp/certs holds the TSA certificate first).
+  auto certs = ReadCertificatesPem(ca_file);
+  if (certs.ok()) TS_VERIFY_CTX_set_certs(ctx.get(), certs->release());  // Owned by it now.
   if (TS_RESP_verify_response(ctx.get(), resp.get()) != 1) {
     const unsigned long e = ERR_get_error();
     char text[256] = "no detail";

@@ -93,7 +93,8 @@ struct AuthorityConfig {
 class Authority {
  public:
   // Loads and checks the key and certificates: the key matches the certificate, which is
-  // an ECDSA P-256 key with a critical extendedKeyUsage of timeStamping only.
+  // an ECDSA P-256 key with a critical extendedKeyUsage of timeStamping only, valid now.
+  // The policy may be given by a registered name; it is kept as its dotted number.
   static Result<std::unique_ptr<Authority>> Load(const AuthorityConfig& config,
                                                  std::optional<std::string_view> passphrase);
   ~Authority();
@@ -137,10 +138,10 @@ Result<TokenInfo> ReadResponse(ByteView der);
 Bytes DigestOf(contracts::ImprintAlgorithm algorithm, ByteView data);
 
 // The signature part of what `openssl ts -verify` checks: the response is a granted
-// version-1 token whose signature verifies under a certificate in the token that chains to
-// a CA of `ca_file` with the timeStamping purpose, and whose signing-certificate attribute
-// names that certificate. BadSignature (with OpenSSL's reason) when any of it fails. The
-// caller compares the imprint with its document (DigestOf).
+// version-1 token whose signature verifies under a certificate (in the token, or in
+// `ca_file`) that chains to a CA of `ca_file` with the timeStamping purpose, and whose
+// signing-certificate attribute names that certificate. BadSignature (with OpenSSL's reason) when
+// any of it fails. The caller compares the imprint with its document (DigestOf).
 Status VerifyTokenSignature(ByteView response, const std::string& ca_file);
 
 }  // namespace tamga::tsa

@@ -282,3 +282,48 @@ TEST_F(AuthorityTest, TheChainServedStartsWithTheTsaCertificate) {
 
 }  // namespace
 }  // namespace tamga::tsa
+
+namespace tamga::tsa {
+namespace {
+
+TEST_F(AuthorityTest, APolicyGivenByNameIsKeptAsItsNumber) {
+  AuthorityConfig c = config_;
+  c.policy_oid = "anyPolicy";  // OpenSSL's name for 2.5.29.32.0.
+  auto a = Authority::Load(c, std::nullopt);
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  EXPECT_EQ((*a)->policy_oid(), "2.5.29.32.0");
+  Request3161 r;
+  r.policy = "2.5.29.32.0";
+  const Bytes der = MakeRequest(r);
+  auto parsed = ParseRequest(der, (*a)->policy_oid());
+  ASSERT_TRUE(std::holds_alternative<Request>(parsed));
+  auto token = (*a)->Grant(std::get<Request>(parsed), 1'796'300'000'000, where_);
+  ASSERT_TRUE(token.ok()) << token.error().ToString();
+  EXPECT_EQ(ReadResponse(*token)->policy_oid, "2.5.29.32.0");
+  c.policy_oid = "not an oid";
+  EXPECT_FALSE(Authority::Load(c, std::nullopt).ok());
+}
+
+TEST_F(AuthorityTest, VerifyTokenSignatureFindsTheSignerInTheTokenOrTheFile) {
+  const Bytes with_cert = *authority_->Grant(Parse(MakeRequest({})), 1'796'300'000'000, where_);
+  EXPECT_TRUE(VerifyTokenSignature(with_cert, dir_.File("ca.pem")).ok());
+  Request3161 r;
+  r.cert_req = false;
+  const Bytes without = *authority_->Grant(Parse(MakeRequest(r)), 1'796'300'000'000, where_);
+  EXPECT_EQ(VerifyTokenSignature(without, dir_.File("ca.pem")).code(), StatusCode::kBadSignature);
+  // The chain the node serves (TSA certificate first, then the CA) names the signer.
+  ASSERT_TRUE(WriteFileAtomic(dir_.File("chain.pem"), authority_->chain_pem(), {}).ok());
+  EXPECT_TRUE(VerifyTokenSignature(without, dir_.File("chain.pem")).ok());
+  // Another CA: refused.
+  auto other = NewLocalCa({"", "other", "another CA"}, 30);
+  ASSERT_TRUE(WriteFileAtomic(dir_.File("other.pem"), other->certificate_pem, {}).ok());
+  EXPECT_EQ(VerifyTokenSignature(with_cert, dir_.File("other.pem")).code(),
+            StatusCode::kBadSignature);
+  // The digest the token states is the document's.
+  EXPECT_EQ(DigestOf(contracts::ImprintAlgorithm::kSha256,
+                     AsBytes(std::string_view("the certificate of origin, as a PDF"))),
+            ReadResponse(with_cert)->imprint.digest);
+}
+
+}  // namespace
+}  // namespace tamga::tsa
