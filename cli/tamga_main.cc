@@ -10,6 +10,7 @@
 #include "audit/audit_command.h"
 #include "cli/genesis_command.h"
 #include "cli/keys_command.h"
+#include "cli/log_command.h"
 #include "cli/show_command.h"
 #include "cli/testnet_command.h"
 #include "cli/tsa_command.h"
@@ -116,6 +117,26 @@ int main(int argc, char** argv) try {
                       "Heartbeat of an idle chain: how long a leader with nothing to commit "
                       "waits for a transaction before an empty block (default 2000)");
   tn_init->add_flag("--force", tn.overwrite, "Replace a testnet already in the folder");
+
+  // log
+  auto* log = app.add_subcommand("log", "The record log: that it only grows");
+  log->require_subcommand(1);
+  tamga::cli::LogConsistencyOptions lc;
+  auto* log_consistency = log->add_subcommand(
+      "consistency", "Check that the log of a later proof file extends an earlier one's");
+  log_consistency->add_option("older", lc.older, "A proof file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_consistency->add_option("newer", lc.newer, "A proof file of a later block")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_consistency->add_option("--genesis", lc.genesis_file, "The pinned genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_consistency
+      ->add_option("--node", lc.node, "Ask this node (host:port) for the consistency proof")
+      ->envname("TAMGA_NODE")
+      ->required();
 
   // tsa
   auto* tsa = app.add_subcommand("tsa", "An administration's RFC 3161 time-stamping authority");
@@ -267,6 +288,8 @@ int main(int argc, char** argv) try {
   } else if (*change) {
     status = tamga::cli::KeysChangePassphrase(change_path, old_pass, new_pass,
                                               tamga::KdfParams::Moderate(), std::cout);
+  } else if (*log_consistency) {
+    return tamga::cli::RunLogConsistency(lc, std::cout, std::cerr);
   } else if (*tsa_init) {
     if (ti_fast_kdf) ti.kdf = tamga::KdfParams::Minimum();
     status = tamga::cli::TsaInit(ti, std::cout);

@@ -359,6 +359,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (path == "/v1/events") return Events(query);
     if (path == "/v1/snapshot") return Snapshot();
     if (path == "/v1/timestamp/certs") return TimestampCertificates();
+    if (path == "/v1/log/consistency") return Consistency(query);
     if (path == "/v1/genesis") {
       return Write(
           Text(http::status::ok, "application/json", client::GenesisToJson(node_.genesis())));
@@ -562,6 +563,29 @@ class Session : public std::enable_shared_from_this<Session> {
   Response TimestampRejection(const tsa::Refusal& refusal, http::status status = http::status::ok) {
     node_.metrics().Timestamp(tsa::FailInfoName(refusal.fail));
     return TimestampReply(status, tsa::RejectionResponse(refusal));
+  }
+
+  // GET /v1/log/consistency?from=N&to=M: the proof (RFC 9162 section 2.1.4) that the record
+  // log of M records extends the log of its first N, for a client holding the roots of
+  // both (from two proof files, say: `tamga log consistency`).
+  void Consistency(std::string_view query) {
+    const auto from_text = QueryParam(query, "from");
+    const auto to_text = QueryParam(query, "to");
+    if (!from_text || !to_text) return BadRequest("say both sizes: ?from=N&to=M");
+    const auto from = ParseU64(*from_text);
+    const auto to = ParseU64(*to_text);
+    if (!from || !to) return BadRequest("from and to are numbers of records");
+    if (*from > *to) return BadRequest("from is larger than to");
+    const std::uint64_t size = node_.ledger().Head().result.log_size;
+    if (*to > size) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "the log holds " + std::to_string(size) + " records on this node"));
+    }
+    auto proof = node_.ledger().LogConsistency(*from, *to);
+    if (!proof.ok()) return Write(ErrorFor(proof.error()));
+    json hashes = json::array();
+    for (const Hash32& h : *proof) hashes.push_back(h.ToHex());
+    Write(Json(http::status::ok, {{"from", *from}, {"to", *to}, {"proof", hashes}}));
   }
 
   // GET /v1/timestamp/certs: the TSA certificate and the CAs above it, PEM.

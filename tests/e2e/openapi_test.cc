@@ -694,6 +694,21 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
     api.Call("GET", "/v1/records/99999999/proof", record_path + "/proof", 404);
   }
 
+  // --- Consistency of the record log ---------------------------------------------------------
+  {
+    const std::string cp = "/v1/log/consistency";
+    const std::uint64_t size =
+        At(api.Call("GET", "/v1/status", "/v1/status", 200), "log_size").get<std::uint64_t>();
+    ASSERT_GE(size, 3u);
+    const json consistency = api.Call("GET", cp + "?from=1&to=" + std::to_string(size), cp, 200);
+    EXPECT_TRUE(At(consistency, "proof").is_array() && !At(consistency, "proof").empty())
+        << consistency.dump();
+    api.Call("GET", cp + "?from=3&to=2", cp, 400);
+    api.Call("GET", cp + "?from=1", cp, 400);
+    api.Call("GET", cp + "?from=1&to=x", cp, 400);
+    api.Call("GET", cp + "?from=1&to=99999999", cp, 404);
+  }
+
   // --- The events stream: records concerning y, as the file says -------------------------------
   ASSERT_TRUE(sse_media->contains("x-events")) << "the stream's events are not described";
   const json& kinds = (*sse_media)["x-events"];
