@@ -147,6 +147,13 @@ DocumentVerdict ExplainToken(const contracts::Genesis& genesis, ByteView documen
                     std::to_string(where.height) + ", proven at the later block " +
                     f.height.ToString() + " signed by " + signers + " at " +
                     UtcTimeMs(f.timestamp_ms) + " (its own block's time is not in this proof)");
+    if (info.gen_time_ms > f.timestamp_ms) {
+      return Decided(kVerifyProofInvalid, "not_on_ledger",
+                     "NOT VALID: the token's genTime " + UtcTimeMs(info.gen_time_ms) +
+                         " is after the block that proves its record (" +
+                         UtcTimeMs(f.timestamp_ms) + ")",
+                     lines);
+    }
     if (!tsa_ca_file) {
       return Decided(kVerifyNotInForce, "time_not_shown",
                      "NOT SHOWN: the proof does not show genTime (ask the node for the record's "

@@ -581,6 +581,11 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(Error(http::status::not_found, ApiCode::kNotFound,
                          "the log holds " + std::to_string(size) + " records on this node"));
     }
+    if (*from > 0 && *from < node_.ledger().first_whole_record()) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "sizes below the snapshot this node started from; ask a node that "
+                         "replayed from genesis"));
+    }
     auto proof = node_.ledger().LogConsistency(*from, *to);
     if (!proof.ok()) return Write(ErrorFor(proof.error()));
     json hashes = json::array();

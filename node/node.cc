@@ -735,6 +735,7 @@ Status Node::OpenTimestamping() {
 
 Status Node::Timestamp(tsa::Request request, Timestamper::Done done) {
   if (!timestamper_) return Status::NotFound("this node runs no time-stamping authority");
+  TAMGA_RETURN_IF_ERROR(tsa_->CheckValidNow());
   TAMGA_ASSIGN_OR_RETURN(
       std::string country,
       contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr), timestamper_->signer(),

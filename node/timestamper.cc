@@ -21,7 +21,10 @@ Timestamper::Timestamper(asio::io_context& io, ChainId chain, SecretKey signer,
       hooks_(std::move(hooks)),
       flush_timer_(io) {}
 
-Timestamper::~Timestamper() { *alive_ = false; }
+Timestamper::~Timestamper() {
+  *alive_ = false;
+  cancelled_ = true;  // Batches not signed yet are dropped; signing_ is joined next.
+}
 
 Status Timestamper::Add(tsa::Request request, Done done) {
   if (stopped_) return Status::Unavailable("the node is stopping");
@@ -137,11 +140,12 @@ void Timestamper::Sign(std::vector<Waiting> waiting, const BlockHeader& header,
                        std::uint64_t first_record) {
   auto batch = std::make_shared<std::vector<Waiting>>(std::move(waiting));
   signing_.Submit([this, batch, alive = alive_, time_ms = header.timestamp_ms,
-                   height = header.height.value(), first_record] {
+                   height = header.height.value(), first_record]() mutable {
     // On the signing thread: the authority is immutable, the batch this task's own.
     auto replies = std::make_shared<std::vector<Reply>>();
     replies->reserve(batch->size());
     for (std::size_t i = 0; i < batch->size(); ++i) {
+      if (cancelled_.load(std::memory_order_relaxed)) return;  // Going away: nobody to answer.
       auto token = authority_.Grant((*batch)[i].request, time_ms,
                                     tsa::Location{chain_, height, first_record + i});
       if (token.ok()) {
@@ -153,7 +157,10 @@ void Timestamper::Sign(std::vector<Waiting> waiting, const BlockHeader& header,
             std::string(tsa::FailInfoName(tsa::FailInfo::kSystemFailure))});
       }
     }
-    asio::post(io_, [this, batch, replies, alive] {
+    // Everything the batch holds (the requests' callbacks, and through them the clients'
+    // connections) moves to the event loop: none of it may be released on this thread.
+    asio::post(io_, [this, batch = std::move(batch), replies = std::move(replies),
+                     alive = std::move(alive)] {
       if (!*alive) return;
       waiting_ -= batch->size();
       for (std::size_t i = 0; i < batch->size(); ++i) (*batch)[i].done(std::move((*replies)[i]));

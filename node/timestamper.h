@@ -22,6 +22,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -115,6 +116,7 @@ class Timestamper {
   bool flush_scheduled_ = false;
   bool stopped_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::atomic<bool> cancelled_{false};  // Read by the signing thread.
   // Last, so that it is joined first when the Timestamper goes: its tasks copy what they
   // read and hand their answers back through alive_.
   ThreadPool signing_{1, kWaitingMax + kInFlightMax};

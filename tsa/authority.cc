@@ -245,6 +245,16 @@ const Hash32& Authority::certificate_hash() const { return impl_->certificate_ha
 const std::string& Authority::chain_pem() const { return impl_->chain_pem; }
 const std::string& Authority::policy_oid() const { return impl_->policy_oid; }
 
+Status Authority::CheckValidNow() const {
+  if (X509_cmp_current_time(X509_get0_notAfter(impl_->cert.get())) <= 0) {
+    return Status::FailedPrecondition("the TSA certificate has expired");
+  }
+  if (X509_cmp_current_time(X509_get0_notBefore(impl_->cert.get())) >= 0) {
+    return Status::FailedPrecondition("the TSA certificate is not valid yet");
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Authority>> Authority::Load(const AuthorityConfig& config,
                                                    std::optional<std::string_view> passphrase) {
   auto impl = std::make_unique<Impl>();

@@ -106,6 +106,8 @@ class Authority {
   Result<Bytes> Grant(const Request& request, std::uint64_t gen_time_ms,
                       const Location& where) const;
 
+  // Ok while the TSA certificate is within its validity period; FailedPrecondition after.
+  Status CheckValidNow() const;
   // SHA-256 of the TSA certificate's DER: what set-timestamp-authority registers.
   const Hash32& certificate_hash() const;
   // The TSA certificate, then the chain file's certificates, as PEM.
