@@ -316,13 +316,18 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   }
   auto genesis = client::LoadGenesisFile(o.genesis_file);
   if (!genesis.ok()) return fail(genesis.error().ToString());
-  auto hash = Sha256OfFile(o.document);
-  if (!hash.ok()) return fail(hash.error().ToString());
-  // With a token, the proof is of the record it names.
-  std::string proof_target = "/v1/documents/" + hash->ToHex() + "/proof";
+  // A document's proof, by its SHA-256; with a token, the proof of the record it names
+  // (ExplainToken digests the document by the token's own algorithm).
+  Hash32 hash;
+  std::string proof_target;
   std::string token;
   bool token_names_record = false;
-  if (!o.token.empty()) {
+  if (o.token.empty()) {
+    auto digest = Sha256OfFile(o.document);
+    if (!digest.ok()) return fail(digest.error().ToString());
+    hash = *digest;
+    proof_target = "/v1/documents/" + hash.ToHex() + "/proof";
+  } else {
     if (!o.qr_file.empty()) return fail("--qr is for documents, not with --token");
     auto text = ReadFileToString(o.token, kTokenMax);
     if (!text.ok()) return fail(text.error().ToString());
@@ -379,11 +384,11 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
     return v.exit_code;
   }
   const DocumentVerdict v =
-      ExplainDocument(*genesis, *hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000, o.lang);
+      ExplainDocument(*genesis, hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000, o.lang);
   out << v.headline << "\n";
   for (const auto& line : v.lines) out << "  " << line << "\n";
   if (!o.qr_file.empty()) {
-    const std::string link = client::VerifyLink(page, *hash);
+    const std::string link = client::VerifyLink(page, hash);
     auto svg = client::QrSvg(link);
     if (!svg.ok()) return fail(svg.error().ToString());
     if (Status s = WriteFileAtomic(o.qr_file, *svg, {}); !s.ok()) return fail(s.ToString());

@@ -20,18 +20,6 @@ std::string UtcTimeMs(std::uint64_t ms) {
   return s.insert(space, frac);
 }
 
-std::string_view AlgorithmName(contracts::ImprintAlgorithm a) {
-  switch (a) {
-    case contracts::ImprintAlgorithm::kSha256:
-      return "SHA-256";
-    case contracts::ImprintAlgorithm::kSha384:
-      return "SHA-384";
-    case contracts::ImprintAlgorithm::kSha512:
-      return "SHA-512";
-  }
-  return "?";
-}
-
 DocumentVerdict Decided(int exit, std::string code, std::string headline,
                         std::vector<std::string> lines = {}) {
   return DocumentVerdict{
@@ -65,8 +53,8 @@ DocumentVerdict ExplainToken(const contracts::Genesis& genesis, ByteView documen
                        std::to_string(info.fail_bit.value_or(-1)) + ")");
   }
   std::vector<std::string> lines;
-  lines.push_back("token: " + std::string(AlgorithmName(info.imprint.algorithm)) + " " +
-                  ToHex(info.imprint.digest) + ", genTime " + UtcTimeMs(info.gen_time_ms) +
+  lines.push_back("token: " + std::string(contracts::ImprintAlgorithmName(info.imprint.algorithm)) +
+                  " " + ToHex(info.imprint.digest) + ", genTime " + UtcTimeMs(info.gen_time_ms) +
                   ", serial " + std::to_string(info.serial));
   // As any RFC 3161 tool sees it.
   if (tsa_ca_file) {
@@ -82,7 +70,7 @@ DocumentVerdict ExplainToken(const contracts::Genesis& genesis, ByteView documen
   if (tsa::DigestOf(info.imprint.algorithm, document) != info.imprint.digest) {
     return Decided(kVerifyNotInForce, "other_file",
                    "NOT VALID: the token is for another file (its imprint is not this file's " +
-                       std::string(AlgorithmName(info.imprint.algorithm)) + ")",
+                       std::string(contracts::ImprintAlgorithmName(info.imprint.algorithm)) + ")",
                    lines);
   }
   // As the quorum sees it.

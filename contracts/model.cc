@@ -273,6 +273,18 @@ std::size_t ImprintLength(ImprintAlgorithm a) {
   return 0;
 }
 
+std::string_view ImprintAlgorithmName(ImprintAlgorithm a) {
+  switch (a) {
+    case ImprintAlgorithm::kSha256:
+      return "sha256";
+    case ImprintAlgorithm::kSha384:
+      return "sha384";
+    case ImprintAlgorithm::kSha512:
+      return "sha512";
+  }
+  return "unknown";
+}
+
 void EncodeTo(Encoder& e, const TimestampAuthority& v) {
   e.Fixed(v.signer);
   e.Fixed(v.certificate_hash);

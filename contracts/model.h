@@ -370,7 +370,8 @@ struct TimestampAuthority {
 };
 // The digest of an RFC 3161 request (its messageImprint): one log record each.
 enum class ImprintAlgorithm : std::uint8_t { kSha256 = 1, kSha384 = 2, kSha512 = 3 };
-std::size_t ImprintLength(ImprintAlgorithm a);  // 32, 48, 64.
+std::size_t ImprintLength(ImprintAlgorithm a);              // 32, 48, 64.
+std::string_view ImprintAlgorithmName(ImprintAlgorithm a);  // "sha256", "sha384", "sha512".
 struct Imprint {
   ImprintAlgorithm algorithm = ImprintAlgorithm::kSha256;
   Bytes digest;  // ImprintLength(algorithm) bytes.

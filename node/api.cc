@@ -518,15 +518,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // a submission of the client's address.
   void Timestamp() {
     const tsa::Authority* authority = node_.timestamp_authority();
-    if (authority == nullptr) {
-      return Write(Error(http::status::not_found, ApiCode::kNotFound,
-                         "this node runs no time-stamping authority"));
-    }
+    if (authority == nullptr) return NoTimestampAuthority();
     if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs())) {
-      return RateLimited(retry_ms,
-                         "more than " +
-                             std::to_string(node_.config().api_submissions_per_second_per_address) +
-                             " submissions a second from " + client_);
+      return AddressRateLimited(retry_ms);
     }
     const auto type = request_[http::field::content_type];
     if (std::string_view(type.data(), type.size()).rfind("application/timestamp-query", 0) != 0) {
@@ -551,6 +545,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (busy) r.set(http::field::retry_after, "1");
       Write(std::move(r));
     }
+  }
+
+  void NoTimestampAuthority() {
+    Write(Error(http::status::not_found, ApiCode::kNotFound,
+                "this node runs no time-stamping authority"));
   }
 
   static Response TimestampReply(http::status status, const Bytes& der) {
@@ -596,10 +595,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // GET /v1/timestamp/certs: the TSA certificate and the CAs above it, PEM.
   void TimestampCertificates() {
     const tsa::Authority* authority = node_.timestamp_authority();
-    if (authority == nullptr) {
-      return Write(Error(http::status::not_found, ApiCode::kNotFound,
-                         "this node runs no time-stamping authority"));
-    }
+    if (authority == nullptr) return NoTimestampAuthority();
     Write(Text(http::status::ok, "application/pem-certificate-chain", authority->chain_pem()));
   }
 
@@ -625,10 +621,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // transaction is committed (200 with its receipt) or the wait ends (202, still pending).
   void Submit(std::string_view query) {
     if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs())) {
-      return RateLimited(retry_ms,
-                         "more than " +
-                             std::to_string(node_.config().api_submissions_per_second_per_address) +
-                             " submissions a second from " + client_);
+      return AddressRateLimited(retry_ms);
     }
     std::uint64_t wait = 0;
     if (auto w = QueryParam(query, "wait_ms")) {
@@ -671,14 +664,8 @@ class Session : public std::enable_shared_from_this<Session> {
     json results = json::array();
   };
   void SubmitBatch() {
-    const auto limited = [&](std::uint64_t retry_ms) {
-      RateLimited(retry_ms,
-                  "more than " +
-                      std::to_string(node_.config().api_submissions_per_second_per_address) +
-                      " submissions a second from " + client_);
-    };
     if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs())) {
-      return limited(retry_ms);
+      return AddressRateLimited(retry_ms);
     }
     json body = json::parse(request_.body(), nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object() || !body.contains("transactions") ||
@@ -702,7 +689,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (n > 1) {
       if (const std::uint64_t retry_ms =
               connections_->by_address.Take(client_, SteadyMs(), n - 1)) {
-        return limited(retry_ms);
+        return AddressRateLimited(retry_ms);
       }
     }
     AdmitBatch(std::move(batch), 0);
@@ -744,6 +731,15 @@ class Session : public std::enable_shared_from_this<Session> {
     connections_->refusals_log.Log(LogLevel::kInfo, "tx_refused",
                                    {{"tx", out.id.ShortHex()}, {"reason", out.refused->code}});
     return {{"id", out.id.ToHex()}, {"code", out.refused->code}, {"message", out.refused->message}};
+  }
+
+  // The client's address is past its submissions a second ([api]
+  // submissions_per_second_per_address).
+  void AddressRateLimited(std::uint64_t retry_ms) {
+    RateLimited(retry_ms,
+                "more than " +
+                    std::to_string(node_.config().api_submissions_per_second_per_address) +
+                    " submissions a second from " + client_);
   }
 
   // 429 with Retry-After in whole seconds (at least 1), and the code rate_limited.

@@ -384,9 +384,9 @@ Result<Fact> RecordFact(const ledger::Ledger& ledger, std::uint64_t index) {
   if (r.kind == static_cast<std::uint16_t>(contracts::TxType::kTimestampImprints)) {
     auto imprint = Decode<contracts::Imprint>(r.body, "imprint");
     if (!imprint.ok()) return imprint.error();
-    static constexpr const char* kNames[] = {"", "sha256", "sha384", "sha512"};
-    f.body["imprint"] = {{"algorithm", kNames[static_cast<int>(imprint->algorithm) % 4]},
-                         {"digest", ToHex(imprint->digest)}};
+    f.body["imprint"] = {
+        {"algorithm", std::string(contracts::ImprintAlgorithmName(imprint->algorithm))},
+        {"digest", ToHex(imprint->digest)}};
   }
   return f;
 }

@@ -723,11 +723,7 @@ Status Node::OpenTimestamping() {
     const std::uint64_t last = record.ok() && *record ? (*record)->last_sequence : 0;
     return NextSequence(key, last);
   };
-  hooks.registered = [this]() -> Status {
-    return contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr),
-                                                timestamper_->signer(), tsa_->certificate_hash())
-        .status();
-  };
+  hooks.registered = [this] { return TimestampRegistered(); };
   timestamper_ = std::make_unique<Timestamper>(io_, anchor_.chain_id, std::move(signer), *tsa_,
                                                std::move(hooks));
   return Status::Ok();
@@ -736,12 +732,14 @@ Status Node::OpenTimestamping() {
 Status Node::Timestamp(tsa::Request request, Timestamper::Done done) {
   if (!timestamper_) return Status::NotFound("this node runs no time-stamping authority");
   TAMGA_RETURN_IF_ERROR(tsa_->CheckValidNow());
-  TAMGA_ASSIGN_OR_RETURN(
-      std::string country,
-      contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr), timestamper_->signer(),
-                                           tsa_->certificate_hash()));
-  (void)country;
+  TAMGA_RETURN_IF_ERROR(TimestampRegistered());
   return timestamper_->Add(std::move(request), std::move(done));
+}
+
+Status Node::TimestampRegistered() const {
+  return contracts::TimestampAuthorityCountry(ledger_->StateBefore(nullptr), timestamper_->signer(),
+                                              tsa_->certificate_hash())
+      .status();
 }
 
 NodeStatus Node::GetStatus() const {

@@ -141,6 +141,9 @@ class Node final : private SyncTarget, private SyncNetwork {
   void Fatal(const std::string& why);
   // Loads the TSA's key and certificates and the time-stamping key ([timestamp]).
   Status OpenTimestamping();
+  // Ok when the committed state names this node's time-stamping key and certificate as
+  // its administration's (contracts::TimestampAuthorityCountry); why not otherwise.
+  Status TimestampRegistered() const;
 
   // --- Network ---
   // Mempool admission against the committed state, from a client or a peer.

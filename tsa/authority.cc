@@ -92,17 +92,20 @@ Result<std::uint64_t> TimeMs(const ASN1_GENERALIZEDTIME* t) {
   return ms;
 }
 
+// The imprint algorithms served, with their OpenSSL digests.
+struct Sha2 {
+  contracts::ImprintAlgorithm algorithm;
+  int nid;
+};
+constexpr Sha2 kSha2[] = {{contracts::ImprintAlgorithm::kSha256, NID_sha256},
+                          {contracts::ImprintAlgorithm::kSha384, NID_sha384},
+                          {contracts::ImprintAlgorithm::kSha512, NID_sha512}};
+
 std::optional<contracts::ImprintAlgorithm> AlgorithmOf(int nid) {
-  switch (nid) {
-    case NID_sha256:
-      return contracts::ImprintAlgorithm::kSha256;
-    case NID_sha384:
-      return contracts::ImprintAlgorithm::kSha384;
-    case NID_sha512:
-      return contracts::ImprintAlgorithm::kSha512;
-    default:
-      return std::nullopt;
+  for (const Sha2& s : kSha2) {
+    if (s.nid == nid) return s.algorithm;
   }
+  return std::nullopt;
 }
 
 Result<contracts::Imprint> ImprintOf(TS_MSG_IMPRINT* mi) {
@@ -445,12 +448,13 @@ Result<Bytes> Authority::Grant(const Request& request, std::uint64_t gen_time_ms
 }
 
 Bytes DigestOf(contracts::ImprintAlgorithm algorithm, ByteView data) {
-  const EVP_MD* md = algorithm == contracts::ImprintAlgorithm::kSha512   ? EVP_sha512()
-                     : algorithm == contracts::ImprintAlgorithm::kSha384 ? EVP_sha384()
-                                                                         : EVP_sha256();
+  const EVP_MD* md = nullptr;
+  for (const Sha2& s : kSha2) {
+    if (s.algorithm == algorithm) md = EVP_get_digestbynid(s.nid);
+  }
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned n = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &n, md, nullptr) != 1) return {};
+  if (md == nullptr || EVP_Digest(data.data(), data.size(), out, &n, md, nullptr) != 1) return {};
   return Bytes(out, out + n);
 }
 
