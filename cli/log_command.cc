@@ -2,48 +2,212 @@
 
 #include "cli/log_command.h"
 
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "cli/verify_command.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
 #include "common/file_util.h"
+#include "common/merkle.h"
 #include "contracts/genesis.h"
 #include "ledger/log_proof.h"
 #include "ledger/proof_file.h"
+#include "tlog/checkpoint.h"
+#include "tlog/note.h"
+#include "tlog/tiles.h"
 
 namespace tamga::cli {
+namespace {
+
+// A checkpoint, a note or a proof file: none is near this.
+constexpr std::size_t kCheckpointMax = tlog::kMaxNoteSize;
+
+// What a proof file or a checkpoint shows of the log, once verified.
+struct LogView {
+  std::uint64_t size = 0;
+  Hash32 root;
+  std::string what;  // "the log at block 12 (40 records, signed ...)" and so on.
+};
+
+// Why a check did not succeed: `invalid` when what was checked is wrong (exit 2), not
+// when it could not be checked (exit 1).
+struct Failure {
+  bool invalid = false;
+  std::string why;
+};
+
+template <typename T>
+using Checked = std::variant<T, Failure>;
+
+Failure Invalid(std::string why) { return {true, std::move(why)}; }
+Failure Unusable(std::string why) { return {false, std::move(why)}; }
+
+// A verified checkpoint: the epoch whose quorum signed it.
+struct CheckedCheckpoint {
+  tlog::Checkpoint checkpoint;
+  ValidatorSet validators;
+  std::size_t signed_by = 0;
+};
+
+// The sets whose quorum may have signed a checkpoint of `size` records: the genesis', and
+// with a node, those the proof of record size - 1 shows (its block's epoch and the next),
+// whose root must then be the checkpoint's.
+Checked<std::vector<ValidatorSet>> TrustedSets(const ledger::TrustAnchor& anchor,
+                                               const tlog::Checkpoint& c,
+                                               client::HttpClient* node) {
+  std::vector<ValidatorSet> sets{anchor.validators};
+  if (node == nullptr || c.size == 0) return sets;
+  const std::string target = "/v1/records/" + std::to_string(c.size - 1) + "/proof";
+  // A checkpoint is signed at commit; a proof of the block needs two certified blocks
+  // above it, a moment later.
+  auto r = node->Get(target);
+  for (int tries = 0; tries < 40 && r.ok() && r->status == 503 &&
+                      r->body.find("not_yet_provable") != std::string::npos;
+       ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    r = node->Get(target);
+  }
+  if (!r.ok()) return Unusable(r.error().ToString());
+  if (r->status != 200) {
+    return Unusable("GET " + target + " answered " + std::to_string(r->status) + ": " +
+                    r->body.substr(0, 300));
+  }
+  ledger::ProofVerdict v = ledger::VerifyProofJson(anchor, r->body);
+  if (!v.ok()) {
+    return Unusable("the node's proof of record " + std::to_string(c.size - 1) +
+                    " does not verify (" + std::string(ledger::ProofErrorCode(v.error)) +
+                    "): " + v.message);
+  }
+  if (v.facts.result.log_size == c.size && v.facts.result.log_root != c.root) {
+    return Invalid("the quorum certified another root for " + std::to_string(c.size) +
+                   " records at block " + v.facts.height.ToString() + " (" +
+                   v.facts.result.log_root.ToHex() + "): two views of one log");
+  }
+  sets.push_back(v.facts.validators);
+  if (v.facts.validators_after.epoch != v.facts.validators.epoch) {
+    sets.push_back(v.facts.validators_after);
+  }
+  return sets;
+}
+
+Checked<CheckedCheckpoint> CheckCheckpoint(const ledger::TrustAnchor& anchor, std::string_view text,
+                                           client::HttpClient* node) {
+  auto note = tlog::ParseNote(text);
+  if (!note.ok()) return Invalid("not a signed note: " + note.error().message());
+  auto c = tlog::ParseCheckpointText(note->text);
+  if (!c.ok()) return Invalid("not a checkpoint: " + c.error().message());
+  const std::string origin = tlog::ChainOrigin(anchor.chain_id);
+  if (c->origin != origin) {
+    return Invalid("a checkpoint of log " + c->origin + ", the pinned genesis' log is " + origin);
+  }
+  auto sets = TrustedSets(anchor, *c, node);
+  if (auto* f = std::get_if<Failure>(&sets)) return *f;
+  // The latest epoch first: validators keep their keys across epochs, and the epoch named
+  // should be the one that signed.
+  std::string best;
+  const auto& trusted = std::get<std::vector<ValidatorSet>>(sets);
+  for (auto it = trusted.rbegin(); it != trusted.rend(); ++it) {
+    const ValidatorSet& set = *it;
+    std::vector<tlog::NoteVerifier> known;
+    for (const PublicKey& k : set.validators) known.push_back(tlog::MakeVerifier(origin, k));
+    auto verified = tlog::VerifyNote(*note, known);
+    std::size_t count = verified.ok() ? verified->size() : 0;
+    if (!verified.ok()) {
+      // None of this epoch's validators signed; or one did and its signature is wrong.
+      for (const tlog::NoteSignature& s : note->signatures) {
+        for (const tlog::NoteVerifier& k : known) {
+          if (s.name == k.name && s.key_id == k.key_id) {
+            return Invalid("validator " + k.key.ShortHex() + " of epoch " + set.epoch.ToString() +
+                           ": " + verified.error().message());
+          }
+        }
+      }
+    }
+    if (count >= set.QuorumSize()) return CheckedCheckpoint{*c, set, count};
+    best = "signed by " + std::to_string(count) + " of the " + std::to_string(set.size()) +
+           " validators of epoch " + set.epoch.ToString() + ", a quorum is " +
+           std::to_string(set.QuorumSize());
+  }
+  return Invalid("not signed by a quorum of any validator set known here (" + best +
+                 (node ? ")" : "; give --node to learn the validators of later epochs)"));
+}
+
+std::string Describe(const CheckedCheckpoint& c) {
+  return "the checkpoint of " + std::to_string(c.checkpoint.size) + " records (root " +
+         c.checkpoint.root.ToHex() + "), signed by " + std::to_string(c.signed_by) + " of the " +
+         std::to_string(c.validators.size()) + " validators of epoch " +
+         c.validators.epoch.ToString();
+}
+
+// A proof file (JSON) or a checkpoint, verified.
+Checked<LogView> ReadLogView(const ledger::TrustAnchor& anchor, const std::string& file,
+                             client::HttpClient* node) {
+  auto text = ReadFileToString(file, std::max(ledger::kProofFileMax, kCheckpointMax));
+  if (!text.ok()) return Unusable(text.error().ToString());
+  if (!text->empty() && text->front() == '{') {
+    ledger::ProofVerdict v = ledger::VerifyProofJson(anchor, *text);
+    if (!v.ok()) {
+      return Invalid(file + " does not verify (" + std::string(ledger::ProofErrorCode(v.error)) +
+                     "): " + v.message);
+    }
+    const ledger::ProvenFacts& f = v.facts;
+    return LogView{f.result.log_size, f.result.log_root,
+                   "the log at block " + f.height.ToString() + " (" +
+                       std::to_string(f.result.log_size) + " records, signed " +
+                       UtcTime(f.timestamp_ms) + ")"};
+  }
+  auto c = CheckCheckpoint(anchor, *text, node);
+  if (auto* f = std::get_if<Failure>(&c)) return Failure{f->invalid, file + ": " + f->why};
+  const auto& checked = std::get<CheckedCheckpoint>(c);
+  return LogView{checked.checkpoint.size, checked.checkpoint.root, Describe(checked)};
+}
+
+Result<ledger::TrustAnchor> LoadAnchor(const std::string& genesis_file) {
+  TAMGA_ASSIGN_OR_RETURN(auto genesis, client::LoadGenesisFile(genesis_file));
+  auto chain = contracts::StartChain(genesis);
+  if (!chain.ok()) {
+    return Status::InvalidArgument("the genesis does not start a chain: " +
+                                   chain.error().message());
+  }
+  return chain->anchor;
+}
+
+}  // namespace
 
 int RunLogConsistency(const LogConsistencyOptions& o, std::ostream& out, std::ostream& err) {
   auto fail = [&](const std::string& why) {
     err << "tamga log consistency: " << why << "\n";
     return kVerifyError;
   };
-  auto genesis = client::LoadGenesisFile(o.genesis_file);
-  if (!genesis.ok()) return fail(genesis.error().ToString());
-  auto chain = contracts::StartChain(*genesis);
-  if (!chain.ok()) return fail("the genesis does not start a chain: " + chain.error().message());
-  std::vector<ledger::ProvenFacts> facts;
-  for (const std::string& file : {o.older, o.newer}) {
-    auto text = ReadFileToString(file, ledger::kProofFileMax);
-    if (!text.ok()) return fail(text.error().ToString());
-    ledger::ProofVerdict v = ledger::VerifyProofJson(chain->anchor, *text);
-    if (!v.ok()) {
-      out << "NOT VALID: " << file << " does not verify (" << ledger::ProofErrorCode(v.error)
-          << "): " << v.message << "\n";
-      return kVerifyProofInvalid;
-    }
-    facts.push_back(std::move(v.facts));
-  }
-  if (facts[0].result.log_size > facts[1].result.log_size) std::swap(facts[0], facts[1]);
-  const ledger::ProvenFacts& a = facts[0];
-  const ledger::ProvenFacts& b = facts[1];
+  auto anchor = LoadAnchor(o.genesis_file);
+  if (!anchor.ok()) return fail(anchor.error().ToString());
   auto client = client::HttpClient::Connect(o.node, 10'000);
   if (!client.ok()) return fail(client.error().ToString());
-  auto r = client->Get("/v1/log/consistency?from=" + std::to_string(a.result.log_size) +
-                       "&to=" + std::to_string(b.result.log_size));
+  std::vector<LogView> views;
+  for (const std::string& file : {o.older, o.newer}) {
+    auto v = ReadLogView(*anchor, file, &*client);
+    if (auto* f = std::get_if<Failure>(&v)) {
+      if (!f->invalid) return fail(f->why);
+      out << "NOT VALID: " << f->why << "\n";
+      return kVerifyProofInvalid;
+    }
+    views.push_back(std::get<LogView>(std::move(v)));
+  }
+  if (views[0].size > views[1].size) std::swap(views[0], views[1]);
+  const LogView& a = views[0];
+  const LogView& b = views[1];
+  auto r = client->Get("/v1/log/consistency?from=" + std::to_string(a.size) +
+                       "&to=" + std::to_string(b.size));
   if (!r.ok()) return fail(r.error().ToString());
   const auto j = nlohmann::json::parse(r->body, nullptr, false);
   if (r->status != 200 || !j.is_object() || !j.contains("proof") || !j["proof"].is_array()) {
@@ -56,13 +220,8 @@ int RunLogConsistency(const LogConsistencyOptions& o, std::ostream& out, std::os
     if (!hash.ok()) return fail(o.node + " answered a proof that is not 64-hex-digit hashes");
     proof.push_back(*hash);
   }
-  const ledger::PathCheck check = ledger::CheckConsistency(
-      a.result.log_size, b.result.log_size, a.result.log_root, b.result.log_root, proof);
-  const std::string what = "the log at block " + b.height.ToString() + " (" +
-                           std::to_string(b.result.log_size) + " records, signed " +
-                           UtcTime(b.timestamp_ms) + ") and the log at block " +
-                           a.height.ToString() + " (" + std::to_string(a.result.log_size) +
-                           " records, signed " + UtcTime(a.timestamp_ms) + ")";
+  const ledger::PathCheck check = ledger::CheckConsistency(a.size, b.size, a.root, b.root, proof);
+  const std::string what = b.what + " and " + a.what;
   if (check != ledger::PathCheck::kOk) {
     out << "NOT CONSISTENT: " << what << ": "
         << (check == ledger::PathCheck::kBadPath ? "the proof does not fit the two sizes"
@@ -72,6 +231,198 @@ int RunLogConsistency(const LogConsistencyOptions& o, std::ostream& out, std::os
   }
   out << "CONSISTENT: " << what << ": the later extends the earlier, nothing rewritten ("
       << proof.size() << " hashes)\n";
+  return kVerifyInForce;
+}
+
+int RunLogCheckpoint(const LogCheckpointOptions& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why) {
+    err << "tamga log checkpoint: " << why << "\n";
+    return kVerifyError;
+  };
+  if (o.file.empty() && o.node.empty()) return fail("give a checkpoint file, or --node");
+  auto anchor = LoadAnchor(o.genesis_file);
+  if (!anchor.ok()) return fail(anchor.error().ToString());
+  std::optional<client::HttpClient> node;
+  if (!o.node.empty()) {
+    auto c = client::HttpClient::Connect(o.node, 10'000);
+    if (!c.ok()) return fail(c.error().ToString());
+    node.emplace(std::move(c).value());
+  }
+  std::string text;
+  if (!o.file.empty()) {
+    auto t = ReadFileToString(o.file, kCheckpointMax);
+    if (!t.ok()) return fail(t.error().ToString());
+    text = std::move(t).value();
+  } else {
+    auto r = node->Get("/checkpoint");
+    if (!r.ok()) return fail(r.error().ToString());
+    if (r->status != 200) {
+      return fail(o.node + " answered " + std::to_string(r->status) + ": " +
+                  r->body.substr(0, 300));
+    }
+    text = std::move(r->body);
+  }
+  auto c = CheckCheckpoint(*anchor, text, node ? &*node : nullptr);
+  if (auto* f = std::get_if<Failure>(&c)) {
+    if (!f->invalid) return fail(f->why);
+    out << "NOT VALID: " << f->why << "\n";
+    return kVerifyProofInvalid;
+  }
+  if (!o.out.empty()) {
+    if (Status s = WriteFileAtomic(o.out, text, {}); !s.ok()) return fail(s.ToString());
+  }
+  out << "VALID: " << Describe(std::get<CheckedCheckpoint>(c)) << " (a quorum is "
+      << std::get<CheckedCheckpoint>(c).validators.QuorumSize() << ")\n";
+  return kVerifyInForce;
+}
+
+namespace {
+
+// One tile or entry bundle of the read path: a full one from `dir` when it is there (it
+// never changes), else from the node, then written to `dir`. `fetched` counts the latter.
+Checked<std::string> GetTile(client::HttpClient& node, const std::filesystem::path& dir,
+                             const tlog::TileId& id, std::size_t& fetched) {
+  const std::string path = tlog::TilePath(id);
+  const std::filesystem::path file = dir / path;
+  std::error_code ec;
+  if (id.width == tlog::kTileWidth && std::filesystem::is_regular_file(file, ec)) {
+    auto local = ReadFileToString(file.string(), 1 << 24);
+    if (!local.ok()) return Unusable(local.error().ToString());
+    return std::move(local).value();
+  }
+  auto r = node.Get("/" + path);
+  if (!r.ok()) return Unusable(r.error().ToString());
+  if (r->status != 200) {
+    return Unusable("GET /" + path + " answered " + std::to_string(r->status) + ": " +
+                    r->body.substr(0, 300));
+  }
+  std::filesystem::create_directories(file.parent_path(), ec);
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f.write(r->body.data(), static_cast<std::streamsize>(r->body.size()));
+  if (!f.flush()) return Unusable("cannot write " + file.string());
+  ++fetched;
+  return std::move(r->body);
+}
+
+// The tile's hashes, after checking its size.
+Checked<std::vector<Hash32>> TileHashes(const tlog::TileId& id, const std::string& bytes) {
+  if (bytes.size() != std::size_t{id.width} * Hash32::kSize) {
+    return Invalid("tile " + tlog::TilePath(id) + " has " + std::to_string(bytes.size()) +
+                   " bytes, not " + std::to_string(id.width) + " hashes");
+  }
+  std::vector<Hash32> hashes;
+  for (std::size_t i = 0; i < id.width; ++i) {
+    hashes.push_back(Hash32::FromView(AsBytes(bytes).subspan(i * Hash32::kSize, Hash32::kSize)));
+  }
+  return hashes;
+}
+
+}  // namespace
+
+int RunExportTiles(const ExportTilesOptions& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why) {
+    err << "tamga log export-tiles: " << why << "\n";
+    return kVerifyError;
+  };
+  auto invalid = [&](const std::string& why) {
+    out << "NOT VALID: " << why << "\n";
+    return kVerifyProofInvalid;
+  };
+  auto anchor = LoadAnchor(o.genesis_file);
+  if (!anchor.ok()) return fail(anchor.error().ToString());
+  auto node = client::HttpClient::Connect(o.node, 30'000);
+  if (!node.ok()) return fail(node.error().ToString());
+  auto r = node->Get("/checkpoint");
+  if (!r.ok()) return fail(r.error().ToString());
+  if (r->status != 200) {
+    return fail(o.node + " answered " + std::to_string(r->status) + ": " + r->body.substr(0, 300));
+  }
+  const std::string note = std::move(r->body);
+  auto checked = CheckCheckpoint(*anchor, note, &*node);
+  if (auto* f = std::get_if<Failure>(&checked)) return f->invalid ? invalid(f->why) : fail(f->why);
+  const std::uint64_t size = std::get<CheckedCheckpoint>(checked).checkpoint.size;
+  const Hash32 root = std::get<CheckedCheckpoint>(checked).checkpoint.root;
+  const std::filesystem::path dir(o.dir);
+  out << "checkpoint: " << Describe(std::get<CheckedCheckpoint>(checked)) << "\n";
+
+  // Level by level: each full tile's tree hash is what the level above must hold; each
+  // level's partial tile holds the right edge the root is made of.
+  std::vector<Hash32> below;  // Tree hashes of the full tiles of the level below.
+  std::vector<std::vector<Hash32>> partial(8);
+  std::size_t fetched = 0, tiles = 0;
+  for (std::uint8_t level = 0; level < 8 && (size >> (8 * level)) > 0; ++level) {
+    const std::uint64_t full = tlog::FullTiles(size, level);
+    const std::uint32_t edge = tlog::PartialTileWidth(size, level);
+    std::vector<Hash32> sums;
+    for (std::uint64_t n = 0; n < full || (n == full && edge > 0); ++n) {
+      const tlog::TileId id{level, n, n < full ? 256u : edge, false};
+      auto bytes = GetTile(*node, dir, id, fetched);
+      if (auto* f = std::get_if<Failure>(&bytes)) return fail(f->why);
+      auto hashes = TileHashes(id, std::get<std::string>(bytes));
+      if (auto* f = std::get_if<Failure>(&hashes)) return invalid(f->why);
+      auto& h = std::get<std::vector<Hash32>>(hashes);
+      if (level == 0) {
+        const tlog::TileId eid{0, n, id.width, true};
+        auto bundle = GetTile(*node, dir, eid, fetched);
+        if (auto* f = std::get_if<Failure>(&bundle)) return fail(f->why);
+        auto entries = tlog::DecodeEntryBundle(AsBytes(std::get<std::string>(bundle)));
+        if (!entries.ok() || entries->size() != id.width) {
+          return invalid(tlog::TilePath(eid) + " is not a bundle of " + std::to_string(id.width) +
+                         " entries");
+        }
+        for (std::size_t i = 0; i < h.size(); ++i) {
+          if (MerkleLeafHash((*entries)[i]) != h[i]) {
+            return invalid("record " + std::to_string(n * 256 + i) + " in " + tlog::TilePath(eid) +
+                           " does not hash to its leaf in " + tlog::TilePath(id));
+          }
+        }
+      } else {
+        for (std::size_t i = 0; i < h.size(); ++i) {
+          if (h[i] != below[n * 256 + i]) {
+            return invalid("hash " + std::to_string(i) + " of " + tlog::TilePath(id) +
+                           " is not the tree hash of the tile below it");
+          }
+        }
+      }
+      if (n < full) {
+        sums.push_back(MerkleRoot(std::move(h)));
+      } else {
+        partial[level] = std::move(h);
+      }
+      if (++tiles % 1000 == 0) out << "  " << tiles << " tiles checked\n" << std::flush;
+    }
+    out << "level " << int{level} << ": " << full << " full tiles"
+        << (edge > 0 ? ", a partial tile of " + std::to_string(edge) : std::string()) << "\n";
+    below = std::move(sums);
+  }
+  // The root from the right edges: a complete subtree of 2^k records is 2^(k mod 8) hashes
+  // of level k / 8, all in that level's partial tile.
+  auto complete = [&](std::uint64_t start, std::uint64_t end) -> Result<Hash32> {
+    const unsigned k = static_cast<unsigned>(std::countr_zero(end - start));
+    const unsigned level = k / 8;
+    const std::uint64_t first = start >> (8 * level), count = std::uint64_t{1} << (k % 8);
+    const std::uint64_t base = tlog::FullTiles(size, static_cast<std::uint8_t>(level)) * 256;
+    const auto& edge = partial[level];
+    if (first < base || first + count > base + edge.size()) {
+      return Status::Internal("records [" + std::to_string(start) + ", " + std::to_string(end) +
+                              ") are not on the right edge");
+    }
+    return MerkleRoot(
+        std::vector<Hash32>(edge.begin() + static_cast<std::ptrdiff_t>(first - base),
+                            edge.begin() + static_cast<std::ptrdiff_t>(first - base + count)));
+  };
+  auto computed = size == 0 ? Result<Hash32>(MerkleRoot({})) : ledger::RangeHash(0, size, complete);
+  if (!computed.ok()) return fail(computed.error().ToString());
+  if (*computed != root) {
+    return invalid("the tiles make the root " + computed->ToHex() + ", the checkpoint says " +
+                   root.ToHex());
+  }
+  if (Status s = WriteFileAtomic((dir / "checkpoint").string(), note, {}); !s.ok()) {
+    return fail(s.ToString());
+  }
+  out << "EXPORTED: " << size << " records in " << tiles << " tiles (" << fetched
+      << " files fetched, the rest already in " << o.dir << "), root " << root.ToHex()
+      << " as the checkpoint says\n";
   return kVerifyInForce;
 }
 

@@ -124,10 +124,10 @@ int main(int argc, char** argv) try {
   tamga::cli::LogConsistencyOptions lc;
   auto* log_consistency = log->add_subcommand(
       "consistency", "Check that the log of a later proof file extends an earlier one's");
-  log_consistency->add_option("older", lc.older, "A proof file")
+  log_consistency->add_option("older", lc.older, "A proof file or a checkpoint")
       ->required()
       ->check(CLI::ExistingFile);
-  log_consistency->add_option("newer", lc.newer, "A proof file of a later block")
+  log_consistency->add_option("newer", lc.newer, "A proof file or checkpoint of a later block")
       ->required()
       ->check(CLI::ExistingFile);
   log_consistency->add_option("--genesis", lc.genesis_file, "The pinned genesis file")
@@ -135,6 +135,29 @@ int main(int argc, char** argv) try {
       ->check(CLI::ExistingFile);
   log_consistency
       ->add_option("--node", lc.node, "Ask this node (host:port) for the consistency proof")
+      ->envname("TAMGA_NODE")
+      ->required();
+  tamga::cli::LogCheckpointOptions lk;
+  auto* log_checkpoint = log->add_subcommand(
+      "checkpoint", "Check that a checkpoint of the log is signed by a quorum of validators");
+  log_checkpoint->add_option("file", lk.file, "A checkpoint (default: the node's latest)")
+      ->check(CLI::ExistingFile);
+  log_checkpoint->add_option("--genesis", lk.genesis_file, "The pinned genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_checkpoint
+      ->add_option("--node", lk.node,
+                   "The node (host:port) to fetch the checkpoint and its validators' proof from")
+      ->envname("TAMGA_NODE");
+  log_checkpoint->add_option("--out", lk.out, "Write the checkpoint checked to this file");
+  tamga::cli::ExportTilesOptions et;
+  auto* log_export = log->add_subcommand(
+      "export-tiles", "Write the log's tiles and checkpoint (C2SP tlog-tiles) to a folder");
+  log_export->add_option("dir", et.dir, "The folder a static web server serves")->required();
+  log_export->add_option("--genesis", et.genesis_file, "The pinned genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_export->add_option("--node", et.node, "The node (host:port) to fetch them from")
       ->envname("TAMGA_NODE")
       ->required();
 
@@ -290,6 +313,10 @@ int main(int argc, char** argv) try {
                                               tamga::KdfParams::Moderate(), std::cout);
   } else if (*log_consistency) {
     return tamga::cli::RunLogConsistency(lc, std::cout, std::cerr);
+  } else if (*log_checkpoint) {
+    return tamga::cli::RunLogCheckpoint(lk, std::cout, std::cerr);
+  } else if (*log_export) {
+    return tamga::cli::RunExportTiles(et, std::cout, std::cerr);
   } else if (*tsa_init) {
     if (ti_fast_kdf) ti.kdf = tamga::KdfParams::Minimum();
     status = tamga::cli::TsaInit(ti, std::cout);

@@ -3,6 +3,7 @@
 #include "ledger/ledger.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "common/failpoint.h"
@@ -662,6 +663,52 @@ Result<std::vector<Hash32>> Ledger::LogConsistency(std::uint64_t first,
                                    " records");
   }
   return MerkleLog::ConsistencyProof(*cache_, first, second);
+}
+
+Result<Bytes> Ledger::LogTile(unsigned level, std::uint64_t index, std::uint32_t width) const {
+  // 256^level records per hash: level 8 and above span more than 2^64 records.
+  if (level >= 8 || width == 0 || width > 256) {
+    return Status::NotFound("no such tile in a log of at most 2^64 records");
+  }
+  const unsigned shift = 8 * level;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t first_hash = index << 8;
+  if ((first_hash >> 8) != index || first_hash > (kMax >> shift) - width) {
+    return Status::NotFound("no such tile in a log of at most 2^64 records");
+  }
+  const std::uint64_t size = Head().result.log_size;
+  if (((first_hash + width) << shift) > size) {
+    return Status::NotFound("the log has only " + std::to_string(size) + " records");
+  }
+  if ((first_hash << shift) < first_whole_record()) {
+    return Status::NotFound("records below " + std::to_string(first_whole_record()) +
+                            " are not held here (this node started from a snapshot)");
+  }
+  Bytes out;
+  out.reserve(std::size_t{width} * Hash32::kSize);
+  for (std::uint64_t i = 0; i < width; ++i) {
+    TAMGA_ASSIGN_OR_RETURN(Hash32 h, MerkleLog::Subtree(*cache_, shift, first_hash + i));
+    out.insert(out.end(), h.view().begin(), h.view().end());
+  }
+  return out;
+}
+
+Result<std::vector<Bytes>> Ledger::LogLeaves(std::uint64_t first, std::uint64_t count) const {
+  const std::uint64_t size = Head().result.log_size;
+  if (first > size || count > size - first) {
+    return Status::NotFound("the log has only " + std::to_string(size) + " records");
+  }
+  if (first < first_whole_record()) {
+    return Status::NotFound("records below " + std::to_string(first_whole_record()) +
+                            " are not held here (this node started from a snapshot)");
+  }
+  std::vector<Bytes> out;
+  out.reserve(count);
+  for (std::uint64_t i = first; i < first + count; ++i) {
+    TAMGA_ASSIGN_OR_RETURN(Bytes leaf, MerkleLog::Leaf(*cache_, i));
+    out.push_back(std::move(leaf));
+  }
+  return out;
 }
 
 }  // namespace tamga::ledger

@@ -179,6 +179,14 @@ class Ledger {
                                const std::vector<Hash32>& state_keys, CommittedHeader block) const;
   // RFC 9162 consistency proof between two log sizes.
   Result<std::vector<Hash32>> LogConsistency(std::uint64_t first, std::uint64_t second) const;
+  // The hashes of C2SP tlog-tiles tile `index` at `level` of `width` hashes, concatenated:
+  // hash i is the root of the 256^level records from (index * 256 + i) * 256^level on.
+  // NotFound when the committed log does not reach past the tile's last hash, or when the
+  // tile starts below first_whole_record().
+  Result<Bytes> LogTile(unsigned level, std::uint64_t index, std::uint32_t width) const;
+  // The leaf bytes of records [first, first + count) (RFC 9162 leaves: docs/proof-format.md),
+  // under the same conditions.
+  Result<std::vector<Bytes>> LogLeaves(std::uint64_t first, std::uint64_t count) const;
 
   KvStore& store() { return *store_; }
   // Reads of the log and state columns through the ledger's cache (content-addressed,

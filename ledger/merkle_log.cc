@@ -60,6 +60,10 @@ Result<Hash32> MerkleLog::Append(Overlay& out, std::uint64_t size, std::span<con
   return Root(out, size);
 }
 
+Result<Hash32> MerkleLog::Subtree(const KvReader& r, unsigned level, std::uint64_t index) {
+  return ReadNode(r, level, index);
+}
+
 Status MerkleLog::InstallRightEdge(Overlay& out, std::uint64_t size, const Bytes& last_leaf,
                                    std::span<const Hash32> path) {
   if (size == 0) return Status::InvalidArgument("record log: an empty log has no last leaf");

@@ -28,6 +28,9 @@ class MerkleLog {
   // MTH of the first `size` leaves.
   static Result<Hash32> Root(const KvReader& r, std::uint64_t size);
   static Result<Bytes> Leaf(const KvReader& r, std::uint64_t index);
+  // The hash of the complete subtree of leaves [index * 2^level, (index + 1) * 2^level),
+  // which the log must hold (the caller checks the log reaches that far).
+  static Result<Hash32> Subtree(const KvReader& r, unsigned level, std::uint64_t index);
   static Result<std::vector<Hash32>> InclusionProof(const KvReader& r, std::uint64_t index,
                                                     std::uint64_t size);
   static Result<std::vector<Hash32>> ConsistencyProof(const KvReader& r, std::uint64_t first,

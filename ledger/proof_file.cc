@@ -514,6 +514,8 @@ ProofVerdict VerifyProof(const TrustAnchor& anchor, const ProofFile& p) {
     v.facts.signers.push_back(s.signer);
     v.facts.signer_keys.push_back(set.validators[s.signer.value()]);
   }
+  v.facts.validators = set;
+  v.facts.validators_after = p.block_validators.set;
   return v;
 }
 

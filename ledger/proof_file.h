@@ -115,8 +115,10 @@ struct ProvenFacts {
   ExecutionResult result;
   std::vector<ValidatorIndex> signers;  // Of the block's QC.
   std::vector<PublicKey> signer_keys;
-  std::optional<LogEntryProof> log;    // As in the file, now proven.
-  std::optional<LogRecord> record;     // The log entry decoded.
+  ValidatorSet validators;           // The block's epoch's, proven from the genesis on.
+  ValidatorSet validators_after;     // In force after the block (the next epoch's if it ended one).
+  std::optional<LogEntryProof> log;  // As in the file, now proven.
+  std::optional<LogRecord> record;   // The log entry decoded.
   std::vector<StateEntryProof> state;  // As in the file, now proven.
 };
 

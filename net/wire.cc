@@ -313,6 +313,12 @@ Bytes EncodeEnvelope(const Envelope& envelope) {
           auto b = body.initBlockRequest();
           b.setFromHeight(m.from_height.value());
           b.setMaxBlocks(m.max_blocks);
+        } else if constexpr (std::is_same_v<T, CheckpointSignature>) {
+          auto c = body.initCheckpointSignature();
+          c.setEpoch(m.epoch.value());
+          c.setTreeSize(m.tree_size);
+          c.setSignature(Data(m.signature.view()));
+          c.setWantReply(m.want_reply);
         } else {
           static_assert(std::is_same_v<T, BlockResponse>);
           auto b = body.initBlockResponse();
@@ -426,6 +432,16 @@ Result<Envelope> DecodeEnvelope(ByteView frame, const ChainId& expected_chain,
           }
         }
         out.body = std::move(resp);
+        break;
+      }
+      case wire::Envelope::Body::CHECKPOINT_SIGNATURE: {
+        auto c = body.getCheckpointSignature();
+        CheckpointSignature sig;
+        sig.epoch = Epoch(c.getEpoch());
+        sig.tree_size = c.getTreeSize();
+        sig.signature = reader.Fixed<Signature>(c.getSignature(), "checkpoint signature");
+        sig.want_reply = c.getWantReply();
+        out.body = sig;
         break;
       }
       default:

@@ -42,7 +42,17 @@ struct BlockResponse {
   friend bool operator==(const BlockResponse&, const BlockResponse&) = default;
 };
 
-using Message = std::variant<Proposal, Vote, Timeout, Transaction, BlockRequest, BlockResponse>;
+// A validator's signature on a checkpoint of the record log (node/checkpoints.h).
+struct CheckpointSignature {
+  Epoch epoch;
+  std::uint64_t tree_size = 0;
+  Signature signature;      // Ed25519 over the checkpoint's note text (C2SP signed-note).
+  bool want_reply = false;  // The sender has no checkpoint yet; signers of it answer.
+  friend bool operator==(const CheckpointSignature&, const CheckpointSignature&) = default;
+};
+
+using Message = std::variant<Proposal, Vote, Timeout, Transaction, BlockRequest, BlockResponse,
+                             CheckpointSignature>;
 
 struct Envelope {
   std::uint16_t protocol_version = kProtocolVersion;

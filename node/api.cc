@@ -27,6 +27,7 @@
 #include "node/connection_table.h"
 #include "node/facts.h"
 #include "node/rate_limiter.h"
+#include "tlog/tiles.h"
 #include "tsa/authority.h"
 #include "web/assets.h"
 
@@ -360,6 +361,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (path == "/v1/snapshot") return Snapshot();
     if (path == "/v1/timestamp/certs") return TimestampCertificates();
     if (path == "/v1/log/consistency") return Consistency(query);
+    // The C2SP tlog-tiles read path: the checkpoint, Merkle tiles and entry bundles.
+    if (path == "/checkpoint") return Checkpoint();
+    if (path == "/v1/log/checkpoint") return CheckpointJson();
+    if (path.starts_with("/tile/")) return Tile(path.substr(1));
     if (path == "/v1/genesis") {
       return Write(
           Text(http::status::ok, "application/json", client::GenesisToJson(node_.genesis())));
@@ -590,6 +595,66 @@ class Session : public std::enable_shared_from_this<Session> {
     json hashes = json::array();
     for (const Hash32& h : *proof) hashes.push_back(h.ToHex());
     Write(Json(http::status::ok, {{"from", *from}, {"to", *to}, {"proof", hashes}}));
+  }
+
+  // GET /checkpoint: the newest checkpoint a quorum signed, as a signed note.
+  void Checkpoint() {
+    const auto& c = node_.checkpoint();
+    if (!c) return NoCheckpoint();
+    Response r = Text(http::status::ok, "text/plain; charset=utf-8", c->note);
+    r.set(http::field::cache_control, "max-age=2");  // It moves with every commit.
+    Write(std::move(r));
+  }
+
+  // GET /v1/log/checkpoint: the same, with what a client needs to check it: the epoch whose
+  // validators signed it, their note keys, and which of them signed.
+  void CheckpointJson() {
+    const auto& c = node_.checkpoint();
+    if (!c) return NoCheckpoint();
+    json keys = json::array(), signers = json::array();
+    for (const PublicKey& k : c->validators.validators) {
+      keys.push_back(tlog::FormatVerifierKey(tlog::MakeVerifier(c->checkpoint.origin, k)));
+    }
+    for (const PublicKey& k : c->signers) signers.push_back(k.ToHex());
+    Write(Json(http::status::ok, {{"origin", c->checkpoint.origin},
+                                  {"tree_size", c->checkpoint.size},
+                                  {"root", c->checkpoint.root.ToHex()},
+                                  {"epoch", c->validators.epoch.value()},
+                                  {"quorum", c->validators.QuorumSize()},
+                                  {"verifier_keys", keys},
+                                  {"signers", signers},
+                                  {"note", c->note}}));
+  }
+
+  void NoCheckpoint() {
+    Write(Error(http::status::service_unavailable, ApiCode::kUnavailable,
+                "no checkpoint signed by a quorum of validators has reached this node yet"));
+  }
+
+  // GET /tile/<L>/<N>[.p/<W>] and /tile/entries/<N>[.p/<W>] (C2SP tlog-tiles). Immutable:
+  // a tile's bytes never change once the log reaches past it.
+  void Tile(std::string_view path) {
+    auto id = tlog::ParseTilePath(path);
+    if (!id.ok()) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "not a tile path: " + id.error().message()));
+    }
+    if (id->index >= std::numeric_limits<std::uint64_t>::max() / tlog::kTileWidth) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "no such tile in a log of at most 2^64 records"));
+    }
+    Result<Bytes> body = Bytes();
+    if (id->entries) {
+      auto leaves = node_.ledger().LogLeaves(id->index * tlog::kTileWidth, id->width);
+      body = leaves.ok() ? tlog::EncodeEntryBundle(*leaves) : Result<Bytes>(leaves.error());
+    } else {
+      body = node_.ledger().LogTile(id->level, id->index, id->width);
+    }
+    if (!body.ok()) return Write(ErrorFor(body.error()));
+    Response r =
+        Text(http::status::ok, "application/octet-stream", std::string(body->begin(), body->end()));
+    r.set(http::field::cache_control, "public, max-age=31536000, immutable");
+    Write(std::move(r));
   }
 
   // GET /v1/timestamp/certs: the TSA certificate and the CAs above it, PEM.

@@ -84,6 +84,7 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
 
   TAMGA_ASSIGN_OR_RETURN(key_, client::OpenKeyFile(config_.key_file, config_.passphrase_file));
   signer_ = std::make_unique<consensus::Ed25519Signer>(key_);
+  checkpoints_ = std::make_unique<CheckpointCollector>(tlog::ChainOrigin(anchor_.chain_id), key_);
 
   if (!config_.timestamp_key_file.empty()) TAMGA_RETURN_IF_ERROR(OpenTimestamping());
 
@@ -197,6 +198,9 @@ Status Node::Start() {
   DialValidators(verifier_->validators());
   Log(LogLevel::kInfo, "started", {{"listen", config_.listen}});
   Apply(core_->Start(NowMs()));
+  const ledger::LedgerHead head = ledger_->Head();
+  SignCheckpoint(head.validators.epoch, head.result);
+  ResendCheckpoint();
   return Status::Ok();
 }
 
@@ -208,6 +212,7 @@ void Node::Stop() {
   for (auto& [r, t] : timers_) t->cancel();
   timers_.clear();
   if (payload_timer_) payload_timer_->cancel();
+  if (checkpoint_timer_) checkpoint_timer_->cancel();
   for (auto& [h, w] : height_waiters_) w->timer->cancel();
   height_waiters_.clear();
 }
@@ -353,6 +358,9 @@ void Node::Commit(const consensus::CommitBlock& c) {
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
   if (timestamper_) timestamper_->OnCommit(*prepared);
+  // A block replayed while catching up is not signed: peers moved on long ago.
+  if (now < proposed + kCheckpointSignWithinMs)
+    SignCheckpoint(block.header.epoch, prepared->result);
   // An administration moved its validator: dial it at its new address from now on. One
   // named its observers: admit them (and close the links of those it no longer names).
   bool moved = false, observers = false;
@@ -519,6 +527,8 @@ void Node::OnFrame(const PublicKey& from, Bytes frame) {
           ServeBlocks(from, m);
         } else if constexpr (std::is_same_v<T, net::BlockResponse>) {
           OnBlocks(from, m);
+        } else if constexpr (std::is_same_v<T, net::CheckpointSignature>) {
+          OnCheckpointSignature(from, m);
         } else {
           OnConsensusMessage(from, m);
         }
@@ -622,6 +632,38 @@ void Node::Request(const PublicKey& peer, const net::BlockRequest& request) {
 
 void Node::Drop(const PublicKey& peer, const std::string& why) {
   transport_->Disconnect(peer, why);
+}
+
+void Node::SignCheckpoint(Epoch epoch, const ExecutionResult& result) {
+  // The validators of the block's epoch; a block committed past an epoch this node has not
+  // entered yet (catching up) is not signed.
+  const ValidatorSet& validators = verifier_->validators();
+  if (validators.epoch != epoch) return;
+  if (auto sig = checkpoints_->OnCommitted(validators, result.log_size, result.log_root)) {
+    Broadcast(*sig);
+  }
+}
+
+void Node::OnCheckpointSignature(const PublicKey& from, const net::CheckpointSignature& sig) {
+  auto r = checkpoints_->OnSignature(from, sig);
+  if (r.status.code() == StatusCode::kBadSignature) {
+    return transport_->Disconnect(from, "checkpoint refused: " + r.status.ToString());
+  }
+  if (!r.status.ok()) {
+    Log(LogLevel::kDebug, "message_dropped",
+        {{"peer", from.ShortHex()}, {"what", "checkpoint"}, {"reason", r.status.ToString()}});
+  }
+  if (r.reply) SendTo(from, *r.reply);
+}
+
+void Node::ResendCheckpoint() {
+  if (stopped_) return;
+  if (auto sig = checkpoints_->Resend()) Broadcast(*sig);
+  checkpoint_timer_ =
+      std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(kCheckpointResendMs));
+  checkpoint_timer_->async_wait([this](error_code ec) {
+    if (!ec) ResendCheckpoint();
+  });
 }
 
 void Node::Announce(const ledger::PreparedBlock& p) {

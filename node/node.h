@@ -39,6 +39,7 @@
 #include "net/transport.h"
 #include "net/wire.h"
 #include "node/block_sync.h"
+#include "node/checkpoints.h"
 #include "node/config.h"
 #include "node/consensus_store.h"
 #include "node/events.h"
@@ -112,6 +113,10 @@ class Node final : private SyncTarget, private SyncNetwork {
   // ResourceExhausted when too many wait.
   Status Timestamp(tsa::Request request, Timestamper::Done done);
 
+  // The newest checkpoint of the record log a quorum signed (node/checkpoints.h), if any.
+  const std::optional<PublishedCheckpoint>& checkpoint() const { return checkpoints_->latest(); }
+  const std::string& checkpoint_origin() const { return checkpoints_->origin(); }
+
   // Counters for /metrics, and committed records for event subscribers.
   const Metrics& metrics() const { return metrics_; }
   Metrics& metrics() { return metrics_; }
@@ -152,6 +157,11 @@ class Node final : private SyncTarget, private SyncNetwork {
   void OnConsensusMessage(const PublicKey& from, const net::Message& m);
   void ServeBlocks(const PublicKey& to, const net::BlockRequest& req);
   void OnBlocks(const PublicKey& from, const net::BlockResponse& resp);
+  // Checkpoints: this node signs what it committed (Commit), takes its peers' signatures,
+  // and sends its own again every kCheckpointResendMs while nothing is published at its size.
+  void SignCheckpoint(Epoch epoch, const ExecutionResult& result);
+  void OnCheckpointSignature(const PublicKey& from, const net::CheckpointSignature& sig);
+  void ResendCheckpoint();
   // Block sync's view of this node (SyncTarget) and of the network (SyncNetwork).
   Epoch epoch() const override { return core_->epoch(); }
   Height committed() const override { return ledger_->Head().height; }
@@ -213,6 +223,11 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::uint64_t committed_transactions_ = 0;
   Metrics metrics_;
   EventHub events_;
+  std::unique_ptr<CheckpointCollector> checkpoints_;
+  std::shared_ptr<boost::asio::steady_timer> checkpoint_timer_;
+  static constexpr std::uint64_t kCheckpointResendMs = 2000;
+  // Blocks proposed longer ago than this when committed (block sync) are not signed.
+  static constexpr std::uint64_t kCheckpointSignWithinMs = 10'000;
   std::unique_ptr<tsa::Authority> tsa_;
   std::unique_ptr<Timestamper> timestamper_;
   bool stopped_ = false;

@@ -127,6 +127,16 @@ struct BlockResponse {
   highestHeight @1 :UInt64;
 }
 
+# A validator's Ed25519 signature on the checkpoint of the record log it committed (C2SP
+# tlog-checkpoint; node/checkpoints.h): the note text is "<origin>\n<treeSize>\n<root>\n",
+# which the receiver rebuilds from its own ledger, so only the size travels.
+struct CheckpointSignature {
+  epoch @0 :UInt64;       # The epoch whose validators sign this size.
+  treeSize @1 :UInt64;
+  signature @2 :Data;     # 64 bytes, over the note text itself (signed-note).
+  wantReply @3 :Bool;     # The sender has no checkpoint yet: answer with your signature.
+}
+
 # Every frame on a validator connection carries one Envelope.
 struct Envelope {
   protocolVersion @0 :UInt16;
@@ -138,5 +148,6 @@ struct Envelope {
     transaction @5 :Transaction;
     blockRequest @6 :BlockRequest;
     blockResponse @7 :BlockResponse;
+    checkpointSignature @8 :CheckpointSignature;
   }
 }

@@ -1,10 +1,11 @@
 // tests/e2e/log_test.cc
-// `tamga log consistency` with real processes: two proof files of one chain, taken before
-// and after more records were committed, are consistent (the later log extends the
-// earlier), in either order; a proof file that was changed does not verify.
+// The record log's read path with real processes: `tamga log consistency` over proof files
+// and checkpoints; checkpoints a quorum signed (GET /checkpoint, `tamga log checkpoint`),
+// also after a validator restarts; the C2SP tiles (GET /tile/..., `tamga log export-tiles`).
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "common/encoding.h"
@@ -12,6 +13,8 @@
 #include "contracts/model.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/timestamp_tools.h"
+#include "tlog/checkpoint.h"
+#include "tlog/note.h"
 
 namespace tamga::testing {
 namespace {
@@ -20,6 +23,110 @@ std::string Snapshot(Cluster& c, std::size_t i) {
   auto r = c.Get(i, "/v1/snapshot");
   EXPECT_TRUE(r && r->status == 200);
   return r ? r->body : "";
+}
+
+void AddOffices(Cluster& c, std::uint64_t first, std::uint64_t last) {
+  for (std::uint64_t n = first; n <= last; ++n) {
+    const Transaction tx =
+        c.Tx(c.admin(0), contracts::TxType::kRegisterOffice,
+             Encode(contracts::RegisterOffice{"KZ-" + std::to_string(n), "Office",
+                                              SecretKey::Generate().public_key()}),
+             n);
+    ASSERT_EQ(c.Submit(0, tx).first, 202);
+    ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(0, tx.Hash()) == "committed"; }));
+  }
+}
+
+// The checkpoint node `i` serves once it covers at least `size` records.
+std::string CheckpointOf(Cluster& c, std::size_t i, std::uint64_t size) {
+  std::string note;
+  EXPECT_TRUE(Cluster::WaitFor([&] {
+    auto r = c.Get(i, "/checkpoint");
+    if (!r || r->status != 200) return false;
+    auto parsed = tlog::ParseNote(r->body);
+    if (!parsed.ok()) return false;
+    auto cp = tlog::ParseCheckpointText(parsed->text);
+    note = r->body;
+    return cp.ok() && cp->size >= size;
+  }));
+  return note;
+}
+
+TEST(LogCheckpoints, AQuorumSignsTheTiledLogAndToolsCheckItEndToEnd) {
+  Cluster c("log_checkpoints", 4);
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1 && c.Height(3) >= 1; }));
+  AddOffices(c, 1, 3);
+  const std::uint64_t size = c.Status(0)->at("log_size").get<std::uint64_t>();
+  const std::string note = CheckpointOf(c, 2, size);
+  auto parsed = tlog::ParseNote(note);
+  ASSERT_TRUE(parsed.ok()) << note;
+  EXPECT_GE(parsed->signatures.size(), 3u) << note;  // A quorum of four.
+  const auto cp = tlog::ParseCheckpointText(parsed->text);
+  ASSERT_TRUE(cp.ok());
+  EXPECT_EQ(cp->origin.rfind("tamga/", 0), 0u);
+  for (const auto& sig : parsed->signatures) EXPECT_EQ(sig.name, cp->origin);
+  auto json = c.Get(2, "/v1/log/checkpoint");
+  ASSERT_TRUE(json && json->status == 200);
+  const auto j = nlohmann::json::parse(json->body);
+  EXPECT_EQ(j["verifier_keys"].size(), 4u);
+  EXPECT_EQ(j["quorum"], 3);
+
+  TempDir files("log_checkpoints_files");
+  const std::string cli = std::string(TAMGA_CLI) + " log ";
+  const std::string genesis = " --genesis " + c.GenesisFile();
+  const std::string older = files.File("older.checkpoint");
+  ASSERT_TRUE(WriteFileAtomic(older, note, {}).ok());
+  const Output fetched = Shell(cli + "checkpoint" + genesis + " --node " + c.api(1));
+  EXPECT_EQ(fetched.exit, 0) << fetched.text;
+  EXPECT_NE(fetched.text.find("VALID: the checkpoint of "), std::string::npos) << fetched.text;
+  const Output offline = Shell(cli + "checkpoint " + older + genesis);
+  EXPECT_EQ(offline.exit, 0) << offline.text;
+  // One character of the root changed: the signatures no longer cover it.
+  std::string changed = note;
+  const auto root_at = changed.find('\n', changed.find('\n') + 1) + 1;
+  changed[root_at] = changed[root_at] == 'A' ? 'B' : 'A';
+  ASSERT_TRUE(WriteFileAtomic(files.File("changed.checkpoint"), changed, {}).ok());
+  const Output bad = Shell(cli + "checkpoint " + files.File("changed.checkpoint") + genesis);
+  EXPECT_EQ(bad.exit, 2) << bad.text;
+  EXPECT_NE(bad.text.find("NOT VALID"), std::string::npos) << bad.text;
+
+  // The log grows; the later checkpoint extends the earlier one.
+  AddOffices(c, 4, 9);
+  const std::string newer = files.File("newer.checkpoint");
+  ASSERT_TRUE(WriteFileAtomic(newer, CheckpointOf(c, 3, size + 6), {}).ok());
+  const Output consistent =
+      Shell(cli + "consistency" + genesis + " --node " + c.api(0) + " " + older + " " + newer);
+  EXPECT_EQ(consistent.exit, 0) << consistent.text;
+  EXPECT_NE(consistent.text.find("CONSISTENT: the checkpoint of"), std::string::npos)
+      << consistent.text;
+
+  // The tiles: served, exported, checked against the checkpoint's root.
+  auto tile = c.Get(0, "/tile/0/000.p/" + std::to_string(size));
+  ASSERT_TRUE(tile && tile->status == 200);
+  EXPECT_EQ(tile->body.size(), size * 32);
+  auto entries = c.Get(0, "/tile/entries/000.p/" + std::to_string(size));
+  ASSERT_TRUE(entries && entries->status == 200);
+  EXPECT_EQ(c.Get(0, "/tile/0/001")->status, 404);       // Past the log.
+  EXPECT_EQ(c.Get(0, "/tile/0/0000.p/1")->status, 404);  // Not a canonical path.
+  const std::string tiles = files.File("tiles");
+  const Output exported = Shell(cli + "export-tiles " + tiles + genesis + " --node " + c.api(1));
+  EXPECT_EQ(exported.exit, 0) << exported.text;
+  EXPECT_NE(exported.text.find("EXPORTED: "), std::string::npos) << exported.text;
+  auto written = ReadFileToString(tiles + "/checkpoint", 1 << 20);
+  ASSERT_TRUE(written.ok());
+  auto exported_cp = tlog::ParseCheckpointText(tlog::ParseNote(*written)->text);
+  ASSERT_TRUE(exported_cp.ok());
+  const std::string width = std::to_string(exported_cp->size);
+  EXPECT_TRUE(std::filesystem::exists(tiles + "/tile/0/000.p/" + width));
+  EXPECT_TRUE(std::filesystem::exists(tiles + "/tile/entries/000.p/" + width));
+
+  // A validator restarted with the log unchanged gets its peers' signatures again.
+  const std::uint64_t now = c.Status(0)->at("log_size").get<std::uint64_t>();
+  c.Kill(3);
+  c.Start(3);
+  const std::string again = CheckpointOf(c, 3, now);
+  EXPECT_NE(again.find("— tamga/"), std::string::npos) << again;
 }
 
 TEST(LogConsistency, ALaterProofFileExtendsAnEarlierOneAndAChangedOneDoesNotVerify) {

@@ -33,6 +33,7 @@
 #include "tests/e2e/openapi_check.h"
 #include "tests/e2e/raw_http.h"
 #include "tests/e2e/timestamp_tools.h"
+#include "tlog/tiles.h"
 #include "tsa/authority.h"
 #include "tsa/pki.h"
 
@@ -707,6 +708,26 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
     api.Call("GET", cp + "?from=1", cp, 400);
     api.Call("GET", cp + "?from=1&to=x", cp, 400);
     api.Call("GET", cp + "?from=1&to=99999999", cp, 404);
+  }
+
+  // --- Checkpoints and tiles (C2SP) ----------------------------------------------------------
+  {
+    ASSERT_TRUE(Cluster::WaitFor([&] {
+      auto a = Exchange(ApiPort(c, 0), Request("GET", "/checkpoint"));
+      return a && a->status == 200;
+    }));
+    api.Call("GET", "/checkpoint", "/checkpoint", 200);
+    const json cj = api.Call("GET", "/v1/log/checkpoint", "/v1/log/checkpoint", 200);
+    const std::uint64_t n = At(cj, "tree_size").get<std::uint64_t>();
+    ASSERT_GE(n, 1u);
+    // The level-0 tile and bundle holding the last record.
+    const tlog::TileId last{0, (n - 1) / 256, static_cast<std::uint32_t>((n - 1) % 256 + 1), false};
+    const std::string tile = "/" + tlog::TilePath(last);
+    const std::string bundle = "/" + tlog::TilePath({0, last.index, last.width, true});
+    api.Call("GET", tile, "/tile/{level}/{index}", 200);
+    api.Call("GET", bundle, "/tile/entries/{index}", 200);
+    api.Call("GET", "/tile/0/x999/000", "/tile/{level}/{index}", 404);
+    api.Call("GET", "/tile/entries/0000", "/tile/entries/{index}", 404);
   }
 
   // --- The events stream: records concerning y, as the file says -------------------------------

@@ -1,9 +1,8 @@
 #include "net/wire.h"
 
-#include <gtest/gtest.h>
-
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+#include <gtest/gtest.h>
 
 #include <random>
 
@@ -34,11 +33,15 @@ TEST(Wire, EveryMessageKindRoundTrips) {
   ExpectRoundTrip(Wrap(SampleProposal(7, 0, true)));
   const QuorumCertificate qc = SampleQc(6, 3);
   ExpectRoundTrip(Wrap(Vote{qc.data, ValidatorIndex(1), qc.signatures[1].signature}));
-  ExpectRoundTrip(Wrap(Timeout{{TestChain(), Epoch(0), Round(7), Round(6)}, qc, std::nullopt,
-                               ValidatorIndex(2), qc.signatures[2].signature}));
+  ExpectRoundTrip(Wrap(Timeout{{TestChain(), Epoch(0), Round(7), Round(6)},
+                               qc,
+                               std::nullopt,
+                               ValidatorIndex(2),
+                               qc.signatures[2].signature}));
   ExpectRoundTrip(Wrap(SampleTransaction(4, 9)));
   ExpectRoundTrip(Wrap(BlockRequest{Height(10), 100}));
   ExpectRoundTrip(Wrap(BlockResponse{{{SampleBlock(3, 2), SampleQc(3, 3)}}, Height(12)}));
+  ExpectRoundTrip(Wrap(CheckpointSignature{Epoch(2), 70000, qc.signatures[0].signature, true}));
 }
 
 TEST(Wire, SignaturesSurviveTheWireBecauseTheyCoverCanonicalBytes) {
