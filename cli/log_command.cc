@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +23,9 @@
 #include "contracts/genesis.h"
 #include "ledger/log_proof.h"
 #include "ledger/proof_file.h"
+#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
+#include "tlog/cosignature.h"
 #include "tlog/note.h"
 #include "tlog/tiles.h"
 
@@ -172,6 +175,16 @@ Checked<LogView> ReadLogView(const ledger::TrustAnchor& anchor, const std::strin
   return LogView{checked.checkpoint.size, checked.checkpoint.root, Describe(checked)};
 }
 
+// When `witness` cosigned the checkpoint `note` (POSIX seconds); why not otherwise.
+Result<std::uint64_t> CosignedAt(std::string_view note, const tlog::NoteVerifier& witness) {
+  TAMGA_ASSIGN_OR_RETURN(tlog::Note parsed, tlog::ParseNote(note));
+  for (const tlog::NoteSignature& sig : parsed.signatures) {
+    if (sig.name != witness.name || sig.key_id != witness.key_id) continue;
+    return tlog::VerifyCosignature(parsed.text, sig, witness);
+  }
+  return Status::NotFound("the checkpoint carries no cosignature by this witness");
+}
+
 Result<ledger::TrustAnchor> LoadAnchor(const std::string& genesis_file) {
   TAMGA_ASSIGN_OR_RETURN(auto genesis, client::LoadGenesisFile(genesis_file));
   auto chain = contracts::StartChain(genesis);
@@ -268,11 +281,22 @@ int RunLogCheckpoint(const LogCheckpointOptions& o, std::ostream& out, std::ostr
     out << "NOT VALID: " << f->why << "\n";
     return kVerifyProofInvalid;
   }
+  std::string cosigned;
+  for (const std::string& vkey : o.witness_keys) {
+    auto witness = tlog::ParseCosignatureVerifierKey(vkey);
+    if (!witness.ok()) return fail("--witness-key " + vkey + ": " + witness.error().message());
+    auto when = CosignedAt(text, *witness);
+    if (!when.ok()) {
+      out << "NOT VALID: witness " << witness->name << ": " << when.error().message() << "\n";
+      return kVerifyProofInvalid;
+    }
+    cosigned += ", cosigned by witness " + witness->name + " at " + UtcTime(*when * 1000);
+  }
   if (!o.out.empty()) {
     if (Status s = WriteFileAtomic(o.out, text, {}); !s.ok()) return fail(s.ToString());
   }
   out << "VALID: " << Describe(std::get<CheckedCheckpoint>(c)) << " (a quorum is "
-      << std::get<CheckedCheckpoint>(c).validators.QuorumSize() << ")\n";
+      << std::get<CheckedCheckpoint>(c).validators.QuorumSize() << ")" << cosigned << "\n";
   return kVerifyInForce;
 }
 
@@ -423,6 +447,113 @@ int RunExportTiles(const ExportTilesOptions& o, std::ostream& out, std::ostream&
   out << "EXPORTED: " << size << " records in " << tiles << " tiles (" << fetched
       << " files fetched, the rest already in " << o.dir << "), root " << root.ToHex()
       << " as the checkpoint says\n";
+  return kVerifyInForce;
+}
+
+int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why) {
+    err << "tamga log witness: " << why << "\n";
+    return kVerifyError;
+  };
+  std::optional<tlog::NoteVerifier> witness_key;
+  if (!o.witness_key.empty()) {
+    auto k = tlog::ParseCosignatureVerifierKey(o.witness_key);
+    if (!k.ok()) return fail("--witness-key: " + k.error().message());
+    witness_key = *k;
+  }
+  auto anchor = LoadAnchor(o.genesis_file);
+  if (!anchor.ok()) return fail(anchor.error().ToString());
+  auto node = client::HttpClient::Connect(o.node, 30'000);
+  if (!node.ok()) return fail(node.error().ToString());
+  auto witness = client::HttpClient::Connect(o.witness, 30'000);
+  if (!witness.ok()) return fail(witness.error().ToString());
+  auto r = node->Get("/checkpoint");
+  if (!r.ok()) return fail(r.error().ToString());
+  if (r->status != 200) {
+    return fail(o.node + " answered " + std::to_string(r->status) + ": " + r->body.substr(0, 300));
+  }
+  const std::string note = std::move(r->body);
+  auto checked = CheckCheckpoint(*anchor, note, &*node);
+  if (auto* f = std::get_if<Failure>(&checked)) {
+    if (!f->invalid) return fail(f->why);
+    out << "NOT VALID: " << f->why << "\n";
+    return kVerifyProofInvalid;
+  }
+  const std::uint64_t size = std::get<CheckedCheckpoint>(checked).checkpoint.size;
+
+  // As if the witness had seen nothing; its 409 says the size it last cosigned, and the
+  // second request brings the consistency proof from there.
+  std::uint64_t old_size = 0;
+  std::string proof_lines;
+  std::string cosignature;
+  for (int attempt = 0; attempt < 2 && cosignature.empty(); ++attempt) {
+    auto answer = witness->Post(
+        "/add-checkpoint", "old " + std::to_string(old_size) + "\n" + proof_lines + "\n" + note);
+    if (!answer.ok()) return fail(answer.error().ToString());
+    if (answer->status == 200) {
+      cosignature = answer->body;
+      break;
+    }
+    if (answer->status != 409) {
+      return fail("the witness answered " + std::to_string(answer->status) + ": " +
+                  answer->body.substr(0, 300));
+    }
+    std::uint64_t latest = 0;
+    const std::string& b = answer->body;
+    if (b.empty() || b.back() != '\n' ||
+        std::from_chars(b.data(), b.data() + b.size() - 1, latest).ptr != b.data() + b.size() - 1) {
+      return fail("the witness answered 409 without its size: " + b.substr(0, 100));
+    }
+    if (latest == size && attempt == 1) break;  // The same size and still refused.
+    if (latest > size) {
+      return fail("the witness has cosigned " + std::to_string(latest) +
+                  " records, more than this node's checkpoint of " + std::to_string(size) +
+                  ": ask a node that is further ahead");
+    }
+    old_size = latest;
+    auto p = node->Get("/v1/log/consistency?from=" + std::to_string(old_size) +
+                       "&to=" + std::to_string(size));
+    if (!p.ok()) return fail(p.error().ToString());
+    const auto j = nlohmann::json::parse(p->body, nullptr, false);
+    if (p->status != 200 || !j.is_object() || !j.contains("proof") || !j["proof"].is_array()) {
+      return fail(o.node + " answered " + std::to_string(p->status) + ": " +
+                  p->body.substr(0, 300));
+    }
+    proof_lines.clear();
+    for (const auto& h : j["proof"]) {
+      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
+                                : Result<Hash32>(Status::InvalidArgument("not a string"));
+      if (!hash.ok()) return fail(o.node + " answered a proof that is not 64-hex-digit hashes");
+      proof_lines += tlog::Base64Encode(hash->view()) + "\n";
+    }
+  }
+  if (cosignature.empty()) {
+    out << "NOT CONSISTENT: the witness has cosigned another root for " << size
+        << " records: it was shown another history of this log\n";
+    return kVerifyProofInvalid;
+  }
+  const std::string cosigned = note + cosignature;
+  std::string when;
+  if (witness_key) {
+    auto at = CosignedAt(cosigned, *witness_key);
+    if (!at.ok()) {
+      out << "NOT VALID: the witness's answer: " << at.error().message() << "\n";
+      return kVerifyProofInvalid;
+    }
+    when = " at " + UtcTime(*at * 1000);
+  } else if (!tlog::ParseNote(cosigned).ok()) {
+    return fail("the witness answered lines that are not note signatures: " +
+                cosignature.substr(0, 300));
+  }
+  if (!o.out.empty()) {
+    if (Status s = WriteFileAtomic(o.out, cosigned, {}); !s.ok()) return fail(s.ToString());
+  }
+  out << "WITNESSED: " << Describe(std::get<CheckedCheckpoint>(checked)) << ", cosigned"
+      << (witness_key ? " by " + witness_key->name : std::string(" (unchecked: no --witness-key)"))
+      << when
+      << (old_size > 0 ? " after a consistency proof from " + std::to_string(old_size) + " records"
+                       : std::string())
+      << "\n";
   return kVerifyInForce;
 }
 

@@ -21,9 +21,19 @@
 // checked all the same. The checkpoint is written last, so DIR never names a size it lacks
 // the tiles of.
 //
-// Exit status: 0 consistent, a valid checkpoint, or tiles exported; 2 a proof file or checkpoint
-// that does not verify, or logs that are not consistent; 1 unusable input (missing files, a node
-// that does not answer).
+// `tamga log witness --witness URL`: the node's latest checkpoint (checked as above) taken
+// to a C2SP tlog-witness (tamga-witness, or any witness that follows this log) for its
+// cosignature: first as if the witness had seen nothing; when it answers with the size it
+// last cosigned, again with the node's consistency proof from that size. The checkpoint
+// with the cosignature added is written to --out, and checked against --witness-key.
+// A witness that holds another root for the same size has seen another history: NOT
+// CONSISTENT.
+// `tamga log checkpoint --witness-key VKEY` (repeatable) also requires a valid cosignature
+// by each of those witnesses.
+//
+// Exit status: 0 consistent, a valid checkpoint, tiles exported, or a cosignature got; 2 a proof
+// file or checkpoint that does not verify, or logs that are not consistent; 1 unusable input
+// (missing files, a node that does not answer).
 //
 // Thread-safety: one blocking command.
 
@@ -31,6 +41,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace tamga::cli {
 
@@ -48,6 +59,7 @@ struct LogCheckpointOptions {
   std::string genesis_file;  // The pinned genesis.
   std::string node;          // Optional with a file: where to fetch the validators' proof.
   std::string out;           // Optional: where to write the checkpoint that was checked.
+  std::vector<std::string> witness_keys;  // Cosigners required ("name+id+base64", type 0x04).
 };
 
 int RunLogCheckpoint(const LogCheckpointOptions& options, std::ostream& out, std::ostream& err);
@@ -59,5 +71,15 @@ struct ExportTilesOptions {
 };
 
 int RunExportTiles(const ExportTilesOptions& options, std::ostream& out, std::ostream& err);
+
+struct LogWitnessOptions {
+  std::string genesis_file;  // The pinned genesis.
+  std::string node;          // Where the checkpoint and the consistency proof come from.
+  std::string witness;       // The witness (host:port or http://host:port/prefix).
+  std::string witness_key;   // Optional: its verifier key, to check the cosignature.
+  std::string out;           // Optional: the checkpoint with the cosignature added.
+};
+
+int RunLogWitness(const LogWitnessOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tamga::cli

@@ -150,6 +150,22 @@ int main(int argc, char** argv) try {
                    "The node (host:port) to fetch the checkpoint and its validators' proof from")
       ->envname("TAMGA_NODE");
   log_checkpoint->add_option("--out", lk.out, "Write the checkpoint checked to this file");
+  log_checkpoint->add_option(
+      "--witness-key", lk.witness_keys,
+      "Also require a cosignature by this witness (name+id+base64, repeatable)");
+  tamga::cli::LogWitnessOptions lw;
+  auto* log_witness = log->add_subcommand(
+      "witness", "Take the node's latest checkpoint to a witness for its cosignature");
+  log_witness->add_option("--genesis", lw.genesis_file, "The pinned genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_witness->add_option("--node", lw.node, "The node (host:port) to take it from")
+      ->envname("TAMGA_NODE")
+      ->required();
+  log_witness->add_option("--witness", lw.witness, "The witness (host:port)")->required();
+  log_witness->add_option("--witness-key", lw.witness_key,
+                          "The witness's verifier key, to check its cosignature");
+  log_witness->add_option("--out", lw.out, "Write the cosigned checkpoint to this file");
   tamga::cli::ExportTilesOptions et;
   auto* log_export = log->add_subcommand(
       "export-tiles", "Write the log's tiles and checkpoint (C2SP tlog-tiles) to a folder");
@@ -317,6 +333,8 @@ int main(int argc, char** argv) try {
     return tamga::cli::RunLogCheckpoint(lk, std::cout, std::cerr);
   } else if (*log_export) {
     return tamga::cli::RunExportTiles(et, std::cout, std::cerr);
+  } else if (*log_witness) {
+    return tamga::cli::RunLogWitness(lw, std::cout, std::cerr);
   } else if (*tsa_init) {
     if (ti_fast_kdf) ti.kdf = tamga::KdfParams::Minimum();
     status = tamga::cli::TsaInit(ti, std::cout);

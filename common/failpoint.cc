@@ -22,6 +22,7 @@ constexpr std::string_view kNames[] = {
     "safety.save.before",       "safety.save.after",
     "safety.create.before",     "safety.create.after",
     "safety.reset.before",      "safety.reset.after",
+    "witness.save.before",      "witness.save.after",
 };
 // clang-format on
 

@@ -646,7 +646,12 @@ class Session : public std::enable_shared_from_this<Session> {
     Result<Bytes> body = Bytes();
     if (id->entries) {
       auto leaves = node_.ledger().LogLeaves(id->index * tlog::kTileWidth, id->width);
-      body = leaves.ok() ? tlog::EncodeEntryBundle(*leaves) : Result<Bytes>(leaves.error());
+      if (!leaves.ok()) return Write(ErrorFor(leaves.error()));
+      body = tlog::EncodeEntryBundle(*leaves);
+      if (!body.ok()) {  // A record too long for the bundle's 16-bit lengths.
+        return Write(Error(http::status::internal_server_error, ApiCode::kInternal,
+                           "entry bundle: " + body.error().message()));
+      }
     } else {
       body = node_.ledger().LogTile(id->level, id->index, id->width);
     }

@@ -1,15 +1,11 @@
 #include "tlog/checkpoint.h"
 
-#include <optional>
-
 #include "tlog/base64.h"
 #include "tlog/note.h"
 
 namespace tamga::tlog {
-namespace {
 
-// ASCII decimal without leading zeros that fits in 64 bits.
-std::optional<std::uint64_t> ParseDecimal(std::string_view s) {
+std::optional<std::uint64_t> ParseTreeSize(std::string_view s) {
   if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
   std::uint64_t v = 0;
   for (const char c : s) {
@@ -20,8 +16,6 @@ std::optional<std::uint64_t> ParseDecimal(std::string_view s) {
   }
   return v;
 }
-
-}  // namespace
 
 std::string ChainOrigin(const Hash32& chain_id) { return "tamga/" + chain_id.ToHex(); }
 
@@ -44,7 +38,7 @@ Result<Checkpoint> ParseCheckpointText(std::string_view text) {
   Checkpoint c;
   c.origin = std::string(lines[0]);
   if (!ValidKeyName(c.origin)) return Status::Corruption("invalid checkpoint origin");
-  const std::optional<std::uint64_t> size = ParseDecimal(lines[1]);
+  const std::optional<std::uint64_t> size = ParseTreeSize(lines[1]);
   if (!size) return Status::Corruption("checkpoint size is not a canonical decimal");
   c.size = *size;
   Result<Bytes> root = Base64Decode(lines[2]);

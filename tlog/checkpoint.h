@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,11 @@ struct Checkpoint {
 // The origin of a Tamga chain's record log: "tamga/" and the chain id (the SHA-256 of its
 // genesis document) in lower-case hex. Unique to the chain, and a valid key name.
 std::string ChainOrigin(const Hash32& chain_id);
+
+// A tree size as a checkpoint's size line writes it: ASCII decimal without leading zeros
+// ("0" for zero) that fits in 64 bits; nullopt otherwise. Also the rule of other C2SP
+// size fields, such as tlog-witness's old size.
+std::optional<std::uint64_t> ParseTreeSize(std::string_view s);
 
 // "origin\nsize\nbase64(root)\n"then each extension and '\n'. ParseCheckpointText() of
 // the result gives `c` back if the origin and extensions are valid.

@@ -196,8 +196,8 @@ TEST(Failpoints, EveryDurableWriteOfTheDaemonHasOneBeforeAndAfter) {
                                             "key_file.cc", "pki.cc"};
   std::set<std::string> used;
   std::size_t sites = 0;
-  for (const char* dir :
-       {"node", "ledger", "consensus", "net", "contracts", "client", "web", "common", "tsa"}) {
+  for (const char* dir : {"node", "ledger", "consensus", "net", "contracts", "client", "web",
+                          "common", "tsa", "witness"}) {
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(TAMGA_SOURCE_DIR) / dir)) {
       const std::string ext = entry.path().extension().string();
       if (ext != ".cc" && ext != ".h") continue;

@@ -7,13 +7,17 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
 
+#include "client/passphrase.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/sha256.h"
 #include "contracts/model.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/timestamp_tools.h"
 #include "tlog/checkpoint.h"
+#include "tlog/cosignature.h"
 #include "tlog/note.h"
 
 namespace tamga::testing {
@@ -127,6 +131,115 @@ TEST(LogCheckpoints, AQuorumSignsTheTiledLogAndToolsCheckItEndToEnd) {
   c.Start(3);
   const std::string again = CheckpointOf(c, 3, now);
   EXPECT_NE(again.find("— tamga/"), std::string::npos) << again;
+}
+
+// A tamga-witness process in the background, on a port of its choosing.
+class WitnessProcess {
+ public:
+  WitnessProcess(const TempDir& dir, const std::string& genesis) : dir_(dir), genesis_(genesis) {
+    const Output key = Shell(std::string(TAMGA_CLI) + " keys generate --plain " + Key());
+    EXPECT_EQ(key.exit, 0) << key.text;
+    Start();
+  }
+  ~WitnessProcess() { Stop(); }
+  void Start() {
+    std::filesystem::remove(dir_.File("witness.out"));
+    const Output started =
+        Shell(std::string(TAMGA_WITNESS) + " --name witness.example/w1 --key " + Key() +
+              " --genesis " + genesis_ + " --state " + dir_.File("witness.state") +
+              " --listen 127.0.0.1:0 > " + dir_.File("witness.out") + " 2>&1 & echo $!");
+    pid_ = std::stol(started.text);
+    EXPECT_TRUE(Cluster::WaitFor([&] {
+      auto out = ReadFileToString(dir_.File("witness.out"), 1 << 20);
+      const auto at = out.ok() ? out->find("listening on ") : std::string::npos;
+      if (at == std::string::npos || out->find('\n', at) == std::string::npos) return false;
+      address_ = out->substr(at + 13, out->find('\n', at) - at - 13);
+      return true;
+    }));
+  }
+  void Stop() {
+    if (pid_ > 0) Shell("kill " + std::to_string(pid_) + "; sleep 0.2");
+    pid_ = 0;
+  }
+  const std::string& address() const { return address_; }
+  std::string VerifierKey() {
+    auto a = client::HttpClient::Connect(address_, 5000);
+    auto r = a.ok() ? a->Get("/") : Result<client::HttpResponse>(a.error());
+    if (!r.ok()) return "";
+    return r->body.substr(r->body.find('\n') + 1, r->body.rfind('\n') - r->body.find('\n') - 1);
+  }
+
+ private:
+  std::string Key() const { return dir_.File("witness.key"); }
+  const TempDir& dir_;
+  std::string genesis_;
+  long pid_ = 0;
+  std::string address_;
+};
+
+TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
+  Cluster c("log_witness", 4);
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1 && c.Height(3) >= 1; }));
+  AddOffices(c, 1, 2);
+  TempDir files("log_witness_files");
+  WitnessProcess w(files, c.GenesisFile());
+  ASSERT_FALSE(w.address().empty());
+  const std::string vkey = w.VerifierKey();
+  ASSERT_TRUE(tlog::ParseCosignatureVerifierKey(vkey).ok()) << vkey;
+  const std::string cli = std::string(TAMGA_CLI) + " log ";
+  const std::string genesis = " --genesis " + c.GenesisFile();
+  std::string witness = " --witness " + w.address() + " --witness-key " + vkey;
+  const std::string first = files.File("first.checkpoint");
+  CheckpointOf(c, 0, c.Status(0)->at("log_size").get<std::uint64_t>());
+  const Output a =
+      Shell(cli + "witness" + genesis + " --node " + c.api(0) + witness + " --out " + first);
+  EXPECT_EQ(a.exit, 0) << a.text;
+  EXPECT_NE(a.text.find("WITNESSED: "), std::string::npos) << a.text;
+  const Output checked = Shell(cli + "checkpoint " + first + genesis + " --witness-key " + vkey);
+  EXPECT_EQ(checked.exit, 0) << checked.text;
+  EXPECT_NE(checked.text.find("cosigned by witness witness.example/w1"), std::string::npos)
+      << checked.text;
+
+  // The witness restarts (its record is on disk), the log grows: the next cosignature
+  // comes after a consistency proof from what it cosigned.
+  w.Stop();
+  w.Start();  // On another port.
+  witness = " --witness " + w.address() + " --witness-key " + vkey;
+  AddOffices(c, 3, 5);
+  const std::uint64_t grown = c.Status(1)->at("log_size").get<std::uint64_t>();
+  CheckpointOf(c, 1, grown);
+  const Output b = Shell(cli + "witness" + genesis + " --node " + c.api(1) + witness);
+  EXPECT_EQ(b.exit, 0) << b.text;
+  EXPECT_NE(b.text.find("after a consistency proof from"), std::string::npos) << b.text;
+
+  // Three validators collude and sign another root for the size the witness cosigned: the
+  // note passes the quorum check, and the witness refuses it (409, its size).
+  auto latest = tlog::ParseNote(CheckpointOf(c, 1, grown));
+  ASSERT_TRUE(latest.ok());
+  auto cp = tlog::ParseCheckpointText(latest->text);
+  ASSERT_TRUE(cp.ok());
+  tlog::Checkpoint forged = *cp;
+  forged.root = Sha256Of(AsBytes("another history"));
+  tlog::Note note{tlog::FormatCheckpointText(forged), {}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto key = client::OpenKeyFile(c.NodeDir(i) + "/validator.key", "");
+    ASSERT_TRUE(key.ok()) << key.error().ToString();
+    note.signatures.push_back(tlog::SignNoteText(note.text, forged.origin, *key));
+  }
+  ASSERT_TRUE(WriteFileAtomic(files.File("forged.checkpoint"), tlog::FormatNote(note), {}).ok());
+  const Output quorum = Shell(cli + "checkpoint " + files.File("forged.checkpoint") + genesis);
+  EXPECT_EQ(quorum.exit, 0) << quorum.text;  // Validators alone cannot stop this.
+  auto witness_client = client::HttpClient::Connect(w.address(), 5000);
+  ASSERT_TRUE(witness_client.ok());
+  auto refused = witness_client->Post(
+      "/add-checkpoint", "old " + std::to_string(cp->size) + "\n\n" + tlog::FormatNote(note));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 409) << refused->body;
+  EXPECT_EQ(refused->body, std::to_string(cp->size) + "\n");
+  const Output split = Shell(cli + "checkpoint " + files.File("forged.checkpoint") + genesis +
+                             " --witness-key " + vkey);
+  EXPECT_EQ(split.exit, 2) << split.text;
 }
 
 TEST(LogConsistency, ALaterProofFileExtendsAnEarlierOneAndAChangedOneDoesNotVerify) {

@@ -182,6 +182,8 @@ void FromSamples(Seeds& s) {
     s.Canonical(t.data);
     s.Canonical(t);
     s.Frame(net::BlockRequest{Height(round), 16}, "block-request");
+    s.Frame(net::CheckpointSignature{Epoch(0), round * 10, v.signature, round == 2},
+            "checkpoint-signature");
     s.Frame(net::BlockResponse{{net::CommittedBlock{p.block, qc}}, Height(round + 5)},
             "block-response");
   }

@@ -1,0 +1,60 @@
+// witness/witness_server.h
+// The HTTP front of a C2SP tlog-witness (tlog/witness.h decides; this serves and stores):
+//
+//   POST /add-checkpoint   the witness protocol: an old size, a consistency proof and a
+//                          checkpoint in; a cosignature line out (or 400, 403, 404, 409,
+//                          413, 422 as tlog-witness says)
+//   GET  /                 the witness's name and verifier key, as text
+//
+// The witness's record of the latest checkpoint it cosigned per log is a small text file,
+// written durably (WriteFileAtomic) before the cosignature leaves, on the one thread that
+// decides: two requests can never both be checked against the same old size and roll the
+// record back. Requests are bounded (64 KiB body, 8 KiB headers, 10 s to arrive whole);
+// connections are capped at 16 per address and 256 in all, so a client that holds
+// connections open cannot lock others out beyond its own share.
+//
+// Thread-safety: runs on one io_context thread.
+
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/asio.h"
+#include "common/status.h"
+#include "tlog/witness.h"
+
+namespace tamga::witness {
+
+class WitnessServer {
+ public:
+  // `state_file` holds the witness's record; it is read by the caller (LoadState) and
+  // rewritten here after each cosignature that changes it.
+  WitnessServer(boost::asio::io_context& io, tlog::Witness& witness, std::string state_file);
+  ~WitnessServer();
+  Status Listen(const std::string& address);
+  std::uint16_t port() const;
+  void Stop();
+
+  // Reads a state file; an absent file is the empty state (a new witness).
+  static Result<tlog::WitnessState> LoadState(const std::string& state_file);
+
+ private:
+  friend class Connection;
+  void Accept();
+  // Decides one add-checkpoint request and stores the new record before answering.
+  tlog::WitnessAnswer AddCheckpoint(std::string_view body);
+
+  boost::asio::io_context& io_;
+  tlog::Witness& witness_;
+  std::string state_file_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);
+  std::shared_ptr<std::map<std::string, int>> per_address_ =
+      std::make_shared<std::map<std::string, int>>();
+  std::shared_ptr<int> open_ = std::make_shared<int>(0);
+};
+
+}  // namespace tamga::witness
