@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,12 +17,12 @@
 #include "cli/verify_command.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
+#include "client/witness_client.h"
 #include "common/file_util.h"
 #include "common/merkle.h"
 #include "contracts/genesis.h"
 #include "ledger/log_proof.h"
 #include "ledger/proof_file.h"
-#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
 #include "tlog/note.h"
@@ -185,6 +184,29 @@ Result<std::uint64_t> CosignedAt(std::string_view note, const tlog::NoteVerifier
   return Status::NotFound("the checkpoint carries no cosignature by this witness");
 }
 
+// The RFC 9162 consistency proof between two sizes, as the node answers it (unchecked).
+Result<std::vector<Hash32>> FetchConsistency(client::HttpClient& node, const std::string& name,
+                                             std::uint64_t from, std::uint64_t to) {
+  TAMGA_ASSIGN_OR_RETURN(
+      client::HttpResponse r,
+      node.Get("/v1/log/consistency?from=" + std::to_string(from) + "&to=" + std::to_string(to)));
+  const auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (r.status != 200 || !j.is_object() || !j.contains("proof") || !j["proof"].is_array()) {
+    return Status::Unavailable(name + " answered " + std::to_string(r.status) + ": " +
+                               r.body.substr(0, 300));
+  }
+  std::vector<Hash32> proof;
+  for (const auto& h : j["proof"]) {
+    auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
+                              : Result<Hash32>(Status::InvalidArgument("not a string"));
+    if (!hash.ok()) {
+      return Status::Corruption(name + " answered a proof that is not 64-hex-digit hashes");
+    }
+    proof.push_back(*hash);
+  }
+  return proof;
+}
+
 Result<ledger::TrustAnchor> LoadAnchor(const std::string& genesis_file) {
   TAMGA_ASSIGN_OR_RETURN(auto genesis, client::LoadGenesisFile(genesis_file));
   auto chain = contracts::StartChain(genesis);
@@ -219,21 +241,9 @@ int RunLogConsistency(const LogConsistencyOptions& o, std::ostream& out, std::os
   if (views[0].size > views[1].size) std::swap(views[0], views[1]);
   const LogView& a = views[0];
   const LogView& b = views[1];
-  auto r = client->Get("/v1/log/consistency?from=" + std::to_string(a.size) +
-                       "&to=" + std::to_string(b.size));
-  if (!r.ok()) return fail(r.error().ToString());
-  const auto j = nlohmann::json::parse(r->body, nullptr, false);
-  if (r->status != 200 || !j.is_object() || !j.contains("proof") || !j["proof"].is_array()) {
-    return fail(o.node + " answered " + std::to_string(r->status) + ": " + r->body.substr(0, 300));
-  }
-  std::vector<Hash32> proof;
-  for (const auto& h : j["proof"]) {
-    auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
-                              : Result<Hash32>(Status::InvalidArgument("not a string"));
-    if (!hash.ok()) return fail(o.node + " answered a proof that is not 64-hex-digit hashes");
-    proof.push_back(*hash);
-  }
-  const ledger::PathCheck check = ledger::CheckConsistency(a.size, b.size, a.root, b.root, proof);
+  auto proof = FetchConsistency(*client, o.node, a.size, b.size);
+  if (!proof.ok()) return fail(proof.error().ToString());
+  const ledger::PathCheck check = ledger::CheckConsistency(a.size, b.size, a.root, b.root, *proof);
   const std::string what = b.what + " and " + a.what;
   if (check != ledger::PathCheck::kOk) {
     out << "NOT CONSISTENT: " << what << ": "
@@ -243,7 +253,7 @@ int RunLogConsistency(const LogConsistencyOptions& o, std::ostream& out, std::os
     return kVerifyProofInvalid;
   }
   out << "CONSISTENT: " << what << ": the later extends the earlier, nothing rewritten ("
-      << proof.size() << " hashes)\n";
+      << proof->size() << " hashes)\n";
   return kVerifyInForce;
 }
 
@@ -481,76 +491,45 @@ int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& e
   }
   const std::uint64_t size = std::get<CheckedCheckpoint>(checked).checkpoint.size;
 
-  // As if the witness had seen nothing; its 409 says the size it last cosigned, and the
-  // second request brings the consistency proof from there.
-  std::uint64_t old_size = 0;
-  std::string proof_lines;
-  std::string cosignature;
-  for (int attempt = 0; attempt < 2 && cosignature.empty(); ++attempt) {
-    auto answer = witness->Post(
-        "/add-checkpoint", "old " + std::to_string(old_size) + "\n" + proof_lines + "\n" + note);
-    if (!answer.ok()) return fail(answer.error().ToString());
-    if (answer->status == 200) {
-      cosignature = answer->body;
-      break;
-    }
-    if (answer->status != 409) {
-      return fail("the witness answered " + std::to_string(answer->status) + ": " +
-                  answer->body.substr(0, 300));
-    }
-    std::uint64_t latest = 0;
-    const std::string& b = answer->body;
-    if (b.empty() || b.back() != '\n' ||
-        std::from_chars(b.data(), b.data() + b.size() - 1, latest).ptr != b.data() + b.size() - 1) {
-      return fail("the witness answered 409 without its size: " + b.substr(0, 100));
-    }
-    if (latest == size && attempt == 1) break;  // The same size and still refused.
-    if (latest > size) {
-      return fail("the witness has cosigned " + std::to_string(latest) +
-                  " records, more than this node's checkpoint of " + std::to_string(size) +
-                  ": ask a node that is further ahead");
-    }
-    old_size = latest;
-    auto p = node->Get("/v1/log/consistency?from=" + std::to_string(old_size) +
-                       "&to=" + std::to_string(size));
-    if (!p.ok()) return fail(p.error().ToString());
-    const auto j = nlohmann::json::parse(p->body, nullptr, false);
-    if (p->status != 200 || !j.is_object() || !j.contains("proof") || !j["proof"].is_array()) {
-      return fail(o.node + " answered " + std::to_string(p->status) + ": " +
-                  p->body.substr(0, 300));
-    }
-    proof_lines.clear();
-    for (const auto& h : j["proof"]) {
-      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
-                                : Result<Hash32>(Status::InvalidArgument("not a string"));
-      if (!hash.ok()) return fail(o.node + " answered a proof that is not 64-hex-digit hashes");
-      proof_lines += tlog::Base64Encode(hash->view()) + "\n";
-    }
-  }
-  if (cosignature.empty()) {
-    out << "NOT CONSISTENT: the witness has cosigned another root for " << size
-        << " records: it was shown another history of this log\n";
-    return kVerifyProofInvalid;
-  }
-  const std::string cosigned = note + cosignature;
-  std::string when;
+  // The node's consistency proofs are not trusted: the witness checks them.
+  const auto consistency = [&](std::uint64_t from, std::uint64_t to) {
+    return FetchConsistency(*node, o.node, from, to);
+  };
+  // Without --witness-key the cosignature is taken under whatever key the witness names.
+  tlog::NoteVerifier key;
   if (witness_key) {
-    auto at = CosignedAt(cosigned, *witness_key);
-    if (!at.ok()) {
-      out << "NOT VALID: the witness's answer: " << at.error().message() << "\n";
+    key = *witness_key;
+  } else {
+    auto info = witness->Get("/");
+    const auto nl = info.ok() ? info->body.find('\n') : std::string::npos;
+    auto named = nl == std::string::npos
+                     ? Result<tlog::NoteVerifier>(Status::Unavailable("no key at GET /"))
+                     : tlog::ParseCosignatureVerifierKey(
+                           info->body.substr(nl + 1, info->body.find('\n', nl + 1) - nl - 1));
+    if (!named.ok()) return fail("give --witness-key: the witness did not name its key");
+    key = *named;
+  }
+  auto cosigned_by = client::AskWitness(*witness, key, note, size, consistency);
+  if (!cosigned_by.ok()) {
+    if (cosigned_by.error().code() == StatusCode::kFailedPrecondition &&
+        cosigned_by.error().message().find("another history") != std::string::npos) {
+      out << "NOT CONSISTENT: " << cosigned_by.error().message() << "\n";
       return kVerifyProofInvalid;
     }
-    when = " at " + UtcTime(*at * 1000);
-  } else if (!tlog::ParseNote(cosigned).ok()) {
-    return fail("the witness answered lines that are not note signatures: " +
-                cosignature.substr(0, 300));
+    if (cosigned_by.error().code() == StatusCode::kBadSignature) {
+      out << "NOT VALID: " << cosigned_by.error().message() << "\n";
+      return kVerifyProofInvalid;
+    }
+    return fail(cosigned_by.error().ToString());
   }
+  const std::string cosigned = note + cosigned_by->line;
+  const std::string when = " at " + UtcTime(cosigned_by->timestamp * 1000);
+  const std::uint64_t old_size = cosigned_by->previous_size;
   if (!o.out.empty()) {
     if (Status s = WriteFileAtomic(o.out, cosigned, {}); !s.ok()) return fail(s.ToString());
   }
-  out << "WITNESSED: " << Describe(std::get<CheckedCheckpoint>(checked)) << ", cosigned"
-      << (witness_key ? " by " + witness_key->name : std::string(" (unchecked: no --witness-key)"))
-      << when
+  out << "WITNESSED: " << Describe(std::get<CheckedCheckpoint>(checked)) << ", cosigned by "
+      << key.name << (witness_key ? "" : " (its key as it named it: give --witness-key)") << when
       << (old_size > 0 ? " after a consistency proof from " + std::to_string(old_size) + " records"
                        : std::string())
       << "\n";

@@ -601,7 +601,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Checkpoint() {
     const auto& c = node_.checkpoint();
     if (!c) return NoCheckpoint();
-    Response r = Text(http::status::ok, "text/plain; charset=utf-8", c->note);
+    Response r = Text(http::status::ok, "text/plain; charset=utf-8", node_.CheckpointNote());
     r.set(http::field::cache_control, "max-age=2");  // It moves with every commit.
     Write(std::move(r));
   }
@@ -623,7 +623,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                   {"quorum", c->validators.QuorumSize()},
                                   {"verifier_keys", keys},
                                   {"signers", signers},
-                                  {"note", c->note}}));
+                                  {"note", node_.CheckpointNote()}}));
   }
 
   void NoCheckpoint() {

@@ -7,6 +7,7 @@
 
 #include "common/file_util.h"
 #include "contracts/model.h"
+#include "tlog/cosignature.h"
 
 namespace tamga::node {
 namespace {
@@ -162,8 +163,8 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
                                    "\", must be \"validator\" or \"observer\"");
   }
   c.observer = role == "observer";
-  const std::set<std::string> sections = {"network", "api",  "consensus", "mempool",  "clock",
-                                          "log",     "sync", "testing",   "timestamp"};
+  const std::set<std::string> sections = {"network", "api",  "consensus", "mempool",   "clock",
+                                          "log",     "sync", "testing",   "timestamp", "witnesses"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));
   for (const auto& name : sections) {
     if (root.get(name) != nullptr && root.get_as<toml::table>(name) == nullptr) {
@@ -250,6 +251,22 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
                         c.timestamp_certificate_file.empty())) {
     return Status::InvalidArgument(
         "config: [timestamp] needs signer_key, key and certificate together");
+  }
+
+  Section wit = section("witnesses");
+  TAMGA_RETURN_IF_ERROR(wit.Strings("addresses", c.witness_addresses));
+  TAMGA_RETURN_IF_ERROR(wit.Strings("keys", c.witness_keys));
+  TAMGA_RETURN_IF_ERROR(wit.Finish());
+  if (c.witness_addresses.size() != c.witness_keys.size()) {
+    return Status::InvalidArgument(
+        "config: [witnesses] needs one key for each address (addresses and keys pair by "
+        "position)");
+  }
+  for (const std::string& key : c.witness_keys) {
+    if (auto k = tlog::ParseCosignatureVerifierKey(key); !k.ok()) {
+      return Status::InvalidArgument("config: witnesses.keys holds '" + key +
+                                     "': " + k.error().message());
+    }
   }
 
   Section log = section("log");

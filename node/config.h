@@ -85,6 +85,12 @@ struct NodeConfig {
   std::string timestamp_policy;  // Empty: tsa::kTestnetPolicyOid.
   std::uint32_t timestamp_accuracy_ms = 1000;
 
+  // [witnesses]: the C2SP tlog-witnesses this node takes its checkpoints to
+  // (node/witness_feed.h): `addresses` ("host:port") and their cosignature `keys`
+  // ("name+id+base64", type 0x04), paired by position.
+  std::vector<std::string> witness_addresses;
+  std::vector<std::string> witness_keys;
+
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;  // Empty: stderr.

@@ -16,6 +16,7 @@
 #include "contracts/queries.h"
 #include "contracts/rules.h"
 #include "node/snapshot_join.h"
+#include "tlog/cosignature.h"
 
 namespace tamga::node {
 
@@ -103,6 +104,15 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   }
   TAMGA_ASSIGN_OR_RETURN(ledger_, ledger::Ledger::OpenDirectory(config_.data_dir + "/ledger",
                                                                 anchor_, std::move(chain->state)));
+  if (!config_.witness_addresses.empty()) {
+    std::vector<WitnessFeed::Witness> witnesses;
+    for (std::size_t i = 0; i < config_.witness_addresses.size(); ++i) {
+      TAMGA_ASSIGN_OR_RETURN(tlog::NoteVerifier key,
+                             tlog::ParseCosignatureVerifierKey(config_.witness_keys[i]));
+      witnesses.push_back({config_.witness_addresses[i], std::move(key)});
+    }
+    witness_feed_ = std::make_unique<WitnessFeed>(io_, *ledger_, std::move(witnesses));
+  }
   const ledger::LedgerHead head = ledger_->Head();
 
   // Checked before anything is written (a resumed safety file below).
@@ -642,6 +652,22 @@ void Node::SignCheckpoint(Epoch epoch, const ExecutionResult& result) {
   if (auto sig = checkpoints_->OnCommitted(validators, result.log_size, result.log_root)) {
     Broadcast(*sig);
   }
+  FeedWitnesses();
+}
+
+void Node::FeedWitnesses() {
+  const auto& latest = checkpoints_->latest();
+  if (!witness_feed_ || !latest || fed_size_ == latest->checkpoint.size) return;
+  fed_size_ = latest->checkpoint.size;
+  witness_feed_->Offer(latest->note, tlog::FormatCheckpointText(latest->checkpoint),
+                       latest->checkpoint.size);
+}
+
+std::string Node::CheckpointNote() const {
+  const auto& latest = checkpoints_->latest();
+  if (!latest) return "";
+  if (!witness_feed_) return latest->note;
+  return latest->note + witness_feed_->Lines(tlog::FormatCheckpointText(latest->checkpoint));
 }
 
 void Node::OnCheckpointSignature(const PublicKey& from, const net::CheckpointSignature& sig) {
@@ -654,6 +680,7 @@ void Node::OnCheckpointSignature(const PublicKey& from, const net::CheckpointSig
         {{"peer", from.ShortHex()}, {"what", "checkpoint"}, {"reason", r.status.ToString()}});
   }
   if (r.reply) SendTo(from, *r.reply);
+  FeedWitnesses();
 }
 
 void Node::ResendCheckpoint() {

@@ -47,6 +47,7 @@
 #include "node/metrics.h"
 #include "node/recent_set.h"
 #include "node/timestamper.h"
+#include "node/witness_feed.h"
 #include "tsa/authority.h"
 
 namespace tamga::node {
@@ -115,6 +116,8 @@ class Node final : private SyncTarget, private SyncNetwork {
 
   // The newest checkpoint of the record log a quorum signed (node/checkpoints.h), if any.
   const std::optional<PublishedCheckpoint>& checkpoint() const { return checkpoints_->latest(); }
+  // Its signed note, with the cosignatures of the witnesses that cosigned it ([witnesses]).
+  std::string CheckpointNote() const;
   const std::string& checkpoint_origin() const { return checkpoints_->origin(); }
 
   // Counters for /metrics, and committed records for event subscribers.
@@ -162,6 +165,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   void SignCheckpoint(Epoch epoch, const ExecutionResult& result);
   void OnCheckpointSignature(const PublicKey& from, const net::CheckpointSignature& sig);
   void ResendCheckpoint();
+  // Offers a newly published checkpoint size to the witnesses.
+  void FeedWitnesses();
   // Block sync's view of this node (SyncTarget) and of the network (SyncNetwork).
   Epoch epoch() const override { return core_->epoch(); }
   Height committed() const override { return ledger_->Head().height; }
@@ -225,6 +230,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   EventHub events_;
   std::unique_ptr<CheckpointCollector> checkpoints_;
   std::shared_ptr<boost::asio::steady_timer> checkpoint_timer_;
+  std::unique_ptr<WitnessFeed> witness_feed_;  // Null without [witnesses].
+  std::optional<std::uint64_t> fed_size_;      // The checkpoint size last offered to them.
   static constexpr std::uint64_t kCheckpointResendMs = 2000;
   // Blocks proposed longer ago than this when committed (block sync) are not signed.
   static constexpr std::uint64_t kCheckpointSignWithinMs = 10'000;

@@ -30,7 +30,8 @@ struct Source {
 
 // The source's proof of its highest provable block, verified; or why not.
 Result<Source> AskSource(const std::string& url, const ledger::TrustAnchor& anchor) {
-  TAMGA_ASSIGN_OR_RETURN(client::HttpClient http, client::HttpClient::Connect(url, kRequestTimeoutMs));
+  TAMGA_ASSIGN_OR_RETURN(client::HttpClient http,
+                         client::HttpClient::Connect(url, kRequestTimeoutMs));
   TAMGA_ASSIGN_OR_RETURN(client::HttpResponse r, http.Get("/v1/snapshot"));
   if (r.status != 200) {
     return Status::Unavailable("GET /v1/snapshot answered " + std::to_string(r.status));
@@ -70,7 +71,8 @@ Result<Block> FetchBlock(std::vector<Source>& sources, const BlockHeader& header
     }
     if (block->header != header || MerkleRoot(block->ComputeTxIds()) != header.payload_root) {
       last = Status::Corruption(s.url + ": a block that is not the proof's");
-      Log(LogLevel::kWarn, "snapshot_source_dropped", {{"source", s.url}, {"why", last.ToString()}});
+      Log(LogLevel::kWarn, "snapshot_source_dropped",
+          {{"source", s.url}, {"why", last.ToString()}});
       continue;
     }
     return block;
@@ -98,7 +100,8 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
     auto s = AskSource(url, anchor);
     if (!s.ok()) {
       report.dropped[url] = s.error().ToString();
-      Log(LogLevel::kWarn, "snapshot_source_refused", {{"source", url}, {"why", s.error().ToString()}});
+      Log(LogLevel::kWarn, "snapshot_source_refused",
+          {{"source", url}, {"why", s.error().ToString()}});
       continue;
     }
     Log(LogLevel::kInfo, "snapshot_source",
@@ -127,11 +130,13 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
   report.height = proof.block.header.height;
   const Hash32 root = proof.block.qc.data.result.state_root;
   Log(LogLevel::kInfo, "snapshot_start",
-      {{"height", report.height.ToString()}, {"state_root", root.ShortHex()},
+      {{"height", report.height.ToString()},
+       {"state_root", root.ShortHex()},
        {"sources", std::to_string(sources.size())}});
 
   std::vector<ledger::StateSync::PeerId> peers;
-  for (std::size_t i = 0; i < sources.size(); ++i) peers.push_back(static_cast<ledger::StateSync::PeerId>(i));
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    peers.push_back(static_cast<ledger::StateSync::PeerId>(i));
   ledger::StateSync sync(root, peers, {ledger::kStateSyncBatchMax});
   auto last_report = Clock::now();
   while (!sync.done()) {
@@ -148,9 +153,9 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
       auto answer = s.http.Post("/v1/state/nodes", body.dump());
       ledger::Overlay out(nullptr, store.get());
       if (!answer.ok() || answer->status != 200) {
-        sync.OnFailure(r.id, answer.ok() ? "POST /v1/state/nodes answered " +
-                                               std::to_string(answer->status)
-                                         : answer.error().ToString());
+        sync.OnFailure(r.id, answer.ok()
+                                 ? "POST /v1/state/nodes answered " + std::to_string(answer->status)
+                                 : answer.error().ToString());
       } else {
         auto items = ledger::DecodeStateNodes(AsBytes(answer->body));
         if (!items.ok()) {
@@ -170,7 +175,8 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
       last_report = Clock::now();
       const auto& p = sync.progress();
       Log(LogLevel::kInfo, "snapshot_progress",
-          {{"nodes", std::to_string(p.nodes)}, {"pending", std::to_string(p.pending)},
+          {{"nodes", std::to_string(p.nodes)},
+           {"pending", std::to_string(p.pending)},
            {"bytes", std::to_string(p.bytes)}});
     }
   }
@@ -183,8 +189,10 @@ Result<std::optional<SnapshotJoinReport>> JoinFromSnapshot(const std::string& le
   report.bytes = p.bytes;
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   Log(LogLevel::kInfo, "snapshot_installed",
-      {{"height", report.height.ToString()}, {"nodes", std::to_string(report.nodes)},
-       {"fetched", std::to_string(report.fetched)}, {"bytes", std::to_string(report.bytes)},
+      {{"height", report.height.ToString()},
+       {"nodes", std::to_string(report.nodes)},
+       {"fetched", std::to_string(report.fetched)},
+       {"bytes", std::to_string(report.bytes)},
        {"sources", std::to_string(report.sources)},
        {"dropped", std::to_string(report.dropped.size())},
        {"seconds", std::to_string(report.seconds)}});

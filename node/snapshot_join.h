@@ -31,11 +31,11 @@
 namespace tamga::node {
 
 struct SnapshotJoinReport {
-  Height height;               // The snapshot's block.
-  std::uint64_t nodes = 0;     // State-tree nodes in place at the end.
-  std::uint64_t fetched = 0;   // Of which fetched in this run.
-  std::uint64_t bytes = 0;     // Bytes of nodes and values fetched.
-  std::size_t sources = 0;     // Sources whose proof verified.
+  Height height;                               // The snapshot's block.
+  std::uint64_t nodes = 0;                     // State-tree nodes in place at the end.
+  std::uint64_t fetched = 0;                   // Of which fetched in this run.
+  std::uint64_t bytes = 0;                     // Bytes of nodes and values fetched.
+  std::size_t sources = 0;                     // Sources whose proof verified.
   std::map<std::string, std::string> dropped;  // Source -> why it was not used.
   double seconds = 0;
 };

@@ -9,9 +9,9 @@
 // configuration or start-up error, 3 if the node stopped itself (a failed write, or a
 // result that differs from a quorum's); the log says why.
 
-#include <CLI/CLI.hpp>
 #include <malloc.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
 #include <utility>
