@@ -163,8 +163,9 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
                                    "\", must be \"validator\" or \"observer\"");
   }
   c.observer = role == "observer";
-  const std::set<std::string> sections = {"network", "api",  "consensus", "mempool",   "clock",
-                                          "log",     "sync", "testing",   "timestamp", "witnesses"};
+  const std::set<std::string> sections = {"network",   "api",       "consensus", "mempool",
+                                          "clock",     "log",       "sync",      "testing",
+                                          "timestamp", "witnesses", "tiles"};
   TAMGA_RETURN_IF_ERROR(top.Finish(sections));
   for (const auto& name : sections) {
     if (root.get(name) != nullptr && root.get_as<toml::table>(name) == nullptr) {
@@ -269,6 +270,10 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
     }
   }
 
+  Section tiles = section("tiles");
+  TAMGA_RETURN_IF_ERROR(tiles.String("dir", c.tiles_dir));
+  TAMGA_RETURN_IF_ERROR(tiles.Finish());
+
   Section log = section("log");
   std::string format = "text", level = "info";
   TAMGA_RETURN_IF_ERROR(log.String("format", format));
@@ -292,6 +297,7 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   c.passphrase_file = Resolve(base_dir, c.passphrase_file);
   c.data_dir = Resolve(base_dir, c.data_dir);
   c.log_file = Resolve(base_dir, c.log_file);
+  c.tiles_dir = Resolve(base_dir, c.tiles_dir);
   c.timestamp_signer_key_file = Resolve(base_dir, c.timestamp_signer_key_file);
   c.timestamp_key_file = Resolve(base_dir, c.timestamp_key_file);
   c.timestamp_certificate_file = Resolve(base_dir, c.timestamp_certificate_file);

@@ -91,6 +91,10 @@ struct NodeConfig {
   std::vector<std::string> witness_addresses;
   std::vector<std::string> witness_keys;
 
+  // [tiles] dir: a folder the node keeps the C2SP tlog-tiles read path in
+  // (node/tile_writer.h); empty: none.
+  std::string tiles_dir;
+
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;  // Empty: stderr.

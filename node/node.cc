@@ -113,6 +113,9 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
     }
     witness_feed_ = std::make_unique<WitnessFeed>(io_, *ledger_, std::move(witnesses));
   }
+  if (!config_.tiles_dir.empty()) {
+    tile_writer_ = std::make_unique<TileWriter>(*ledger_, config_.tiles_dir);
+  }
   const ledger::LedgerHead head = ledger_->Head();
 
   // Checked before anything is written (a resumed safety file below).
@@ -652,15 +655,18 @@ void Node::SignCheckpoint(Epoch epoch, const ExecutionResult& result) {
   if (auto sig = checkpoints_->OnCommitted(validators, result.log_size, result.log_root)) {
     Broadcast(*sig);
   }
-  FeedWitnesses();
+  OfferCheckpoint();
 }
 
-void Node::FeedWitnesses() {
+void Node::OfferCheckpoint() {
   const auto& latest = checkpoints_->latest();
-  if (!witness_feed_ || !latest || fed_size_ == latest->checkpoint.size) return;
-  fed_size_ = latest->checkpoint.size;
-  witness_feed_->Offer(latest->note, tlog::FormatCheckpointText(latest->checkpoint),
-                       latest->checkpoint.size);
+  if (!latest || offered_size_ == latest->checkpoint.size) return;
+  offered_size_ = latest->checkpoint.size;
+  if (witness_feed_) {
+    witness_feed_->Offer(latest->note, tlog::FormatCheckpointText(latest->checkpoint),
+                         latest->checkpoint.size);
+  }
+  if (tile_writer_) tile_writer_->Offer(latest->note, latest->checkpoint.size);
 }
 
 std::string Node::CheckpointNote() const {
@@ -680,7 +686,7 @@ void Node::OnCheckpointSignature(const PublicKey& from, const net::CheckpointSig
         {{"peer", from.ShortHex()}, {"what", "checkpoint"}, {"reason", r.status.ToString()}});
   }
   if (r.reply) SendTo(from, *r.reply);
-  FeedWitnesses();
+  OfferCheckpoint();
 }
 
 void Node::ResendCheckpoint() {

@@ -46,6 +46,7 @@
 #include "node/mempool.h"
 #include "node/metrics.h"
 #include "node/recent_set.h"
+#include "node/tile_writer.h"
 #include "node/timestamper.h"
 #include "node/witness_feed.h"
 #include "tsa/authority.h"
@@ -165,8 +166,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   void SignCheckpoint(Epoch epoch, const ExecutionResult& result);
   void OnCheckpointSignature(const PublicKey& from, const net::CheckpointSignature& sig);
   void ResendCheckpoint();
-  // Offers a newly published checkpoint size to the witnesses.
-  void FeedWitnesses();
+  // Offers a newly published checkpoint size to the witnesses and the tile folder.
+  void OfferCheckpoint();
   // Block sync's view of this node (SyncTarget) and of the network (SyncNetwork).
   Epoch epoch() const override { return core_->epoch(); }
   Height committed() const override { return ledger_->Head().height; }
@@ -231,7 +232,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::unique_ptr<CheckpointCollector> checkpoints_;
   std::shared_ptr<boost::asio::steady_timer> checkpoint_timer_;
   std::unique_ptr<WitnessFeed> witness_feed_;  // Null without [witnesses].
-  std::optional<std::uint64_t> fed_size_;      // The checkpoint size last offered to them.
+  std::unique_ptr<TileWriter> tile_writer_;    // Null without [tiles].
+  std::optional<std::uint64_t> offered_size_;  // The checkpoint size last offered to them.
   static constexpr std::uint64_t kCheckpointResendMs = 2000;
   // Blocks proposed longer ago than this when committed (block sync) are not signed.
   static constexpr std::uint64_t kCheckpointSignWithinMs = 10'000;

@@ -58,6 +58,9 @@ std::string CheckpointOf(Cluster& c, std::size_t i, std::uint64_t size) {
 
 TEST(LogCheckpoints, AQuorumSignsTheTiledLogAndToolsCheckItEndToEnd) {
   Cluster c("log_checkpoints", 4);
+  TempDir files("log_checkpoints_files");
+  const std::string node_tiles = files.File("node-tiles");
+  c.AddConfig(2, "[tiles]\ndir = \"" + node_tiles + "\"\n");
   c.StartAll();
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1 && c.Height(3) >= 1; }));
   AddOffices(c, 1, 3);
@@ -76,7 +79,6 @@ TEST(LogCheckpoints, AQuorumSignsTheTiledLogAndToolsCheckItEndToEnd) {
   EXPECT_EQ(j["verifier_keys"].size(), 4u);
   EXPECT_EQ(j["quorum"], 3);
 
-  TempDir files("log_checkpoints_files");
   const std::string cli = std::string(TAMGA_CLI) + " log ";
   const std::string genesis = " --genesis " + c.GenesisFile();
   const std::string older = files.File("older.checkpoint");
@@ -124,6 +126,21 @@ TEST(LogCheckpoints, AQuorumSignsTheTiledLogAndToolsCheckItEndToEnd) {
   const std::string width = std::to_string(exported_cp->size);
   EXPECT_TRUE(std::filesystem::exists(tiles + "/tile/0/000.p/" + width));
   EXPECT_TRUE(std::filesystem::exists(tiles + "/tile/entries/000.p/" + width));
+
+  // Node 2 keeps the same read path in its [tiles] folder.
+  const std::uint64_t final_size = exported_cp->size;
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    auto written_note = ReadFileToString(node_tiles + "/checkpoint", 1 << 20);
+    auto parsed_note = written_note.ok() ? tlog::ParseNote(*written_note)
+                                         : Result<tlog::Note>(written_note.error());
+    auto at = parsed_note.ok() ? tlog::ParseCheckpointText(parsed_note->text)
+                               : Result<tlog::Checkpoint>(parsed_note.error());
+    return at.ok() && at->size >= final_size;
+  }));
+  const std::string partial = "/tile/0/000.p/" + std::to_string(final_size);
+  const std::string bundle = "/tile/entries/000.p/" + std::to_string(final_size);
+  EXPECT_EQ(*ReadFileToString(node_tiles + partial, 1 << 20), c.Get(2, partial)->body);
+  EXPECT_EQ(*ReadFileToString(node_tiles + bundle, 1 << 20), c.Get(2, bundle)->body);
 
   // A validator restarted with the log unchanged gets its peers' signatures again.
   const std::uint64_t now = c.Status(0)->at("log_size").get<std::uint64_t>();
