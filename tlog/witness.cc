@@ -117,27 +117,44 @@ Result<WitnessState> DecodeWitnessState(std::string_view text) {
   return state;
 }
 
+Result<Witness::Log> Witness::BuildLog(const WitnessedLog& l) {
+  if (!ValidKeyName(l.origin)) return Status::InvalidArgument("invalid log origin " + l.origin);
+  if (l.quorum < 1 || l.quorum > l.keys.size()) {
+    return Status::InvalidArgument("log " + l.origin + " has a quorum of " +
+                                   std::to_string(l.quorum) + " of " +
+                                   std::to_string(l.keys.size()) + " keys");
+  }
+  Log entry;
+  entry.quorum = l.quorum;
+  for (const PublicKey& k : l.keys) {
+    NoteVerifier v = MakeVerifier(l.origin, k);
+    if (std::any_of(entry.keys.begin(), entry.keys.end(),
+                    [&](const NoteVerifier& o) { return o.key_id == v.key_id; })) {
+      return Status::InvalidArgument("log " + l.origin + " has two keys with one key ID");
+    }
+    entry.keys.push_back(std::move(v));
+  }
+  return entry;
+}
+
 Witness::Witness(std::string name, SecretKey key, std::vector<WitnessedLog> logs,
                  WitnessState state)
     : name_(std::move(name)), key_(std::move(key)), state_(std::move(state)) {
   TAMGA_CHECK_MSG(ValidKeyName(name_), "invalid witness name");
   for (WitnessedLog& l : logs) {
-    TAMGA_CHECK_MSG(ValidKeyName(l.origin), "invalid log origin " + l.origin);
-    TAMGA_CHECK_MSG(l.quorum >= 1 && l.quorum <= l.keys.size(),
-                    "log " + l.origin + " has a quorum of " + std::to_string(l.quorum) + " of " +
-                        std::to_string(l.keys.size()) + " keys");
-    Log entry;
-    entry.quorum = l.quorum;
-    for (const PublicKey& k : l.keys) {
-      NoteVerifier v = MakeVerifier(l.origin, k);
-      TAMGA_CHECK_MSG(std::none_of(entry.keys.begin(), entry.keys.end(),
-                                   [&](const NoteVerifier& o) { return o.key_id == v.key_id; }),
-                      "log " + l.origin + " has two keys with one key ID");
-      entry.keys.push_back(std::move(v));
-    }
-    const bool added = logs_.emplace(std::move(l.origin), std::move(entry)).second;
+    auto entry = BuildLog(l);
+    TAMGA_CHECK_MSG(entry.ok(), entry.error().message());
+    const bool added = logs_.emplace(std::move(l.origin), std::move(entry).value()).second;
     TAMGA_CHECK_MSG(added, "two logs with one origin");
   }
+}
+
+Status Witness::SetLogKeys(const WitnessedLog& log) {
+  auto it = logs_.find(log.origin);
+  if (it == logs_.end()) return Status::NotFound("this witness does not follow " + log.origin);
+  TAMGA_ASSIGN_OR_RETURN(Log entry, BuildLog(log));
+  it->second = std::move(entry);
+  return Status::Ok();
 }
 
 NoteVerifier Witness::verifier() const { return MakeCosignatureVerifier(name_, key_.public_key()); }

@@ -108,6 +108,11 @@ class Witness {
   // the answer. REQUIRES: now <= kMaxCosignatureTime (checked).
   WitnessAnswer AddCheckpoint(std::string_view body, std::uint64_t now);
 
+  // Replaces the keys and quorum of a log it follows (its signers changed: a new validator
+  // set, proven by the caller). The record of what it cosigned stays. NotFound for a log
+  // it does not follow; InvalidArgument as the constructor's checks.
+  Status SetLogKeys(const WitnessedLog& log);
+
   const WitnessState& state() const { return state_; }
   // The verifier of this witness's cosignatures (key ID by the 0x04 rule).
   NoteVerifier verifier() const;
@@ -118,6 +123,8 @@ class Witness {
     std::vector<NoteVerifier> keys;  // Named after the origin, type 0x01 key IDs.
     std::size_t quorum = 0;
   };
+
+  static Result<Log> BuildLog(const WitnessedLog& l);
 
   std::string name_;
   SecretKey key_;

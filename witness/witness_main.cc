@@ -37,6 +37,10 @@ int main(int argc, char** argv) try {
       ->check(CLI::ExistingFile);
   app.add_option("--state", state_file, "The witness's record of what it cosigned")->required();
   app.add_option("--listen", listen, "Where to serve (host:port)")->required();
+  std::string node;
+  app.add_option("--node", node,
+                 "A node of the chain (host:port), to learn new validator sets from proofs "
+                 "verified from the genesis on; without it, only the genesis' validators");
   CLI11_PARSE(app, argc, argv);
   tamga::SetupLogging(tamga::LogFormat::kText, tamga::LogLevel::kInfo);
 
@@ -71,6 +75,21 @@ int main(int argc, char** argv) try {
 
   boost::asio::io_context io;
   tamga::witness::WitnessServer server(io, witness, state_file);
+  if (!node.empty()) {
+    server.SetLearner([&, anchor = chain->anchor](std::string_view body) {
+      auto learned = tamga::witness::LearnSigners(anchor, node, body);
+      if (!learned.ok()) {
+        tamga::Log(tamga::LogLevel::kInfo, "signers_not_learned",
+                   {{"why", learned.error().ToString()}});
+        return false;
+      }
+      if (!witness.SetLogKeys(*learned).ok()) return false;
+      tamga::Log(tamga::LogLevel::kInfo, "signers_learned",
+                 {{"validators", std::to_string(learned->keys.size())},
+                  {"quorum", std::to_string(learned->quorum)}});
+      return true;
+    });
+  }
   if (auto s = server.Listen(listen); !s.ok()) {
     std::cerr << "tamga-witness: " << s.ToString() << "\n";
     return 1;

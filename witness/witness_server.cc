@@ -8,12 +8,15 @@
 #include <filesystem>
 #include <utility>
 
+#include "client/http_client.h"
 #include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 #include "common/clock.h"
 #include "common/failpoint.h"
 #include "common/file_util.h"
 #include "common/log.h"
+#include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
+#include "tlog/note.h"
 
 namespace tamga::witness {
 namespace {
@@ -194,6 +197,9 @@ void WitnessServer::Accept() {
 
 tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   tlog::WitnessAnswer a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
+  if (a.status == 403 && learn_ && learn_(body)) {
+    a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
+  }
   if (!a.updated) return a;
   // The record is on disk before the cosignature leaves; if it cannot be written, the
   // witness stops rather than cosign what it may forget.
@@ -210,6 +216,31 @@ tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   Log(LogLevel::kInfo, "cosigned",
       {{"origin", a.origin}, {"size", std::to_string(a.updated->size)}});
   return a;
+}
+
+Result<tlog::WitnessedLog> LearnSigners(const ledger::TrustAnchor& anchor, const std::string& node,
+                                        std::string_view body) {
+  const auto blank = body.find("\n\n");
+  if (blank == std::string_view::npos) return Status::InvalidArgument("no checkpoint in the body");
+  TAMGA_ASSIGN_OR_RETURN(tlog::Note note, tlog::ParseNote(body.substr(blank + 2)));
+  TAMGA_ASSIGN_OR_RETURN(tlog::Checkpoint c, tlog::ParseCheckpointText(note.text));
+  if (c.origin != tlog::ChainOrigin(anchor.chain_id) || c.size == 0) {
+    return Status::NotFound("not a checkpoint of this chain's records");
+  }
+  TAMGA_ASSIGN_OR_RETURN(client::HttpClient http, client::HttpClient::Connect(node, 5000));
+  const std::string target = "/v1/records/" + std::to_string(c.size - 1) + "/proof";
+  TAMGA_ASSIGN_OR_RETURN(client::HttpResponse r, http.Get(target));
+  if (r.status != 200) {
+    return Status::Unavailable("GET " + target + " answered " + std::to_string(r.status));
+  }
+  const ledger::ProofVerdict v = ledger::VerifyProofJson(anchor, r.body);
+  if (!v.ok()) return Status::BadSignature("the node's proof does not verify: " + v.message);
+  if (v.facts.result.log_size != c.size || v.facts.result.log_root != c.root) {
+    return Status::FailedPrecondition("the proven log at block " + v.facts.height.ToString() +
+                                      " is not the checkpoint's");
+  }
+  const ValidatorSet& set = v.facts.validators_after;
+  return tlog::WitnessedLog{c.origin, set.validators, set.QuorumSize()};
 }
 
 }  // namespace tamga::witness

@@ -18,12 +18,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "common/asio.h"
 #include "common/status.h"
+#include "ledger/proof_file.h"
 #include "tlog/witness.h"
 
 namespace tamga::witness {
@@ -41,6 +43,11 @@ class WitnessServer {
   // Reads a state file; an absent file is the empty state (a new witness).
   static Result<tlog::WitnessState> LoadState(const std::string& state_file);
 
+  // Called when a checkpoint lacks a quorum of the keys the witness knows (403), with the
+  // request's body: true when it learned the log's new signers (a validator set proven
+  // from the genesis on, SetLogKeys), and the request is then decided again.
+  void SetLearner(std::function<bool(std::string_view body)> learn) { learn_ = std::move(learn); }
+
  private:
   friend class Connection;
   void Accept();
@@ -55,6 +62,15 @@ class WitnessServer {
   std::shared_ptr<std::map<std::string, int>> per_address_ =
       std::make_shared<std::map<std::string, int>>();
   std::shared_ptr<int> open_ = std::make_shared<int>(0);
+  std::function<bool(std::string_view)> learn_;
 };
+
+// The validators who sign the checkpoint in `body` (an add-checkpoint request) now: the
+// set the proof file of its last record shows (GET /v1/records/{size-1}/proof from `node`,
+// verified against `anchor` from the genesis on; the set in force after that block), once
+// that proof's log root for the checkpoint's size is the checkpoint's. A node that lies
+// gets nothing learned: its proof does not verify.
+Result<tlog::WitnessedLog> LearnSigners(const ledger::TrustAnchor& anchor, const std::string& node,
+                                        std::string_view body);
 
 }  // namespace tamga::witness

@@ -9,16 +9,19 @@
 #include <string>
 #include <thread>
 
+#include "client/genesis_file.h"
 #include "client/passphrase.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
+#include "contracts/genesis.h"
 #include "contracts/model.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/timestamp_tools.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
 #include "tlog/note.h"
+#include "witness/witness_server.h"
 
 namespace tamga::testing {
 namespace {
@@ -246,7 +249,8 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
 
   // Three validators collude and sign another root for the size the witness cosigned: the
   // note passes the quorum check, and the witness refuses it (409, its size).
-  auto latest = tlog::ParseNote(CheckpointOf(c, 1, grown));
+  const auto latest_note = std::make_optional(CheckpointOf(c, 1, grown));
+  auto latest = tlog::ParseNote(*latest_note);
   ASSERT_TRUE(latest.ok());
   auto cp = tlog::ParseCheckpointText(latest->text);
   ASSERT_TRUE(cp.ok());
@@ -268,6 +272,17 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 409) << refused->body;
   EXPECT_EQ(refused->body, std::to_string(cp->size) + "\n");
+  // What a witness started with --node learns of the signers from a node: the validator
+  // set proven from the genesis on, for a checkpoint whose root the proof shows; nothing for
+  // the forged one.
+  auto genesis_doc = client::LoadGenesisFile(c.GenesisFile());
+  ASSERT_TRUE(genesis_doc.ok());
+  const ledger::TrustAnchor anchor = contracts::StartChain(*genesis_doc)->anchor;
+  auto learned = witness::LearnSigners(anchor, c.api(2), "old 0\n\n" + *latest_note);
+  ASSERT_TRUE(learned.ok()) << learned.error().ToString();
+  EXPECT_EQ(learned->keys, anchor.validators.validators);
+  EXPECT_EQ(learned->quorum, 3u);
+  EXPECT_FALSE(witness::LearnSigners(anchor, c.api(2), "old 0\n\n" + tlog::FormatNote(note)).ok());
   const Output split = Shell(cli + "checkpoint " + files.File("forged.checkpoint") + genesis +
                              " --witness-key " + vkey);
   EXPECT_EQ(split.exit, 2) << split.text;

@@ -224,6 +224,28 @@ TEST_F(WitnessTest, SignaturesNeedAQuorumOfTheLogsKeys) {
   EXPECT_EQ(fresh.AddCheckpoint(Body(0, {}, renamed), kNow).status, 403);
 }
 
+TEST_F(WitnessTest, NewSignersCountOnlyOnceTheWitnessIsToldOfThem) {
+  Witness w = Make();
+  const std::string first = Signed(Text(5), {0, 1, 2});
+  CosignedAt(w.AddCheckpoint(Body(0, {}, first), kNow), w, first);
+  // The set changes: validators 0 and 1 leave, a new one joins (quorum 2 of 3).
+  validators_.push_back(Key(30));
+  const std::string later = Signed(Text(9), {2, 3, 4});
+  EXPECT_EQ(w.AddCheckpoint(Body(5, Proof(5, 9), later), kNow).status, 403);
+  WitnessedLog changed{Origin(), {}, 2};
+  for (std::size_t i : {2u, 3u, 4u}) changed.keys.push_back(validators_[i].public_key());
+  ASSERT_TRUE(w.SetLogKeys(changed).ok());
+  CosignedAt(w.AddCheckpoint(Body(5, Proof(5, 9), later), kNow + 1), w, later);
+  // The old signers no longer count, and what was cosigned is still the record.
+  EXPECT_EQ(w.AddCheckpoint(Body(9, {}, Signed(Text(9), {0, 1})), kNow).status, 403);
+  EXPECT_EQ(w.state().latest.at(Origin()).size, 9u);
+  changed.origin = "other.example/log";
+  EXPECT_EQ(w.SetLogKeys(changed).code(), StatusCode::kNotFound);
+  changed.origin = Origin();
+  changed.quorum = 4;
+  EXPECT_EQ(w.SetLogKeys(changed).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(WitnessTest, UnknownOriginIs404) {
   Witness w = Make();
   const std::string text = FormatCheckpointText({"other.example/log", 5, Root(5), {}});
