@@ -22,7 +22,7 @@
 // the tiles of.
 //
 // `tamga log witness --witness URL`: the node's latest checkpoint (checked as above) taken
-// to a C2SP tlog-witness (tamga-witness, or any witness that follows this log) for its
+// to a C2SP tlog-witness (`tamga witness`, or any witness that follows this log) for its
 // cosignature: first as if the witness had seen nothing; when it answers with the size it
 // last cosigned, again with the node's consistency proof from that size. The checkpoint
 // with the cosignature added is written to --out, and checked against --witness-key.

@@ -17,7 +17,9 @@
 #include "cli/tx_cli.h"
 #include "cli/verify_command.h"
 #include "client/http_client.h"
+#include "common/log.h"
 #include "common/sha256.h"
+#include "witness/witness_command.h"
 
 namespace {
 
@@ -177,6 +179,25 @@ int main(int argc, char** argv) try {
       ->envname("TAMGA_NODE")
       ->required();
 
+  // witness
+  tamga::witness::WitnessOptions wo;
+  auto* witness_cmd = app.add_subcommand(
+      "witness", "Run a witness of the chain's record log (C2SP tlog-witness), until stopped");
+  witness_cmd->add_option("--name", wo.name, "Its key name, a schema-less URL (witness.example/w1)")
+      ->required();
+  witness_cmd->add_option("--key", wo.key_file, "Its Ed25519 key file")->required();
+  witness_cmd->add_option("--passphrase-file", wo.passphrase_file,
+                          "Read the key's passphrase from the first line of this file");
+  witness_cmd->add_option("--genesis", wo.genesis_file, "The genesis file of the chain")
+      ->required()
+      ->check(CLI::ExistingFile);
+  witness_cmd->add_option("--state", wo.state_file, "Its record of what it cosigned")->required();
+  witness_cmd->add_option("--listen", wo.listen, "Where to serve (host:port; port 0: any)")
+      ->required();
+  witness_cmd->add_option("--node", wo.node,
+                          "A node (host:port) to learn new validator sets from, by proof files "
+                          "verified from the genesis on");
+
   // tsa
   auto* tsa = app.add_subcommand("tsa", "An administration's RFC 3161 time-stamping authority");
   tsa->require_subcommand(1);
@@ -333,6 +354,9 @@ int main(int argc, char** argv) try {
     return tamga::cli::RunLogCheckpoint(lk, std::cout, std::cerr);
   } else if (*log_export) {
     return tamga::cli::RunExportTiles(et, std::cout, std::cerr);
+  } else if (*witness_cmd) {
+    tamga::SetupLogging(tamga::LogFormat::kText, tamga::LogLevel::kInfo);
+    return tamga::witness::RunWitness(wo, std::cout, std::cerr);
   } else if (*log_witness) {
     return tamga::cli::RunLogWitness(lw, std::cout, std::cerr);
   } else if (*tsa_init) {

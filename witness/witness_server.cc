@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 
 #include "client/http_client.h"
@@ -131,6 +132,14 @@ WitnessServer::WitnessServer(asio::io_context& io, tlog::Witness& witness, std::
 
 WitnessServer::~WitnessServer() { Stop(); }
 
+Status WitnessServer::LoadLastCosigned() {
+  std::error_code ec;
+  const std::string file = state_file_ + ".checkpoint";
+  if (!std::filesystem::exists(file, ec)) return Status::Ok();
+  TAMGA_ASSIGN_OR_RETURN(last_cosigned_, ReadFileToString(file, tlog::kMaxNoteSize));
+  return Status::Ok();
+}
+
 Result<tlog::WitnessState> WitnessServer::LoadState(const std::string& state_file) {
   std::error_code ec;
   if (!std::filesystem::exists(state_file, ec)) return tlog::WitnessState{};
@@ -200,11 +209,15 @@ tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   if (a.status == 403 && learn_ && learn_(body)) {
     a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
   }
+  if (a.status == 409) KeepEvidence(body);
   if (!a.updated) return a;
-  // The record is on disk before the cosignature leaves; if it cannot be written, the
-  // witness stops rather than cosign what it may forget.
+  // The record, and the checkpoint it comes from, are on disk before the cosignature
+  // leaves; if they cannot be written, the witness stops rather than cosign what it may
+  // forget.
+  const std::string note(CheckpointOf(body));
   Failpoint("witness.save.before");
   Status s = WriteFileAtomic(state_file_, tlog::EncodeWitnessState(witness_.state()), {});
+  if (s.ok()) s = WriteFileAtomic(state_file_ + ".checkpoint", note, {});
   Failpoint("witness.save.after");
   if (!s.ok()) {
     Log(LogLevel::kError, "witness_state_unwritten",
@@ -213,9 +226,39 @@ tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
     io_.stop();
     return {500, "text/plain; charset=utf-8", "the witness cannot store its state\n", {}, a.origin};
   }
+  last_cosigned_ = note;
   Log(LogLevel::kInfo, "cosigned",
       {{"origin", a.origin}, {"size", std::to_string(a.updated->size)}});
   return a;
+}
+
+std::string_view WitnessServer::CheckpointOf(std::string_view body) {
+  const auto blank = body.find("\n\n");
+  return blank == std::string_view::npos ? std::string_view() : body.substr(blank + 2);
+}
+
+void WitnessServer::KeepEvidence(std::string_view body) {
+  // A 409 for the size this witness cosigned, with another root, signed by a quorum (the
+  // witness checks signatures before sizes): someone signed two histories.
+  auto note = tlog::ParseNote(CheckpointOf(body));
+  auto offered =
+      note.ok() ? tlog::ParseCheckpointText(note->text) : Result<tlog::Checkpoint>(note.error());
+  if (!offered.ok()) return;
+  const auto held = witness_.state().latest.find(offered->origin);
+  if (held == witness_.state().latest.end() || held->second.size != offered->size ||
+      held->second.root == offered->root || last_cosigned_.empty()) {
+    return;
+  }
+  const std::string file = state_file_ + ".split-view-" + std::to_string(offered->size) + "-" +
+                           std::to_string(UnixNowMs());
+  std::ofstream out(file, std::ios::trunc);
+  out << "# Two checkpoints of one log and one size, with different roots, each signed by a\n"
+         "# quorum of its validators. Check each: tamga log checkpoint FILE --genesis G\n"
+         "# The checkpoint this witness cosigned:\n"
+      << last_cosigned_ << "# The checkpoint offered later, refused:\n"
+      << CheckpointOf(body);
+  Log(LogLevel::kError, "split_view",
+      {{"origin", offered->origin}, {"size", std::to_string(offered->size)}, {"evidence", file}});
 }
 
 Result<tlog::WitnessedLog> LearnSigners(const ledger::TrustAnchor& anchor, const std::string& node,

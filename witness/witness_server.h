@@ -6,12 +6,14 @@
 //                          413, 422 as tlog-witness says)
 //   GET  /                 the witness's name and verifier key, as text
 //
-// The witness's record of the latest checkpoint it cosigned per log is a small text file,
-// written durably (WriteFileAtomic) before the cosignature leaves, on the one thread that
-// decides: two requests can never both be checked against the same old size and roll the
-// record back. Requests are bounded (64 KiB body, 8 KiB headers, 10 s to arrive whole);
-// connections are capped at 16 per address and 256 in all, so a client that holds
-// connections open cannot lock others out beyond its own share.
+// The witness's record of the latest checkpoint it cosigned per log is a small text file
+// (and the signed checkpoint itself, in <state>.checkpoint), written durably
+// (WriteFileAtomic) before the cosignature leaves, on the one thread that decides: two requests can
+// never both be checked against the same old size and roll the record back. Requests are bounded
+// (64 KiB body, 8 KiB headers, 10 s to arrive whole); connections are capped at 16 per address and
+// 256 in all, so a client that holds connections open cannot lock others out beyond its own share.
+// A checkpoint of the size it cosigned with another root, signed by a quorum, is a split view: both
+// signed checkpoints go to <state>.split-view-<size>-<ms>, for anyone to check.
 //
 // Thread-safety: runs on one io_context thread.
 
@@ -43,6 +45,9 @@ class WitnessServer {
   // Reads a state file; an absent file is the empty state (a new witness).
   static Result<tlog::WitnessState> LoadState(const std::string& state_file);
 
+  // Reads the checkpoint it last cosigned (kept beside the state, as evidence).
+  Status LoadLastCosigned();
+
   // Called when a checkpoint lacks a quorum of the keys the witness knows (403), with the
   // request's body: true when it learned the log's new signers (a validator set proven
   // from the genesis on, SetLogKeys), and the request is then decided again.
@@ -53,6 +58,11 @@ class WitnessServer {
   void Accept();
   // Decides one add-checkpoint request and stores the new record before answering.
   tlog::WitnessAnswer AddCheckpoint(std::string_view body);
+  // The signed checkpoint in an add-checkpoint body (after its first blank line).
+  static std::string_view CheckpointOf(std::string_view body);
+  // After a 409: when the body offers the size last cosigned with another root, writes
+  // both signed checkpoints to a file beside the state and logs split_view.
+  void KeepEvidence(std::string_view body);
 
   boost::asio::io_context& io_;
   tlog::Witness& witness_;
@@ -63,6 +73,7 @@ class WitnessServer {
       std::make_shared<std::map<std::string, int>>();
   std::shared_ptr<int> open_ = std::make_shared<int>(0);
   std::function<bool(std::string_view)> learn_;
+  std::string last_cosigned_;  // The signed checkpoint of the record in the state.
 };
 
 // The validators who sign the checkpoint in `body` (an add-checkpoint request) now: the

@@ -153,7 +153,7 @@ TEST(LogCheckpoints, AQuorumSignsTheTiledLogAndToolsCheckItEndToEnd) {
   EXPECT_NE(again.find("— tamga/"), std::string::npos) << again;
 }
 
-// A tamga-witness process in the background, on a port of its choosing.
+// A `tamga witness` process in the background, on a port of its choosing.
 class WitnessProcess {
  public:
   WitnessProcess(const TempDir& dir, const std::string& genesis) : dir_(dir), genesis_(genesis) {
@@ -167,7 +167,7 @@ class WitnessProcess {
     const std::string listen = address_.empty() ? "127.0.0.1:0" : address_;
     std::filesystem::remove(dir_.File("witness.out"));
     const Output started =
-        Shell(std::string(TAMGA_WITNESS) + " --name witness.example/w1 --key " + Key() +
+        Shell(std::string(TAMGA_CLI) + " witness --name witness.example/w1 --key " + Key() +
               " --genesis " + genesis_ + " --state " + dir_.File("witness.state") + " --listen " +
               listen + " > " + dir_.File("witness.out") + " 2>&1 & echo $!");
     pid_ = std::stol(started.text);
@@ -272,6 +272,15 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 409) << refused->body;
   EXPECT_EQ(refused->body, std::to_string(cp->size) + "\n");
+  // The witness kept both signed checkpoints as evidence.
+  std::string evidence;
+  for (const auto& f : std::filesystem::directory_iterator(files.path())) {
+    if (f.path().filename().string().rfind("witness.state.split-view-", 0) == 0) {
+      evidence = *ReadFileToString(f.path().string(), 1 << 20);
+    }
+  }
+  EXPECT_NE(evidence.find(tlog::FormatCheckpointText(forged)), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find(latest->text), std::string::npos) << evidence;
   // What a witness started with --node learns of the signers from a node: the validator
   // set proven from the genesis on, for a checkpoint whose root the proof shows; nothing for
   // the forged one.
