@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "cli/checkpoint_check.h"
 #include "cli/verify_command.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
@@ -53,13 +54,6 @@ using Checked = std::variant<T, Failure>;
 
 Failure Invalid(std::string why) { return {true, std::move(why)}; }
 Failure Unusable(std::string why) { return {false, std::move(why)}; }
-
-// A verified checkpoint: the epoch whose quorum signed it.
-struct CheckedCheckpoint {
-  tlog::Checkpoint checkpoint;
-  ValidatorSet validators;
-  std::size_t signed_by = 0;
-};
 
 // The sets whose quorum may have signed a checkpoint of `size` records: the genesis', and
 // with a node, those the proof of record size - 1 shows (its block's epoch and the next),
@@ -108,47 +102,19 @@ Checked<CheckedCheckpoint> CheckCheckpoint(const ledger::TrustAnchor& anchor, st
   if (!note.ok()) return Invalid("not a signed note: " + note.error().message());
   auto c = tlog::ParseCheckpointText(note->text);
   if (!c.ok()) return Invalid("not a checkpoint: " + c.error().message());
-  const std::string origin = tlog::ChainOrigin(anchor.chain_id);
-  if (c->origin != origin) {
-    return Invalid("a checkpoint of log " + c->origin + ", the pinned genesis' log is " + origin);
+  if (c->origin != tlog::ChainOrigin(anchor.chain_id)) {
+    return Invalid("a checkpoint of log " + c->origin + ", the pinned genesis' log is " +
+                   tlog::ChainOrigin(anchor.chain_id));
   }
   auto sets = TrustedSets(anchor, *c, node);
   if (auto* f = std::get_if<Failure>(&sets)) return *f;
-  // The latest epoch first: validators keep their keys across epochs, and the epoch named
-  // should be the one that signed.
-  std::string best;
-  const auto& trusted = std::get<std::vector<ValidatorSet>>(sets);
-  for (auto it = trusted.rbegin(); it != trusted.rend(); ++it) {
-    const ValidatorSet& set = *it;
-    std::vector<tlog::NoteVerifier> known;
-    for (const PublicKey& k : set.validators) known.push_back(tlog::MakeVerifier(origin, k));
-    auto verified = tlog::VerifyNote(*note, known);
-    std::size_t count = verified.ok() ? verified->size() : 0;
-    if (!verified.ok()) {
-      // None of this epoch's validators signed; or one did and its signature is wrong.
-      for (const tlog::NoteSignature& s : note->signatures) {
-        for (const tlog::NoteVerifier& k : known) {
-          if (s.name == k.name && s.key_id == k.key_id) {
-            return Invalid("validator " + k.key.ShortHex() + " of epoch " + set.epoch.ToString() +
-                           ": " + verified.error().message());
-          }
-        }
-      }
-    }
-    if (count >= set.QuorumSize()) return CheckedCheckpoint{*c, set, count};
-    best = "signed by " + std::to_string(count) + " of the " + std::to_string(set.size()) +
-           " validators of epoch " + set.epoch.ToString() + ", a quorum is " +
-           std::to_string(set.QuorumSize());
+  auto checked =
+      CheckCheckpointNote(text, anchor.chain_id, std::get<std::vector<ValidatorSet>>(sets));
+  if (!checked.ok()) {
+    return Invalid(checked.error().message() +
+                   (node ? "" : "; give --node to learn the validators of later epochs"));
   }
-  return Invalid("not signed by a quorum of any validator set known here (" + best +
-                 (node ? ")" : "; give --node to learn the validators of later epochs)"));
-}
-
-std::string Describe(const CheckedCheckpoint& c) {
-  return "the checkpoint of " + std::to_string(c.checkpoint.size) + " records (root " +
-         c.checkpoint.root.ToHex() + "), signed by " + std::to_string(c.signed_by) + " of the " +
-         std::to_string(c.validators.size()) + " validators of epoch " +
-         c.validators.epoch.ToString();
+  return *checked;
 }
 
 // A proof file (JSON) or a checkpoint, verified.
@@ -293,7 +259,7 @@ int RunLogCheckpoint(const LogCheckpointOptions& o, std::ostream& out, std::ostr
   }
   std::string cosigned;
   for (const std::string& vkey : o.witness_keys) {
-    auto witness = tlog::ParseCosignatureVerifierKey(vkey);
+    auto witness = ReadWitnessKey(vkey);
     if (!witness.ok()) return fail("--witness-key " + vkey + ": " + witness.error().message());
     auto when = CosignedAt(text, *witness);
     if (!when.ok()) {
@@ -467,7 +433,7 @@ int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& e
   };
   std::optional<tlog::NoteVerifier> witness_key;
   if (!o.witness_key.empty()) {
-    auto k = tlog::ParseCosignatureVerifierKey(o.witness_key);
+    auto k = ReadWitnessKey(o.witness_key);
     if (!k.ok()) return fail("--witness-key: " + k.error().message());
     witness_key = *k;
   }

@@ -291,6 +291,15 @@ int main(int argc, char** argv) try {
       ->add_option("--tsa-ca", vo.tsa_ca,
                    "With --token: the TSA's CA certificates (PEM), to check its signature too")
       ->check(CLI::ExistingFile);
+  verify->add_option("--witness", vo.witnesses,
+                     "A witness (its cosignature key, or a file holding it) that must have "
+                     "cosigned a checkpoint holding the proof's log (repeatable)");
+  verify->add_option("--witnesses-required", vo.witnesses_required,
+                     "How many of the --witness keys must have cosigned (default: all)");
+  verify
+      ->add_option("--checkpoint", vo.checkpoint,
+                   "With --witness: the cosigned checkpoint (default: the --node's /checkpoint)")
+      ->check(CLI::ExistingFile);
   verify->add_option("--page", vo.page,
                      "The verifier page the link opens (default: the --node's own, "
                      "http://host:port)");

@@ -6,8 +6,10 @@
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
+#include "cli/checkpoint_check.h"
 #include "cli/verify_texts.h"
 #include "cli/verify_token.h"
 #include "client/genesis_file.h"
@@ -17,8 +19,10 @@
 #include "common/file_util.h"
 #include "common/sha256.h"
 #include "contracts/executor.h"
+#include "contracts/genesis.h"
 #include "contracts/recognition.h"
 #include "contracts/usability.h"
+#include "ledger/log_proof.h"
 #include "ledger/proof_file.h"
 
 namespace tamga::cli {
@@ -303,6 +307,103 @@ constexpr std::size_t kTokenMax = 1 << 16;
 constexpr std::size_t kDocumentMax = std::size_t{1} << 30;  // Read whole for a token's digest.
 }  // namespace
 
+namespace {
+
+// --witness: the log the proof shows is in a checkpoint a quorum signed and enough of the
+// given witnesses cosigned (the same size and root, or a later size with a consistency
+// proof from the node, checked here).
+int CheckWitnessed(const VerifyOptions& o, const contracts::Genesis& genesis,
+                   const std::string& proof, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why) {
+    err << "tamga verify: " << why << "\n";
+    return kVerifyError;
+  };
+  auto not_valid = [&](const std::string& why) {
+    out << "NOT WITNESSED: " << why << "\n";
+    return kVerifyProofInvalid;
+  };
+  std::vector<tlog::NoteVerifier> witnesses;
+  for (const std::string& w : o.witnesses) {
+    auto key = ReadWitnessKey(w);
+    if (!key.ok()) return fail("--witness " + w + ": " + key.error().message());
+    witnesses.push_back(*key);
+  }
+  const std::size_t required = o.witnesses_required == 0 ? witnesses.size() : o.witnesses_required;
+  if (required > witnesses.size()) {
+    return fail("--witnesses-required " + std::to_string(required) + " of " +
+                std::to_string(witnesses.size()) + " witnesses given");
+  }
+  const auto anchor = contracts::StartChain(genesis)->anchor;
+  const ledger::ProofVerdict facts = ledger::VerifyProofJson(anchor, proof);
+  if (!facts.ok()) return fail("the proof does not verify");
+  std::optional<client::HttpClient> node;
+  if (!o.node.empty()) {
+    auto c = client::HttpClient::Connect(o.node, 10'000);
+    if (!c.ok()) return fail(c.error().ToString());
+    node.emplace(std::move(c).value());
+  }
+  std::string note;
+  if (!o.checkpoint.empty()) {
+    auto text = ReadFileToString(o.checkpoint, tlog::kMaxNoteSize);
+    if (!text.ok()) return fail(text.error().ToString());
+    note = std::move(*text);
+  } else if (node) {
+    auto r = node->Get("/checkpoint");
+    if (!r.ok()) return fail(r.error().ToString());
+    if (r->status != 200)
+      return fail(o.node + " answered " + std::to_string(r->status) + " for its checkpoint");
+    note = std::move(r->body);
+  } else {
+    return fail("--witness needs the checkpoint they cosigned: --checkpoint FILE (or --node)");
+  }
+  const ledger::ProvenFacts& f = facts.facts;
+  auto checked = CheckCheckpointNote(note, anchor.chain_id,
+                                     {anchor.validators, f.validators, f.validators_after});
+  if (!checked.ok()) return not_valid("the checkpoint: " + checked.error().message());
+  const tlog::Checkpoint& cp = checked->checkpoint;
+  if (cp.size < f.result.log_size) {
+    return fail("the checkpoint (" + std::to_string(cp.size) +
+                " records) is older than the proof (" + std::to_string(f.result.log_size) +
+                "): give a later one");
+  }
+  std::vector<Hash32> path;
+  if (cp.size > f.result.log_size) {
+    if (!node) {
+      return fail("the checkpoint is of " + std::to_string(cp.size) + " records, the proof of " +
+                  std::to_string(f.result.log_size) + ": give --node for the consistency proof");
+    }
+    auto r = node->Get("/v1/log/consistency?from=" + std::to_string(f.result.log_size) +
+                       "&to=" + std::to_string(cp.size));
+    const auto j = r.ok() ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
+    if (!r.ok() || r->status != 200 || !j.is_object() || !j.contains("proof") ||
+        !j["proof"].is_array()) {
+      return fail(o.node + " gave no consistency proof");
+    }
+    for (const auto& h : j["proof"]) {
+      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
+                                : Result<Hash32>(Status::InvalidArgument("not a string"));
+      if (!hash.ok()) return fail(o.node + " answered a proof that is not hashes");
+      path.push_back(*hash);
+    }
+  }
+  if (ledger::CheckConsistency(f.result.log_size, cp.size, f.result.log_root, cp.root, path) !=
+      ledger::PathCheck::kOk) {
+    return not_valid("the proof's log (" + std::to_string(f.result.log_size) +
+                     " records) is not in " + Describe(*checked));
+  }
+  const auto cosigners = Cosigners(note, witnesses);
+  if (cosigners.size() < required) {
+    return not_valid(Describe(*checked) + ", cosigned by " + std::to_string(cosigners.size()) +
+                     " of the witnesses given, " + std::to_string(required) + " required");
+  }
+  out << "WITNESSED: the proof's log is in " << Describe(*checked) << ", cosigned by";
+  for (const auto& [w, at] : cosigners) out << " " << w.name << " (" << UtcTime(at * 1000) << ")";
+  out << "\n";
+  return kVerifyInForce;
+}
+
+}  // namespace
+
 int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   auto fail = [&](const std::string& why) {
     err << "tamga verify: " << why << "\n";
@@ -387,6 +488,9 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
       ExplainDocument(*genesis, hash, proof, UnixNowMs(), o.max_age_hours * 3'600'000, o.lang);
   out << v.headline << "\n";
   for (const auto& line : v.lines) out << "  " << line << "\n";
+  if (!o.witnesses.empty() && (v.exit_code == kVerifyInForce || v.exit_code == kVerifyNotInForce)) {
+    if (const int w = CheckWitnessed(o, *genesis, proof, out, err); w != kVerifyInForce) return w;
+  }
   if (!o.qr_file.empty()) {
     const std::string link = client::VerifyLink(page, hash);
     auto svg = client::QrSvg(link);

@@ -81,6 +81,12 @@ struct VerifyOptions {
   // the token names; tsa_ca, the TSA's CA file, checks the token's own signature too.
   std::string token;
   std::string tsa_ca;
+  // Witnesses (C2SP tlog-cosignature keys, or files holding one) that must have cosigned a
+  // checkpoint the proof's log is in: --checkpoint FILE, or with --node its GET
+  // /checkpoint. witnesses_required: how many of them (0: all given).
+  std::string checkpoint;
+  std::vector<std::string> witnesses;
+  std::size_t witnesses_required = 0;
 };
 
 // Runs the command; prints the verdict; returns the exit status.

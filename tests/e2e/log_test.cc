@@ -295,6 +295,40 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   const Output split = Shell(cli + "checkpoint " + files.File("forged.checkpoint") + genesis +
                              " --witness-key " + vkey);
   EXPECT_EQ(split.exit, 2) << split.text;
+
+  // A trader requires the witness: a document's proof, and the node's checkpoint holding
+  // it, cosigned.
+  const std::string invoice = files.File("invoice.txt");
+  ASSERT_TRUE(WriteFileAtomic(invoice, "invoice INV-W-1\n", {}).ok());
+  const Transaction anchor_tx =
+      c.Tx(c.admin(0), contracts::TxType::kAnchorDocument,
+           Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice,
+                                            *Sha256OfFile(invoice), "INV-W-1"}),
+           6);
+  ASSERT_EQ(c.Submit(0, anchor_tx).first, 202);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(3, anchor_tx.Hash()) == "committed"; }));
+  const std::uint64_t anchored = c.Status(3)->at("log_size").get<std::uint64_t>();
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    auto r = c.Get(3, "/checkpoint");
+    auto n =
+        r && r->status == 200 ? tlog::ParseNote(r->body) : Result<tlog::Note>(Status::NotFound(""));
+    auto at = n.ok() ? tlog::ParseCheckpointText(n->text) : Result<tlog::Checkpoint>(n.error());
+    return at.ok() && at->size >= anchored &&
+           r->body.find("— witness.example/w1 ") != std::string::npos;
+  }));
+  const std::string verify = std::string(TAMGA_CLI) + " verify " + invoice + genesis + " --node " +
+                             c.api(3) + " --witness " + vkey;
+  const Output witnessed = Shell(verify);
+  EXPECT_EQ(witnessed.exit, 0) << witnessed.text;
+  EXPECT_NE(witnessed.text.find("WITNESSED: the proof's log is in the checkpoint"),
+            std::string::npos)
+      << witnessed.text;
+  const std::string stranger = tlog::FormatCosignatureVerifierKey(
+      tlog::MakeCosignatureVerifier("stranger.example/w", SecretKey::Generate().public_key()));
+  const Output unwitnessed = Shell(verify + " --witness " + stranger);
+  EXPECT_EQ(unwitnessed.exit, 2) << unwitnessed.text;
+  EXPECT_NE(unwitnessed.text.find("NOT WITNESSED"), std::string::npos) << unwitnessed.text;
+  EXPECT_EQ(Shell(verify + " --witness " + stranger + " --witnesses-required 1").exit, 0);
 }
 
 TEST(LogConsistency, ALaterProofFileExtendsAnEarlierOneAndAChangedOneDoesNotVerify) {
