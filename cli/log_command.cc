@@ -278,10 +278,35 @@ int RunLogCheckpoint(const LogCheckpointOptions& o, std::ostream& out, std::ostr
 
 namespace {
 
+// Files fetched into DIR under a ".part" name, renamed into place only once everything
+// checked out (and removed otherwise): DIR never serves a file that was not checked.
+class Staging {
+ public:
+  ~Staging() {
+    std::error_code ec;
+    for (const auto& f : parts_) std::filesystem::remove(Part(f), ec);
+  }
+  static std::filesystem::path Part(const std::filesystem::path& f) { return f.string() + ".part"; }
+  void Add(std::filesystem::path f) { parts_.push_back(std::move(f)); }
+  std::size_t size() const { return parts_.size(); }
+  Status Commit() {
+    for (const auto& f : parts_) {
+      std::error_code ec;
+      std::filesystem::rename(Part(f), f, ec);
+      if (ec) return Status::IoError("cannot rename " + Part(f).string() + ": " + ec.message());
+    }
+    parts_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<std::filesystem::path> parts_;
+};
+
 // One tile or entry bundle of the read path: a full one from `dir` when it is there (it
-// never changes), else from the node, then written to `dir`. `fetched` counts the latter.
+// never changes, and was checked when it was written), else from the node, staged.
 Checked<std::string> GetTile(client::HttpClient& node, const std::filesystem::path& dir,
-                             const tlog::TileId& id, std::size_t& fetched) {
+                             const tlog::TileId& id, Staging& staging) {
   const std::string path = tlog::TilePath(id);
   const std::filesystem::path file = dir / path;
   std::error_code ec;
@@ -297,10 +322,10 @@ Checked<std::string> GetTile(client::HttpClient& node, const std::filesystem::pa
                     r->body.substr(0, 300));
   }
   std::filesystem::create_directories(file.parent_path(), ec);
-  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  std::ofstream f(Staging::Part(file), std::ios::binary | std::ios::trunc);
   f.write(r->body.data(), static_cast<std::streamsize>(r->body.size()));
-  if (!f.flush()) return Unusable("cannot write " + file.string());
-  ++fetched;
+  if (!f.flush()) return Unusable("cannot write " + Staging::Part(file).string());
+  staging.Add(file);
   return std::move(r->body);
 }
 
@@ -349,21 +374,22 @@ int RunExportTiles(const ExportTilesOptions& o, std::ostream& out, std::ostream&
   // level's partial tile holds the right edge the root is made of.
   std::vector<Hash32> below;  // Tree hashes of the full tiles of the level below.
   std::vector<std::vector<Hash32>> partial(8);
-  std::size_t fetched = 0, tiles = 0;
+  Staging staging;
+  std::size_t tiles = 0;
   for (std::uint8_t level = 0; level < 8 && (size >> (8 * level)) > 0; ++level) {
     const std::uint64_t full = tlog::FullTiles(size, level);
     const std::uint32_t edge = tlog::PartialTileWidth(size, level);
     std::vector<Hash32> sums;
     for (std::uint64_t n = 0; n < full || (n == full && edge > 0); ++n) {
       const tlog::TileId id{level, n, n < full ? 256u : edge, false};
-      auto bytes = GetTile(*node, dir, id, fetched);
+      auto bytes = GetTile(*node, dir, id, staging);
       if (auto* f = std::get_if<Failure>(&bytes)) return fail(f->why);
       auto hashes = TileHashes(id, std::get<std::string>(bytes));
       if (auto* f = std::get_if<Failure>(&hashes)) return invalid(f->why);
       auto& h = std::get<std::vector<Hash32>>(hashes);
       if (level == 0) {
         const tlog::TileId eid{0, n, id.width, true};
-        auto bundle = GetTile(*node, dir, eid, fetched);
+        auto bundle = GetTile(*node, dir, eid, staging);
         if (auto* f = std::get_if<Failure>(&bundle)) return fail(f->why);
         auto entries = tlog::DecodeEntryBundle(AsBytes(std::get<std::string>(bundle)));
         if (!entries.ok() || entries->size() != id.width) {
@@ -417,6 +443,8 @@ int RunExportTiles(const ExportTilesOptions& o, std::ostream& out, std::ostream&
     return invalid("the tiles make the root " + computed->ToHex() + ", the checkpoint says " +
                    root.ToHex());
   }
+  const std::size_t fetched = staging.size();
+  if (Status s = staging.Commit(); !s.ok()) return fail(s.ToString());
   if (Status s = WriteFileAtomic((dir / "checkpoint").string(), note, {}); !s.ok()) {
     return fail(s.ToString());
   }

@@ -27,7 +27,9 @@ Result<Cosigned> AskWitness(HttpClient& witness, const tlog::NoteVerifier& key,
                             const ConsistencyFn& consistency) {
   std::uint64_t old_size = 0;
   std::string proof;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  // Other clients (the other validators) feed the same witness, so its record may move
+  // between two requests: follow it a few times.
+  for (int attempt = 0; attempt < 4; ++attempt) {
     TAMGA_ASSIGN_OR_RETURN(
         HttpResponse r, witness.Post("/add-checkpoint", "old " + std::to_string(old_size) + "\n" +
                                                             proof + "\n" + note));
@@ -40,6 +42,12 @@ Result<Cosigned> AskWitness(HttpClient& witness, const tlog::NoteVerifier& key,
       }
       return Status::BadSignature("the witness answered no cosignature by " + key.name);
     }
+    if (r.status == 422) {
+      return Status::FailedPrecondition("the witness did not accept the consistency proof from " +
+                                        std::to_string(old_size) + " to " + std::to_string(size) +
+                                        " records (422): what it cosigned is not extended by "
+                                        "this checkpoint, or the proof was wrong");
+    }
     const auto latest = r.status == 409 ? ConflictSize(r.body) : std::nullopt;
     if (!latest) {
       return Status::Unavailable("the witness answered " + std::to_string(r.status) + ": " +
@@ -50,15 +58,18 @@ Result<Cosigned> AskWitness(HttpClient& witness, const tlog::NoteVerifier& key,
                                         " records, more than this checkpoint's " +
                                         std::to_string(size));
     }
-    if (attempt == 1) break;  // Refused again with the size it named.
+    if (*latest == size && old_size == size) {
+      // It holds this very size, and refused the root: another root.
+      return Status::FailedPrecondition("the witness has cosigned another root for " +
+                                        std::to_string(size) +
+                                        " records: it was shown another history of this log");
+    }
     old_size = *latest;
     TAMGA_ASSIGN_OR_RETURN(std::vector<Hash32> hashes, consistency(old_size, size));
     proof.clear();
     for (const Hash32& h : hashes) proof += tlog::Base64Encode(h.view()) + "\n";
   }
-  return Status::FailedPrecondition("the witness has cosigned another root for " +
-                                    std::to_string(old_size) +
-                                    " records: it was shown another history of this log");
+  return Status::Unavailable("the witness's record kept moving; ask again");
 }
 
 }  // namespace tamga::client

@@ -673,7 +673,9 @@ Result<Bytes> Ledger::LogTile(unsigned level, std::uint64_t index, std::uint32_t
   const unsigned shift = 8 * level;
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   const std::uint64_t first_hash = index << 8;
-  if ((first_hash >> 8) != index || first_hash > (kMax >> shift) - width) {
+  // Every hash of the tile must start below 2^64 records: first_hash + width <= kMax >> shift.
+  if ((first_hash >> 8) != index || first_hash > (kMax >> shift) ||
+      (kMax >> shift) - first_hash < width) {
     return Status::NotFound("no such tile in a log of at most 2^64 records");
   }
   const std::uint64_t size = Head().result.log_size;

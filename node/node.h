@@ -235,8 +235,10 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::unique_ptr<TileWriter> tile_writer_;    // Null without [tiles].
   std::optional<std::uint64_t> offered_size_;  // The checkpoint size last offered to them.
   static constexpr std::uint64_t kCheckpointResendMs = 2000;
-  // Blocks proposed longer ago than this when committed (block sync) are not signed.
-  static constexpr std::uint64_t kCheckpointSignWithinMs = 10'000;
+  // Blocks proposed longer ago than this when committed (block sync, far behind) are not
+  // signed. Well above the clock drift consensus accepts (30 s) plus a few backed-off
+  // rounds, so that an honest validator whose clock runs ahead still signs.
+  static constexpr std::uint64_t kCheckpointSignWithinMs = 120'000;
   std::unique_ptr<tsa::Authority> tsa_;
   std::unique_ptr<Timestamper> timestamper_;
   bool stopped_ = false;

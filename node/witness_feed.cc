@@ -61,6 +61,10 @@ void WitnessFeed::Run() {
       return ledger_.LogConsistency(from, to);
     };
     for (std::size_t i = 0; i < witnesses_.size(); ++i) {
+      {
+        std::lock_guard lock(mu_);
+        if (stop_) return;
+      }
       const Witness& w = witnesses_[i];
       auto client = client::HttpClient::Connect(w.address, kTimeoutMs);
       auto cosigned =

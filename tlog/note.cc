@@ -286,14 +286,15 @@ Result<std::vector<NoteVerifier>> VerifyNote(const Note& note,
     auto v = std::find_if(known.begin(), known.end(),
                           [&](const NoteVerifier& k) { return same_key(k, s); });
     if (v == known.end()) continue;
+    // A key's later lines are skipped, as Go's note.Open does: a note cannot make the
+    // verifier check one key many times.
+    if (std::find(verified.begin(), verified.end(), *v) != verified.end()) continue;
     if (s.signature.size() != Signature::kSize ||
         !VerifyRaw(v->key, AsBytes(note.text), Signature::FromView(s.signature))) {
       return Status::BadSignature("signature by " + s.name + "+" + HexId(s.key_id) +
                                   " does not verify");
     }
-    if (std::find(verified.begin(), verified.end(), *v) == verified.end()) {
-      verified.push_back(*v);
-    }
+    verified.push_back(*v);
   }
   if (verified.empty()) return Status::BadSignature("note has no signature by a known key");
   return verified;

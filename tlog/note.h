@@ -108,8 +108,9 @@ Result<Note> ParseNote(std::string_view note);
 std::string FormatNote(const Note& note);
 
 // Checks `note` against the `known` keys: signatures by keys not among them (by name and
-// key ID) are ignored; every signature by a known key must verify (kBadSignature
-// otherwise), and at least one must (kBadSignature otherwise). Returns the verifiers whose
+// key ID) are ignored; the first signature of each known key must verify (kBadSignature
+// otherwise; its later lines are skipped, as Go's note.Open skips them), and at least one
+// must (kBadSignature otherwise). Returns the verifiers whose
 // signatures verified, each once, in order of first appearance. kInvalidArgument when
 // `known` holds two keys with one name and key ID; kCorruption when the text is not a
 // valid note text.

@@ -126,6 +126,7 @@ Result<Witness::Log> Witness::BuildLog(const WitnessedLog& l) {
   }
   Log entry;
   entry.quorum = l.quorum;
+  entry.generation = l.generation;
   for (const PublicKey& k : l.keys) {
     NoteVerifier v = MakeVerifier(l.origin, k);
     if (std::any_of(entry.keys.begin(), entry.keys.end(),
@@ -152,6 +153,11 @@ Witness::Witness(std::string name, SecretKey key, std::vector<WitnessedLog> logs
 Status Witness::SetLogKeys(const WitnessedLog& log) {
   auto it = logs_.find(log.origin);
   if (it == logs_.end()) return Status::NotFound("this witness does not follow " + log.origin);
+  if (log.generation <= it->second.generation) {
+    return Status::FailedPrecondition("keys of generation " + std::to_string(log.generation) +
+                                      ", not after the " + std::to_string(it->second.generation) +
+                                      " held");
+  }
   TAMGA_ASSIGN_OR_RETURN(Log entry, BuildLog(log));
   it->second = std::move(entry);
   return Status::Ok();

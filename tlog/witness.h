@@ -55,11 +55,13 @@ inline constexpr std::size_t kWitnessBodyMax = std::size_t{64} << 10;
 inline constexpr std::size_t kWitnessMaxProofLines = 63;
 
 // A log the witness follows: checkpoints named `origin`, valid when at least `quorum` of
-// `keys` sign them under the name `origin`.
+// `keys` sign them under the name `origin`. `generation` numbers the key set (Tamga: the
+// validators' epoch): a set can only be replaced by a later one.
 struct WitnessedLog {
   std::string origin;
   std::vector<PublicKey> keys;
   std::size_t quorum = 0;
+  std::uint64_t generation = 0;
 };
 
 // The latest checkpoint the witness cosigned for one log.
@@ -108,9 +110,11 @@ class Witness {
   // the answer. REQUIRES: now <= kMaxCosignatureTime (checked).
   WitnessAnswer AddCheckpoint(std::string_view body, std::uint64_t now);
 
-  // Replaces the keys and quorum of a log it follows (its signers changed: a new validator
-  // set, proven by the caller). The record of what it cosigned stays. NotFound for a log
-  // it does not follow; InvalidArgument as the constructor's checks.
+  // Replaces the keys and quorum of a log it follows by a later generation (its signers
+  // changed: a new validator set, proven by the caller). The record of what it cosigned
+  // stays. NotFound for a log it does not follow; FailedPrecondition for a generation not
+  // after the one held (an old set can never come back); InvalidArgument as the
+  // constructor's checks.
   Status SetLogKeys(const WitnessedLog& log);
 
   const WitnessState& state() const { return state_; }
@@ -122,6 +126,7 @@ class Witness {
   struct Log {
     std::vector<NoteVerifier> keys;  // Named after the origin, type 0x01 key IDs.
     std::size_t quorum = 0;
+    std::uint64_t generation = 0;
   };
 
   static Result<Log> BuildLog(const WitnessedLog& l);

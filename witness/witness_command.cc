@@ -33,7 +33,7 @@ int RunWitness(const WitnessOptions& o, std::ostream& out, std::ostream& err) {
   if (!state.ok()) return fail(state.error().ToString());
   const ValidatorSet& validators = chain->anchor.validators;
   const tlog::WitnessedLog log{tlog::ChainOrigin(chain->anchor.chain_id), validators.validators,
-                               validators.QuorumSize()};
+                               validators.QuorumSize(), validators.epoch.value()};
   tlog::Witness witness(o.name, *key, {log}, std::move(state).value());
 
   boost::asio::io_context io;

@@ -206,8 +206,12 @@ void WitnessServer::Accept() {
 
 tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   tlog::WitnessAnswer a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
-  if (a.status == 403 && learn_ && learn_(body)) {
-    a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
+  // Learning costs a request to a node and a proof's verification on this thread: at most
+  // once every kLearnEveryMs, and only for a checkpoint not below what it cosigned.
+  if (a.status == 403 && learn_ && UnixNowMs() >= last_learn_ms_ + kLearnEveryMs &&
+      !BelowRecord(body)) {
+    last_learn_ms_ = UnixNowMs();
+    if (learn_(body)) a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
   }
   if (a.status == 409) KeepEvidence(body);
   if (!a.updated) return a;
@@ -230,6 +234,15 @@ tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   Log(LogLevel::kInfo, "cosigned",
       {{"origin", a.origin}, {"size", std::to_string(a.updated->size)}});
   return a;
+}
+
+bool WitnessServer::BelowRecord(std::string_view body) const {
+  auto note = tlog::ParseNote(CheckpointOf(body));
+  auto c =
+      note.ok() ? tlog::ParseCheckpointText(note->text) : Result<tlog::Checkpoint>(note.error());
+  if (!c.ok()) return true;
+  const auto held = witness_.state().latest.find(c->origin);
+  return held != witness_.state().latest.end() && c->size < held->second.size;
 }
 
 std::string_view WitnessServer::CheckpointOf(std::string_view body) {
@@ -282,8 +295,17 @@ Result<tlog::WitnessedLog> LearnSigners(const ledger::TrustAnchor& anchor, const
     return Status::FailedPrecondition("the proven log at block " + v.facts.height.ToString() +
                                       " is not the checkpoint's");
   }
+  // The set must itself have signed this checkpoint: a proof of an old block cannot bring
+  // back an old set for a checkpoint it did not sign.
   const ValidatorSet& set = v.facts.validators_after;
-  return tlog::WitnessedLog{c.origin, set.validators, set.QuorumSize()};
+  std::vector<tlog::NoteVerifier> known;
+  for (const PublicKey& k : set.validators) known.push_back(tlog::MakeVerifier(c.origin, k));
+  auto signers = tlog::VerifyNote(note, known);
+  if (!signers.ok() || signers->size() < set.QuorumSize()) {
+    return Status::PermissionDenied(
+        "the checkpoint is not signed by a quorum of the set of epoch " + set.epoch.ToString());
+  }
+  return tlog::WitnessedLog{c.origin, set.validators, set.QuorumSize(), set.epoch.value()};
 }
 
 }  // namespace tamga::witness

@@ -60,6 +60,8 @@ class WitnessServer {
   tlog::WitnessAnswer AddCheckpoint(std::string_view body);
   // The signed checkpoint in an add-checkpoint body (after its first blank line).
   static std::string_view CheckpointOf(std::string_view body);
+  // Whether the body's checkpoint is of fewer records than this witness cosigned.
+  bool BelowRecord(std::string_view body) const;
   // After a 409: when the body offers the size last cosigned with another root, writes
   // both signed checkpoints to a file beside the state and logs split_view.
   void KeepEvidence(std::string_view body);
@@ -73,14 +75,17 @@ class WitnessServer {
       std::make_shared<std::map<std::string, int>>();
   std::shared_ptr<int> open_ = std::make_shared<int>(0);
   std::function<bool(std::string_view)> learn_;
+  static constexpr std::uint64_t kLearnEveryMs = 5000;
+  std::uint64_t last_learn_ms_ = 0;
   std::string last_cosigned_;  // The signed checkpoint of the record in the state.
 };
 
 // The validators who sign the checkpoint in `body` (an add-checkpoint request) now: the
 // set the proof file of its last record shows (GET /v1/records/{size-1}/proof from `node`,
 // verified against `anchor` from the genesis on; the set in force after that block), once
-// that proof's log root for the checkpoint's size is the checkpoint's. A node that lies
-// gets nothing learned: its proof does not verify.
+// that proof's log root for the checkpoint's size is the checkpoint's and that set's quorum
+// signed the checkpoint. A node that lies gets nothing learned: its proof does not verify.
+// The set's epoch is the result's generation, so an older set is never taken back.
 Result<tlog::WitnessedLog> LearnSigners(const ledger::TrustAnchor& anchor, const std::string& node,
                                         std::string_view body);
 

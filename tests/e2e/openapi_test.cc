@@ -727,6 +727,8 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
     api.Call("GET", tile, "/tile/{level}/{index}", 200);
     api.Call("GET", bundle, "/tile/entries/{index}", 200);
     api.Call("GET", "/tile/0/x999/000", "/tile/{level}/{index}", 404);
+    api.Call("GET", "/tile/7/000", "/tile/{level}/{index}", 404);  // 2^64 records and more.
+    api.Call("GET", "/tile/63/000.p/1", "/tile/{level}/{index}", 404);
     api.Call("GET", "/tile/entries/0000", "/tile/entries/{index}", 404);
   }
 

@@ -232,13 +232,17 @@ TEST_F(WitnessTest, NewSignersCountOnlyOnceTheWitnessIsToldOfThem) {
   validators_.push_back(Key(30));
   const std::string later = Signed(Text(9), {2, 3, 4});
   EXPECT_EQ(w.AddCheckpoint(Body(5, Proof(5, 9), later), kNow).status, 403);
-  WitnessedLog changed{Origin(), {}, 2};
+  WitnessedLog changed{Origin(), {}, 2, 1};
   for (std::size_t i : {2u, 3u, 4u}) changed.keys.push_back(validators_[i].public_key());
   ASSERT_TRUE(w.SetLogKeys(changed).ok());
   CosignedAt(w.AddCheckpoint(Body(5, Proof(5, 9), later), kNow + 1), w, later);
   // The old signers no longer count, and what was cosigned is still the record.
   EXPECT_EQ(w.AddCheckpoint(Body(9, {}, Signed(Text(9), {0, 1})), kNow).status, 403);
   EXPECT_EQ(w.state().latest.at(Origin()).size, 9u);
+  // Not a later generation: an old set can never come back.
+  EXPECT_EQ(w.SetLogKeys(changed).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(w.SetLogKeys(Followed()).code(), StatusCode::kFailedPrecondition);
+  changed.generation = 2;
   changed.origin = "other.example/log";
   EXPECT_EQ(w.SetLogKeys(changed).code(), StatusCode::kNotFound);
   changed.origin = Origin();
