@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -19,11 +20,13 @@
 #include "client/genesis_file.h"
 #include "client/http_client.h"
 #include "client/witness_client.h"
+#include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/merkle.h"
 #include "contracts/genesis.h"
 #include "ledger/log_proof.h"
 #include "ledger/proof_file.h"
+#include "ledger/records.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
 #include "tlog/note.h"
@@ -527,6 +530,106 @@ int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& e
       << (old_size > 0 ? " after a consistency proof from " + std::to_string(old_size) + " records"
                        : std::string())
       << "\n";
+  return kVerifyInForce;
+}
+
+int RunLogInclusion(const LogInclusionOptions& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& why) {
+    err << "tamga log inclusion: " << why << "\n";
+    return kVerifyError;
+  };
+  auto invalid = [&](const std::string& why) {
+    out << "NOT VALID: " << why << "\n";
+    return kVerifyProofInvalid;
+  };
+  std::vector<tlog::NoteVerifier> witnesses;
+  for (const std::string& w : o.witness_keys) {
+    auto key = ReadWitnessKey(w);
+    if (!key.ok()) return fail("--witness-key " + w + ": " + key.error().message());
+    witnesses.push_back(*key);
+  }
+  auto anchor = LoadAnchor(o.genesis_file);
+  if (!anchor.ok()) return fail(anchor.error().ToString());
+  auto site = client::HttpClient::Connect(o.tiles, 30'000);
+  if (!site.ok()) return fail(site.error().ToString());
+  auto r = site->Get("/checkpoint");
+  if (!r.ok()) return fail(r.error().ToString());
+  if (r->status != 200) return fail(o.tiles + "/checkpoint answered " + std::to_string(r->status));
+  const std::string note = std::move(r->body);
+  auto checked = CheckCheckpointNote(note, anchor->chain_id, {anchor->validators});
+  if (!checked.ok()) return invalid("the checkpoint: " + checked.error().message());
+  const auto cosigners = Cosigners(note, witnesses);
+  if (cosigners.size() < witnesses.size()) {
+    return invalid(Describe(*checked) + ", cosigned by " + std::to_string(cosigners.size()) +
+                   " of the " + std::to_string(witnesses.size()) + " witnesses required");
+  }
+  const std::uint64_t size = checked->checkpoint.size;
+  if (o.index >= size) {
+    return fail("the checkpoint holds " + std::to_string(size) + " records, not record " +
+                std::to_string(o.index));
+  }
+
+  // Tiles, fetched once each, at the width the checkpoint's size gives them.
+  std::map<std::pair<unsigned, std::uint64_t>, std::string> fetched;
+  auto tile = [&](const tlog::TileId& id) -> Result<std::string> {
+    auto key = std::make_pair(id.entries ? 99u : id.level, id.index);
+    if (auto it = fetched.find(key); it != fetched.end()) return it->second;
+    TAMGA_ASSIGN_OR_RETURN(client::HttpResponse t, site->Get("/" + tlog::TilePath(id)));
+    if (t.status != 200) {
+      return Status::NotFound("/" + tlog::TilePath(id) + " answered " + std::to_string(t.status));
+    }
+    return fetched.emplace(key, std::move(t.body)).first->second;
+  };
+  auto width = [&](std::uint8_t level, std::uint64_t n) {
+    return n < tlog::FullTiles(size, level) ? 256u : tlog::PartialTileWidth(size, level);
+  };
+  // A complete subtree of 2^k records is 2^(k mod 8) consecutive hashes of one tile at
+  // level k / 8.
+  auto complete = [&](std::uint64_t start, std::uint64_t end) -> Result<Hash32> {
+    const unsigned k = static_cast<unsigned>(std::countr_zero(end - start));
+    const auto level = static_cast<std::uint8_t>(k / 8);
+    const std::uint64_t first = start >> (8 * level), count = std::uint64_t{1} << (k % 8);
+    const tlog::TileId id{level, first / 256, width(level, first / 256), false};
+    TAMGA_ASSIGN_OR_RETURN(std::string bytes, tile(id));
+    const std::uint64_t at = first % 256;
+    if (bytes.size() != std::size_t{id.width} * Hash32::kSize || at + count > id.width) {
+      return Status::Corruption(tlog::TilePath(id) + " is not " + std::to_string(id.width) +
+                                " hashes");
+    }
+    std::vector<Hash32> hashes;
+    for (std::uint64_t i = at; i < at + count; ++i) {
+      hashes.push_back(Hash32::FromView(AsBytes(bytes).subspan(i * Hash32::kSize, Hash32::kSize)));
+    }
+    return MerkleRoot(std::move(hashes));
+  };
+  const ledger::SubtreeHashFn range = [&](std::uint64_t start, std::uint64_t end) {
+    return ledger::RangeHash(start, end, complete);
+  };
+  auto path = ledger::BuildInclusionProof(o.index, size, range);
+  if (!path.ok()) return invalid("the tiles do not give a proof: " + path.error().message());
+  const tlog::TileId bundle_id{0, o.index / 256, width(0, o.index / 256), true};
+  auto bundle = tile(bundle_id);
+  if (!bundle.ok()) return fail(bundle.error().ToString());
+  auto entries = tlog::DecodeEntryBundle(AsBytes(*bundle));
+  if (!entries.ok() || entries->size() != bundle_id.width) {
+    return invalid(tlog::TilePath(bundle_id) + " is not a bundle of " +
+                   std::to_string(bundle_id.width) + " records");
+  }
+  const Bytes& leaf = (*entries)[o.index % 256];
+  if (ledger::CheckInclusion(o.index, size, MerkleLeafHash(leaf), *path,
+                             checked->checkpoint.root) != ledger::PathCheck::kOk) {
+    return invalid("record " + std::to_string(o.index) + " as the tiles give it does not lead to " +
+                   Describe(*checked));
+  }
+  auto record = Decode<ledger::LogRecord>(leaf, "log record");
+  if (!record.ok())
+    return invalid("record " + std::to_string(o.index) + ": " + record.error().message());
+  out << "INCLUDED: record " << o.index << " (kind " << record->kind << ", transaction "
+      << record->tx_hash.ToHex() << ", block " << record->height.ToString() << ") is in "
+      << Describe(*checked);
+  for (const auto& [w, at] : cosigners)
+    out << ", cosigned by " << w.name << " (" << UtcTime(at * 1000) << ")";
+  out << "; read from " << o.tiles << " alone (" << fetched.size() << " files)\n";
   return kVerifyInForce;
 }
 

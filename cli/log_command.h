@@ -39,6 +39,7 @@
 
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -71,6 +72,20 @@ struct ExportTilesOptions {
 };
 
 int RunExportTiles(const ExportTilesOptions& options, std::ostream& out, std::ostream& err);
+
+// `tamga log inclusion INDEX --tiles URL`: that record INDEX is in the log, from a static
+// copy of the read path alone (a web server or CDN serving what export-tiles wrote): the
+// checkpoint there must be signed by a quorum of the genesis' validators (and cosigned by
+// each --witness-key), and the record's inclusion proof, computed from the tiles, must
+// lead to its root.
+struct LogInclusionOptions {
+  std::uint64_t index = 0;
+  std::string tiles;         // The read path's URL (http://host:port).
+  std::string genesis_file;  // The pinned genesis.
+  std::vector<std::string> witness_keys;
+};
+
+int RunLogInclusion(const LogInclusionOptions& options, std::ostream& out, std::ostream& err);
 
 struct LogWitnessOptions {
   std::string genesis_file;  // The pinned genesis.

@@ -155,6 +155,17 @@ int main(int argc, char** argv) try {
   log_checkpoint->add_option(
       "--witness-key", lk.witness_keys,
       "Also require a cosignature by this witness (name+id+base64, repeatable)");
+  tamga::cli::LogInclusionOptions li;
+  auto* log_inclusion = log->add_subcommand(
+      "inclusion", "Check that a record is in the log, from a static copy of its tiles alone");
+  log_inclusion->add_option("index", li.index, "The record's log index")->required();
+  log_inclusion->add_option("--tiles", li.tiles, "The tiles' web address (http://host:port)")
+      ->required();
+  log_inclusion->add_option("--genesis", li.genesis_file, "The pinned genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  log_inclusion->add_option("--witness-key", li.witness_keys,
+                            "Require a cosignature by this witness (repeatable)");
   tamga::cli::LogWitnessOptions lw;
   auto* log_witness = log->add_subcommand(
       "witness", "Take the node's latest checkpoint to a witness for its cosignature");
@@ -366,6 +377,8 @@ int main(int argc, char** argv) try {
   } else if (*witness_cmd) {
     tamga::SetupLogging(tamga::LogFormat::kText, tamga::LogLevel::kInfo);
     return tamga::witness::RunWitness(wo, std::cout, std::cerr);
+  } else if (*log_inclusion) {
+    return tamga::cli::RunLogInclusion(li, std::cout, std::cerr);
   } else if (*log_witness) {
     return tamga::cli::RunLogWitness(lw, std::cout, std::cerr);
   } else if (*tsa_init) {

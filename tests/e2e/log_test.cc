@@ -11,6 +11,7 @@
 
 #include "client/genesis_file.h"
 #include "client/passphrase.h"
+#include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
@@ -199,6 +200,57 @@ class WitnessProcess {
   std::string address_;
 };
 
+// A port free now (the kernel's choice), for a server that cannot take port 0.
+std::uint16_t FreePort() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+// Debian's nginx serving `root` on loopback, in the foreground of a process of its own.
+class Nginx {
+ public:
+  Nginx(const TempDir& dir, const std::string& root) : dir_(dir) {
+    port_ = FreePort();
+    const std::string prefix = dir_.File("nginx");
+    std::filesystem::create_directories(prefix + "/tmp");
+    const std::string conf = prefix + "/nginx.conf";
+    const std::string text =
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid " + prefix +
+        "/nginx.pid;\nerror_log " + prefix +
+        "/error.log;\nevents { worker_connections 64; }\n"
+        "http {\n  access_log off;\n  default_type application/octet-stream;\n"
+        "  client_body_temp_path " +
+        prefix + "/tmp;\n  proxy_temp_path " + prefix +
+        "/tmp;\n"
+        "  fastcgi_temp_path " +
+        prefix + "/tmp;\n  uwsgi_temp_path " + prefix +
+        "/tmp;\n"
+        "  scgi_temp_path " +
+        prefix +
+        "/tmp;\n"
+        "  server {\n    listen 127.0.0.1:" +
+        std::to_string(port_) + ";\n    root " + root +
+        ";\n    location = /checkpoint { default_type \"text/plain; charset=utf-8\"; }\n"
+        "  }\n}\n";
+    EXPECT_TRUE(WriteFileAtomic(conf, text, {}).ok());
+    const Output started = Shell("/usr/sbin/nginx -e " + prefix + "/error.log -p " + prefix +
+                                 " -c " + conf + " > " + prefix + "/out 2>&1 & echo $!");
+    pid_ = std::stol(started.text);
+    EXPECT_TRUE(Cluster::WaitFor([&] {
+      auto c = client::HttpClient::Connect(url(), 1000);
+      return c.ok() && c->Get("/checkpoint").ok();
+    })) << *ReadFileToString(prefix + "/error.log", 1 << 20);
+  }
+  ~Nginx() { Shell("kill " + std::to_string(pid_)); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  const TempDir& dir_;
+  std::uint16_t port_ = 0;
+  long pid_ = 0;
+};
+
 TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   Cluster c("log_witness", 4);
   TempDir files("log_witness_files");
@@ -329,6 +381,32 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   EXPECT_EQ(unwitnessed.exit, 2) << unwitnessed.text;
   EXPECT_NE(unwitnessed.text.find("NOT WITNESSED"), std::string::npos) << unwitnessed.text;
   EXPECT_EQ(Shell(verify + " --witness " + stranger + " --witnesses-required 1").exit, 0);
+
+  // The read path, exported from node 3 (its checkpoint carries the cosignature), served by
+  // nginx: a client proves the invoice's record from nginx alone.
+  const std::string site = files.File("site");
+  const Output exported = Shell(cli + "export-tiles " + site + genesis + " --node " + c.api(3));
+  ASSERT_EQ(exported.exit, 0) << exported.text;
+  if (!std::filesystem::exists("/usr/sbin/nginx"))
+    GTEST_SKIP() << "no nginx (scripts/install-deps)";
+  Nginx nginx(files, site);
+  const std::string inclusion = cli + "inclusion " + std::to_string(anchored - 1) + " --tiles " +
+                                nginx.url() + genesis + " --witness-key " + vkey;
+  const Output included = Shell(inclusion);
+  EXPECT_EQ(included.exit, 0) << included.text;
+  EXPECT_NE(included.text.find("INCLUDED: record " + std::to_string(anchored - 1) +
+                               " (kind 40, transaction " + anchor_tx.Hash().ToHex()),
+            std::string::npos)
+      << included.text;
+  // One hash of the level-0 tile changed on the web server: the proof no longer leads to
+  // the signed root.
+  const std::string tile_file = site + "/tile/0/000.p/" + std::to_string(anchored);
+  std::string tile = *ReadFileToString(tile_file, 1 << 20);
+  tile[0] = static_cast<char>(tile[0] ^ 1);
+  ASSERT_TRUE(WriteFileAtomic(tile_file, tile, {}).ok());
+  const Output tampered = Shell(inclusion);
+  EXPECT_EQ(tampered.exit, 2) << tampered.text;
+  EXPECT_NE(tampered.text.find("NOT VALID"), std::string::npos) << tampered.text;
 }
 
 TEST(LogConsistency, ALaterProofFileExtendsAnEarlierOneAndAChangedOneDoesNotVerify) {
