@@ -20,6 +20,7 @@
 #include "client/genesis_file.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
+#include "common/merkle.h"
 #include "common/sha256.h"
 #include "contracts/genesis.h"
 #include "contracts/model.h"
@@ -28,6 +29,8 @@
 #include "net/wire.h"
 #include "tests/fuzz/canonical_types.h"
 #include "tests/support/samples.h"
+#include "tlog/checkpoint.h"
+#include "tlog/note.h"
 
 namespace fs = std::filesystem;
 using namespace tamga;
@@ -298,6 +301,32 @@ Status KeyFiles(Seeds& s) {
   return st;
 }
 
+// The transparency-log formats: a checkpoint signed by the fuzz target's known keys, and
+// add-checkpoint bodies for its witness (tests/fuzz/tlog_fuzz.cc uses the same keys).
+void TransparencyLog(Seeds& s) {
+  const std::string origin = "fuzz.example/log";
+  std::vector<SecretKey> keys;
+  for (std::uint8_t i = 1; i <= 2; ++i) {
+    std::array<std::uint8_t, SecretKey::kSeedSize> seed{};
+    seed.fill(i);
+    keys.push_back(SecretKey::FromSeed(seed));
+  }
+  std::vector<Hash32> leaves;
+  for (int i = 0; i < 5; ++i)
+    leaves.push_back(MerkleLeafHash(AsBytes("leaf " + std::to_string(i))));
+  for (std::uint64_t size : {3u, 5u}) {
+    const std::string text = tlog::FormatCheckpointText(
+        {origin,
+         size,
+         MerkleRoot(std::vector<Hash32>(leaves.begin(), leaves.begin() + static_cast<long>(size))),
+         {}});
+    std::string note = text + "\n";
+    for (const SecretKey& k : keys) note += tlog::SignatureLine(text, origin, k);
+    s.Add("tlog", "checkpoint-note", note);
+    s.Add("tlog", "witness-body", "old 0\n\n" + note);
+  }
+}
+
 int Fail(const Status& st) {
   std::fprintf(stderr, "tamga_fuzz_seeds: %s\n", st.ToString().c_str());
   return 1;
@@ -320,6 +349,7 @@ int main(int argc, char** argv) {
     return Fail(st);
   }
   if (Status st = KeyFiles(seeds); !st.ok()) return Fail(st);
+  TransparencyLog(seeds);
   if (opt.count("--ledger")) {
     if (Status st = FromLedger(seeds, opt["--ledger"], opt["--genesis"]); !st.ok()) return Fail(st);
   }

@@ -1,7 +1,8 @@
 // tests/fuzz/tlog_fuzz.cc
 // The transparency-log formats as a client of GET /checkpoint and the tiles reads them
-// (tlog/): the same bytes as a signed note (checked against two known keys), as a
-// checkpoint's text, as a tile path, and as an entry bundle. Each parser accepts only the
+// (tlog/), and as a witness reads an add-checkpoint request: the same bytes as a witness's
+// request body, a signed note (checked against two known keys), a checkpoint's text, a
+// tile path, and an entry bundle. Each parser accepts only the
 // one spelling its writer makes: whatever parses must be written back to the same bytes
 // (for notes, whatever parses must parse again to the same note).
 
@@ -12,19 +13,26 @@
 
 #include "tests/fuzz/fuzz.h"
 #include "tlog/checkpoint.h"
+#include "tlog/cosignature.h"
 #include "tlog/note.h"
 #include "tlog/tiles.h"
+#include "tlog/witness.h"
 
 namespace {
 
 using namespace tamga;
 
+SecretKey KeyOf(std::uint8_t fill) {
+  std::array<std::uint8_t, SecretKey::kSeedSize> seed{};
+  seed.fill(fill);
+  return SecretKey::FromSeed(seed);
+}
+
+// The log's keys, as tests/fuzz/seeds_main.cc signs the seeds with them.
 std::vector<tlog::NoteVerifier> KnownKeys() {
   std::vector<tlog::NoteVerifier> known;
   for (std::uint8_t i = 1; i <= 2; ++i) {
-    std::array<std::uint8_t, SecretKey::kSeedSize> seed{};
-    seed.fill(i);
-    known.push_back(tlog::MakeVerifier("fuzz.example/log", SecretKey::FromSeed(seed).public_key()));
+    known.push_back(tlog::MakeVerifier("fuzz.example/log", KeyOf(i).public_key()));
   }
   return known;
 }
@@ -35,6 +43,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::vector<tlog::NoteVerifier> known = KnownKeys();
   const std::string_view in(reinterpret_cast<const char*>(data), size);
 
+  // The same bytes as an add-checkpoint body, to a fresh witness of a log of the two keys
+  // (quorum 1): every answer is one tlog-witness names, and a 200 carries a cosignature of
+  // the checkpoint that verifies.
+  {
+    tlog::WitnessedLog log{"fuzz.example/log", {known[0].key, known[1].key}, 1, 0};
+    tlog::Witness witness("fuzz.example/witness", KeyOf(9), {log}, {});
+    const tlog::WitnessAnswer a = witness.AddCheckpoint(in, 1'700'000'000);
+    TAMGA_FUZZ_CHECK(a.status == 200 || a.status == 400 || a.status == 403 || a.status == 404 ||
+                         a.status == 409 || a.status == 413 || a.status == 422,
+                     "a witness answers only what tlog-witness names");
+    if (a.status == 200) {
+      const auto blank = in.find("\n\n");
+      auto note = tlog::ParseNote(in.substr(blank + 2));
+      auto cosigned = note.ok() ? tlog::ParseNote(tlog::FormatNote(*note) + a.body)
+                                : Result<tlog::Note>(note.error());
+      TAMGA_FUZZ_CHECK(
+          cosigned.ok() && tlog::VerifyCosignature(cosigned->text, cosigned->signatures.back(),
+                                                   witness.verifier())
+                               .ok(),
+          "a cosignature verifies over the checkpoint");
+    }
+  }
   if (auto note = tlog::ParseNote(in); note.ok()) {
     auto again = tlog::ParseNote(tlog::FormatNote(*note));
     TAMGA_FUZZ_CHECK(again.ok() && *again == *note, "a parsed note parses back the same");
