@@ -73,6 +73,12 @@ std::vector<std::pair<tlog::NoteVerifier, std::uint64_t>> Cosigners(
   auto parsed = tlog::ParseNote(note);
   if (!parsed.ok()) return out;
   for (const tlog::NoteVerifier& w : witnesses) {
+    // One witness given twice (its key and a file holding it) counts once.
+    if (std::any_of(out.begin(), out.end(), [&](const auto& c) {
+          return c.first.name == w.name && c.first.key_id == w.key_id;
+        })) {
+      continue;
+    }
     for (const tlog::NoteSignature& s : parsed->signatures) {
       if (s.name != w.name || s.key_id != w.key_id) continue;
       if (auto at = tlog::VerifyCosignature(parsed->text, s, w); at.ok()) {

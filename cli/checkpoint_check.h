@@ -40,7 +40,7 @@ std::string Describe(const CheckedCheckpoint& c);
 Result<tlog::NoteVerifier> ReadWitnessKey(const std::string& key_or_file);
 
 // The witnesses among `witnesses` whose cosignature on `note` verifies, with its time
-// (POSIX seconds). A bad cosignature by one of them counts as none.
+// (POSIX seconds), each witness once. A bad cosignature by one of them counts as none.
 std::vector<std::pair<tlog::NoteVerifier, std::uint64_t>> Cosigners(
     std::string_view note, std::span<const tlog::NoteVerifier> witnesses);
 

@@ -325,10 +325,10 @@ Checked<std::string> GetTile(client::HttpClient& node, const std::filesystem::pa
                     r->body.substr(0, 300));
   }
   std::filesystem::create_directories(file.parent_path(), ec);
+  staging.Add(file);  // Before writing: a part written halfway is removed too.
   std::ofstream f(Staging::Part(file), std::ios::binary | std::ios::trunc);
   f.write(r->body.data(), static_cast<std::streamsize>(r->body.size()));
   if (!f.flush()) return Unusable("cannot write " + Staging::Part(file).string());
-  staging.Add(file);
   return std::move(r->body);
 }
 
@@ -557,6 +557,14 @@ int RunLogInclusion(const LogInclusionOptions& o, std::ostream& out, std::ostrea
   if (r->status != 200) return fail(o.tiles + "/checkpoint answered " + std::to_string(r->status));
   const std::string note = std::move(r->body);
   auto checked = CheckCheckpointNote(note, anchor->chain_id, {anchor->validators});
+  if (!checked.ok() && checked.error().message().find("not signed by a quorum of any") == 0) {
+    // Perhaps signed by a later set, which a static site cannot prove.
+    return fail(
+        "the checkpoint is not signed by a quorum of the genesis' validators, the only "
+        "set known here; if the set has changed since, check it with tamga log "
+        "checkpoint --node (" +
+        checked.error().message() + ")");
+  }
   if (!checked.ok()) return invalid("the checkpoint: " + checked.error().message());
   const auto cosigners = Cosigners(note, witnesses);
   if (cosigners.size() < witnesses.size()) {
@@ -606,6 +614,9 @@ int RunLogInclusion(const LogInclusionOptions& o, std::ostream& out, std::ostrea
     return ledger::RangeHash(start, end, complete);
   };
   auto path = ledger::BuildInclusionProof(o.index, size, range);
+  if (!path.ok() && path.error().code() != StatusCode::kCorruption) {
+    return fail(path.error().ToString());  // A tile the site did not give.
+  }
   if (!path.ok()) return invalid("the tiles do not give a proof: " + path.error().message());
   const tlog::TileId bundle_id{0, o.index / 256, width(0, o.index / 256), true};
   auto bundle = tile(bundle_id);

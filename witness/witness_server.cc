@@ -209,9 +209,10 @@ tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   // Learning costs a request to a node and a proof's verification on this thread: at most
   // once every kLearnEveryMs, and only for a checkpoint not below what it cosigned.
   if (a.status == 403 && learn_ && UnixNowMs() >= last_learn_ms_ + kLearnEveryMs &&
-      !BelowRecord(body)) {
-    last_learn_ms_ = UnixNowMs();
-    if (learn_(body)) a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
+      NewToLearn(body)) {
+    const bool learned = learn_(body);
+    last_learn_ms_ = UnixNowMs();  // After: a slow node spaces the attempts out too.
+    if (learned) a = witness_.AddCheckpoint(body, UnixNowMs() / 1000);
   }
   if (a.status == 409) KeepEvidence(body);
   if (!a.updated) return a;
@@ -236,13 +237,17 @@ tlog::WitnessAnswer WitnessServer::AddCheckpoint(std::string_view body) {
   return a;
 }
 
-bool WitnessServer::BelowRecord(std::string_view body) const {
+bool WitnessServer::NewToLearn(std::string_view body) {
   auto note = tlog::ParseNote(CheckpointOf(body));
   auto c =
       note.ok() ? tlog::ParseCheckpointText(note->text) : Result<tlog::Checkpoint>(note.error());
-  if (!c.ok()) return true;
+  if (!c.ok()) return false;
   const auto held = witness_.state().latest.find(c->origin);
-  return held != witness_.state().latest.end() && c->size < held->second.size;
+  if (held != witness_.state().latest.end() && c->size < held->second.size) return false;
+  auto [tried, fresh] = learn_tried_.try_emplace(c->origin, c->size);
+  if (!fresh && tried->second >= c->size) return false;
+  tried->second = c->size;
+  return true;
 }
 
 std::string_view WitnessServer::CheckpointOf(std::string_view body) {

@@ -60,8 +60,9 @@ class WitnessServer {
   tlog::WitnessAnswer AddCheckpoint(std::string_view body);
   // The signed checkpoint in an add-checkpoint body (after its first blank line).
   static std::string_view CheckpointOf(std::string_view body);
-  // Whether the body's checkpoint is of fewer records than this witness cosigned.
-  bool BelowRecord(std::string_view body) const;
+  // Whether learning is worth a try for the body's checkpoint: of no fewer records than
+  // this witness cosigned, and of more than any size it already tried to learn for.
+  bool NewToLearn(std::string_view body);
   // After a 409: when the body offers the size last cosigned with another root, writes
   // both signed checkpoints to a file beside the state and logs split_view.
   void KeepEvidence(std::string_view body);
@@ -77,6 +78,7 @@ class WitnessServer {
   std::function<bool(std::string_view)> learn_;
   static constexpr std::uint64_t kLearnEveryMs = 5000;
   std::uint64_t last_learn_ms_ = 0;
+  std::map<std::string, std::uint64_t> learn_tried_;  // By origin: the largest size tried.
   std::string last_cosigned_;  // The signed checkpoint of the record in the state.
 };
 

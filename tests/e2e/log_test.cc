@@ -237,12 +237,18 @@ class Nginx {
     const Output started = Shell("/usr/sbin/nginx -e " + prefix + "/error.log -p " + prefix +
                                  " -c " + conf + " > " + prefix + "/out 2>&1 & echo $!");
     pid_ = std::stol(started.text);
+    // Our nginx: the port could have been taken by another in between.
     EXPECT_TRUE(Cluster::WaitFor([&] {
       auto c = client::HttpClient::Connect(url(), 1000);
-      return c.ok() && c->Get("/checkpoint").ok();
-    })) << *ReadFileToString(prefix + "/error.log", 1 << 20);
+      auto r = c.ok() ? c->Get("/checkpoint") : Result<client::HttpResponse>(c.error());
+      return r.ok() && r->status == 200 && r->body.rfind("tamga/", 0) == 0;
+    })) << prefix + "/error.log";
   }
-  ~Nginx() { Shell("kill " + std::to_string(pid_)); }
+  ~Nginx() {
+    const std::string pid = std::to_string(pid_);
+    Shell("kill " + pid + "; for i in $(seq 50); do kill -0 " + pid +
+          " 2>/dev/null || break; sleep 0.1; done");
+  }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
@@ -401,7 +407,9 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   // One hash of the level-0 tile changed on the web server: the proof no longer leads to
   // the signed root.
   const std::string tile_file = site + "/tile/0/000.p/" + std::to_string(anchored);
-  std::string tile = *ReadFileToString(tile_file, 1 << 20);
+  auto tile_bytes = ReadFileToString(tile_file, 1 << 20);
+  ASSERT_TRUE(tile_bytes.ok()) << tile_bytes.error().ToString();
+  std::string tile = *tile_bytes;
   tile[0] = static_cast<char>(tile[0] ^ 1);
   ASSERT_TRUE(WriteFileAtomic(tile_file, tile, {}).ok());
   const Output tampered = Shell(inclusion);
