@@ -1,3 +1,5 @@
+// tlog/base64.cc
+
 #include "tlog/base64.h"
 
 #include <sodium.h>
@@ -8,6 +10,7 @@ namespace tamga::tlog {
 
 std::string Base64Encode(ByteView bytes) {
   EnsureSodium();
+  if (bytes.empty()) return "";  // libsodium's pointers must not be null.
   const std::size_t size = sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
   std::string out(size, '\0');  // Includes the terminating NUL sodium writes.
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(),
@@ -19,6 +22,7 @@ std::string Base64Encode(ByteView bytes) {
 Result<Bytes> Base64Decode(std::string_view text) {
   EnsureSodium();
   if (text.size() % 4 != 0) return Status::Corruption("base64 length is not a multiple of 4");
+  if (text.empty()) return Bytes();  // libsodium's pointers must not be null.
   Bytes out(text.size() / 4 * 3);
   std::size_t size = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &size, nullptr,

@@ -1,3 +1,5 @@
+// tlog/checkpoint.cc
+
 #include "tlog/checkpoint.h"
 
 #include "tlog/base64.h"

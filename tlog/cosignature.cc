@@ -1,3 +1,5 @@
+// tlog/cosignature.cc
+
 #include "tlog/cosignature.h"
 
 #include "common/sha256.h"

@@ -1,3 +1,5 @@
+// tlog/note.cc
+
 #include "tlog/note.h"
 
 #include <sodium.h>

@@ -1,3 +1,5 @@
+// tlog/tiles.cc
+
 #include "tlog/tiles.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// tlog/witness.cc
+
 #include "tlog/witness.h"
 
 #include <algorithm>
