@@ -120,6 +120,24 @@ Checked<CheckedCheckpoint> CheckCheckpoint(const ledger::TrustAnchor& anchor, st
   return *checked;
 }
 
+// The node's latest checkpoint (GET /checkpoint) and what checking it showed.
+struct NodeCheckpoint {
+  std::string note;
+  CheckedCheckpoint checked;
+};
+Checked<NodeCheckpoint> FetchCheckpoint(const ledger::TrustAnchor& anchor, client::HttpClient& node,
+                                        const std::string& name) {
+  auto r = node.Get("/checkpoint");
+  if (!r.ok()) return Unusable(r.error().ToString());
+  if (r->status != 200) {
+    return Unusable(name + " answered " + std::to_string(r->status) + ": " +
+                    r->body.substr(0, 300));
+  }
+  auto checked = CheckCheckpoint(anchor, r->body, &node);
+  if (auto* f = std::get_if<Failure>(&checked)) return *f;
+  return NodeCheckpoint{std::move(r->body), std::get<CheckedCheckpoint>(std::move(checked))};
+}
+
 // A proof file (JSON) or a checkpoint, verified.
 Checked<LogView> ReadLogView(const ledger::TrustAnchor& anchor, const std::string& file,
                              client::HttpClient* node) {
@@ -360,18 +378,15 @@ int RunExportTiles(const ExportTilesOptions& o, std::ostream& out, std::ostream&
   if (!anchor.ok()) return fail(anchor.error().ToString());
   auto node = client::HttpClient::Connect(o.node, 30'000);
   if (!node.ok()) return fail(node.error().ToString());
-  auto r = node->Get("/checkpoint");
-  if (!r.ok()) return fail(r.error().ToString());
-  if (r->status != 200) {
-    return fail(o.node + " answered " + std::to_string(r->status) + ": " + r->body.substr(0, 300));
-  }
-  const std::string note = std::move(r->body);
-  auto checked = CheckCheckpoint(*anchor, note, &*node);
-  if (auto* f = std::get_if<Failure>(&checked)) return f->invalid ? invalid(f->why) : fail(f->why);
-  const std::uint64_t size = std::get<CheckedCheckpoint>(checked).checkpoint.size;
-  const Hash32 root = std::get<CheckedCheckpoint>(checked).checkpoint.root;
+  auto fetched_cp = FetchCheckpoint(*anchor, *node, o.node);
+  if (auto* f = std::get_if<Failure>(&fetched_cp))
+    return f->invalid ? invalid(f->why) : fail(f->why);
+  const std::string note = std::get<NodeCheckpoint>(fetched_cp).note;
+  const CheckedCheckpoint checked = std::get<NodeCheckpoint>(fetched_cp).checked;
+  const std::uint64_t size = checked.checkpoint.size;
+  const Hash32 root = checked.checkpoint.root;
   const std::filesystem::path dir(o.dir);
-  out << "checkpoint: " << Describe(std::get<CheckedCheckpoint>(checked)) << "\n";
+  out << "checkpoint: " << Describe(checked) << "\n";
 
   // Level by level: each full tile's tree hash is what the level above must hold; each
   // level's partial tile holds the right edge the root is made of.
@@ -474,19 +489,15 @@ int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& e
   if (!node.ok()) return fail(node.error().ToString());
   auto witness = client::HttpClient::Connect(o.witness, 30'000);
   if (!witness.ok()) return fail(witness.error().ToString());
-  auto r = node->Get("/checkpoint");
-  if (!r.ok()) return fail(r.error().ToString());
-  if (r->status != 200) {
-    return fail(o.node + " answered " + std::to_string(r->status) + ": " + r->body.substr(0, 300));
-  }
-  const std::string note = std::move(r->body);
-  auto checked = CheckCheckpoint(*anchor, note, &*node);
-  if (auto* f = std::get_if<Failure>(&checked)) {
+  auto fetched_cp = FetchCheckpoint(*anchor, *node, o.node);
+  if (auto* f = std::get_if<Failure>(&fetched_cp)) {
     if (!f->invalid) return fail(f->why);
     out << "NOT VALID: " << f->why << "\n";
     return kVerifyProofInvalid;
   }
-  const std::uint64_t size = std::get<CheckedCheckpoint>(checked).checkpoint.size;
+  const std::string note = std::get<NodeCheckpoint>(fetched_cp).note;
+  const CheckedCheckpoint checked = std::get<NodeCheckpoint>(fetched_cp).checked;
+  const std::uint64_t size = checked.checkpoint.size;
 
   // The node's consistency proofs are not trusted: the witness checks them.
   const auto consistency = [&](std::uint64_t from, std::uint64_t to) {
@@ -525,8 +536,8 @@ int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& e
   if (!o.out.empty()) {
     if (Status s = WriteFileAtomic(o.out, cosigned, {}); !s.ok()) return fail(s.ToString());
   }
-  out << "WITNESSED: " << Describe(std::get<CheckedCheckpoint>(checked)) << ", cosigned by "
-      << key.name << (witness_key ? "" : " (its key as it named it: give --witness-key)") << when
+  out << "WITNESSED: " << Describe(checked) << ", cosigned by " << key.name
+      << (witness_key ? "" : " (its key as it named it: give --witness-key)") << when
       << (old_size > 0 ? " after a consistency proof from " + std::to_string(old_size) + " records"
                        : std::string())
       << "\n";

@@ -422,22 +422,13 @@ TEST(LogConsistency, ALaterProofFileExtendsAnEarlierOneAndAChangedOneDoesNotVeri
   c.StartAll();
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1 && c.Height(3) >= 1; }));
   // Records, then a proof file of the highest provable block.
-  const auto office = [&](std::uint64_t n) {
-    const Transaction tx =
-        c.Tx(c.admin(0), contracts::TxType::kRegisterOffice,
-             Encode(contracts::RegisterOffice{"KZ-" + std::to_string(n), "Office",
-                                              SecretKey::Generate().public_key()}),
-             n);
-    ASSERT_EQ(c.Submit(0, tx).first, 202);
-    ASSERT_TRUE(Cluster::WaitFor([&] { return c.TxStatus(0, tx.Hash()) == "committed"; }));
-  };
-  for (std::uint64_t n = 1; n <= 3; ++n) office(n);
+  AddOffices(c, 1, 3);
   TempDir files("log_consistency_files");
   const std::string older = files.File("older.json"), newer = files.File("newer.json");
   ASSERT_TRUE(
       Cluster::WaitFor([&] { return Snapshot(c, 1).find("\"log\"") != std::string::npos; }));
   ASSERT_TRUE(WriteFileAtomic(older, Snapshot(c, 1), {}).ok());
-  for (std::uint64_t n = 4; n <= 8; ++n) office(n);
+  AddOffices(c, 4, 8);
   const std::uint64_t h = c.Height(0);
   ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(2) >= h + 3; }));
   ASSERT_TRUE(WriteFileAtomic(newer, Snapshot(c, 2), {}).ok());
