@@ -19,6 +19,7 @@
 #include "cli/verify_command.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
+#include "client/log_client.h"
 #include "client/witness_client.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
@@ -66,35 +67,18 @@ Checked<std::vector<ValidatorSet>> TrustedSets(const ledger::TrustAnchor& anchor
                                                client::HttpClient* node) {
   std::vector<ValidatorSet> sets{anchor.validators};
   if (node == nullptr || c.size == 0) return sets;
-  const std::string target = "/v1/records/" + std::to_string(c.size - 1) + "/proof";
   // A checkpoint is signed at commit; a proof of the block needs two certified blocks
   // above it, a moment later.
-  auto r = node->Get(target);
-  for (int tries = 0; tries < 40 && r.ok() && r->status == 503 &&
-                      r->body.find("not_yet_provable") != std::string::npos;
-       ++tries) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    r = node->Get(target);
-  }
-  if (!r.ok()) return Unusable(r.error().ToString());
-  if (r->status != 200) {
-    return Unusable("GET " + target + " answered " + std::to_string(r->status) + ": " +
-                    r->body.substr(0, 300));
-  }
-  ledger::ProofVerdict v = ledger::VerifyProofJson(anchor, r->body);
-  if (!v.ok()) {
-    return Unusable("the node's proof of record " + std::to_string(c.size - 1) +
-                    " does not verify (" + std::string(ledger::ProofErrorCode(v.error)) +
-                    "): " + v.message);
-  }
-  if (v.facts.result.log_size == c.size && v.facts.result.log_root != c.root) {
+  auto facts = client::ProveLogSize(*node, anchor, c.size, 10'000);
+  if (!facts.ok()) return Unusable(facts.error().message());
+  if (facts->result.log_size == c.size && facts->result.log_root != c.root) {
     return Invalid("the quorum certified another root for " + std::to_string(c.size) +
-                   " records at block " + v.facts.height.ToString() + " (" +
-                   v.facts.result.log_root.ToHex() + "): two views of one log");
+                   " records at block " + facts->height.ToString() + " (" +
+                   facts->result.log_root.ToHex() + "): two views of one log");
   }
-  sets.push_back(v.facts.validators);
-  if (v.facts.validators_after.epoch != v.facts.validators.epoch) {
-    sets.push_back(v.facts.validators_after);
+  sets.push_back(facts->validators);
+  if (facts->validators_after.epoch != facts->validators.epoch) {
+    sets.push_back(facts->validators_after);
   }
   return sets;
 }
@@ -171,29 +155,6 @@ Result<std::uint64_t> CosignedAt(std::string_view note, const tlog::NoteVerifier
   return Status::NotFound("the checkpoint carries no cosignature by this witness");
 }
 
-// The RFC 9162 consistency proof between two sizes, as the node answers it (unchecked).
-Result<std::vector<Hash32>> FetchConsistency(client::HttpClient& node, const std::string& name,
-                                             std::uint64_t from, std::uint64_t to) {
-  TAMGA_ASSIGN_OR_RETURN(
-      client::HttpResponse r,
-      node.Get("/v1/log/consistency?from=" + std::to_string(from) + "&to=" + std::to_string(to)));
-  const auto j = nlohmann::json::parse(r.body, nullptr, false);
-  if (r.status != 200 || !j.is_object() || !j.contains("proof") || !j["proof"].is_array()) {
-    return Status::Unavailable(name + " answered " + std::to_string(r.status) + ": " +
-                               r.body.substr(0, 300));
-  }
-  std::vector<Hash32> proof;
-  for (const auto& h : j["proof"]) {
-    auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
-                              : Result<Hash32>(Status::InvalidArgument("not a string"));
-    if (!hash.ok()) {
-      return Status::Corruption(name + " answered a proof that is not 64-hex-digit hashes");
-    }
-    proof.push_back(*hash);
-  }
-  return proof;
-}
-
 Result<ledger::TrustAnchor> LoadAnchor(const std::string& genesis_file) {
   TAMGA_ASSIGN_OR_RETURN(auto genesis, client::LoadGenesisFile(genesis_file));
   auto chain = contracts::StartChain(genesis);
@@ -228,7 +189,7 @@ int RunLogConsistency(const LogConsistencyOptions& o, std::ostream& out, std::os
   if (views[0].size > views[1].size) std::swap(views[0], views[1]);
   const LogView& a = views[0];
   const LogView& b = views[1];
-  auto proof = FetchConsistency(*client, o.node, a.size, b.size);
+  auto proof = client::FetchConsistency(*client, a.size, b.size);
   if (!proof.ok()) return fail(proof.error().ToString());
   const ledger::PathCheck check = ledger::CheckConsistency(a.size, b.size, a.root, b.root, *proof);
   const std::string what = b.what + " and " + a.what;
@@ -501,7 +462,7 @@ int RunLogWitness(const LogWitnessOptions& o, std::ostream& out, std::ostream& e
 
   // The node's consistency proofs are not trusted: the witness checks them.
   const auto consistency = [&](std::uint64_t from, std::uint64_t to) {
-    return FetchConsistency(*node, o.node, from, to);
+    return client::FetchConsistency(*node, from, to);
   };
   // Without --witness-key the cosignature is taken under whatever key the witness names.
   tlog::NoteVerifier key;

@@ -14,6 +14,7 @@
 #include "cli/verify_token.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
+#include "client/log_client.h"
 #include "client/verify_link.h"
 #include "common/clock.h"
 #include "common/file_util.h"
@@ -348,17 +349,35 @@ int CheckWitnessed(const VerifyOptions& o, const contracts::Genesis& genesis,
     if (!text.ok()) return fail(text.error().ToString());
     note = std::move(*text);
   } else if (node) {
-    auto r = node->Get("/checkpoint");
-    if (!r.ok()) return fail(r.error().ToString());
-    if (r->status != 200)
-      return fail(o.node + " answered " + std::to_string(r->status) + " for its checkpoint");
-    note = std::move(r->body);
+    // The node serves a witness's cosignature once the witness answered for its newest
+    // checkpoint: a moment after each commit.
+    for (int attempt = 0;; ++attempt) {
+      auto r = node->Get("/checkpoint");
+      if (!r.ok()) return fail(r.error().ToString());
+      if (r->status != 200) {
+        return fail(o.node + " answered " + std::to_string(r->status) + " for its checkpoint");
+      }
+      note = std::move(r->body);
+      if (Cosigners(note, witnesses).size() >= required || attempt == 50) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
   } else {
     return fail("--witness needs the checkpoint they cosigned: --checkpoint FILE (or --node)");
   }
   const ledger::ProvenFacts& f = facts.facts;
-  auto checked = CheckCheckpointNote(note, anchor.chain_id,
-                                     {anchor.validators, f.validators, f.validators_after});
+  std::vector<ValidatorSet> sets{anchor.validators, f.validators, f.validators_after};
+  // A later validator set, proven from the genesis on by the proof of the checkpoint's last
+  // record, when the node is there to give it.
+  if (auto parsed = tlog::ParseNote(note); node && parsed.ok()) {
+    auto cp = tlog::ParseCheckpointText(parsed->text);
+    auto later = cp.ok() && cp->size > 0 ? client::ProveLogSize(*node, anchor, cp->size, 0)
+                                         : Result<ledger::ProvenFacts>(Status::NotFound(""));
+    if (later.ok() && later->result.log_size == cp->size && later->result.log_root == cp->root) {
+      sets.push_back(later->validators);
+      sets.push_back(later->validators_after);
+    }
+  }
+  auto checked = CheckCheckpointNote(note, anchor.chain_id, sets);
   if (!checked.ok()) return not_valid("the checkpoint: " + checked.error().message());
   const tlog::Checkpoint& cp = checked->checkpoint;
   if (cp.size < f.result.log_size) {
@@ -370,21 +389,12 @@ int CheckWitnessed(const VerifyOptions& o, const contracts::Genesis& genesis,
   if (cp.size > f.result.log_size) {
     if (!node) {
       return fail("the checkpoint is of " + std::to_string(cp.size) + " records, the proof of " +
-                  std::to_string(f.result.log_size) + ": give --node for the consistency proof");
+                  std::to_string(f.result.log_size) +
+                  ": give a checkpoint of the proof's size, or verify with --node");
     }
-    auto r = node->Get("/v1/log/consistency?from=" + std::to_string(f.result.log_size) +
-                       "&to=" + std::to_string(cp.size));
-    const auto j = r.ok() ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
-    if (!r.ok() || r->status != 200 || !j.is_object() || !j.contains("proof") ||
-        !j["proof"].is_array()) {
-      return fail(o.node + " gave no consistency proof");
-    }
-    for (const auto& h : j["proof"]) {
-      auto hash = h.is_string() ? Hash32::FromHex(h.get<std::string>())
-                                : Result<Hash32>(Status::InvalidArgument("not a string"));
-      if (!hash.ok()) return fail(o.node + " answered a proof that is not hashes");
-      path.push_back(*hash);
-    }
+    auto fetched = client::FetchConsistency(*node, f.result.log_size, cp.size);
+    if (!fetched.ok()) return fail(o.node + ": " + fetched.error().message());
+    path = std::move(fetched).value();
   }
   if (ledger::CheckConsistency(f.result.log_size, cp.size, f.result.log_root, cp.root, path) !=
       ledger::PathCheck::kOk) {
@@ -411,6 +421,12 @@ int RunVerify(const VerifyOptions& o, std::ostream& out, std::ostream& err) {
   };
   if (o.proof_file.empty() == o.node.empty()) return fail("give either --proof FILE or --node URL");
   if (!IsLanguage(o.lang)) return fail("--lang is '" + o.lang + "': say en, ru, zh or ko");
+  if (o.witnesses.empty() && (o.witnesses_required > 0 || !o.checkpoint.empty())) {
+    return fail("--witnesses-required and --checkpoint go with --witness");
+  }
+  if (!o.witnesses.empty() && !o.token.empty()) {
+    return fail("--witness is checked for documents, not with --token (yet)");
+  }
   const std::string page = !o.page.empty() ? o.page : o.node.empty() ? "" : "http://" + o.node;
   if (!o.qr_file.empty() && page.empty()) {
     return fail("--qr needs the verifier page the link opens: --page URL (or --node)");

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "client/http_client.h"
+#include "client/log_client.h"
 #include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 #include "common/clock.h"
 #include "common/failpoint.h"
@@ -289,20 +290,14 @@ Result<tlog::WitnessedLog> LearnSigners(const ledger::TrustAnchor& anchor, const
     return Status::NotFound("not a checkpoint of this chain's records");
   }
   TAMGA_ASSIGN_OR_RETURN(client::HttpClient http, client::HttpClient::Connect(node, 5000));
-  const std::string target = "/v1/records/" + std::to_string(c.size - 1) + "/proof";
-  TAMGA_ASSIGN_OR_RETURN(client::HttpResponse r, http.Get(target));
-  if (r.status != 200) {
-    return Status::Unavailable("GET " + target + " answered " + std::to_string(r.status));
-  }
-  const ledger::ProofVerdict v = ledger::VerifyProofJson(anchor, r.body);
-  if (!v.ok()) return Status::BadSignature("the node's proof does not verify: " + v.message);
-  if (v.facts.result.log_size != c.size || v.facts.result.log_root != c.root) {
-    return Status::FailedPrecondition("the proven log at block " + v.facts.height.ToString() +
+  TAMGA_ASSIGN_OR_RETURN(ledger::ProvenFacts facts, client::ProveLogSize(http, anchor, c.size, 0));
+  if (facts.result.log_size != c.size || facts.result.log_root != c.root) {
+    return Status::FailedPrecondition("the proven log at block " + facts.height.ToString() +
                                       " is not the checkpoint's");
   }
   // The set must itself have signed this checkpoint: a proof of an old block cannot bring
   // back an old set for a checkpoint it did not sign.
-  const ValidatorSet& set = v.facts.validators_after;
+  const ValidatorSet& set = facts.validators_after;
   std::vector<tlog::NoteVerifier> known;
   for (const PublicKey& k : set.validators) known.push_back(tlog::MakeVerifier(c.origin, k));
   auto signers = tlog::VerifyNote(note, known);

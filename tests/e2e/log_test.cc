@@ -387,6 +387,10 @@ TEST(LogWitness, AWitnessCosignsAGrowingLogAfterARestartAndRefusesASplitView) {
   EXPECT_EQ(unwitnessed.exit, 2) << unwitnessed.text;
   EXPECT_NE(unwitnessed.text.find("NOT WITNESSED"), std::string::npos) << unwitnessed.text;
   EXPECT_EQ(Shell(verify + " --witness " + stranger + " --witnesses-required 1").exit, 0);
+  // A witness count with no witness named is an error, not a pass.
+  const Output lone = Shell(std::string(TAMGA_CLI) + " verify " + invoice + genesis + " --node " +
+                            c.api(3) + " --witnesses-required 1");
+  EXPECT_EQ(lone.exit, 1) << lone.text;
 
   // The read path, exported from node 3 (its checkpoint carries the cosignature), served by
   // nginx: a client proves the invoice's record from nginx alone.
