@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"
@@ -87,6 +88,9 @@ class KvStore : public KvReader {
   virtual Status Write(const WriteBatch& batch, bool sync) = 0;
   // Keys starting with `prefix`, ascending, from `start` (inclusive; empty: from prefix).
   virtual Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const = 0;
+  // Figures about the store for /metrics (name, value: "live_data_bytes", ...), summed over
+  // its columns; none for a store that keeps no such figures.
+  virtual std::vector<std::pair<std::string, std::uint64_t>> Figures() const { return {}; }
 };
 
 // Everything in memory; Write is atomic under a lock and "durable" for the process's life.

@@ -189,6 +189,7 @@ class Ledger {
   Result<std::vector<Bytes>> LogLeaves(std::uint64_t first, std::uint64_t count) const;
 
   KvStore& store() { return *store_; }
+  const KvStore& store() const { return *store_; }
   // Reads of the log and state columns through the ledger's cache (content-addressed,
   // never stale): what serves state-tree nodes to a node copying the state.
   const KvReader& tree_reader() const { return *cache_; }

@@ -170,4 +170,34 @@ Result<std::uint64_t> RocksKvStore::DiskBytes() {
   return total;
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> RocksKvStore::Figures() const {
+  // Our name for each figure, and RocksDB's property.
+  static const std::pair<const char*, const std::string*> kFigures[] = {
+      {"live_data_bytes", &rocksdb::DB::Properties::kEstimateLiveDataSize},
+      {"sst_files_bytes", &rocksdb::DB::Properties::kTotalSstFilesSize},
+      {"memtable_bytes", &rocksdb::DB::Properties::kCurSizeAllMemTables},
+      {"block_cache_bytes", &rocksdb::DB::Properties::kBlockCacheUsage},
+      {"estimated_keys", &rocksdb::DB::Properties::kEstimateNumKeys},
+      {"pending_compaction_bytes", &rocksdb::DB::Properties::kEstimatePendingCompactionBytes},
+      {"running_flushes", &rocksdb::DB::Properties::kNumRunningFlushes},
+      {"running_compactions", &rocksdb::DB::Properties::kNumRunningCompactions},
+      {"background_errors", &rocksdb::DB::Properties::kBackgroundErrors},
+  };
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (const auto& [name, property] : kFigures) {
+    std::uint64_t total = 0;
+    bool any = false;
+    for (rocksdb::ColumnFamilyHandle* h : handles_) {
+      std::uint64_t v = 0;
+      if (db_->GetIntProperty(h, *property, &v)) {
+        // The block cache is shared by every family: counted once.
+        total = property == &rocksdb::DB::Properties::kBlockCacheUsage ? v : total + v;
+        any = true;
+      }
+    }
+    if (any) out.emplace_back(name, total);
+  }
+  return out;
+}
+
 }  // namespace tamga::ledger

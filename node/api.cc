@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "client/genesis_file.h"
 #include "client/verify_link.h"
@@ -26,6 +27,7 @@
 #include "node/api_codes.h"
 #include "node/connection_table.h"
 #include "node/facts.h"
+#include "node/host_metrics.h"
 #include "node/rate_limiter.h"
 #include "tlog/tiles.h"
 #include "tsa/authority.h"
@@ -255,14 +257,37 @@ std::uint64_t SteadyMs() {
 
 }  // namespace
 
+namespace {
+
+// The client a request from a trusted proxy names: the last address of its last
+// X-Forwarded-For header (the one the proxy itself appended; anything before it the client
+// may have written), as a ClientKey; `proxy` if there is none or it is not an IP address.
+std::string ForwardedClient(const http::request<http::string_body>& request,
+                            const std::string& proxy) {
+  std::string_view last;
+  const auto [first, end] = request.equal_range("X-Forwarded-For");
+  for (auto it = first; it != end; ++it)
+    last = std::string_view(it->value().data(), it->value().size());
+  if (const auto comma = last.rfind(','); comma != std::string_view::npos) {
+    last = last.substr(comma + 1);
+  }
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(last, ec);
+  return ec ? proxy : ClientKey(address.to_string());
+}
+
+}  // namespace
+
 // The server's open connections (node/connection_table.h), and how to close each.
 struct ApiConnections {
   explicit ApiConnections(const NodeConfig& c)
       : table(c.api_connections_max, c.api_connections_per_address),
         by_address(c.api_submissions_per_second_per_address,
                    c.api_submissions_per_second_per_address),
-        by_signer(c.api_submissions_per_second_per_signer,
-                  c.api_submissions_per_second_per_signer) {}
+        by_signer(c.api_submissions_per_second_per_signer, c.api_submissions_per_second_per_signer),
+        trusted_proxies(c.api_trusted_proxies.begin(), c.api_trusted_proxies.end()) {}
   ConnectionTable table;
   // Submissions a second (node/rate_limiter.h), by client (ClientKey) and by signer.
   RateLimiter by_address;
@@ -273,6 +298,8 @@ struct ApiConnections {
   // Refused submissions are logged ten a second at most (every one is counted in
   // /metrics): clients can send as many as their rate allows.
   LogBudget refusals_log{10};
+  // [api] trusted_proxies, normalised (config.cc).
+  std::set<std::string> trusted_proxies;
 };
 
 namespace {
@@ -280,14 +307,19 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // The session's place in `connections` is held until it is destroyed.
+  // `peer`: the ClientKey of the connection's address; `proxied`: that address is one of
+  // [api] trusted_proxies.
   Session(tcp::socket socket, Node& node, std::shared_ptr<bool> stopped,
-          std::shared_ptr<ApiConnections> connections, std::uint64_t id, std::string client)
+          std::shared_ptr<ApiConnections> connections, std::uint64_t id, std::string peer,
+          bool proxied)
       : stream_(std::move(socket)),
         node_(node),
         stopped_(std::move(stopped)),
         connections_(std::move(connections)),
         id_(id),
-        client_(std::move(client)) {}
+        peer_(std::move(peer)),
+        proxied_(proxied),
+        client_(peer_) {}
   ~Session() {
     if (streaming_ && !closed_) --connections_->streams;
     connections_->table.Release(id_);
@@ -329,6 +361,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request_ = parser_->release();
     keep_alive_ = request_.keep_alive();
+    client_ = proxied_ ? ForwardedClient(request_, peer_) : peer_;
     try {
       Dispatch();
     } catch (const std::exception& e) {
@@ -354,8 +387,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (path == "/v1/status") return Write(Json(http::status::ok, StatusJson(node_.GetStatus())));
     if (path == "/metrics") {
-      return Write(Text(http::status::ok, "text/plain; version=0.0.4",
-                        node_.metrics().Render(node_.GetStatus())));
+      return Write(
+          Text(http::status::ok, "text/plain; version=0.0.4",
+               node_.metrics().Render(node_.GetStatus()) + RenderProcessMetrics() +
+                   RenderStorageMetrics(node_.config().data_dir, node_.ledger().store().Figures()) +
+                   RenderLimitMetrics(node_.config())));
     }
     if (path == "/v1/events") return Events(query);
     if (path == "/v1/snapshot") return Snapshot();
@@ -1155,7 +1191,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<bool> stopped_;
   std::shared_ptr<ApiConnections> connections_;
   std::uint64_t id_;
-  std::string client_;  // ClientKey of its address: what its submissions count under.
+  std::string peer_;  // ClientKey of the connection's address.
+  bool proxied_;      // The connection comes from a trusted proxy.
+  // Whom this request's submissions count under: the connection's address, or through a
+  // trusted proxy the client it names.
+  std::string client_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
@@ -1223,8 +1263,19 @@ void ApiServer::Accept() {
     beast::error_code ignored;
     const auto peer = socket.remote_endpoint(ignored);
     const std::string address = ignored ? std::string("?") : ClientKey(peer.address().to_string());
+    bool proxied = false;
+    if (!ignored) {
+      asio::ip::address a = peer.address();
+      if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+      }
+      proxied = connections_->trusted_proxies.count(a.to_string()) != 0;
+    }
     const std::uint64_t id = connections_->next_id++;
-    const ConnectionTable::Admission a = connections_->table.Admit(address, id, SteadyMs());
+    // A trusted proxy's connections carry many clients: each is a place of its own, held
+    // to connections_max only (the proxy keeps its own per-client caps).
+    const ConnectionTable::Admission a = connections_->table.Admit(
+        proxied ? "proxy#" + std::to_string(id) : address, id, SteadyMs());
     if (a.evict) {
       // The longest-idle connection of this address (or of anyone, when all are taken)
       // gives its place: holding connections open locks nobody else out.
@@ -1241,8 +1292,8 @@ void ApiServer::Accept() {
       node_.metrics().ApiConnectionRefused();
       socket.close(ignored);  // Every place it could take is busy with a request.
     } else {
-      auto session =
-          std::make_shared<Session>(std::move(socket), node_, stopped_, connections_, id, address);
+      auto session = std::make_shared<Session>(std::move(socket), node_, stopped_, connections_, id,
+                                               address, proxied);
       connections_->close[id] = [weak = std::weak_ptr<Session>(session)] {
         if (auto s = weak.lock()) s->Evict();
       };

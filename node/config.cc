@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/asio.h"
 #include "common/file_util.h"
 #include "contracts/model.h"
 #include "tlog/cosignature.h"
@@ -195,7 +196,17 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
                                    c.api_submissions_per_second_per_address, 0, 1'000'000));
   TAMGA_RETURN_IF_ERROR(api.Number("submissions_per_second_per_signer",
                                    c.api_submissions_per_second_per_signer, 0, 1'000'000));
+  TAMGA_RETURN_IF_ERROR(api.Strings("trusted_proxies", c.api_trusted_proxies));
   TAMGA_RETURN_IF_ERROR(api.Finish());
+  for (std::string& proxy : c.api_trusted_proxies) {
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(proxy, ec);
+    if (ec) {
+      return Status::InvalidArgument("config: api.trusted_proxies holds '" + proxy +
+                                     "', which is not an IP address");
+    }
+    proxy = address.to_string();
+  }
   if (!c.api_public_url.empty() && c.api_public_url.rfind("http://", 0) != 0 &&
       c.api_public_url.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("config: api.public_url must start with http:// or https://");

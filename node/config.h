@@ -45,6 +45,11 @@ struct NodeConfig {
   // past them the answer is 429 with Retry-After. 0: no limit.
   std::uint64_t api_submissions_per_second_per_address = 2000;
   std::uint64_t api_submissions_per_second_per_signer = 200;
+  // Addresses of reverse proxies in front of the API (nginx on this host, say): their
+  // connections are not held to connections_per_address (the proxy carries many clients),
+  // and a request through one counts toward the submission limits of the client named
+  // last in its X-Forwarded-For header. Literal IP addresses, normalised when read.
+  std::vector<std::string> api_trusted_proxies;
 
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t round_timeout_max_ms = 8000;

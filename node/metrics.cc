@@ -63,6 +63,11 @@ std::string Metrics::Render(const NodeStatus& s) const {
   Header(o, "tamga_committed_transactions_total", "counter",
          "Transactions committed since the node started.");
   o << "tamga_committed_transactions_total " << s.committed_transactions << "\n";
+  Header(o, "tamga_last_commit_timestamp_seconds", "gauge",
+         "When this node last committed a block (its own clock; its start before the first), "
+         "in seconds since the Unix epoch.");
+  o << "tamga_last_commit_timestamp_seconds " << s.last_commit_unix_ms / 1000 << "." << std::setw(3)
+    << std::setfill('0') << s.last_commit_unix_ms % 1000 << std::setfill(' ') << "\n";
   if (s.clock_offset_ms) {
     Header(o, "tamga_clock_offset_ms", "gauge", "Median of the peers' clocks minus ours.");
     o << "tamga_clock_offset_ms " << *s.clock_offset_ms << "\n";

@@ -210,6 +210,7 @@ Status Node::Start() {
   TAMGA_RETURN_IF_ERROR(transport_->Listen());
   DialValidators(verifier_->validators());
   Log(LogLevel::kInfo, "started", {{"listen", config_.listen}});
+  last_commit_ms_ = NowMs();
   Apply(core_->Start(NowMs()));
   const ledger::LedgerHead head = ledger_->Head();
   SignCheckpoint(head.validators.epoch, head.result);
@@ -367,6 +368,7 @@ void Node::Commit(const consensus::CommitBlock& c) {
   }
   committed_transactions_ += ids.size();
   const std::uint64_t now = NowMs();
+  last_commit_ms_ = now;
   const std::uint64_t proposed = block.header.timestamp_ms;
   metrics_.CommitLatency(now > proposed ? now - proposed : 0);
   Announce(*prepared);
@@ -830,6 +832,7 @@ NodeStatus Node::GetStatus() const {
   s.peers = transport_->Peers();
   s.clock_offset_ms = MedianClockOffset();
   s.committed_transactions = committed_transactions_;
+  s.last_commit_unix_ms = last_commit_ms_;
   return s;
 }
 

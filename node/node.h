@@ -70,6 +70,9 @@ struct NodeStatus {
   std::vector<net::PeerInfo> peers;
   std::optional<std::int64_t> clock_offset_ms;  // Median of the peers' clocks minus ours.
   std::uint64_t committed_transactions = 0;     // Since this process started.
+  // When this node last committed a block (its own clock, ms since the epoch); before the
+  // first commit, when it started.
+  std::uint64_t last_commit_unix_ms = 0;
 };
 
 class Node final : private SyncTarget, private SyncNetwork {
@@ -227,6 +230,7 @@ class Node final : private SyncTarget, private SyncNetwork {
   // (DialValidators).
   std::map<PublicKey, std::string> addresses_;
   std::uint64_t committed_transactions_ = 0;
+  std::uint64_t last_commit_ms_ = 0;  // NodeStatus::last_commit_unix_ms.
   Metrics metrics_;
   EventHub events_;
   std::unique_ptr<CheckpointCollector> checkpoints_;
