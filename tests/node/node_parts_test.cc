@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "client/genesis_file.h"
 #include "common/encoding.h"
 #include "contracts/executor.h"
@@ -178,6 +181,35 @@ level = "debug"
   EXPECT_EQ(c->round_timeout_ms, 2000u);
   EXPECT_EQ(c->log_format, LogFormat::kJson);
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
+}
+
+TEST(ConfigTest, TrustedProxiesAreIpAddressesNormalised) {
+  const std::string head =
+      "genesis = \"g\"\nkey_file = \"k\"\ndata_dir = \"d\"\n[network]\nlisten = \"127.0.0.1:1\"\n";
+  auto c = ParseConfig(head + "[api]\ntrusted_proxies = [\"127.0.0.1\", \"0:0::1\"]\n", "/x");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->api_trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  auto bad = ParseConfig(head + "[api]\ntrusted_proxies = [\"proxy.example\"]\n", "/x");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("'proxy.example', which is not an IP address"),
+            std::string::npos)
+      << bad.error().message();
+  EXPECT_TRUE(ParseConfig(head, "/x")->api_trusted_proxies.empty()) << "none unless named";
+}
+
+// The example the Debian package installs as /etc/tamga/tamgad.toml is a configuration
+// tamgad accepts, with the paths the unit and its sandbox expect.
+TEST(ConfigTest, ThePackagesExampleConfigurationIsAccepted) {
+  std::ifstream f(std::string(TAMGA_SOURCE_DIR) + "/packaging/tamgad.toml");
+  std::stringstream text;
+  text << f.rdbuf();
+  auto c = ParseConfig(text.str(), "/etc/tamga");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->data_dir, "/var/lib/tamga");
+  EXPECT_EQ(c->genesis_file, "/etc/tamga/genesis.json");
+  EXPECT_EQ(c->api_trusted_proxies, (std::vector<std::string>{"127.0.0.1"}));
+  EXPECT_EQ(c->log_format, LogFormat::kJson);
+  EXPECT_TRUE(c->log_file.empty()) << "standard error, which the journal keeps";
 }
 
 TEST(ConfigTest, EveryMistakeIsNamed) {
