@@ -8,7 +8,9 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 
 namespace tamga::ledger {
 namespace {
@@ -183,16 +185,23 @@ std::vector<std::pair<std::string, std::uint64_t>> RocksKvStore::Figures() const
       {"running_compactions", &rocksdb::DB::Properties::kNumRunningCompactions},
       {"background_errors", &rocksdb::DB::Properties::kBackgroundErrors},
   };
+  // Figures of the whole database rather than of a column family: read once.
+  static const std::string* const kWholeDb[] = {&rocksdb::DB::Properties::kNumRunningFlushes,
+                                                &rocksdb::DB::Properties::kNumRunningCompactions,
+                                                &rocksdb::DB::Properties::kBackgroundErrors};
   std::vector<std::pair<std::string, std::uint64_t>> out;
   for (const auto& [name, property] : kFigures) {
+    const bool whole_db =
+        std::find(std::begin(kWholeDb), std::end(kWholeDb), property) != std::end(kWholeDb);
     std::uint64_t total = 0;
     bool any = false;
     for (rocksdb::ColumnFamilyHandle* h : handles_) {
       std::uint64_t v = 0;
       if (db_->GetIntProperty(h, *property, &v)) {
-        // The block cache is shared by every family: counted once.
-        total = property == &rocksdb::DB::Properties::kBlockCacheUsage ? v : total + v;
+        // Each family has a block cache of its own (FamilyOptions): summed.
+        total += v;
         any = true;
+        if (whole_db) break;
       }
     }
     if (any) out.emplace_back(name, total);

@@ -39,9 +39,10 @@ class RocksKvStore final : public KvStore {
   Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
   Status Write(const WriteBatch& batch, bool sync) override;
   Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const override;
-  // RocksDB's own figures, summed over the column families: estimated live data, SST files,
-  // memtables, block cache, estimated keys, pending compaction, running flushes and
-  // compactions, background errors.
+  // RocksDB's own figures: estimated live data, SST files, memtables, block caches,
+  // estimated keys and pending compaction summed over the column families; running
+  // flushes and compactions, and background errors since the store opened, of the whole
+  // database.
   std::vector<std::pair<std::string, std::uint64_t>> Figures() const override;
 
   // Bytes of live SST and WAL files (for benchmarks); flushes memtables first.

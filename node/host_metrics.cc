@@ -114,7 +114,7 @@ std::string RenderStorageMetrics(
   }
   for (const auto& [name, value] : figures) {
     Gauge(o, "tamga_store_" + name, "gauge",
-          "The ledger store's own figure (RocksDB), summed over its column families.",
+          "The ledger store's own figure (RocksDB; docs/operations.md, Monitoring).",
           static_cast<double>(value));
   }
   return o.str();

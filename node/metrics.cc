@@ -2,12 +2,26 @@
 
 #include "node/metrics.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
+#include "consensus/core.h"
+#include "node/api_codes.h"
 #include "node/node.h"
 
 namespace tamga::node {
+
+Metrics::Metrics() {
+  for (auto reason : {consensus::VoteRefusalReason::kHeightNotNext,
+                      consensus::VoteRefusalReason::kTimestampNotAfterParent,
+                      consensus::VoteRefusalReason::kTimestampAhead,
+                      consensus::VoteRefusalReason::kTransactionsAfterReconfiguration,
+                      consensus::VoteRefusalReason::kSafetyRules}) {
+    vote_refusals_[std::string(consensus::VoteRefusalCode(reason))] = 0;
+  }
+  refused_[std::string(ApiCodeName(ApiCode::kMempoolFull))] = 0;
+}
 
 void Metrics::CommitLatency(std::uint64_t ms) {
   std::size_t i = 0;
@@ -58,6 +72,17 @@ std::string Metrics::Render(const NodeStatus& s) const {
   for (const auto& p : s.peers) connected += p.connected ? 1 : 0;
   Header(o, "tamga_peers_connected", "gauge", "Peers with an authenticated link.");
   o << "tamga_peers_connected " << connected << "\n";
+  std::size_t validators_connected = 0;
+  for (const auto& p : s.peers) {
+    const auto& set = s.head.validators.validators;
+    if (p.connected && std::find(set.begin(), set.end(), p.key) != set.end()) {
+      ++validators_connected;
+    }
+  }
+  Header(o, "tamga_validator_peers_connected", "gauge",
+         "Validators of the current set this node has an authenticated link to (observers "
+         "not counted).");
+  o << "tamga_validator_peers_connected " << validators_connected << "\n";
   Header(o, "tamga_peers_known", "gauge", "Peers this node dials or admits.");
   o << "tamga_peers_known " << s.peers.size() << "\n";
   Header(o, "tamga_committed_transactions_total", "counter",

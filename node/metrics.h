@@ -18,6 +18,10 @@ struct NodeStatus;
 
 class Metrics {
  public:
+  // Every vote-refusal reason, and the mempool_full refusal, start at 0: an alert on their
+  // increase then sees the first one too (a series that appears at 1 has no increase).
+  Metrics();
+
   // A transaction refused at admission, or rejected by the rules in a committed block, by
   // its stable code (Refused::code; contracts::ReasonCode), never by a sentence.
   void Refused(const std::string& reason) { ++refused_[reason]; }

@@ -369,7 +369,9 @@ TEST(DeployTest, TheShippedAlertRulesAndDashboardNameOnlyMetricsANodeServes) {
         auto r = c.Get(0, "/metrics");
         if (!r || r->status != 200) return false;
         metrics = r->body;
-        return metrics.find("\ntamga_clock_offset_ms ") != std::string::npos;
+        // Linked to the three other validators, and the clock offset measured.
+        return metrics.find("\ntamga_clock_offset_ms ") != std::string::npos &&
+               metrics.find("\ntamga_validator_peers_connected 3\n") != std::string::npos;
       },
       std::chrono::seconds(30)))
       << metrics;
