@@ -31,8 +31,12 @@ struct HttpClient::Impl {
     auto results = resolver.resolve(host, port, ec);
     if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
     stream.emplace(io);
+    // Asynchronously, so that the timeout bounds it: a blocking connect to an address that
+    // drops the SYN would wait for the kernel's retries (minutes).
     stream->expires_after(timeout);
-    stream->connect(results, ec);
+    stream->async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) { ec = cec; });
+    io.restart();
+    io.run();
     if (ec) {
       stream.reset();
       return Status::Unavailable("cannot connect to " + host + ":" + port + ": " + ec.message());

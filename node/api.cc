@@ -255,10 +255,6 @@ std::uint64_t SteadyMs() {
                                         .count());
 }
 
-}  // namespace
-
-namespace {
-
 // The client a request from a trusted proxy names: the last address of its last
 // X-Forwarded-For header (the one the proxy itself appended; anything before it the client
 // may have written), as a ClientKey; `proxy` if there is none or it is not an IP address.
