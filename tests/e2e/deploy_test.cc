@@ -1,6 +1,6 @@
 // tests/e2e/deploy_test.cc
-// What an administration deploys around tamgad (docs/operations.md, "Installing the
-// package"), against real processes: the shipped nginx site (packaging/nginx/tamga.conf) in
+// What an administration deploys around tamgad (docs/operations.md, "Installing", "The
+// TLS front"), against real processes: the shipped nginx site (packaging/nginx/tamga.conf) in
 // front of a validator, with TLS and HTTP/2, answers as docs/openapi.json says, serves a
 // proof that verifies, caches immutable answers and passes event streams through;
 // tamgad's [api] trusted_proxies counts each client behind the proxy on its own; and every
