@@ -259,6 +259,9 @@ TEST_F(PeerFlood, AByzantineValidatorAndOutsidersCannotStopTheOthers) {
   // A message of another validator's, sent on validator 3's link, closes that link: nobody
   // relays, so it can only be a replay.
   {
+    // The links sat idle through the baseline; one a node closed meanwhile (a slow run under
+    // the sanitizers) is opened again first.
+    relink();
     Vote relayed = SignedVote(Round(1), Hash32());
     relayed.author = ValidatorIndex(1);
     ASSERT_TRUE(links[0]->Send(relayed));
