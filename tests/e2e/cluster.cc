@@ -79,6 +79,21 @@ int Run(std::vector<std::string> args) {
 
 }  // namespace
 
+std::uint16_t Cluster::FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  std::uint16_t port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), len) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port;
+}
+
 Cluster::Cluster(const std::string& name, std::size_t n, std::optional<PublicKey> observer,
                  std::size_t spare)
     : dir_(name), pids_(n + spare, 0), exits_(n + spare, 0) {

@@ -71,6 +71,9 @@ class Cluster {
   std::optional<nlohmann::json> Status(std::size_t i);
   std::uint64_t Height(std::size_t i);  // 0 if it does not answer.
 
+  // A loopback port free now (the kernel's choice), for a server that cannot take port 0
+  // (nginx, a witness).
+  static std::uint16_t FreePort();
   // Polls `pred` every 50 ms until it holds or `timeout` passes.
   static bool WaitFor(const std::function<bool()>& pred,
                       std::chrono::milliseconds timeout = std::chrono::seconds(60));

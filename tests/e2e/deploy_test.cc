@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -17,7 +16,6 @@
 #include <sstream>
 #include <string>
 
-#include "common/asio.h"  // Before any Boost header (common/asio.h says why).
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
@@ -33,18 +31,10 @@ namespace {
 
 using nlohmann::json;
 
+// The whole file (empty if it cannot be read: the check that follows then says so).
 std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// A port free now (the kernel's choice), for a server that cannot take port 0.
-std::uint16_t FreePort() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
+  auto text = ReadFileToString(path, 64 << 20);
+  return text.ok() ? *text : std::string();
 }
 
 // Replaces the one occurrence of `from` in `text`; false if there is not exactly one (the
@@ -84,8 +74,8 @@ class NginxFront {
         " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
         "-extfile ext.cnf -out server.pem 2>&1");
     EXPECT_EQ(certs.exit, 0) << certs.text;
-    https_port_ = FreePort();
-    http_port_ = FreePort();
+    https_port_ = Cluster::FreePort();
+    http_port_ = Cluster::FreePort();
 
     std::string site = ReadAll(std::string(TAMGA_SOURCE_DIR) + "/packaging/nginx/tamga.conf");
     const std::pair<std::string, std::string> edits[] = {

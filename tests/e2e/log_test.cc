@@ -200,18 +200,11 @@ class WitnessProcess {
   std::string address_;
 };
 
-// A port free now (the kernel's choice), for a server that cannot take port 0.
-std::uint16_t FreePort() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 // Debian's nginx serving `root` on loopback, in the foreground of a process of its own.
 class Nginx {
  public:
   Nginx(const TempDir& dir, const std::string& root) : dir_(dir) {
-    port_ = FreePort();
+    port_ = Cluster::FreePort();
     const std::string prefix = dir_.File("nginx");
     std::filesystem::create_directories(prefix + "/tmp");
     const std::string conf = prefix + "/nginx.conf";
