@@ -17,8 +17,10 @@ namespace {
 constexpr std::string_view kNames[] = {
     "ledger.initialise.before", "ledger.initialise.after",
     "ledger.commit.before",     "ledger.commit.after",
+    "ledger.stop_sync.before",  "ledger.stop_sync.after",
     "ledger.snapshot.before",   "ledger.snapshot.after",
     "consensus.save.before",    "consensus.save.after",
+    "consensus.sync.before",    "consensus.sync.after",
     "safety.save.before",       "safety.save.after",
     "safety.create.before",     "safety.create.after",
     "safety.reset.before",      "safety.reset.after",

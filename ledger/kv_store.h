@@ -86,6 +86,9 @@ class KvStore : public KvReader {
   // batch may or may not have been applied and the store must not be written again: the
   // owner stops (a failed sync leaves the on-disk state unknown).
   virtual Status Write(const WriteBatch& batch, bool sync) = 0;
+  // Makes every batch written so far durable, as a synced Write would; cheap when nothing
+  // is unsynced. The default writes an empty synced batch.
+  virtual Status Sync() { return Write(WriteBatch(), /*sync=*/true); }
   // Keys starting with `prefix`, ascending, from `start` (inclusive; empty: from prefix).
   virtual Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const = 0;
   // Figures about the store for /metrics (name, value: "live_data_bytes", ...), summed over

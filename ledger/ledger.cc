@@ -414,7 +414,7 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
   }
   batch.Put(Column::kMeta, kHeadKey, U64Bytes(height));
   Failpoint("ledger.commit.before");
-  Status s = store_->Write(batch, /*sync=*/true);
+  Status s = store_->Write(batch, sync_commits_);
   Failpoint("ledger.commit.after");
   if (!s.ok()) {
     failed_.store(true);

@@ -7,7 +7,10 @@
 // output on top of the parent (the committed head, or a prepared block not yet committed)
 // in an Overlay and returns the ExecutionResult the validators vote on. When consensus
 // commits the block, Commit() writes the block, its QC, the receipts, the overlay and the
-// indexes in one batch, synced once: after a crash a block is either wholly there or not.
+// indexes in one batch: after a crash a block is either wholly there or not. The batch is
+// synced unless the owner says another write will sync it (set_sync_commits): a validator's
+// next vote syncs the store first (node/consensus_store.h), and a commit lost by a power
+// cut before that is one the validator commits again from its saved blocks or its peers.
 //
 // Layout (docs/ARCHITECTURE.md, "Ledger storage"):
 //   meta          "format" -> u64 kFormatVersion, "chain" -> chain id, "head" -> u64 height
@@ -140,6 +143,9 @@ class Ledger {
   // Called by the owner's one writer thread, like Prepare.
   Status Commit(const PreparedBlock& prepared, const QuorumCertificate& qc,
                 const std::vector<CertifiedBlock>& epoch_proof = {});
+  // Whether Commit syncs its batch (it does unless told otherwise). Set before the first
+  // Commit, by the writer thread.
+  void set_sync_commits(bool sync) { sync_commits_ = sync; }
 
   // --- Reads ---
   Result<Block> BlockAt(Height h) const;
@@ -225,6 +231,7 @@ class Ledger {
   mutable std::mutex mu_;  // Guards head_.
   LedgerHead head_;
   std::atomic<bool> failed_{false};
+  bool sync_commits_ = true;
   std::optional<ProofFile> snapshot_;  // Set once at open; then read only.
 };
 

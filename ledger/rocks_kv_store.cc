@@ -144,7 +144,28 @@ Status RocksKvStore::Write(const WriteBatch& batch, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
   Status st = FromRocks(db_->Write(options, &wb), "writing to " + directory_);
-  if (!st.ok()) failed_.store(true);
+  if (!st.ok()) {
+    failed_.store(true);
+  } else if (!sync) {
+    unsynced_.store(true);
+  } else {
+    unsynced_.store(false);  // A synced write syncs the log up to it, earlier writes too.
+  }
+  return st;
+}
+
+Status RocksKvStore::Sync() {
+  if (read_only_ || !unsynced_.load()) return Status::Ok();
+  if (failed_.load()) {
+    return Status::FailedPrecondition("an earlier write to " + directory_ +
+                                      " failed; restart the node to recover from disk");
+  }
+  Status st = FromRocks(db_->SyncWAL(), "syncing the log of " + directory_);
+  if (!st.ok()) {
+    failed_.store(true);
+  } else {
+    unsynced_.store(false);
+  }
   return st;
 }
 

@@ -38,6 +38,8 @@ class RocksKvStore final : public KvStore {
 
   Result<std::optional<Bytes>> Get(Column column, ByteView key) const override;
   Status Write(const WriteBatch& batch, bool sync) override;
+  // Syncs the write-ahead log if a write since the last sync was not synced.
+  Status Sync() override;
   Status Scan(Column column, ByteView prefix, ByteView start, const ScanFn& fn) const override;
   // RocksDB's own figures: estimated live data, SST files, memtables, block caches,
   // estimated keys and pending compaction summed over the column families; running
@@ -56,6 +58,7 @@ class RocksKvStore final : public KvStore {
   // [0] is RocksDB's default family (unused); [1 + Column] is that column's family.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::atomic<bool> failed_{false};
+  std::atomic<bool> unsynced_{false};  // A write not yet synced.
 };
 
 }  // namespace tamga::ledger

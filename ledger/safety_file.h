@@ -1,18 +1,28 @@
 // ledger/safety_file.h
 // The consensus safety data of a validator (last voted round, lock, ...: consensus/
-// safety_rules.h) on disk, apart from the RocksDB store: one small file replaced
-// atomically, fsynced, and its directory fsynced, before Save returns. A validator must
-// never send a vote whose record could be lost, so this is the one write on the voting
-// path, and it is kept as small and direct as possible.
+// safety_rules.h) on disk, apart from the RocksDB store. A validator must never send a vote
+// whose record could be lost, so a Save is durable before it returns; it is on the voting
+// path, so it costs one write and one fdatasync.
 //
-// File layout: "tamga-safety/1\n", then 64 hex digits of SHA-256 over the payload, "\n",
-// then the payload (Encode(SafetyData)). A file that fails its checksum is Corruption: the
-// node must not guess, and the operator follows docs/operations.md.
+// File layout (format 2): two slots of 4096 bytes; a Save overwrites, in place, the slot
+// that does not hold the newest record. A slot is "tamga-safety/2\n", a sequence number
+// (u64, big-endian), the payload's length (u32, big-endian), the payload
+// (Encode(SafetyData)), SHA-256 over everything before it, then zeros. Load returns the
+// payload of the valid slot with the higher sequence number. A crash during a Save can only
+// damage the slot being written, whose Save never returned (so nothing it recorded was
+// sent), and the other slot holds the record before it. Both slots failing their check is
+// Corruption: the node must not guess, and the operator follows docs/operations.md.
+//
+// Format 1 (one record, "tamga-safety/1\n", 64 hex digits of SHA-256 over the payload,
+// "\n", the payload; replaced by rename) is still read; the first Save after it, like the
+// first Save of a new file, writes a whole format-2 file atomically (temporary file, fsync,
+// rename, directory fsync), and later ones write slots in place.
 //
 // Thread-safety: one writer per path.
 
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -38,14 +48,20 @@ class SafetyStore {
 
 class SafetyFile final : public SafetyStore {
  public:
+  // The largest payload a slot holds.
+  static constexpr std::size_t kMaxPayload = 4096 - 15 - 8 - 4 - 32;
+
   explicit SafetyFile(std::string path) : path_(std::move(path)) {}
-  // Durable on return (file and directory synced).
+  // Durable on return. InvalidArgument for a payload over kMaxPayload.
   Status Save(ByteView payload) override;
   Result<std::optional<Bytes>> Load() const override;
   std::string where() const override { return path_; }
   const std::string& path() const { return path_; }
 
  private:
+  // The sequence number of the newest record on disk, once read or written; nullopt until
+  // then, or while the file is of format 1 or absent (the next Save writes a whole file).
+  mutable std::optional<std::uint64_t> newest_;
   std::string path_;
 };
 

@@ -105,6 +105,13 @@ Status ConsensusStore::Flush() {
     Failpoint("consensus.save.before");
     TAMGA_RETURN_IF_ERROR(kv_.Write(batch, /*sync=*/true));
     Failpoint("consensus.save.after");
+  } else if (pending_safety_) {
+    // The synced batch above makes every earlier write of the store durable with it (the
+    // commits, which the ledger writes unsynced). Without one, sync them now: no safety
+    // data (a new epoch's, say) may be durable while the commit it follows could be lost.
+    Failpoint("consensus.sync.before");
+    TAMGA_RETURN_IF_ERROR(kv_.Sync());
+    Failpoint("consensus.sync.after");
   }
   if (pending_safety_) {
     const Bytes encoded = Encode(*pending_safety_);

@@ -6,8 +6,11 @@
 // Durability, in the order the core requires: the persist effects of one event are staged
 // (Stage) and written together (Flush) before the next effect that is not a persist one, so
 // no vote or timeout leaves before its record. Certificates and blocks go in one synced
-// batch of the key-value store, then the safety data is saved (ledger/safety_file.h). A
-// failed write leaves the disk's state unknown: the owner stops.
+// batch of the key-value store, then the safety data is saved (ledger/safety_file.h). The
+// store's earlier unsynced writes (the ledger's commits, which the node does not sync) are
+// made durable first, by that batch or by a sync of their own: the safety data never gets
+// ahead of the committed chain on disk. A failed write leaves the disk's state unknown:
+// the owner stops.
 //
 // The daemon runs it over RocksDB and the safety file; the simulator (tests/sim) runs the
 // same class over stores that lose unsynced writes and cut a flush in the middle when a

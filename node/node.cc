@@ -9,6 +9,7 @@
 #include "client/passphrase.h"
 #include "common/clock.h"
 #include "common/encoding.h"
+#include "common/failpoint.h"
 #include "common/file_util.h"
 #include "common/key_file.h"
 #include "common/log.h"
@@ -104,6 +105,11 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
   }
   TAMGA_ASSIGN_OR_RETURN(ledger_, ledger::Ledger::OpenDirectory(config_.data_dir + "/ledger",
                                                                 anchor_, std::move(chain->state)));
+  // Commits are not synced one by one: the consensus store syncs them before the next
+  // vote or safety data (node/consensus_store.h), and the stop syncs what is left. A power
+  // cut can lose the last few; the node commits them again from its saved blocks or fetches
+  // them, the same blocks (a quorum certified them).
+  ledger_->set_sync_commits(false);
   if (!config_.witness_addresses.empty()) {
     std::vector<WitnessFeed::Witness> witnesses;
     for (std::size_t i = 0; i < config_.witness_addresses.size(); ++i) {
@@ -229,6 +235,13 @@ void Node::Stop() {
   if (checkpoint_timer_) checkpoint_timer_->cancel();
   for (auto& [h, w] : height_waiters_) w->timer->cancel();
   height_waiters_.clear();
+  // A clean stop leaves every commit durable (after a failed write the store refuses).
+  if (ledger_ && !fatal_) {
+    Failpoint("ledger.stop_sync.before");
+    const Status synced = ledger_->store().Sync();
+    Failpoint("ledger.stop_sync.after");
+    if (!synced.ok()) Log(LogLevel::kError, "sync_at_stop_failed", {{"reason", synced.ToString()}});
+  }
 }
 
 void Node::Fatal(const std::string& why) {

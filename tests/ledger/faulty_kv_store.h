@@ -56,6 +56,11 @@ class FaultyKvStore final : public ledger::KvStore {
     return Status::Ok();
   }
 
+  Status Sync() override {
+    Flush();
+    return Status::Ok();
+  }
+
   Status Scan(ledger::Column c, ByteView prefix, ByteView start,
               const ledger::ScanFn& fn) const override {
     if (!pending_.empty()) return Status::Internal("FaultyKvStore scans only synced data");

@@ -43,6 +43,14 @@ Status SimKvStore::Write(const ledger::WriteBatch& batch, bool sync) {
   return Status::Ok();
 }
 
+Status SimKvStore::Sync() {
+  if (unsynced_.empty()) return Status::Ok();
+  if (crash_ && crash_()) return Status::IoError("simulated crash during a sync");
+  for (const auto& b : unsynced_) ApplyTo(durable_, b);
+  unsynced_.clear();
+  return Status::Ok();
+}
+
 Status SimKvStore::Scan(ledger::Column column, ByteView prefix, ByteView start,
                         const ledger::ScanFn& fn) const {
   const Map& m = visible_[static_cast<std::size_t>(column)];

@@ -171,20 +171,22 @@ TEST(SimControls, SkipPersistingTheVotedRoundEndsInADoubleVote) {
 }
 
 // The disk and clock faults happen: over a few seeds, crashes cut writes and lose unsynced
-// ones, and clocks jump; and with them every oracle still holds.
+// ones (commits among them), and clocks jump; and with them every oracle still holds.
 TEST(SimSeeds, DiskAndClockFaultsHappenAndAreSurvived) {
   SimOptions o = Options(4, 1, Behaviour::kTwins);
-  std::uint64_t torn = 0, lost = 0, jumps = 0;
+  std::uint64_t torn = 0, lost = 0, lost_commits = 0, jumps = 0;
   for (std::uint64_t s = 7001; s < 7041; ++s) {
     o.seed = s;
     const SimReport r = RunSimulation(o);
     EXPECT_TRUE(r.ok()) << "seed " << s << ": " << r.ReplayCommand();
     torn += r.torn_writes;
     lost += r.lost_unsynced_batches;
+    lost_commits += r.lost_commits;
     jumps += r.clock_jumps;
   }
   EXPECT_GT(torn, 0u);
   EXPECT_GT(lost, 0u);
+  EXPECT_GT(lost_commits, 0u);  // Commits are unsynced: some crashes lose and redo them.
   EXPECT_GT(jumps, 0u);
 }
 

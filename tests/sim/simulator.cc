@@ -44,6 +44,20 @@ constexpr std::uint64_t kJumpMsMin = 5'000, kJumpMsMax = 30'000;
 // payload is the new set); the real one comes with the governance contracts.
 constexpr std::uint16_t kReconfigureTxType = 0xFFFF;
 
+// Where a node's simulated disk keeps the height of its committed chain, written with
+// each commit (unsynced, as the ledger's commit).
+constexpr std::string_view kSimHeadKey = "sim/head";
+Bytes U64BeBytes(std::uint64_t v) {
+  Bytes out(8);
+  for (std::size_t i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
+  return out;
+}
+std::uint64_t ReadU64Be(const Bytes& b) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < b.size(); ++i) v = v << 8 | b[i];
+  return v;
+}
+
 // Deterministic on every platform: no std distributions, whose output the standard leaves
 // to the library.
 class Rng {
@@ -453,6 +467,17 @@ class Simulation {
     // while they are on the stack (a block sync hands a block in, the core's effects crash).
     n.crash_at_write = 0;
     n.kv->Crash([this](std::uint64_t k) { return fault_rng_.Below(k); });
+    // Commits are written unsynced, as tamgad writes them: the crash keeps those its disk
+    // kept (a prefix), and the node commits the rest again after its restart.
+    std::size_t kept = 0;
+    if (auto head = n.kv->Get(ledger::Column::kMeta, AsBytes(kSimHeadKey)); head.ok() && *head) {
+      kept = static_cast<std::size_t>(ReadU64Be(**head));
+    }
+    if (kept < n.ledger.size()) {
+      report_.lost_commits += n.ledger.size() - kept;
+      n.ledger.resize(kept);
+      n.height_at_heal = std::min<std::uint64_t>(n.height_at_heal, kept);
+    }
   }
 
   // A crash in the middle of an event; the node comes back a little later (before the heal).
@@ -1000,6 +1025,9 @@ class Simulation {
                                         ? genesis_.header.timestamp_ms
                                         : n.ledger.back().certified.block.header.timestamp_ms;
     n.ledger.push_back({{*c.block, c.qc}, c.epoch_proof, c.next_validators});
+    ledger::WriteBatch commit;
+    commit.Put(ledger::Column::kMeta, AsBytes(kSimHeadKey), U64BeBytes(h.height.value()));
+    if (!n.kv->Write(commit, /*sync=*/false).ok()) return CrashMidEvent(n);
     if (!n.store->PruneCommitted(h.height).ok()) return CrashMidEvent(n);
     n.results[id] = c.qc.data.result;
     report_.max_round = std::max(report_.max_round, h.round.value());

@@ -101,6 +101,7 @@ struct SimReport {
   // clocks that jumped.
   std::uint64_t torn_writes = 0;
   std::uint64_t lost_unsynced_batches = 0;
+  std::uint64_t lost_commits = 0;  // Commits a crash lost (committed again later).
   std::uint64_t clock_jumps = 0;
 
   // Each node's state at the end, for diagnosing a failed seed.
