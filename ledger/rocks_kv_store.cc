@@ -66,6 +66,9 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   options.max_open_files = 512;
   options.keep_log_file_num = 4;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // After a failed write the owner stops and recovers at the next start; RocksDB must not
+  // resume on its own meanwhile (its retry would sync a log that already failed).
+  options.max_bgerror_resume_count = 0;
 
   std::unique_ptr<RocksKvStore> store(new RocksKvStore());
   store->directory_ = directory;
@@ -96,6 +99,9 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::OpenReadOnly(const std::stri
   // away, and an open file stays readable after it is deleted, so our view stays whole.
   options.max_open_files = -1;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // After a failed write the owner stops and recovers at the next start; RocksDB must not
+  // resume on its own meanwhile (its retry would sync a log that already failed).
+  options.max_bgerror_resume_count = 0;
 
   std::unique_ptr<RocksKvStore> store(new RocksKvStore());
   store->directory_ = directory;

@@ -12,6 +12,8 @@
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <utility>
@@ -80,9 +82,17 @@ int main(int argc, char** argv) try {
   const bool fatal = (*node)->fatal().has_value();
   if (api) api->Stop();
   (*node)->Stop();
+  if (fatal) {
+    // A write failed (or the node found it must not go on): what is on disk is unknown, so
+    // nothing more is written or closed (RocksDB would try to sync its log again), exactly
+    // as a crash; the next start recovers from what the disk kept.
+    tamga::Log(tamga::LogLevel::kInfo, "stopped", {{"clean", "no"}});
+    std::fflush(nullptr);
+    std::_Exit(3);
+  }
   node->reset();  // Closes the ledger before the io_context's handlers are destroyed.
-  tamga::Log(tamga::LogLevel::kInfo, "stopped", {{"clean", fatal ? "no" : "yes"}});
-  return fatal ? 3 : 0;
+  tamga::Log(tamga::LogLevel::kInfo, "stopped", {{"clean", "yes"}});
+  return 0;
 } catch (const std::exception& e) {
   std::cerr << "tamgad: unexpected error: " << e.what() << "\n";
   return 2;

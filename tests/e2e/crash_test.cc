@@ -10,13 +10,19 @@
 // The safety data written when a node resumes after losing it, or joins from a snapshot
 // without it ("safety.reset"), and the snapshot's install ("ledger.snapshot") have their
 // failpoints but no crash run here yet. A scan of the daemon's sources checks that every
-// durable write has its two failpoints, so a new write without them fails here.
+// durable write has its two failpoints, so a new write without them fails here. And disks
+// that fail (DiskFaults): syncs that fail with EIO, and a disk that fills up.
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -177,6 +183,114 @@ TEST(CrashAtStart, ACrashWhileTheGenesisOrTheFirstSafetyDataIsWrittenStartsAgain
     c.Start(1);
     ExpectRecovered(c);
   }
+}
+
+// Disks that fail (shared/TESTING.md, scenario 12). The node must stop at once, with exit
+// status 3 and the reason in its log, rather than go on with state it could not persist;
+// started again on a working disk, it catches up with no double vote and the same state.
+
+// Node 1 started with its fsync and fdatasync calls failing with EIO after the first
+// `after` (tests/e2e/fault_sync.cc, preloaded into that process only).
+void StartWithFailingSyncs(Cluster& c, long after) {
+  ::setenv("LD_PRELOAD", TAMGA_FAULT_SYNC, 1);
+  ::setenv("TAMGA_FAULT_SYNC_AFTER", std::to_string(after).c_str(), 1);
+  c.Start(1);
+  ::unsetenv("LD_PRELOAD");
+  ::unsetenv("TAMGA_FAULT_SYNC_AFTER");
+}
+
+TEST(DiskFaults, ASyncThatFailsStopsTheNodeAndItComesBackWhole) {
+  Cluster c("e2e_disk_eio", 4);
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 1; })) << c.Log(0);
+  Load load(c);
+  ASSERT_TRUE(Cluster::WaitFor([&] { return load.Acknowledged().size() >= 10; })) << c.Log(0);
+  c.Terminate(1);
+  // Some 40 syncs in (a few rounds under load), every sync fails from then on.
+  StartWithFailingSyncs(c, 40);
+  ASSERT_TRUE(c.WaitForExit(1, seconds(60))) << "node 1 went on after a failed sync" << c.Log(1);
+  EXPECT_EQ(c.last_exit(1), 3) << c.Log(1);
+  const std::string log = c.Log(1);
+  EXPECT_NE(log.find("fatal"), std::string::npos) << log;
+  EXPECT_NE(log.find("Input/output error"), std::string::npos) << log;
+  c.Start(1);
+  ExpectRecovered(c);
+}
+
+// A tmpfs of `bytes` mounted over `dir` (what was in `dir` is copied onto it), unmounted
+// when destroyed; with `Fill` the disk is made full.
+class SmallDisk {
+ public:
+  SmallDisk(std::string dir, std::uint64_t bytes) : dir_(std::move(dir)) {
+    namespace fs = std::filesystem;
+    const std::string held = dir_ + ".held";
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    fs::rename(dir_, held, ec);
+    fs::create_directories(dir_, ec);
+    const std::string options = "size=" + std::to_string(bytes) + ",mode=0700";
+    if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+      error_ = std::strerror(errno);
+      fs::remove(dir_, ec);
+      fs::rename(held, dir_, ec);
+      return;
+    }
+    mounted_ = true;
+    fs::copy(held, dir_, fs::copy_options::recursive, ec);
+    fs::remove_all(held, ec);
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+
+  const std::string& error() const { return error_; }
+  // Takes all the free space but `leave` bytes.
+  void Fill(std::uint64_t leave) {
+    struct statvfs st {};
+    ASSERT_EQ(::statvfs(dir_.c_str(), &st), 0);
+    const std::uint64_t free = static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
+    ASSERT_GT(free, leave);
+    std::ofstream filler(dir_ + "/filler", std::ios::binary);
+    const std::string block(1 << 16, '\0');
+    for (std::uint64_t left = free - leave; left > 0;) {
+      const std::uint64_t n = std::min<std::uint64_t>(left, block.size());
+      filler.write(block.data(), static_cast<std::streamsize>(n));
+      left -= n;
+    }
+  }
+  void Free() { std::filesystem::remove(dir_ + "/filler"); }
+
+ private:
+  std::string dir_;
+  std::string error_;
+  bool mounted_ = false;
+};
+
+TEST(DiskFaults, AFullDiskStopsTheNodeAndFreeingSpaceBringsItBack) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  Cluster c("e2e_disk_full", 4);
+  // Smaller than RocksDB's preallocation of its log (some 70 MB), which then grows as
+  // written: a full disk is felt by the next commit, not 70 MB later.
+  SmallDisk disk(c.DataDir(1), 48 << 20);  // Unmounted before the cluster's folder goes.
+  if (!disk.error().empty()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk.error();
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(1) >= 1; })) << c.Log(1);
+  Load load(c);
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    const auto acked = load.Acknowledged();
+    return acked.size() >= 10 && c.TxStatus(1, acked[5]) == "committed";
+  })) << c.Log(1);
+  disk.Fill(16 << 10);
+  ASSERT_TRUE(c.WaitForExit(1, seconds(60))) << "node 1 went on with a full disk" << c.Log(1);
+  EXPECT_EQ(c.last_exit(1), 3) << c.Log(1);
+  const std::string log = c.Log(1);
+  EXPECT_NE(log.find("fatal"), std::string::npos) << log;
+  EXPECT_NE(log.find("No space left on device"), std::string::npos) << log;
+  disk.Free();
+  c.Start(1);
+  ExpectRecovered(c);
 }
 
 // Every durable write of the daemon's code has a failpoint of one name just before it and
