@@ -93,8 +93,10 @@ std::size_t BlockSync::OnResponse(const PublicKey& from, const net::BlockRespons
     return 0;
   }
   std::size_t used = 0;
-  // One block at a time: a block may end an epoch, and the blocks after it are checked
-  // against the next epoch's set.
+  std::vector<CertifiedBlock> verified;
+  // Each block against the set of the epoch the target is in: the blocks after one that
+  // ends an epoch are of the next epoch, and wait until the target has entered it (the
+  // epoch changes when that block commits, after this delivery).
   for (const auto& cb : response.blocks) {
     if (target.stopped()) break;
     const Epoch epoch = cb.block.header.epoch;
@@ -109,7 +111,14 @@ std::size_t BlockSync::OnResponse(const PublicKey& from, const net::BlockRespons
       break;
     }
     ++used;
-    target.Deliver(CertifiedBlock{cb.block, cb.qc});
+    verified.push_back(CertifiedBlock{cb.block, cb.qc});
+  }
+  if (!verified.empty() && !target.stopped()) target.Deliver(std::move(verified));
+  if (used > 0 && used == response.blocks.size() && !target.stopped()) {
+    const Height last = response.blocks.back().block.header.height;
+    if (response.highest_height > last) {
+      network_.Request(from, net::BlockRequest{last.Next(), limits_.fetch_blocks_max});
+    }
   }
   return used;
 }

@@ -652,7 +652,9 @@ void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
   }
 }
 
-void Node::Deliver(const CertifiedBlock& block) { Handle(consensus::BlocksFetched{{block}}); }
+void Node::Deliver(std::vector<CertifiedBlock> blocks) {
+  Handle(consensus::BlocksFetched{std::move(blocks)});
+}
 
 void Node::Request(const PublicKey& peer, const net::BlockRequest& request) {
   SendTo(peer, request);

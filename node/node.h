@@ -175,7 +175,7 @@ class Node final : private SyncTarget, private SyncNetwork {
   Epoch epoch() const override { return core_->epoch(); }
   Height committed() const override { return ledger_->Head().height; }
   const consensus::Verifier& verifier() const override { return *verifier_; }
-  void Deliver(const CertifiedBlock& block) override;
+  void Deliver(std::vector<CertifiedBlock> blocks) override;
   bool stopped() const override { return stopped_; }
   void Request(const PublicKey& peer, const net::BlockRequest& request) override;
   void Drop(const PublicKey& peer, const std::string& why) override;

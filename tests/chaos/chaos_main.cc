@@ -1,0 +1,530 @@
+// tests/chaos/chaos_main.cc
+// tamga_chaos (run by testnet/chaos): a cluster of real tamgad processes on loopback under a
+// seeded nemesis (shared/TESTING.md, layer L4), with clients that record what they were
+// told, and a checker over every node's ledger at the end (tests/chaos/chaos_check.h).
+//
+// The nemesis, one fault at a time, each held 1-4 s, 2-5 s apart, kinds and targets drawn
+// from the seed: kill -9 and restart; SIGSTOP and SIGCONT (a pause); SIGTERM and restart;
+// kill -9, wipe the ledger (the safety file kept, as docs/operations.md tells an operator)
+// and restart, rejoining from a snapshot of the others ([sync] snapshot_from) or by block
+// sync from genesis. After each heal the node must commit a block beyond the cluster's
+// height at the heal within 20 s; after a wipe rejoined by block sync, which replays the
+// whole chain, within 120 s (its catch-up rate is printed).
+//
+// Clients: one per validator's administration (its admin key signs), each submitting
+// unique anchors to a random node at its share of --rate and asking any node until one
+// says the anchor is committed; only then is it "acknowledged" and the next one sent.
+//
+// A watcher records the chain as it grows, block by block from whichever node answers
+// (nodes that rejoined from a snapshot hold nothing below it, so at the end no node may
+// hold the whole history). At the end every node's chain is read over its API and checked
+// with the recorded one: one block and state root per height, no transaction twice, every
+// acknowledged anchor committed. Also printed: the faults, the heal-to-commit times (median, p99,
+// max) and each node's peak resident memory. Exit 0 when the history is safe and every heal was
+// followed by a commit within 20 s (and at least --min-faults faults were injected); else 1, with
+// the command that replays the fault schedule.
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/http_client.h"
+#include "common/encoding.h"
+#include "common/sha256.h"
+#include "contracts/executor.h"
+#include "tests/chaos/chaos_check.h"
+#include "tests/e2e/cluster.h"
+
+namespace tamga::chaos {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr auto kHealBound = std::chrono::seconds(20);
+constexpr auto kReplayBound = std::chrono::seconds(120);
+
+struct Options {
+  std::size_t validators = 4;
+  double minutes = 3;
+  std::uint64_t seed = 1;
+  double rate = 20;  // Anchors a second offered, over all clients.
+  std::size_t min_faults = 0;
+  std::string logs;  // A folder to copy every node's log into at the end.
+};
+
+[[noreturn]] void Usage(const std::string& why) {
+  std::cerr << "tamga_chaos: " << why
+            << "\nusage: tamga_chaos [--validators N] [--minutes M] [--seed S] [--rate R] "
+               "[--min-faults F] [--logs DIR]\n";
+  std::exit(2);
+}
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) Usage("missing value after " + a);
+    const std::string v = argv[++i];
+    try {
+      if (a == "--validators") {
+        o.validators = std::stoul(v);
+      } else if (a == "--minutes") {
+        o.minutes = std::stod(v);
+      } else if (a == "--seed") {
+        o.seed = std::stoull(v);
+      } else if (a == "--rate") {
+        o.rate = std::stod(v);
+      } else if (a == "--min-faults") {
+        o.min_faults = std::stoul(v);
+      } else if (a == "--logs") {
+        o.logs = v;
+      } else {
+        Usage("unknown argument " + a);
+      }
+    } catch (const std::exception&) {
+      Usage("not a number: " + a + " " + v);
+    }
+  }
+  if (o.validators < 4 || o.validators > 10) Usage("--validators must be 4 to 10");
+  if (o.minutes <= 0 || o.rate <= 0) Usage("--minutes and --rate must be positive");
+  return o;
+}
+
+std::optional<json> GetJson(client::HttpClient& c, const std::string& target) {
+  auto r = c.Get(target);
+  if (!r.ok() || r->status != 200) return std::nullopt;
+  auto j = json::parse(r->body, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+// Node i's committed height; nullopt if it does not answer within `timeout_ms`.
+std::optional<std::uint64_t> HeightOf(const testing::Cluster& c, std::size_t i,
+                                      std::uint64_t timeout_ms = 1'500) {
+  auto client = client::HttpClient::Connect(c.api(i), timeout_ms);
+  if (!client.ok()) return std::nullopt;
+  auto j = GetJson(*client, "/v1/status");
+  if (!j || !j->contains("height")) return std::nullopt;
+  return (*j)["height"].get<std::uint64_t>();
+}
+
+// Resident memory of a process in bytes (0 if it is gone).
+std::uint64_t ResidentBytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// The clients: what they were told.
+struct Acks {
+  std::mutex mu;
+  std::vector<std::string> committed;  // Acknowledged as committed.
+  std::atomic<std::uint64_t> submissions{0}, unanswered{0};
+};
+
+void Client(const testing::Cluster& c, std::size_t who, const Options& o,
+            const std::atomic<bool>& stop, Acks& acks) {
+  std::mt19937_64 rng(o.seed * 7919 + who);
+  const auto period = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(static_cast<double>(o.validators) / o.rate));
+  auto next = Clock::now();
+  for (std::uint64_t seq = 1; !stop;) {
+    next = std::max(next + period, Clock::now() - period);
+    std::this_thread::sleep_until(next);
+    const std::string ref =
+        "CHAOS-" + std::to_string(o.seed) + "-" + std::to_string(who) + "-" + std::to_string(seq);
+    const Transaction tx = c.Tx(c.admin(who), contracts::TxType::kAnchorDocument,
+                                Encode(contracts::AnchorDocument{contracts::DocumentType::kOther,
+                                                                 Sha256Of(AsBytes(ref)), ref}),
+                                seq);
+    const std::string id = tx.Hash().ToHex();
+    // To a random node, again and again (the same transaction) until one says committed.
+    bool committed = false;
+    while (!committed && !stop) {
+      const std::size_t k = rng() % o.validators;
+      auto client = client::HttpClient::Connect(c.api(k), 2'000);
+      ++acks.submissions;
+      if (!client.ok() || testing::Cluster::SubmitWith(*client, tx).first == 0) {
+        ++acks.unanswered;
+        std::this_thread::sleep_for(milliseconds(200));
+        continue;
+      }
+      for (int poll = 0; poll < 25 && !stop; ++poll) {
+        auto r = client->Get("/v1/transactions/" + id);
+        if (!r.ok()) break;
+        if (r->status == 200) {
+          auto j = json::parse(r->body, nullptr, false);
+          if (j.is_object() && j.value("status", "") == "committed") {
+            committed = true;
+            break;
+          }
+        }
+        std::this_thread::sleep_for(milliseconds(200));
+      }
+    }
+    if (committed) {
+      std::lock_guard lock(acks.mu);
+      acks.committed.push_back(id);
+      ++seq;
+    }
+  }
+}
+
+enum class Kind { kKill, kPause, kRestart, kWipeSnapshot, kWipeReplay };
+const char* Name(Kind k) {
+  switch (k) {
+    case Kind::kKill:
+      return "kill -9";
+    case Kind::kPause:
+      return "pause (SIGSTOP)";
+    case Kind::kRestart:
+      return "restart (SIGTERM)";
+    case Kind::kWipeSnapshot:
+      return "wipe, snapshot";
+    case Kind::kWipeReplay:
+      return "wipe, block sync";
+  }
+  return "?";
+}
+
+class Run {
+ public:
+  explicit Run(Options o)
+      : o_(std::move(o)),
+        c_("chaos_" + std::to_string(o_.seed), o_.validators),
+        peak_rss_(o_.validators, 0) {}
+
+  int Go() {
+    std::printf("chaos: %zu validators, %.1f min, seed %llu, %.0f anchors/s offered\n",
+                o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed), o_.rate);
+    c_.StartAll();
+    start_ = Clock::now();
+    if (!WaitUntil([&] { return AllAbove(0); }, std::chrono::seconds(60))) {
+      std::printf("the cluster did not commit its first block within 60 s\n");
+      return Fail();
+    }
+    std::atomic<bool> stop{false};
+    std::thread watcher([&] { Watch(); });
+    std::vector<std::thread> clients;
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      clients.emplace_back(Client, std::cref(c_), i, std::cref(o_), std::cref(stop),
+                           std::ref(acks_));
+    }
+    Nemesis();
+    stop = true;
+    for (auto& t : clients) t.join();
+    const int status = Finish();
+    watching_ = false;
+    watcher.join();
+    if (!o_.logs.empty()) {
+      std::filesystem::create_directories(o_.logs);
+      for (std::size_t i = 0; i < o_.validators; ++i) {
+        std::ofstream(o_.logs + "/node" + std::to_string(i) + ".log") << c_.Log(i);
+      }
+      std::printf("logs: %s\n", o_.logs.c_str());
+    }
+    return status;
+  }
+
+ private:
+  // Polls `pred` every 100 ms (sampling memory meanwhile) until it holds or `limit` passes.
+  template <typename Pred>
+  bool WaitUntil(Pred pred, Clock::duration limit) {
+    const auto end = Clock::now() + limit;
+    while (true) {
+      Sample();
+      if (pred()) return true;
+      if (Clock::now() > end) return false;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
+  void Pause(Clock::duration d) {
+    WaitUntil([] { return false; }, d);
+  }
+  void Sample() {
+    if (Clock::now() < next_sample_) return;
+    next_sample_ = Clock::now() + std::chrono::seconds(1);
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      if (c_.Running(i)) peak_rss_[i] = std::max(peak_rss_[i], ResidentBytes(c_.pid(i)));
+    }
+  }
+  bool AllAbove(std::uint64_t h) {
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      auto got = HeightOf(c_, i);
+      if (!got || *got <= h) return false;
+    }
+    return true;
+  }
+  // The highest height any node but `except` answers with.
+  std::uint64_t TopExcept(std::size_t except) {
+    std::uint64_t top = 0;
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      if (i == except) continue;
+      if (auto h = HeightOf(c_, i)) top = std::max(top, *h);
+    }
+    return top;
+  }
+
+  void Nemesis() {
+    std::mt19937_64 rng(o_.seed);
+    const auto between = [&](std::uint64_t lo, std::uint64_t hi) {
+      return lo + rng() % (hi - lo + 1);
+    };
+    const auto end = start_ + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(o_.minutes * 60));
+    while (Clock::now() < end) {
+      Pause(milliseconds(between(2'000, 5'000)));
+      const auto kind = static_cast<Kind>(between(0, 4));
+      const std::size_t node = between(0, o_.validators - 1);
+      const auto hold = milliseconds(between(1'000, 4'000));
+      const double at = Seconds(Clock::now() - start_);
+      switch (kind) {
+        case Kind::kKill:
+          c_.Kill(node);
+          Pause(hold);
+          c_.Start(node);
+          break;
+        case Kind::kPause:
+          ::kill(c_.pid(node), SIGSTOP);
+          Pause(hold);
+          ::kill(c_.pid(node), SIGCONT);
+          break;
+        case Kind::kRestart:
+          c_.Terminate(node);
+          Pause(hold);
+          c_.Start(node);
+          break;
+        case Kind::kWipeSnapshot:
+        case Kind::kWipeReplay: {
+          c_.Kill(node);
+          std::error_code ec;
+          std::filesystem::remove_all(c_.DataDir(node) + "/ledger", ec);
+          std::string sources;
+          for (std::size_t i = 0; i < o_.validators && kind == Kind::kWipeSnapshot; ++i) {
+            if (i == node) continue;
+            sources += (sources.empty() ? "\"http://" : ", \"http://") + c_.api(i) + "\"";
+          }
+          c_.SetConfig(node, "sync", "snapshot_from", "[" + sources + "]");
+          Pause(hold);
+          c_.Start(node);
+          break;
+        }
+      }
+      ++faults_[kind];
+      const auto healed = Clock::now();
+      const std::uint64_t target = TopExcept(node);
+      const bool back = WaitUntil(
+          [&] {
+            auto h = HeightOf(c_, node, 1'000);
+            return h && *h > target;
+          },
+          kind == Kind::kWipeReplay ? kReplayBound : kHealBound);
+      const double took = Seconds(Clock::now() - healed);
+      std::printf("[%7.1f s] %-18s node %zu for %.1f s: ", at, Name(kind), node, Seconds(hold));
+      if (back && kind == Kind::kWipeReplay) {
+        replays_.push_back(took);
+        std::printf("replayed %llu blocks and commits past them %.2f s after the heal\n",
+                    static_cast<unsigned long long>(target), took);
+      } else if (back) {
+        heal_to_commit_.push_back(took);
+        std::printf("commits past height %llu %.2f s after the heal\n",
+                    static_cast<unsigned long long>(target), took);
+      } else {
+        problems_.push_back("node " + std::to_string(node) + " did not commit past height " +
+                            std::to_string(target) + " within " +
+                            (kind == Kind::kWipeReplay ? "120" : "20") + " s of the heal after " +
+                            Name(kind) + " at " + std::to_string(at) + " s");
+        std::printf("NOT committing %s s after the heal\n",
+                    kind == Kind::kWipeReplay ? "120" : "20");
+      }
+      std::fflush(stdout);
+    }
+  }
+
+  // Follows the chain from height 1: each block from the first node (in turn) that has it.
+  void Watch() {
+    std::size_t k = 0;
+    std::optional<client::HttpClient> client;
+    while (watching_) {
+      if (!client) {
+        auto c = client::HttpClient::Connect(c_.api(k), 2'000);
+        if (!c.ok()) {
+          k = (k + 1) % o_.validators;
+          std::this_thread::sleep_for(milliseconds(100));
+          continue;
+        }
+        client.emplace(std::move(*c));
+      }
+      const std::uint64_t h = recorded_height_ + 1;
+      auto r = client->Get("/v1/blocks/" + std::to_string(h) + "?wait_ms=500");
+      const bool later =
+          r.ok() && r->status == 404 && r->body.find("not committed yet") != std::string::npos;
+      if (later) continue;  // It waited half a second: ask again.
+      if (!r.ok() || r->status != 200) {
+        client.reset();  // Down, paused, or below its snapshot: the next node.
+        k = (k + 1) % o_.validators;
+        continue;
+      }
+      auto b = json::parse(r->body, nullptr, false);
+      if (!b.is_object()) continue;
+      CommittedBlock block{b["id"].get<std::string>(), b["state_root"].get<std::string>(), {}};
+      for (const auto& tx : b["transactions"]) block.transactions.push_back(tx.get<std::string>());
+      std::lock_guard lock(recorded_mu_);
+      recorded_.push_back(std::move(block));
+      recorded_height_ = h;
+    }
+  }
+
+  int Finish() {
+    // Every node reaches the top of the others, then each chain is read whole.
+    std::uint64_t top = 0;
+    for (std::size_t i = 0; i < o_.validators; ++i)
+      top = std::max(top, HeightOf(c_, i).value_or(0));
+    if (!WaitUntil([&] { return AllAbove(top); }, kHealBound)) {
+      problems_.push_back("not every node committed past height " + std::to_string(top) +
+                          " within 20 s of the last heal");
+    }
+    if (!WaitUntil([&] { return recorded_height_ >= top; }, kHealBound)) {
+      problems_.push_back("the watcher recorded " + std::to_string(recorded_height_) +
+                          " blocks, not the " + std::to_string(top) + " committed");
+    }
+    std::vector<Chain> chains(o_.validators);
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      auto client = client::HttpClient::Connect(c_.api(i), 10'000);
+      const std::uint64_t height = client.ok() ? HeightOf(c_, i).value_or(0) : 0;
+      for (std::uint64_t h = 1; h <= height; ++h) {
+        auto r = client->Get("/v1/blocks/" + std::to_string(h));
+        if (r.ok() && r->status == 404) {  // Below the snapshot it joined from.
+          chains[i].push_back(CommittedBlock{});
+          continue;
+        }
+        auto b = r.ok() && r->status == 200
+                     ? std::optional<json>(json::parse(r->body, nullptr, false))
+                     : std::nullopt;
+        if (!b || !b->is_object()) {
+          problems_.push_back("node " + std::to_string(i) + " did not serve block " +
+                              std::to_string(h) + " of its " + std::to_string(height));
+          break;
+        }
+        CommittedBlock block{
+            (*b)["id"].get<std::string>(), (*b)["state_root"].get<std::string>(), {}};
+        for (const auto& tx : (*b)["transactions"])
+          block.transactions.push_back(tx.get<std::string>());
+        chains[i].push_back(std::move(block));
+      }
+    }
+    std::vector<std::string> acknowledged;
+    {
+      std::lock_guard lock(acks_.mu);
+      acknowledged = acks_.committed;
+    }
+    {
+      std::lock_guard lock(recorded_mu_);
+      chains.push_back(recorded_);  // Chain number `validators`: the recorded history.
+    }
+    const Verdict v = Check(chains, acknowledged);
+    problems_.insert(problems_.end(), v.problems.begin(), v.problems.end());
+
+    std::size_t total = 0;
+    std::printf("faults: ");
+    for (const auto& [kind, n] : faults_) {
+      std::printf("%s%s %zu", total == 0 ? "" : ", ", Name(kind), n);
+      total += n;
+    }
+    std::printf(" (%zu in all)\n", total);
+    if (total < o_.min_faults) {
+      problems_.push_back("only " + std::to_string(total) + " faults injected, fewer than " +
+                          std::to_string(o_.min_faults));
+    }
+    if (!heal_to_commit_.empty()) {
+      std::vector<double> t = heal_to_commit_;
+      std::sort(t.begin(), t.end());
+      const auto at = [&](double q) {
+        return t[std::min(t.size() - 1,
+                          static_cast<std::size_t>(q * static_cast<double>(t.size())))];
+      };
+      std::printf("heal to commit: median %.2f s, p99 %.2f s, max %.2f s (%zu heals)\n", at(0.5),
+                  at(0.99), t.back(), t.size());
+    }
+    if (!replays_.empty()) {
+      std::printf("wiped and replayed by block sync: longest %.2f s\n",
+                  *std::max_element(replays_.begin(), replays_.end()));
+    }
+    std::printf(
+        "anchors: %zu acknowledged as committed (%llu submissions, %llu unanswered), "
+        "%zu found on the longest chain; heights compared: %zu\n",
+        acknowledged.size(), static_cast<unsigned long long>(acks_.submissions.load()),
+        static_cast<unsigned long long>(acks_.unanswered.load()), v.acknowledged_found,
+        v.heights_compared);
+    std::printf("heights (nodes, then the recorded history):");
+    for (const Chain& ch : chains) std::printf(" %zu", ch.size());
+    std::printf("\npeak resident memory (MiB):");
+    for (std::uint64_t b : peak_rss_) std::printf(" %.0f", static_cast<double>(b) / (1 << 20));
+    std::printf("\n");
+    if (acknowledged.empty()) problems_.push_back("no anchor was acknowledged: nothing was tested");
+    if (!problems_.empty()) return Fail();
+    std::printf(
+        "verdict: SAFE (no divergence, nothing acknowledged lost or committed twice, "
+        "every node committing within 20 s of each heal)\n");
+    return 0;
+  }
+
+  int Fail() {
+    std::printf("verdict: FAILED\n");
+    for (const std::string& p : problems_) std::printf("  %s\n", p.c_str());
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      const std::string log = c_.Log(i);
+      const std::size_t from = log.size() > 3'000 ? log.size() - 3'000 : 0;
+      std::printf("--- node %zu, end of its log:\n%s\n", i, log.substr(from).c_str());
+    }
+    std::printf(
+        "replay the fault schedule: testnet/chaos --validators %zu --minutes %g --seed %llu\n",
+        o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed));
+    return 1;
+  }
+
+  Options o_;
+  testing::Cluster c_;
+  Acks acks_;
+  Clock::time_point start_;
+  Clock::time_point next_sample_;
+  std::vector<std::uint64_t> peak_rss_;
+  std::map<Kind, std::size_t> faults_;
+  std::vector<double> heal_to_commit_;
+  std::vector<double> replays_;
+  std::atomic<bool> watching_{true};
+  std::atomic<std::uint64_t> recorded_height_{0};
+  std::mutex recorded_mu_;
+  Chain recorded_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+}  // namespace tamga::chaos
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  tamga::chaos::Run run(tamga::chaos::Parse(argc, argv));
+  return run.Go();
+}
