@@ -39,6 +39,18 @@ class Fd {
   int fd_;
 };
 
+// fsync of the directory that holds `path`.
+Status SyncDirectoryOf(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) {
+    return ErrnoStatus(path + " was written but its directory " + dir + " could not be synced",
+                       errno);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::string> ReadFileToString(const std::string& path, std::size_t max_bytes) {
@@ -102,14 +114,14 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents,
     }
     ::unlink(tmp.c_str());
   }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) {
-    return ErrnoStatus(path + " was written but its directory " + dir + " could not be synced",
-                       errno);
-  }
-  return Status::Ok();
+  return SyncDirectoryOf(path);
+}
+
+Status SyncFileAndDirectory(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return ErrnoStatus("cannot open " + path, errno);
+  if (::fsync(fd.get()) != 0) return ErrnoStatus("cannot sync " + path, errno);
+  return SyncDirectoryOf(path);
 }
 
 }  // namespace tamga

@@ -7,9 +7,10 @@
 
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
-#include <sys/types.h>
 
 #include "common/bytes.h"
 #include "common/status.h"
@@ -26,5 +27,8 @@ struct WriteFileOptions {
 // Writes `contents` to `path` atomically and durably, with `options.mode`.
 Status WriteFileAtomic(const std::string& path, std::string_view contents,
                        const WriteFileOptions& options);
+// Makes an existing file durable where it is: fsync of the file, then of its directory (so
+// that its name, a rename's result say, is durable too).
+Status SyncFileAndDirectory(const std::string& path);
 
 }  // namespace tamga

@@ -4,6 +4,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -28,6 +29,14 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsIOError()) return Status::IoError(message);
   return Status::Internal(message);
 }
+
+class NoAutomaticRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/, rocksdb::Status /*bg_error*/,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(Column c) {
   rocksdb::ColumnFamilyOptions options;
@@ -67,8 +76,11 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   options.keep_log_file_num = 4;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   // After a failed write the owner stops and recovers at the next start; RocksDB must not
-  // resume on its own meanwhile (its retry would sync a log that already failed).
+  // resume on its own meanwhile (its retry would write to a log that already failed, which
+  // Debian's RocksDB 7.8 answers with an assertion): no retry of retryable I/O errors, and
+  // no recovery from a full disk (which its file manager would start when space appears).
   options.max_bgerror_resume_count = 0;
+  options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
 
   std::unique_ptr<RocksKvStore> store(new RocksKvStore());
   store->directory_ = directory;

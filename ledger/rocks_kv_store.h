@@ -58,7 +58,9 @@ class RocksKvStore final : public KvStore {
   // [0] is RocksDB's default family (unused); [1 + Column] is that column's family.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::atomic<bool> failed_{false};
-  std::atomic<bool> unsynced_{false};  // A write not yet synced.
+  // A write not yet synced; true at open, so that the first Sync also covers whatever
+  // RocksDB replayed from its log when it opened.
+  std::atomic<bool> unsynced_{true};
 };
 
 }  // namespace tamga::ledger

@@ -81,7 +81,12 @@ Status SafetyFile::Save(ByteView payload) {
     TAMGA_RETURN_IF_ERROR(WriteFileAtomic(path_, contents, WriteFileOptions{0600, true})
                               .WithContext("saving consensus safety data"));
     newest_ = 1;
+    durable_ = true;
     return Status::Ok();
+  }
+  if (!durable_) {
+    TAMGA_RETURN_IF_ERROR(SyncFileAndDirectory(path_).WithContext("saving consensus safety data"));
+    durable_ = true;
   }
   const std::uint64_t sequence = *newest_ + 1;
   const std::string slot = EncodeSlot(sequence, payload);

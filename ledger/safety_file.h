@@ -11,12 +11,16 @@
 // payload of the valid slot with the higher sequence number. A crash during a Save can only
 // damage the slot being written, whose Save never returned (so nothing it recorded was
 // sent), and the other slot holds the record before it. Both slots failing their check is
-// Corruption: the node must not guess, and the operator follows docs/operations.md.
+// Corruption: the node must not guess, and the operator follows docs/operations.md. Damage
+// to the newest slot after its Save returned cannot be told from a cut Save and reads as
+// the record before it: this relies on disks reporting a bad sector as an I/O error, not
+// returning other bytes.
 //
 // Format 1 (one record, "tamga-safety/1\n", 64 hex digits of SHA-256 over the payload,
 // "\n", the payload; replaced by rename) is still read; the first Save after it, like the
 // first Save of a new file, writes a whole format-2 file atomically (temporary file, fsync,
-// rename, directory fsync), and later ones write slots in place.
+// rename, directory fsync), and later ones write slots in place; the first in-place write of
+// a process syncs the file and its directory first.
 //
 // Thread-safety: one writer per path.
 
@@ -62,6 +66,11 @@ class SafetyFile final : public SafetyStore {
   // The sequence number of the newest record on disk, once read or written; nullopt until
   // then, or while the file is of format 1 or absent (the next Save writes a whole file).
   mutable std::optional<std::uint64_t> newest_;
+  // Whether this process has made the file and its name durable (by writing it whole, or by
+  // syncing it before its first write in place): a file found at start may be the result of
+  // a rename whose directory sync a crash cut short, which later in-place syncs would not
+  // make durable.
+  bool durable_ = false;
   std::string path_;
 };
 

@@ -92,6 +92,15 @@ std::size_t BlockSync::OnResponse(const PublicKey& from, const net::BlockRespons
              now_ms);
     return 0;
   }
+  if (response.blocks.empty()) return 0;
+  // Whether the reply starts where this node asked: its next height, or where this
+  // server's previous reply ended (a chained request).
+  const Height first = response.blocks.front().block.header.height;
+  const Height last = response.blocks.back().block.header.height;
+  auto chained = chained_.find(from);
+  const bool asked =
+      first == target.committed().Next() || (chained != chained_.end() && chained->second == first);
+  if (chained != chained_.end()) chained_.erase(chained);
   std::size_t used = 0;
   std::vector<CertifiedBlock> verified;
   // Each block against the set of the epoch the target is in: the blocks after one that
@@ -114,11 +123,10 @@ std::size_t BlockSync::OnResponse(const PublicKey& from, const net::BlockRespons
     verified.push_back(CertifiedBlock{cb.block, cb.qc});
   }
   if (!verified.empty() && !target.stopped()) target.Deliver(std::move(verified));
-  if (used > 0 && used == response.blocks.size() && !target.stopped()) {
-    const Height last = response.blocks.back().block.header.height;
-    if (response.highest_height > last) {
-      network_.Request(from, net::BlockRequest{last.Next(), limits_.fetch_blocks_max});
-    }
+  if (asked && used == response.blocks.size() && response.highest_height > last &&
+      !target.stopped()) {
+    chained_[from] = last.Next();
+    network_.Request(from, net::BlockRequest{last.Next(), limits_.fetch_blocks_max});
   }
   return used;
 }

@@ -54,8 +54,7 @@ class SyncTarget {
   virtual Height committed() const = 0;
   // The verifier of the current epoch (it changes when a delivered block ends an epoch).
   virtual const consensus::Verifier& verifier() const = 0;
-  // Hands verified blocks, in height order, to the core in one event (BlocksFetched), so
-  // that what it saves of them is written in one synced batch.
+  // Hands verified blocks, in height order, to the core in one event (BlocksFetched).
   virtual void Deliver(std::vector<CertifiedBlock> blocks) = 0;
   virtual bool stopped() const = 0;
 };
@@ -87,9 +86,11 @@ class BlockSync {
   // A reply from `from`: each block checked against the target's epoch in turn and
   // delivered; blocks of an earlier epoch or at or below the committed height are skipped,
   // those of a later one wait for the change. Returns how many were delivered. When every
-  // block of the reply was delivered and the server holds more (its highest height is
-  // above them), the next blocks are asked of it at once: a node far behind catches up at
-  // the speed it can check and execute blocks, not one batch per round of the others.
+  // block of a reply that starts where this node asked (its next height to commit, or where
+  // a reply of this server ended) was delivered and the server holds more, the next blocks
+  // are asked of it at once: a node far behind catches up at the speed it can check and
+  // execute blocks, not one batch per round of the others. A reply that starts elsewhere
+  // (a server repeating itself, blocks past an epoch change) ends the chain.
   std::size_t OnResponse(const PublicKey& from, const net::BlockResponse& response,
                          SyncTarget& target, std::uint64_t now_ms);
 
@@ -103,6 +104,7 @@ class BlockSync {
   const SyncLimits limits_;
   std::map<PublicKey, std::uint64_t> distrusted_until_;
   std::uint64_t peers_dropped_ = 0;
+  std::map<PublicKey, Height> chained_;  // The height a chained request asked of a server.
 };
 
 }  // namespace tamga::node

@@ -125,6 +125,21 @@ std::optional<std::uint64_t> HeightOf(const testing::Cluster& c, std::size_t i,
   return (*j)["height"].get<std::uint64_t>();
 }
 
+// A block as GET /v1/blocks/{h} answers it; nullopt for an answer that is not one.
+std::optional<CommittedBlock> ParseBlock(const json& b) {
+  if (!b.is_object() || !b.contains("id") || !b.contains("state_root") ||
+      !b.contains("transactions") || !b["id"].is_string() || !b["state_root"].is_string() ||
+      !b["transactions"].is_array()) {
+    return std::nullopt;
+  }
+  CommittedBlock block{b["id"].get<std::string>(), b["state_root"].get<std::string>(), {}};
+  for (const auto& tx : b["transactions"]) {
+    if (!tx.is_string()) return std::nullopt;
+    block.transactions.push_back(tx.get<std::string>());
+  }
+  return block;
+}
+
 // Resident memory of a process in bytes (0 if it is gone).
 std::uint64_t ResidentBytes(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -306,9 +321,9 @@ class Run {
           c_.Start(node);
           break;
         case Kind::kPause:
-          ::kill(c_.pid(node), SIGSTOP);
+          if (c_.pid(node) > 0) ::kill(c_.pid(node), SIGSTOP);
           Pause(hold);
-          ::kill(c_.pid(node), SIGCONT);
+          if (c_.pid(node) > 0) ::kill(c_.pid(node), SIGCONT);
           break;
         case Kind::kRestart:
           c_.Terminate(node);
@@ -387,11 +402,10 @@ class Run {
         continue;
       }
       auto b = json::parse(r->body, nullptr, false);
-      if (!b.is_object()) continue;
-      CommittedBlock block{b["id"].get<std::string>(), b["state_root"].get<std::string>(), {}};
-      for (const auto& tx : b["transactions"]) block.transactions.push_back(tx.get<std::string>());
+      auto block = ParseBlock(b);
+      if (!block) continue;
       std::lock_guard lock(recorded_mu_);
-      recorded_.push_back(std::move(block));
+      recorded_.push_back(std::move(*block));
       recorded_height_ = h;
     }
   }
@@ -419,19 +433,14 @@ class Run {
           chains[i].push_back(CommittedBlock{});
           continue;
         }
-        auto b = r.ok() && r->status == 200
-                     ? std::optional<json>(json::parse(r->body, nullptr, false))
-                     : std::nullopt;
-        if (!b || !b->is_object()) {
+        auto block = r.ok() && r->status == 200 ? ParseBlock(json::parse(r->body, nullptr, false))
+                                                : std::nullopt;
+        if (!block) {
           problems_.push_back("node " + std::to_string(i) + " did not serve block " +
                               std::to_string(h) + " of its " + std::to_string(height));
           break;
         }
-        CommittedBlock block{
-            (*b)["id"].get<std::string>(), (*b)["state_root"].get<std::string>(), {}};
-        for (const auto& tx : (*b)["transactions"])
-          block.transactions.push_back(tx.get<std::string>());
-        chains[i].push_back(std::move(block));
+        chains[i].push_back(std::move(*block));
       }
     }
     std::vector<std::string> acknowledged;

@@ -32,12 +32,7 @@ bool Fails() {
 
 SyncFn Real(const char* name) { return reinterpret_cast<SyncFn>(::dlsym(RTLD_NEXT, name)); }
 
-}  // namespace
-
-extern "C" {
-
-int fsync(int fd) {
-  static const SyncFn real = Real("fsync");
+int SyncOrFail(SyncFn real, int fd) {
   if (Fails()) {
     errno = EIO;
     return -1;
@@ -45,13 +40,18 @@ int fsync(int fd) {
   return real(fd);
 }
 
+}  // namespace
+
+extern "C" {
+
+int fsync(int fd) {
+  static const SyncFn real = Real("fsync");
+  return SyncOrFail(real, fd);
+}
+
 int fdatasync(int fd) {
   static const SyncFn real = Real("fdatasync");
-  if (Fails()) {
-    errno = EIO;
-    return -1;
-  }
-  return real(fd);
+  return SyncOrFail(real, fd);
 }
 
 }  // extern "C"
