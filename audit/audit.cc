@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 
 #include "common/batch_verifier.h"
@@ -11,6 +12,7 @@
 #include "consensus/crypto.h"
 #include "consensus/verify.h"
 #include "contracts/executor.h"
+#include "ledger/rocks_kv_store.h"
 
 namespace tamga::audit {
 namespace {
@@ -61,6 +63,46 @@ std::string ResultDifference(const ExecutionResult& certified, const ExecutionRe
   return out;
 }
 
+// The key of the scratch folder's report, in the replayed ledger's meta column.
+constexpr std::string_view kProgressKey = "audit/report";
+
+// The replayed ledger's store in a scratch folder: the report so far rides in the next
+// batch the ledger writes (its commit), so the folder's report and ledger never disagree.
+class ScratchStore final : public ledger::KvStore {
+ public:
+  explicit ScratchStore(std::unique_ptr<ledger::KvStore> store) : store_(std::move(store)) {}
+
+  // The report to write with the next batch.
+  void SetPending(std::string report) { pending_ = std::move(report); }
+  void ClearPending() { pending_.reset(); }
+  Result<std::optional<std::string>> Saved() const {
+    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v,
+                           store_->Get(ledger::Column::kMeta, AsBytes(kProgressKey)));
+    if (!v) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(v->begin(), v->end()));
+  }
+
+  Result<std::optional<Bytes>> Get(ledger::Column column, ByteView key) const override {
+    return store_->Get(column, key);
+  }
+  Status Write(const ledger::WriteBatch& batch, bool sync) override {
+    if (!pending_) return store_->Write(batch, sync);
+    ledger::WriteBatch with = batch;
+    with.Put(ledger::Column::kMeta, AsBytes(kProgressKey), AsBytes(*pending_));
+    pending_.reset();
+    return store_->Write(with, sync);
+  }
+  Status Sync() override { return store_->Sync(); }
+  Status Scan(ledger::Column column, ByteView prefix, ByteView start,
+              const ledger::ScanFn& fn) const override {
+    return store_->Scan(column, prefix, start, fn);
+  }
+
+ private:
+  std::unique_ptr<ledger::KvStore> store_;
+  std::optional<std::string> pending_;
+};
+
 class Replayer {
  public:
   Replayer(const contracts::Genesis& genesis, BlockSource& source, const AuditOptions& options)
@@ -76,7 +118,13 @@ class Replayer {
 
  private:
   // Records an anomaly; the replay goes on.
-  void Note(Height h, std::string reason) { report_.anomalies.push_back({h, std::move(reason)}); }
+  void Note(Height h, std::string reason) {
+    if (report_.anomalies.size() < kAnomaliesKept) {
+      report_.anomalies.push_back({h, std::move(reason)});
+    } else {
+      ++report_.anomalies_omitted;
+    }
+  }
   // Records an anomaly after which the replayed state cannot follow the chain.
   void Stop(Height h, std::string reason) {
     Note(h, std::move(reason));
@@ -85,12 +133,16 @@ class Replayer {
                                         : "";
     report_.stopped = Anomaly{h, "the replay stopped at height " + h.ToString() + rest};
   }
-  Status CheckGenesis();
+  // Opens the replayed ledger, fresh or as an earlier replay left it; sets `*resumed`.
+  Status OpenReplay(const contracts::GenesisChain& start, bool* resumed);
+  // With `notes`, records what differs; otherwise only refuses a source of another chain.
+  Status CheckGenesis(bool notes);
   void NewVerifier(const QuorumCertificate& root_qc);
   // Steps 2 to 4 for one block whose QC check gave `verdict`.
   void ReplayBlock(Height h, const AuditBlock& b, const Status& verdict);
+  // Adds a replayed block to the counts: `before` and `after` are the states around it.
   void Count(const Block& block, const std::vector<ledger::Receipt>& receipts,
-             const ledger::StateReader& before);
+             const ledger::StateReader& before, const ledger::StateReader& after);
   void Progress(Height h, bool force);
 
   BlockSource& source_;
@@ -98,6 +150,7 @@ class Replayer {
   ThreadPool pool_;
   BatchVerifier batch_;
   consensus::Ed25519Checker checker_;
+  ScratchStore* scratch_ = nullptr;  // The replayed ledger's store, if in a scratch folder.
   std::unique_ptr<ledger::Ledger> replay_;
   // The verifier of the epoch the replay is in, and a number that changes with it.
   std::unique_ptr<consensus::Verifier> verifier_;
@@ -111,18 +164,28 @@ Result<AuditReport> Replayer::Run(const contracts::Genesis& genesis) {
   auto start = contracts::StartChain(genesis);
   if (!start.ok()) return start.error().WithContext("the genesis document is invalid");
   report_.chain_id = start->anchor.chain_id;
-  TAMGA_ASSIGN_OR_RETURN(replay_, ledger::Ledger::Open(std::make_unique<ledger::MemKvStore>(),
-                                                       start->anchor, std::move(start->state)));
+  bool resumed = false;
+  TAMGA_RETURN_IF_ERROR(OpenReplay(*start, &resumed));
   TAMGA_ASSIGN_OR_RETURN(report_.head, source_.Head());
-  TAMGA_RETURN_IF_ERROR(CheckGenesis());
+  if (!resumed) {
+    report_.genesis_time_ms = replay_->anchor().genesis_time_ms;
+    report_.bucket_blocks = std::max<std::uint64_t>(
+        1, (report_.head.value() + kTimelineBuckets - 1) / kTimelineBuckets);
+  }
+  TAMGA_RETURN_IF_ERROR(CheckGenesis(!resumed));
   if (!report_.stopped) {
-    TAMGA_ASSIGN_OR_RETURN(QuorumCertificate genesis_qc, replay_->GenesisQc());
-    NewVerifier(genesis_qc);
+    // The verifier of the epoch the replayed ledger is in: its root is the QC of the block
+    // that ended the epoch before, or the genesis QC.
+    Result<QuorumCertificate> root = report_.epoch_changes.empty()
+                                         ? replay_->GenesisQc()
+                                         : replay_->QcAt(report_.epoch_changes.back().height);
+    if (!root.ok()) return root.error().WithContext("the scratch folder's ledger");
+    NewVerifier(*root);
   }
 
-  std::uint64_t next = 1;
+  std::uint64_t next = report_.last_replayed.value() + 1;
   const std::uint64_t head = report_.head.value();
-  while (next <= head && !report_.stopped) {
+  while (next <= head && !report_.stopped && !report_.interrupted) {
     // Fetch a window of blocks, then check the QCs of those in the current epoch in
     // parallel; blocks of a later epoch (or checked by a verifier since replaced) are
     // checked one by one when their turn comes.
@@ -154,7 +217,13 @@ Result<AuditReport> Replayer::Run(const contracts::Genesis& genesis) {
       }
     });
     const std::uint64_t generation = verifier_generation_;
+    std::size_t done = 0;
     for (std::size_t i = 0; i < window.size() && !report_.stopped; ++i) {
+      if (options_.interrupted && options_.interrupted()) {
+        report_.interrupted = true;
+        break;
+      }
+      ++done;
       const Height h(next + i);
       if (!window[i].ok()) {
         Stop(h, "the block cannot be read: " + window[i].error().message());
@@ -167,14 +236,62 @@ Result<AuditReport> Replayer::Run(const contracts::Genesis& genesis) {
       ReplayBlock(h, b, verdict);
       Progress(h, false);
     }
-    next += window.size();
+    next += done;
   }
   report_.final_result = replay_->Head().result;
   Progress(report_.last_replayed, true);
   return std::move(report_);
 }
 
-Status Replayer::CheckGenesis() {
+Status Replayer::OpenReplay(const contracts::GenesisChain& start, bool* resumed) {
+  *resumed = false;
+  if (options_.scratch_dir.empty()) {
+    TAMGA_ASSIGN_OR_RETURN(replay_, ledger::Ledger::Open(std::make_unique<ledger::MemKvStore>(),
+                                                         start.anchor, start.state));
+    return Status::Ok();
+  }
+  const std::string dir = (std::filesystem::path(options_.scratch_dir) / "ledger").string();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create " + dir + ": " + ec.message());
+  TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<ledger::RocksKvStore> rocks,
+                         ledger::RocksKvStore::Open(dir));
+  auto store = std::make_unique<ScratchStore>(std::move(rocks));
+  scratch_ = store.get();
+  auto opened = ledger::Ledger::Open(std::move(store), start.anchor, start.state);
+  if (!opened.ok()) return opened.error().WithContext("the scratch folder " + options_.scratch_dir);
+  replay_ = std::move(*opened);
+  // The ledger (its commit batch) writes no sync; the folder survives a killed process,
+  // and after a power cut the ledger and its report are still of one height.
+  replay_->set_sync_commits(false);
+  TAMGA_ASSIGN_OR_RETURN(std::optional<std::string> saved, scratch_->Saved());
+  const Height height = replay_->Head().height;
+  if (!saved) {
+    if (height != Height(0)) {
+      return Status::FailedPrecondition("the scratch folder " + options_.scratch_dir +
+                                        " holds a ledger but no audit report; remove it");
+    }
+    return Status::Ok();
+  }
+  auto earlier = ReportFromJson(*saved);
+  if (!earlier.ok()) return earlier.error().WithContext("the scratch folder's audit report");
+  if (earlier->last_replayed != height) {
+    return Status::Corruption("the scratch folder's report reaches height " +
+                              earlier->last_replayed.ToString() + " but its ledger " +
+                              height.ToString() + "; remove " + options_.scratch_dir);
+  }
+  const std::string source = report_.source;
+  report_ = std::move(*earlier);
+  report_.source = source;
+  report_.interrupted = false;
+  report_.resumed_from = height;
+  // A replay stops before committing the block it stops at, so a saved report never
+  // holds the stop: that block is replayed again here, and found again if it still fails.
+  *resumed = true;
+  return Status::Ok();
+}
+
+Status Replayer::CheckGenesis(bool notes) {
   Result<AuditBlock> g = source_.At(Height(0));
   if (!g.ok()) {
     if (!IsDataError(g.error())) return g.error().WithContext("reading the genesis block");
@@ -188,6 +305,7 @@ Status Replayer::CheckGenesis() {
                                       ", but the genesis document given (\"" + report_.chain_name +
                                       "\") is chain " + chain.ToHex());
   }
+  if (!notes) return Status::Ok();
   TAMGA_ASSIGN_OR_RETURN(Block expected, replay_->BlockAt(Height(0)));
   TAMGA_ASSIGN_OR_RETURN(QuorumCertificate expected_qc, replay_->GenesisQc());
   if (!(g->block == expected)) {
@@ -220,8 +338,7 @@ void Replayer::ReplayBlock(Height h, const AuditBlock& b, const Status& verdict)
 
   // 2. Execution under the rules the state names.
   const ledger::TreeStateReader before = replay_->StateBefore(nullptr);
-  auto output =
-      contracts::Executor::ExecuteBlock(before, block, &batch_);
+  auto output = contracts::Executor::ExecuteBlock(before, block, &batch_);
   if (!output.ok())
     return Stop(h, "the rules cannot execute the block: " + output.error().message());
   const bool ends_epoch = output->next_validators.has_value();
@@ -262,27 +379,38 @@ void Replayer::ReplayBlock(Height h, const AuditBlock& b, const Status& verdict)
     Note(h, "an epoch proof is stored with a block that does not change the validator set");
   }
 
-  // 4. Commit on the replayed ledger (which checks the epoch proof's shape).
-  const std::vector<CertifiedBlock> no_proof;
-  if (Status s =
-          replay_->Commit(**prepared, b.qc, b.epoch_proof ? b.epoch_proof->blocks : no_proof);
-      !s.ok()) {
-    return Stop(h, "the replayed ledger refuses the block: " + s.message());
-  }
+  // 4. Commit on the replayed ledger (which checks the epoch proof's shape), with the
+  // report counting the block in the same batch when the ledger is in a scratch folder.
+  AuditReport counted = report_;
+  std::swap(counted, report_);
+  const ledger::TreeStateReader after = replay_->StateBefore(*prepared);
+  Count(block, receipts, before, after);
   report_.last_replayed = h;
   ++report_.blocks;
-  Count(block, receipts, before);
   if (ends_epoch) {
     ++report_.epochs;
-    NewVerifier(b.qc);  // The QC of the block that ended an epoch is the next one's root.
+    report_.epoch_changes.push_back({h, block.header.timestamp_ms,
+                                     (*prepared)->output.next_validators->epoch,
+                                     (*prepared)->output.next_validators->validators.size()});
   }
+  if (scratch_ != nullptr) scratch_->SetPending(ReportJson(report_));
+  std::swap(counted, report_);  // report_ is as before the block until the commit succeeds.
+  const std::vector<CertifiedBlock> no_proof;
+  const Status committed =
+      replay_->Commit(**prepared, b.qc, b.epoch_proof ? b.epoch_proof->blocks : no_proof);
+  if (scratch_ != nullptr) scratch_->ClearPending();
+  if (!committed.ok()) {
+    return Stop(h, "the replayed ledger refuses the block: " + committed.message());
+  }
+  report_ = std::move(counted);
+  // The QC of the block that ended an epoch is the next one's root.
+  if (ends_epoch) NewVerifier(b.qc);
 }
 
 void Replayer::Count(const Block& block, const std::vector<ledger::Receipt>& receipts,
-                     const ledger::StateReader& before) {
+                     const ledger::StateReader& before, const ledger::StateReader& after) {
   // A signer's administration, from the state before the block, or after it for a key the
   // block itself registered.
-  const ledger::TreeStateReader after = replay_->StateBefore(nullptr);
   auto country_of = [&](const PublicKey& key) -> std::string {
     const Hash32 k = contracts::SignerKey(key);
     for (const ledger::StateReader* s :
@@ -295,6 +423,22 @@ void Replayer::Count(const Block& block, const std::vector<ledger::Receipt>& rec
     return "?";
   };
   report_.transactions += block.transactions.size();
+  const std::uint64_t h = block.header.height.value();
+  const std::uint64_t bucket = (h - 1) / report_.bucket_blocks;
+  if (report_.timeline.empty() || bucket >= report_.timeline.size()) {
+    const std::uint64_t first = bucket * report_.bucket_blocks + 1;
+    report_.timeline.push_back(
+        {Height(first), Height(first), block.header.timestamp_ms, block.header.timestamp_ms});
+  }
+  TimelineBucket& stretch = report_.timeline.back();
+  stretch.last_height = block.header.height;
+  stretch.last_time_ms = std::max(stretch.last_time_ms, block.header.timestamp_ms);
+  ++stretch.blocks;
+  stretch.transactions += block.transactions.size();
+  for (const ledger::Receipt& r : receipts) {
+    stretch.records += r.record_count;
+    if (r.code != 0) ++stretch.rejected;
+  }
   for (std::size_t i = 0; i < receipts.size(); ++i) {
     const ledger::Receipt& r = receipts[i];
     if (r.code != 0) {
@@ -323,7 +467,9 @@ void Replayer::Progress(Height h, bool force) {
   if ((!force && !due) || h == last_reported_) return;
   last_progress_ = now;
   last_reported_ = h;
-  options_.on_progress(AuditProgress{h, report_.head, report_.anomalies.size()});
+  options_.on_progress(AuditProgress{h, report_.head,
+                                     report_.anomalies.size() + report_.anomalies_omitted,
+                                     report_.transactions, report_.resumed_from});
 }
 
 }  // namespace

@@ -2,6 +2,11 @@
 
 #include "audit/audit_command.h"
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -11,6 +16,62 @@
 #include "contracts/executor.h"
 
 namespace tamga::audit {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnStopSignal(int) { g_interrupted.store(true); }
+
+// SIGINT and SIGTERM set g_interrupted while this lives; the handlers before come back
+// after.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_interrupted.store(false);
+    int_ = std::signal(SIGINT, OnStopSignal);
+    term_ = std::signal(SIGTERM, OnStopSignal);
+  }
+  ~StopSignals() {
+    std::signal(SIGINT, int_);
+    std::signal(SIGTERM, term_);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  void (*int_)(int) = SIG_DFL;
+  void (*term_)(int) = SIG_DFL;
+};
+
+// "1h02m", "3m05s", "12s".
+std::string Duration(double seconds) {
+  const auto s = static_cast<std::uint64_t>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lluh%02llum", static_cast<unsigned long long>(s / 3600),
+                  static_cast<unsigned long long>(s % 3600 / 60));
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%llum%02llus", static_cast<unsigned long long>(s / 60),
+                  static_cast<unsigned long long>(s % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(s));
+  }
+  return buf;
+}
+
+// A fresh folder under the temporary directory.
+Result<std::string> TemporaryScratch() {
+  std::error_code ec;
+  const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) return Status::IoError("no temporary directory: " + ec.message());
+  std::string pattern = (base / "tamga-audit-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return Status::IoError("cannot create a scratch folder under " + base.string());
+  }
+  return pattern;
+}
+
+}  // namespace
 
 Status RunAudit(const AuditCommandOptions& options, std::ostream& out, std::ostream& err,
                 int* exit_code) {
@@ -33,31 +94,71 @@ Status RunAudit(const AuditCommandOptions& options, std::ostream& out, std::ostr
   }
 
   AuditOptions audit;
+  const bool temporary = options.scratch_dir.empty();
+  if (temporary) {
+    TAMGA_ASSIGN_OR_RETURN(audit.scratch_dir, TemporaryScratch());
+  } else {
+    audit.scratch_dir = options.scratch_dir;
+  }
   const unsigned cores = std::thread::hardware_concurrency();
   audit.threads = options.threads > 0 ? options.threads : (cores > 0 ? cores : 1);
+  const auto started = std::chrono::steady_clock::now();
   if (!options.quiet) {
     // One line a second (and one at the end), however fast the blocks go.
     audit.progress_every_blocks = 0;
     audit.progress_interval_ms = 1000;
-    audit.on_progress = [&err](const AuditProgress& p) {
+    audit.on_progress = [&err, started](const AuditProgress& p) {
       const std::uint64_t total = p.head.value();
       const std::uint64_t percent = total == 0 ? 100 : p.height.value() * 100 / total;
       err << "audit: block " << p.height << " of " << p.head << " (" << percent << "%)";
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const std::uint64_t done = p.height.value() - std::min(p.height, p.resumed_from).value();
+      if (seconds >= 1 && done > 0) {
+        err << ", " << static_cast<std::uint64_t>(static_cast<double>(done) / seconds)
+            << " blocks/s";
+        if (p.height < p.head) {
+          const double left =
+              static_cast<double>(total - p.height.value()) * seconds / static_cast<double>(done);
+          err << ", " << Duration(left) << " left";
+        }
+      }
       if (p.anomalies > 0) err << ", " << p.anomalies << " anomalies";
       err << std::endl;
     };
   }
-  TAMGA_ASSIGN_OR_RETURN(AuditReport report, Replay(genesis, *source, audit));
+  if (!options.quiet && !temporary) err << "audit: scratch folder " << audit.scratch_dir << "\n";
+  Result<AuditReport> replayed = Status::Internal("not run");
+  {
+    StopSignals signals;
+    audit.interrupted = [] { return g_interrupted.load(); };
+    replayed = Replay(genesis, *source, audit);
+  }
+  // A temporary folder is kept only to resume an interrupted run.
+  if (temporary && !(replayed.ok() && replayed->interrupted)) {
+    std::error_code ec;
+    std::filesystem::remove_all(audit.scratch_dir, ec);
+  }
+  if (!replayed.ok()) return replayed.error();
+  const AuditReport& report = *replayed;
 
   const std::string text = ReportText(report);
   out << text;
+  if (report.interrupted) {
+    out << "Resume with: --scratch " << audit.scratch_dir << "\n";
+  }
   if (!options.report_file.empty()) {
     TAMGA_RETURN_IF_ERROR(WriteFileAtomic(options.report_file, text, {}));
   }
   if (!options.json_file.empty()) {
     TAMGA_RETURN_IF_ERROR(WriteFileAtomic(options.json_file, ReportJson(report), {}));
   }
-  *exit_code = report.ok() ? kAuditExitClean : kAuditExitAnomalies;
+  if (!options.html_file.empty()) {
+    TAMGA_RETURN_IF_ERROR(WriteFileAtomic(options.html_file, ReportHtml(report), {}));
+  }
+  *exit_code = !report.ok()         ? kAuditExitAnomalies
+               : report.interrupted ? kAuditExitInterrupted
+                                    : kAuditExitClean;
   return Status::Ok();
 }
 

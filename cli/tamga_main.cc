@@ -344,7 +344,8 @@ int main(int argc, char** argv) try {
   auto* audit = app.add_subcommand(
       "audit",
       "Replay the whole ledger from genesis: every QC and signature, every transaction\n"
-      "re-executed, every root recomputed. Exit status 0 clean, 4 anomalies found");
+      "re-executed, every root recomputed. Exit status 0 clean, 4 anomalies found,\n"
+      "5 interrupted (Ctrl-C; run again with the same --scratch to resume)");
   auto* a_dir =
       audit->add_option("--data-dir", ao.data_dir, "A node's data directory (opened read-only)");
   audit->add_option("--node", ao.node, "Download every block from this node instead")
@@ -354,6 +355,11 @@ int main(int argc, char** argv) try {
       ->check(CLI::ExistingFile);
   audit->add_option("--report", ao.report_file, "Also write the text report here");
   audit->add_option("--json", ao.json_file, "Write the JSON report here");
+  audit->add_option("--html", ao.html_file,
+                    "Write the report as one HTML page with charts (opens offline)");
+  audit->add_option("--scratch", ao.scratch_dir,
+                    "Keep the replayed ledger in this folder and resume from it if it holds an "
+                    "earlier run's (default: a temporary folder, removed when done)");
   audit->add_option("--threads", ao.threads, "Signature-checking threads (default: cores)");
   audit->add_flag("--quiet", ao.quiet, "No progress lines");
 

@@ -1,12 +1,15 @@
 // tests/audit/audit_command_test.cc
 // `tamga audit --data-dir`: a node's RocksDB ledger read read-only while the node holds it
 // open, reports written as text and JSON, exit 0 when clean and 4 for a tampered block;
-// usage and I/O errors come back as a Status (exit 1).
+// usage and I/O errors come back as a Status (exit 1). A scratch folder is kept and resumed,
+// a temporary one removed; the HTML report renders in headless Chromium.
 
 #include "audit/audit_command.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -85,6 +88,72 @@ TEST_F(AuditCommand, ATamperedBlockOnDiskExitsFourAndIsNamed) {
   EXPECT_EQ(j["ok"], false);
   ASSERT_FALSE(j["anomalies"].empty());
   EXPECT_EQ(j["anomalies"][0]["height"], testing::kUseHeight);
+}
+
+TEST_F(AuditCommand, AScratchFolderIsKeptAndResumedAndATemporaryOneRemoved) {
+  options_.scratch_dir = dir_.File("scratch");
+  int code = -1;
+  Status s = Run(&code);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(code, kAuditExitClean);
+  EXPECT_TRUE(std::filesystem::exists(dir_.File("scratch/ledger/CURRENT")));
+  EXPECT_NE(err_.str().find("audit: scratch folder " + options_.scratch_dir), std::string::npos)
+      << err_.str();
+  s = Run(&code);  // Nothing left to replay: the report is the folder's.
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(code, kAuditExitClean);
+  EXPECT_NE(out_.str().find("resumed       from height 11"), std::string::npos) << out_.str();
+  EXPECT_EQ(JsonReport()["transactions"], 13);
+
+  // Without --scratch, a temporary folder under TMPDIR, gone at the end.
+  options_.scratch_dir.clear();
+  const std::string tmp = dir_.File("tmp");
+  std::filesystem::create_directories(tmp);
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  s = Run(&code);
+  if (before != nullptr) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(code, kAuditExitClean);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
+}
+
+// The HTML report, drawn by a real browser: the screenshot in docs/images comes from here.
+TEST_F(AuditCommand, TheHtmlReportRendersInHeadlessChromium) {
+  // Something to show: a tampered receipt, besides the five kinds of rejection.
+  {
+    auto store = ledger::RocksKvStore::Open(dir_.File("data/ledger")).value();
+    testing::Tamper<std::vector<ledger::Receipt>>(
+        *store, ledger::Column::kReceipts, ledger::KeyU64('r', testing::kUseHeight),
+        [](std::vector<ledger::Receipt>& r) { r[1].code = 0; });
+  }
+  options_.html_file = dir_.File("report.html");
+  int code = -1;
+  const Status s = Run(&code);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(code, kAuditExitAnomalies);
+  const std::string html = ReadFileToString(options_.html_file, 1 << 22).value();
+  EXPECT_NE(html.find("NOT OK: 1 anomaly"), std::string::npos);
+
+  ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium"))
+      << "chromium is missing: scripts/install-deps installs it";
+  std::filesystem::create_directories(TAMGA_AUDIT_SCREENSHOTS);
+  const std::string png = std::string(TAMGA_AUDIT_SCREENSHOTS) + "/audit-report.png";
+  std::filesystem::remove(png);
+  const std::string command =
+      "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+      "--no-first-run --user-data-dir=" +
+      dir_.File("chromium") + " --window-size=880,1950 --screenshot=" + png + " file://" +
+      options_.html_file + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const std::string image = ReadFileToString(png, 1 << 24).value();
+  ASSERT_GT(image.size(), 20000u);  // A page with charts, not a blank one.
+  EXPECT_EQ(image.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 }
 
 TEST_F(AuditCommand, UsageAndInputErrorsAreStatuses) {

@@ -9,7 +9,9 @@ namespace tamga::testing {
 
 using contracts::Reason;
 
-ContractsChain::ContractsChain() {
+ContractsChain::ContractsChain() : ContractsChain(std::make_unique<ledger::MemKvStore>()) {}
+
+ContractsChain::ContractsChain(std::unique_ptr<ledger::KvStore> store) {
   const std::vector<std::string> countries = {"KZ", "UZ", "KG", "KR"};
   const auto validators = ValidatorKeys(4);
   contracts::Genesis g;
@@ -23,9 +25,7 @@ ContractsChain::ContractsChain() {
   }
   genesis_ = g;
   contracts::GenesisChain start = contracts::StartChain(g).value();
-  ledger_ = ledger::Ledger::Open(std::make_unique<ledger::MemKvStore>(), start.anchor,
-                                 std::move(start.state))
-                .value();
+  ledger_ = ledger::Ledger::Open(std::move(store), start.anchor, std::move(start.state)).value();
   builder_ = std::make_unique<ChainBuilder>(*ledger_, validators);
   for (const SecretKey& k : validators) KnowValidator(k);
 }
@@ -49,8 +49,7 @@ Transaction ContractsChain::Tx(const SecretKey& key, contracts::TxType type, con
 std::vector<ledger::Receipt> ContractsChain::Block(std::vector<Transaction> txs) {
   const tamga::Block b = builder_->NextBlockWith(std::move(txs));
   const auto parent = ledger_->StateBefore(nullptr);
-  ledger::BlockOutput out =
-      contracts::Executor::ExecuteBlock(parent, b).value();
+  ledger::BlockOutput out = contracts::Executor::ExecuteBlock(parent, b).value();
   Status s;
   if (out.next_validators) {
     // A membership vote adopted: the block ends the epoch, as consensus would commit it.

@@ -1,7 +1,7 @@
 // tests/contracts/harness.h
-// A chain of four administrations (KZ, UZ, KG, KR) on an in-memory ledger, driven by the
-// real executor: transactions are signed, executed in blocks, certified and committed, and
-// the state is read back through the ledger.
+// A chain of four administrations (KZ, UZ, KG, KR) on an in-memory ledger (or a given
+// store), driven by the real executor: transactions are signed, executed in blocks,
+// certified and committed, and the state is read back through the ledger.
 //
 // Thread-safety: not thread-safe.
 
@@ -21,6 +21,8 @@ namespace tamga::testing {
 class ContractsChain {
  public:
   ContractsChain();
+  // The same chain in `store` (a RocksDB store for the benchmarks of a long chain).
+  explicit ContractsChain(std::unique_ptr<ledger::KvStore> store);
 
   const SecretKey& admin(const std::string& country) const { return admins_.at(country); }
   // Validator keys this harness can sign with once a membership vote brings them in.
