@@ -63,6 +63,8 @@ std::string ResultDifference(const ExecutionResult& certified, const ExecutionRe
   return out;
 }
 
+constexpr std::size_t kScratchMemtableBytes = 128 << 20;
+
 // The key of the scratch folder's report, in the replayed ledger's meta column.
 constexpr std::string_view kProgressKey = "audit/report";
 
@@ -254,8 +256,12 @@ Status Replayer::OpenReplay(const contracts::GenesisChain& start, bool* resumed)
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError("cannot create " + dir + ": " + ec.message());
+  // The memtables' share of the audit's memory is bounded (RocksDB's default would let
+  // eight column families hold up to 1 GiB between them), and so are the logs a resumed
+  // audit reads again.
   TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<ledger::RocksKvStore> rocks,
-                         ledger::RocksKvStore::Open(dir));
+                         ledger::RocksKvStore::Open(dir, {.memtable_bytes = kScratchMemtableBytes,
+                                                          .wal_bytes = 2 * kScratchMemtableBytes}));
   auto store = std::make_unique<ScratchStore>(std::move(rocks));
   scratch_ = store.get();
   auto opened = ledger::Ledger::Open(std::move(store), start.anchor, start.state);

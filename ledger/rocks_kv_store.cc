@@ -63,7 +63,8 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families() {
 
 }  // namespace
 
-Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& directory) {
+Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& directory,
+                                                         const RocksLimits& limits) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) return Status::IoError("cannot create " + directory + ": " + ec.message());
@@ -74,6 +75,8 @@ Result<std::unique_ptr<RocksKvStore>> RocksKvStore::Open(const std::string& dire
   options.paranoid_checks = true;
   options.max_open_files = 512;
   options.keep_log_file_num = 4;
+  if (limits.memtable_bytes > 0) options.db_write_buffer_size = limits.memtable_bytes;
+  if (limits.wal_bytes > 0) options.max_total_wal_size = limits.wal_bytes;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   // After a failed write the owner stops and recovers at the next start; RocksDB must not
   // resume on its own meanwhile (its retry would write to a log that already failed, which

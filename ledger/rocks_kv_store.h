@@ -26,10 +26,25 @@ class ColumnFamilyHandle;
 
 namespace tamga::ledger {
 
+// What a store may hold in memory, where RocksDB's defaults are not wanted.
+struct RocksLimits {
+  // The memtables of all column families together (RocksDB's db_write_buffer_size: past
+  // it the largest is flushed); 0: RocksDB's default of up to two 64 MiB memtables a
+  // family.
+  std::size_t memtable_bytes = 0;
+  // The write-ahead log files kept (RocksDB's max_total_wal_size: past it the families
+  // whose unflushed data keep the oldest log alive are flushed); 0: RocksDB's default of
+  // four times the memtables' total. A family written rarely (the head key) otherwise
+  // keeps every log since its last flush, gigabytes on a long chain, all read again at
+  // each open.
+  std::size_t wal_bytes = 0;
+};
+
 class RocksKvStore final : public KvStore {
  public:
   // Opens or creates the database in `directory` (created if missing).
-  static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& directory);
+  static Result<std::unique_ptr<RocksKvStore>> Open(const std::string& directory,
+                                                    const RocksLimits& limits = {});
   // Opens an existing database for reading only (no lock taken, nothing created; every
   // Write fails). Reads see the database as it was when opened, even while another process
   // keeps writing it. Fails if `directory` holds no database.
