@@ -33,6 +33,33 @@ std::size_t EstimatedBytes(const Block& b) {
   return n;
 }
 
+// Whether an error of the replayed ledger comes from its own storage (a full or failing
+// disk under the scratch folder) rather than from the chain.
+bool IsScratchFault(const Status& s) {
+  return s.code() == StatusCode::kIoError || s.code() == StatusCode::kResourceExhausted;
+}
+
+// Merges the timeline's stretches in pairs; each is then twice as long.
+void MergeTimeline(AuditReport& r) {
+  std::vector<TimelineBucket> merged;
+  for (std::size_t i = 0; i < r.timeline.size(); i += 2) {
+    TimelineBucket t = r.timeline[i];
+    if (i + 1 < r.timeline.size()) {
+      const TimelineBucket& u = r.timeline[i + 1];
+      t.last_height = u.last_height;
+      t.first_time_ms = std::min(t.first_time_ms, u.first_time_ms);
+      t.last_time_ms = std::max(t.last_time_ms, u.last_time_ms);
+      t.blocks += u.blocks;
+      t.transactions += u.transactions;
+      t.rejected += u.rejected;
+      t.records += u.records;
+    }
+    merged.push_back(t);
+  }
+  r.timeline = std::move(merged);
+  r.bucket_blocks *= 2;
+}
+
 std::string DescribeReceipt(const ledger::Receipt& r) {
   std::string s =
       r.code == 0
@@ -142,6 +169,11 @@ class Replayer {
   void NewVerifier(const QuorumCertificate& root_qc);
   // Steps 2 to 4 for one block whose QC check gave `verdict`.
   void ReplayBlock(Height h, const AuditBlock& b, const Status& verdict);
+  // Adds a replayed block at `h` to the report: its counts, and the epoch change if it
+  // made one.
+  void CountBlock(Height h, const Block& block, const std::vector<ledger::Receipt>& receipts,
+                  const ledger::StateReader& before, const ledger::StateReader& after,
+                  const std::optional<ValidatorSet>& next_validators);
   // Adds a replayed block to the counts: `before` and `after` are the states around it.
   void Count(const Block& block, const std::vector<ledger::Receipt>& receipts,
              const ledger::StateReader& before, const ledger::StateReader& after);
@@ -158,6 +190,8 @@ class Replayer {
   std::unique_ptr<consensus::Verifier> verifier_;
   std::uint64_t verifier_generation_ = 0;
   AuditReport report_;
+  // Set when the replayed ledger cannot be read or written (its disk, not the chain).
+  Status fatal_;
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   std::optional<Height> last_reported_;
 };
@@ -169,11 +203,7 @@ Result<AuditReport> Replayer::Run(const contracts::Genesis& genesis) {
   bool resumed = false;
   TAMGA_RETURN_IF_ERROR(OpenReplay(*start, &resumed));
   TAMGA_ASSIGN_OR_RETURN(report_.head, source_.Head());
-  if (!resumed) {
-    report_.genesis_time_ms = replay_->anchor().genesis_time_ms;
-    report_.bucket_blocks = std::max<std::uint64_t>(
-        1, (report_.head.value() + kTimelineBuckets - 1) / kTimelineBuckets);
-  }
+  if (!resumed) report_.genesis_time_ms = replay_->anchor().genesis_time_ms;
   TAMGA_RETURN_IF_ERROR(CheckGenesis(!resumed));
   if (!report_.stopped) {
     // The verifier of the epoch the replayed ledger is in: its root is the QC of the block
@@ -236,6 +266,7 @@ Result<AuditReport> Replayer::Run(const contracts::Genesis& genesis) {
                                  ? verdicts[i]
                                  : verifier_->VerifyCertifiedBlock(b.block, b.qc);
       ReplayBlock(h, b, verdict);
+      if (!fatal_.ok()) return fatal_;
       Progress(h, false);
     }
     next += done;
@@ -349,7 +380,13 @@ void Replayer::ReplayBlock(Height h, const AuditBlock& b, const Status& verdict)
     return Stop(h, "the rules cannot execute the block: " + output.error().message());
   const bool ends_epoch = output->next_validators.has_value();
   auto prepared = replay_->Prepare(nullptr, block, std::move(*output));
-  if (!prepared.ok()) return Stop(h, "the block cannot be replayed: " + prepared.error().message());
+  if (!prepared.ok()) {
+    if (IsScratchFault(prepared.error())) {
+      fatal_ = prepared.error().WithContext("the replayed ledger, at height " + h.ToString());
+      return;
+    }
+    return Stop(h, "the block cannot be replayed: " + prepared.error().message());
+  }
 
   // 3. What the quorum certified, and what the node recorded.
   if (b.qc.data.block_id != block.header.Id()) {
@@ -385,32 +422,50 @@ void Replayer::ReplayBlock(Height h, const AuditBlock& b, const Status& verdict)
     Note(h, "an epoch proof is stored with a block that does not change the validator set");
   }
 
-  // 4. Commit on the replayed ledger (which checks the epoch proof's shape), with the
-  // report counting the block in the same batch when the ledger is in a scratch folder.
-  AuditReport counted = report_;
-  std::swap(counted, report_);
+  // 4. Commit on the replayed ledger (which checks the epoch proof's shape). In a scratch
+  // folder the report counting the block goes in the same batch, and report_ stays as it
+  // was before the block until the commit succeeds.
   const ledger::TreeStateReader after = replay_->StateBefore(*prepared);
-  Count(block, receipts, before, after);
-  report_.last_replayed = h;
-  ++report_.blocks;
-  if (ends_epoch) {
-    ++report_.epochs;
-    report_.epoch_changes.push_back({h, block.header.timestamp_ms,
-                                     (*prepared)->output.next_validators->epoch,
-                                     (*prepared)->output.next_validators->validators.size()});
+  AuditReport counted;
+  if (scratch_ != nullptr) {
+    counted = report_;
+    std::swap(counted, report_);
+    CountBlock(h, block, receipts, before, after, (*prepared)->output.next_validators);
+    scratch_->SetPending(ReportJson(report_, -1));
+    std::swap(counted, report_);
   }
-  if (scratch_ != nullptr) scratch_->SetPending(ReportJson(report_));
-  std::swap(counted, report_);  // report_ is as before the block until the commit succeeds.
   const std::vector<CertifiedBlock> no_proof;
   const Status committed =
       replay_->Commit(**prepared, b.qc, b.epoch_proof ? b.epoch_proof->blocks : no_proof);
   if (scratch_ != nullptr) scratch_->ClearPending();
   if (!committed.ok()) {
+    if (IsScratchFault(committed)) {
+      fatal_ = committed.WithContext("the replayed ledger, at height " + h.ToString());
+      return;
+    }
     return Stop(h, "the replayed ledger refuses the block: " + committed.message());
   }
-  report_ = std::move(counted);
+  if (scratch_ != nullptr) {
+    report_ = std::move(counted);
+  } else {
+    CountBlock(h, block, receipts, before, after, (*prepared)->output.next_validators);
+  }
   // The QC of the block that ended an epoch is the next one's root.
   if (ends_epoch) NewVerifier(b.qc);
+}
+
+void Replayer::CountBlock(Height h, const Block& block,
+                          const std::vector<ledger::Receipt>& receipts,
+                          const ledger::StateReader& before, const ledger::StateReader& after,
+                          const std::optional<ValidatorSet>& next_validators) {
+  Count(block, receipts, before, after);
+  report_.last_replayed = h;
+  ++report_.blocks;
+  if (next_validators) {
+    ++report_.epochs;
+    report_.epoch_changes.push_back(
+        {h, block.header.timestamp_ms, next_validators->epoch, next_validators->validators.size()});
+  }
 }
 
 void Replayer::Count(const Block& block, const std::vector<ledger::Receipt>& receipts,
@@ -430,7 +485,11 @@ void Replayer::Count(const Block& block, const std::vector<ledger::Receipt>& rec
   };
   report_.transactions += block.transactions.size();
   const std::uint64_t h = block.header.height.value();
-  const std::uint64_t bucket = (h - 1) / report_.bucket_blocks;
+  std::uint64_t bucket = (h - 1) / report_.bucket_blocks;
+  if (bucket >= 2 * kTimelineBuckets) {
+    MergeTimeline(report_);
+    bucket = (h - 1) / report_.bucket_blocks;
+  }
   if (report_.timeline.empty() || bucket >= report_.timeline.size()) {
     const std::uint64_t first = bucket * report_.bucket_blocks + 1;
     report_.timeline.push_back(

@@ -4,8 +4,8 @@
 //   1. verifies the block against its QC with the validator set of the block's epoch (the
 //      QC's signatures, the justify QC's, the payload root), several blocks at a time on a
 //      thread pool, and the epoch proof of a block that ends an epoch;
-//   2. re-executes the block with the rules (contracts::Executor) on a fresh in-memory
-//      ledger started from the genesis; the rules version is part of the state, so each
+//   2. re-executes the block with the rules (contracts::Executor) on a ledger of its own
+//      started from the genesis; the rules version is part of the state, so each
 //      block runs under the rules in force at its height;
 //   3. compares what it computed with what the QC certifies (state root, log root, log
 //      size, each named when it differs) and with the receipts the node stored (the first
@@ -16,8 +16,9 @@
 // chain any more (a certified result that differs, a block that cannot be read or does not
 // extend its parent) the replay stops there and the report says so. A report is produced
 // in every case; Replay fails only when it cannot start (an invalid genesis, a source of
-// another chain, a scratch folder of another chain) or the source fails to answer (disk,
-// network).
+// another chain, a scratch folder of another chain), the source fails to answer (disk,
+// network) or the scratch folder cannot be written (a full disk): those are not the
+// chain's faults.
 //
 // The replayed ledger lives in memory, or on disk in a scratch folder (RocksDB), which
 // bounds the memory of a long chain's audit. With a scratch folder the report so far is
@@ -83,8 +84,10 @@ struct RecordCount {
   friend bool operator==(const RecordCount&, const RecordCount&) = default;
 };
 
-// A stretch of consecutive heights, for the report's charts: the chain's first `head`
-// blocks are cut into about kTimelineBuckets stretches of equal length.
+// A stretch of consecutive heights, for the report's charts. Stretches start one block
+// long; whenever there would be more than 2 * kTimelineBuckets of them, neighbours are
+// merged in pairs and the length doubles. The timeline thus depends only on the blocks
+// replayed, not on where a run was interrupted or how far the source reached then.
 struct TimelineBucket {
   Height first_height;
   Height last_height;
@@ -137,7 +140,7 @@ struct AuditReport {
   // The height an earlier replay in the same scratch folder had reached (0: none).
   Height resumed_from;
   std::uint64_t genesis_time_ms = 0;
-  std::uint64_t bucket_blocks = 1;  // Heights per timeline bucket.
+  std::uint64_t bucket_blocks = 1;  // Heights per timeline bucket: a power of two.
   std::vector<TimelineBucket> timeline;
   std::vector<EpochChange> epoch_changes;
 
@@ -162,7 +165,8 @@ Result<AuditReport> Replay(const contracts::Genesis& genesis, BlockSource& sourc
 //    "epoch_changes": [{"height", "time_ms", "epoch", "validators"}]}
 // ReportFromJson reads ReportJson's output back (the scratch folder keeps it so).
 std::string ReportText(const AuditReport& report);
-std::string ReportJson(const AuditReport& report);
+// `indent` < 0: on one line.
+std::string ReportJson(const AuditReport& report, int indent = 2);
 Result<AuditReport> ReportFromJson(std::string_view json);
 // The report as one HTML page with its charts drawn inline (SVG): no script, no external
 // resource; it opens offline.

@@ -2,6 +2,8 @@
 
 #include "audit/audit_command.h"
 
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -22,25 +24,36 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void OnStopSignal(int) { g_interrupted.store(true); }
 
-// SIGINT and SIGTERM set g_interrupted while this lives; the handlers before come back
-// after.
+// While this lives, SIGINT and SIGTERM set g_interrupted, once: the handler resets itself,
+// so a second Ctrl-C ends the process as usual. A signal the caller ignores (nohup) stays
+// ignored. The actions before come back after.
 class StopSignals {
  public:
   StopSignals() {
     g_interrupted.store(false);
-    int_ = std::signal(SIGINT, OnStopSignal);
-    term_ = std::signal(SIGTERM, OnStopSignal);
+    Catch(SIGINT, &int_);
+    Catch(SIGTERM, &term_);
   }
   ~StopSignals() {
-    std::signal(SIGINT, int_);
-    std::signal(SIGTERM, term_);
+    ::sigaction(SIGINT, &int_, nullptr);
+    ::sigaction(SIGTERM, &term_, nullptr);
   }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
  private:
-  void (*int_)(int) = SIG_DFL;
-  void (*term_)(int) = SIG_DFL;
+  static void Catch(int signal, struct sigaction* before) {
+    ::sigaction(signal, nullptr, before);
+    if (before->sa_handler == SIG_IGN) return;
+    struct sigaction action {};
+    action.sa_handler = OnStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    ::sigaction(signal, &action, nullptr);
+  }
+
+  struct sigaction int_ {};
+  struct sigaction term_ {};
 };
 
 // "1h02m", "3m05s", "12s".
@@ -127,19 +140,30 @@ Status RunAudit(const AuditCommandOptions& options, std::ostream& out, std::ostr
       err << std::endl;
     };
   }
-  if (!options.quiet && !temporary) err << "audit: scratch folder " << audit.scratch_dir << "\n";
+  if (!options.quiet) {
+    err << "audit: scratch folder " << audit.scratch_dir
+        << (temporary ? " (removed when done; if the audit is cut, resume with --scratch "
+                        "and this folder)"
+                      : "")
+        << "\n";
+  }
   Result<AuditReport> replayed = Status::Internal("not run");
   {
     StopSignals signals;
     audit.interrupted = [] { return g_interrupted.load(); };
     replayed = Replay(genesis, *source, audit);
   }
-  // A temporary folder is kept only to resume an interrupted run.
-  if (temporary && !(replayed.ok() && replayed->interrupted)) {
+  // A temporary folder is removed once the audit is done; kept to resume one that was
+  // interrupted or failed (a source that stopped answering, a full disk).
+  const bool done = replayed.ok() && !replayed->interrupted;
+  if (temporary && done) {
     std::error_code ec;
     std::filesystem::remove_all(audit.scratch_dir, ec);
   }
-  if (!replayed.ok()) return replayed.error();
+  if (!replayed.ok()) {
+    return replayed.error().WithContext("the audit stopped; resume with --scratch " +
+                                        audit.scratch_dir);
+  }
   const AuditReport& report = *replayed;
 
   const std::string text = ReportText(report);

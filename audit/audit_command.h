@@ -1,8 +1,9 @@
 // audit/audit_command.h
 // `tamga audit`: replays a chain from a node's data directory or from a node's API and
 // reports what it found (audit/audit.h). Progress goes to `err` once a second as
-// "audit: block h of H (p%), R tx/s, T left", the text report to `out` and, if asked, to
-// files (text, JSON, HTML). SIGINT and SIGTERM stop the replay after the block in hand;
+// "audit: block h of H (p%), R blocks/s, T left", the text report to `out` and, if asked,
+// to files (text, JSON, HTML). SIGINT and SIGTERM stop the replay at the next block (once
+// the window of blocks being fetched and checked is in; a second one ends the process);
 // a run with the same scratch folder resumes it.
 //
 // Thread-safety: not thread-safe.
@@ -26,7 +27,7 @@ struct AuditCommandOptions {
   std::string html_file;     // Write the HTML report here (optional).
   // Where the replayed ledger lives; resumed if it holds an earlier run's. Empty: a fresh
   // folder under the temporary directory, removed at the end unless the run is
-  // interrupted (then its path is printed, to resume with).
+  // interrupted or failed (its path is printed at the start, to resume with).
   std::string scratch_dir;
   std::size_t threads = 0;  // Signature-checking threads; 0: one per core.
   bool quiet = false;       // No progress lines.

@@ -100,7 +100,7 @@ std::string ReportText(const AuditReport& r) {
   return out.str();
 }
 
-std::string ReportJson(const AuditReport& r) {
+std::string ReportJson(const AuditReport& r, int indent) {
   json anomalies = json::array();
   for (const Anomaly& a : r.anomalies) anomalies.push_back(AnomalyJson(a));
   json rejected = json::object();
@@ -152,7 +152,7 @@ std::string ReportJson(const AuditReport& r) {
       {"epoch_changes", epochs},
   };
   // Replace rather than throw on invalid UTF-8 (a chain name is the genesis author's text).
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return j.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace tamga::audit

@@ -196,6 +196,7 @@ std::string ReportHtml(const AuditReport& r) {
     verdict_class = "bad";
     verdict = "NOT OK: " + Thousands(anomalies) + (anomalies == 1 ? " anomaly" : " anomalies");
     if (r.stopped) verdict += "; the replay stopped at height " + r.stopped->height.ToString();
+    if (r.interrupted) verdict += "; interrupted after height " + r.last_replayed.ToString();
   } else if (!r.complete()) {
     verdict_class = "partial";
     verdict = "OK so far: the replay was interrupted after height " + r.last_replayed.ToString() +

@@ -102,6 +102,31 @@ TEST_F(AuditScratch, ResumedReplaysFindWhatOneRunFinds) {
   }
 }
 
+TEST_F(AuditScratch, ALongChainsTimelineIsOneRunsWhateverTheHeadWhenCut) {
+  // 150 more blocks, audited to the end; then 150 more, and the audit resumed: the timeline
+  // (merged in pairs past 240 stretches) is the one a single run of all 311 makes.
+  for (int i = 0; i < 150; ++i) (void)c_.Block({});
+  const std::string scratch = dir_.File("growing");
+  const AuditReport first = Run(scratch);
+  EXPECT_EQ(first.bucket_blocks, 1u);
+  EXPECT_EQ(first.timeline.size(), 161u);
+  for (int i = 0; i < 150; ++i) (void)c_.Block({});
+  const AuditReport resumed = Run(scratch);
+  EXPECT_EQ(resumed.resumed_from, Height(161));
+  const AuditReport one = Run("");
+  EXPECT_EQ(one.bucket_blocks, 2u);
+  ASSERT_EQ(one.timeline.size(), 156u);  // 311 blocks, two a stretch.
+  EXPECT_EQ(one.timeline.back().first_height, Height(311));
+  EXPECT_EQ(one.timeline[0].blocks, 2u);
+  EXPECT_EQ(AsOneRun(resumed), ReportJson(one));
+  // And cut at 200, before the merge, and at 260, after it.
+  for (std::uint64_t k : {200u, 260u}) {
+    const std::string cut = dir_.File("cut" + std::to_string(k));
+    (void)Run(cut, k);
+    EXPECT_EQ(AsOneRun(Run(cut)), ReportJson(one)) << k;
+  }
+}
+
 TEST_F(AuditScratch, AStopIsFoundAgainWhenResumedNotTwice) {
   // A block that does not decode stops the replay at 4; a second run stops there again.
   ledger::WriteBatch batch;
