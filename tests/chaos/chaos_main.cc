@@ -7,7 +7,8 @@
 // from the seed: kill -9 and restart; SIGSTOP and SIGCONT (a pause); SIGTERM and restart;
 // kill -9, wipe the ledger (the safety file kept, as docs/operations.md tells an operator)
 // and restart, rejoining from a snapshot of the others ([sync] snapshot_from) or by block
-// sync from genesis. After each heal the node must commit a block beyond the cluster's
+// sync from genesis (only while the chain is at most --replay-max-blocks tall, if given;
+// from a snapshot beyond). After each heal the node must commit a block beyond the cluster's
 // height at the heal within 20 s; after a wipe rejoined by block sync, which replays the
 // whole chain, within 120 s (its catch-up rate is printed).
 //
@@ -67,12 +68,16 @@ struct Options {
   double rate = 20;  // Anchors a second offered, over all clients.
   std::size_t min_faults = 0;
   std::string logs;  // A folder to copy every node's log into at the end.
+  // A wipe rejoins by block sync only while the chain is at most this tall, from a
+  // snapshot beyond (0: no limit): replaying thousands of blocks is what an operator would
+  // not do, and under the sanitizers it outlasts any bound.
+  std::uint64_t replay_max_blocks = 0;
 };
 
 [[noreturn]] void Usage(const std::string& why) {
   std::cerr << "tamga_chaos: " << why
             << "\nusage: tamga_chaos [--validators N] [--minutes M] [--seed S] [--rate R] "
-               "[--min-faults F] [--logs DIR]\n";
+               "[--min-faults F] [--logs DIR] [--replay-max-blocks B]\n";
   std::exit(2);
 }
 
@@ -95,6 +100,8 @@ Options Parse(int argc, char** argv) {
         o.min_faults = std::stoul(v);
       } else if (a == "--logs") {
         o.logs = v;
+      } else if (a == "--replay-max-blocks") {
+        o.replay_max_blocks = std::stoull(v);
       } else {
         Usage("unknown argument " + a);
       }
@@ -310,8 +317,12 @@ class Run {
                                   std::chrono::duration<double>(o_.minutes * 60));
     while (Clock::now() < end) {
       Pause(milliseconds(between(2'000, 5'000)));
-      const auto kind = static_cast<Kind>(between(0, 4));
+      auto kind = static_cast<Kind>(between(0, 4));
       const std::size_t node = between(0, o_.validators - 1);
+      if (kind == Kind::kWipeReplay && o_.replay_max_blocks > 0 &&
+          TopExcept(node) > o_.replay_max_blocks) {
+        kind = Kind::kWipeSnapshot;
+      }
       const auto hold = milliseconds(between(1'000, 4'000));
       const double at = Seconds(Clock::now() - start_);
       switch (kind) {
@@ -508,8 +519,10 @@ class Run {
       std::printf("--- node %zu, end of its log:\n%s\n", i, log.substr(from).c_str());
     }
     std::printf(
-        "replay the fault schedule: testnet/chaos --validators %zu --minutes %g --seed %llu\n",
-        o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed));
+        "replay the fault schedule: testnet/chaos --validators %zu --minutes %g --seed %llu "
+        "--replay-max-blocks %llu\n",
+        o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed),
+        static_cast<unsigned long long>(o_.replay_max_blocks));
     return 1;
   }
 
