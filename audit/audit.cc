@@ -532,9 +532,8 @@ void Replayer::Progress(Height h, bool force) {
   if ((!force && !due) || h == last_reported_) return;
   last_progress_ = now;
   last_reported_ = h;
-  options_.on_progress(AuditProgress{h, report_.head,
-                                     report_.anomalies.size() + report_.anomalies_omitted,
-                                     report_.transactions, report_.resumed_from});
+  options_.on_progress(AuditProgress{
+      h, report_.head, report_.anomalies.size() + report_.anomalies_omitted, report_.resumed_from});
 }
 
 }  // namespace

@@ -48,8 +48,7 @@ struct AuditProgress {
   Height height;  // Replayed up to here.
   Height head;    // Of the source.
   std::size_t anomalies = 0;
-  std::uint64_t transactions = 0;  // Replayed so far, from genesis.
-  Height resumed_from;             // Where this replay started (0: genesis).
+  Height resumed_from;  // Where this replay started (0: genesis).
 };
 
 struct AuditOptions {

@@ -18,7 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +27,7 @@
 #include <vector>
 
 #include "audit/audit.h"
+#include "bench/verify_ceiling.h"
 #include "client/genesis_file.h"
 #include "common/file_util.h"
 #include "common/sha256.h"
@@ -109,30 +109,6 @@ int BuildChain(const Options& o) {
   return 0;
 }
 
-// Ed25519 verifications a second on all cores, measured for about `seconds`.
-double VerifyCeiling(double seconds) {
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  Transaction tx;
-  tx.type = static_cast<std::uint16_t>(contracts::TxType::kAnchorDocument);
-  tx.payload = Encode(contracts::AnchorDocument{contracts::DocumentType::kInvoice, Hash32(), "C"});
-  tx.sequence = 1;
-  tx.Sign(SecretKey::Generate());
-  std::atomic<std::uint64_t> verified{0};
-  const auto start = Clock::now();
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      std::uint64_t n = 0;
-      while (Seconds(start) < seconds) {
-        for (int k = 0; k < 64; ++k) n += tx.VerifySignature().ok() ? 1 : 0;
-      }
-      verified += n;
-    });
-  }
-  for (auto& t : pool) t.join();
-  return static_cast<double>(verified.load()) / Seconds(start);
-}
-
 int Run(const Options& o) {
   if (!o.keep_chain || !std::filesystem::exists(o.dir + "/genesis.json")) {
     const pid_t child = ::fork();
@@ -145,7 +121,7 @@ int Run(const Options& o) {
       return 1;
     }
   }
-  const double ceiling = VerifyCeiling(2.0);
+  const double ceiling = bench::MeasureVerifyCeiling(2.0);
   auto genesis = client::LoadGenesisFile(o.dir + "/genesis.json");
   if (!genesis.ok()) return 1;
   auto chain = contracts::StartChain(*genesis);

@@ -31,6 +31,7 @@
 #include <random>
 #include <thread>
 
+#include "bench/verify_ceiling.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
 #include "common/clock.h"
@@ -68,38 +69,6 @@ bool WaitCommitted(client::HttpClient& c, const Hash32& id, int seconds) {
   return false;
 }
 
-// Ed25519 verifications a second on all cores, measured for about `seconds`.
-double MeasureVerifyCeiling(double seconds) {
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  // A signed anchor, checked as a validator's admission checks it.
-  Transaction tx;
-  tx.type = static_cast<std::uint16_t>(contracts::TxType::kAnchorDocument);
-  tx.payload =
-      Encode(contracts::AnchorDocument{contracts::DocumentType::kOther, Hash32(), "CEILING-1"});
-  tx.sequence = 1;
-  tx.Sign(SecretKey::Generate());
-  std::atomic<std::uint64_t> verified{0};
-  const auto start = Clock::now();
-  const auto end =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      std::uint64_t n = 0;
-      while (Clock::now() < end) {
-        for (int k = 0; k < 64; ++k) {
-          if (!tx.VerifySignature().ok()) Die("the ceiling's signature does not verify");
-          ++n;
-        }
-      }
-      verified += n;
-    });
-  }
-  for (auto& t : pool) t.join();
-  return static_cast<double>(verified.load()) /
-         std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -118,7 +87,7 @@ int Run(const std::string& dir, double rate, double seconds, std::size_t signers
     auto cfg = Must(node::LoadConfig(dir + "/node" + std::to_string(i) + "/tamgad.toml"), "config");
     apis.push_back(cfg.api_listen);
   }
-  if (ceiling <= 0) ceiling = MeasureVerifyCeiling(1.0);
+  if (ceiling <= 0) ceiling = bench::MeasureVerifyCeiling(1.0);
   // Signed transactions a second the cluster could commit if checking signatures were
   // all it did.
   const double ceiling_tx = ceiling / static_cast<double>(nodes);
@@ -353,7 +322,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (ceiling_only) {
     std::printf("{\"ed25519_verify_per_s\": %.0f, \"cores\": %u}\n",
-                tamga::MeasureVerifyCeiling(2.0), std::thread::hardware_concurrency());
+                tamga::bench::MeasureVerifyCeiling(2.0), std::thread::hardware_concurrency());
     return 0;
   }
   if (dir.empty()) {

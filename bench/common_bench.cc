@@ -54,7 +54,8 @@ BENCHMARK(BM_MerkleNodeHash);
 
 void BM_MerkleRoot(benchmark::State& state) {
   std::vector<Hash32> leaves;
-  for (int i = 0; i < state.range(0); ++i) leaves.push_back(MerkleLeafHash(AsBytes(std::to_string(i))));
+  for (int i = 0; i < state.range(0); ++i)
+    leaves.push_back(MerkleLeafHash(AsBytes(std::to_string(i))));
   for (auto _ : state) benchmark::DoNotOptimize(MerkleRoot(leaves));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }

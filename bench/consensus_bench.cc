@@ -74,7 +74,13 @@ void BM_VoteHandling(benchmark::State& state) {
   state.SetItemsProcessed(handled);
   state.counters["validators"] = n;
 }
-BENCHMARK(BM_VoteHandling)->Arg(4)->Arg(7)->Arg(13)->Arg(31)->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_VoteHandling)
+    ->Arg(4)
+    ->Arg(7)
+    ->Arg(13)
+    ->Arg(31)
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_SimulatedCommits(benchmark::State& state) {
   sim::SimOptions o;
@@ -95,8 +101,14 @@ void BM_SimulatedCommits(benchmark::State& state) {
   state.counters["simulated_commits_per_s"] =
       static_cast<double>(commits) / static_cast<double>(state.iterations()) / 20.0;
 }
-BENCHMARK(BM_SimulatedCommits)->Arg(4)->Arg(7)->Arg(13)->Arg(31)->Arg(100)
-    ->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_SimulatedCommits)
+    ->Arg(4)
+    ->Arg(7)
+    ->Arg(13)
+    ->Arg(31)
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 // The same on a WAN-like network (50-150 ms), where round trips, not computation, set the
 // pace.
@@ -114,8 +126,13 @@ void BM_SimulatedCommitsWan(benchmark::State& state) {
   state.counters["simulated_commits_per_s"] =
       static_cast<double>(commits) / static_cast<double>(state.iterations()) / 20.0;
 }
-BENCHMARK(BM_SimulatedCommitsWan)->Arg(4)->Arg(7)->Arg(13)->Arg(31)
-    ->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_SimulatedCommitsWan)
+    ->Arg(4)
+    ->Arg(7)
+    ->Arg(13)
+    ->Arg(31)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 }  // namespace
 }  // namespace tamga

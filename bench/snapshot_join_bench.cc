@@ -36,7 +36,9 @@ struct Options {
   std::string dir = "/tmp/tamga_snapshot_bench";
 };
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::uint64_t DirectoryBytes(const std::string& dir) {
   std::uint64_t total = 0;
@@ -71,8 +73,8 @@ int Run(const Options& o) {
     done += n;
     if (source.Head().height.value() % 20 == 0 || done == o.records) {
       std::fprintf(stderr, "\r  building: %llu / %llu records, %.0f s",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(o.records),
-                   Since(build_start));
+                   static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(o.records), Since(build_start));
     }
   }
   {  // One more block, so that the last one with records is provable (a two-chain).
@@ -155,7 +157,8 @@ int Run(const Options& o) {
       }
     }
     nodes = sync.progress().nodes;
-    if (Status s = Ledger::InstallSnapshot(**store, anchor, *proof, *block); !s.ok()) return Fail(s);
+    if (Status s = Ledger::InstallSnapshot(**store, anchor, *proof, *block); !s.ok())
+      return Fail(s);
     snapshot_s = Since(start);
     std::fprintf(stderr, "\n");
     store->reset();
@@ -167,11 +170,12 @@ int Run(const Options& o) {
   std::printf("replay                  %.1f s, %llu bytes of blocks and QCs, %llu bytes on disk\n",
               replay_s, static_cast<unsigned long long>(replay_bytes),
               static_cast<unsigned long long>(DirectoryBytes(replay_dir)));
-  std::printf("snapshot                %.1f s, %llu bytes (proof, block, %llu state nodes in %llu "
-              "requests), %llu bytes on disk\n",
-              snapshot_s, static_cast<unsigned long long>(snapshot_bytes),
-              static_cast<unsigned long long>(nodes), static_cast<unsigned long long>(requests),
-              static_cast<unsigned long long>(DirectoryBytes(snapshot_dir)));
+  std::printf(
+      "snapshot                %.1f s, %llu bytes (proof, block, %llu state nodes in %llu "
+      "requests), %llu bytes on disk\n",
+      snapshot_s, static_cast<unsigned long long>(snapshot_bytes),
+      static_cast<unsigned long long>(nodes), static_cast<unsigned long long>(requests),
+      static_cast<unsigned long long>(DirectoryBytes(snapshot_dir)));
   std::printf("snapshot / replay       time %.2f, bytes %.2f\n", snapshot_s / replay_s,
               static_cast<double>(snapshot_bytes) / static_cast<double>(replay_bytes));
   return 0;
