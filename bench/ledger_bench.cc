@@ -60,7 +60,7 @@ Hash32 PopulateTree(KvStore& store, std::mt19937_64& rng) {
 // reading nodes through `reader` into an overlay (hashing, node encoding, reads; the
 // write to disk is measured by BM_CommitBlockRocksDb).
 void StateUpdates(benchmark::State& state, const KvReader& reader, const Hash32& root,
-                  std::mt19937_64& rng) {
+                  std::mt19937_64& rng, const StateNodeCache* nodes = nullptr) {
   const std::size_t n = static_cast<std::size_t>(state.range(0));
   std::int64_t items = 0;
   for (auto _ : state) {
@@ -69,7 +69,7 @@ void StateUpdates(benchmark::State& state, const KvReader& reader, const Hash32&
     for (std::size_t i = 0; i < n; ++i) w.push_back({RandomKey(rng), Bytes(60, 2)});
     auto o = std::make_unique<Overlay>(nullptr, &reader);
     state.ResumeTiming();
-    benchmark::DoNotOptimize(StateTree::Update(*o, root, std::move(w)).value());
+    benchmark::DoNotOptimize(StateTree::Update(*o, root, std::move(w), nodes).value());
     state.PauseTiming();
     o.reset();  // Freeing the overlay is not part of the update.
     state.ResumeTiming();
@@ -86,14 +86,16 @@ void BM_StateUpdateBlock_Memory(benchmark::State& state) {
 }
 BENCHMARK(BM_StateUpdateBlock_Memory)->Arg(1000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
-// The same on RocksDB through the ledger's node cache, as a node reads its state.
+// The same on RocksDB through the ledger's caches, as a node reads its state: the nodes
+// through a StateNodeCache, the values through an ImmutableCache.
 void BM_StateUpdateBlock_RocksDbCached(benchmark::State& state) {
   static testing::TempDir* dir = new testing::TempDir("bench_state");
   static RocksKvStore* store = RocksKvStore::Open(dir->File("db")).value().release();
   static std::mt19937_64 rng(1);
   static const Hash32 root = PopulateTree(*store, rng);
-  static ImmutableCache* cache = new ImmutableCache(store, 1 << 20);
-  StateUpdates(state, *cache, root, rng);
+  static ImmutableCache* cache = new ImmutableCache(store, 1 << 19);
+  static StateNodeCache* nodes = new StateNodeCache(1 << 19);
+  StateUpdates(state, *cache, root, rng, nodes);
 }
 BENCHMARK(BM_StateUpdateBlock_RocksDbCached)->Arg(1000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 

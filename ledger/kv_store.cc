@@ -97,38 +97,48 @@ Result<std::optional<Bytes>> Overlay::Get(Column column, ByteView key) const {
   const FlatKeyView flat(column, key);
   for (const Overlay* o = this; o != nullptr; o = o->parent_.get()) {
     auto it = o->entries_.find(flat.view());
-    if (it != o->entries_.end()) return std::optional<Bytes>(it->second);
+    if (it != o->entries_.end()) {
+      return std::optional<Bytes>(std::in_place, it->second.begin(), it->second.end());
+    }
     if (o->parent_ == nullptr) return o->base_->Get(column, key);
   }
   return std::optional<Bytes>();
 }
 
 void Overlay::Put(Column column, ByteView key, ByteView value) {
-  entries_.insert_or_assign(FlatKey(column, key), Bytes(value.begin(), value.end()));
+  const FlatKeyView flat(column, key);
+  auto it = entries_.find(flat.view());
+  if (it == entries_.end()) {
+    it = entries_.try_emplace(std::pmr::string(flat.view(), &arena_)).first;
+  }
+  it->second.assign(value.begin(), value.end());
 }
 
 void Overlay::AppendTo(WriteBatch& batch) const {
   // Sorted, so that the batch (and the bytes RocksDB writes) do not depend on hashing.
-  std::vector<const std::pair<const std::string, Bytes>*> sorted;
+  std::vector<const ArenaMap::value_type*> sorted;
   sorted.reserve(entries_.size());
   batch.Reserve(entries_.size());
   for (const auto& e : entries_) sorted.push_back(&e);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* e : sorted) {
-    const std::string& k = e->first;
+    const std::pmr::string& k = e->first;
     batch.Put(static_cast<Column>(k[0]),
               ByteView(reinterpret_cast<const std::uint8_t*>(k.data()) + 1, k.size() - 1),
-              e->second);
+              ByteView(e->second.data(), e->second.size()));
   }
 }
 
 void Overlay::Detach() {
-  entries_.clear();
+  // The empty map takes the old buckets and drops them; a map without entries holds
+  // nothing from the arena, so the arena can be released.
+  ArenaMap(&arena_).swap(entries_);
+  arena_.release();
   parent_.reset();
 }
 
 Result<std::optional<Bytes>> ImmutableCache::Get(Column column, ByteView key) const {
-  if (!Cached(column)) return base_->Get(column, key);
+  if (!Cached(column, key)) return base_->Get(column, key);
   const FlatKeyView flat(column, key);
   {
     std::lock_guard lock(mu_);
@@ -150,7 +160,7 @@ Result<std::optional<Bytes>> ImmutableCache::Get(Column column, ByteView key) co
 }
 
 void ImmutableCache::Insert(Column column, ByteView key, ByteView value) const {
-  if (!Cached(column)) return;
+  if (!Cached(column, key)) return;
   std::lock_guard lock(mu_);
   InsertLocked(FlatKey(column, key), Bytes(value.begin(), value.end()));
 }

@@ -117,8 +117,9 @@ Status Ledger::Initialise(std::vector<StateWrite> genesis_state) {
   }
   genesis_state.push_back(
       {ValidatorSetKey(), Encode(ValidatorSetEntry{anchor_.validators, Height(0)})});
-  TAMGA_ASSIGN_OR_RETURN(Hash32 state_root,
-                         StateTree::Update(overlay, Hash32(), std::move(genesis_state)));
+  TAMGA_ASSIGN_OR_RETURN(
+      Hash32 state_root,
+      StateTree::Update(overlay, Hash32(), std::move(genesis_state), nodes_.get()));
   const ExecutionResult result{state_root, MerkleRoot({}), 0};
   const Block genesis = GenesisBlock(anchor_);
   const QuorumCertificate qc{
@@ -310,8 +311,9 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
   TAMGA_ASSIGN_OR_RETURN(prepared->result.log_root,
                          MerkleLog::Append(*overlay, base_result.log_size, leaves));
   prepared->result.log_size = base_result.log_size + leaves.size();
-  TAMGA_ASSIGN_OR_RETURN(prepared->result.state_root,
-                         StateTree::Update(*overlay, base_result.state_root, std::move(writes)));
+  TAMGA_ASSIGN_OR_RETURN(
+      prepared->result.state_root,
+      StateTree::Update(*overlay, base_result.state_root, std::move(writes), nodes_.get()));
   prepared->block = std::move(shared);
   prepared->output = std::move(output);
   prepared->overlay = std::move(overlay);
@@ -321,14 +323,14 @@ Result<std::shared_ptr<const PreparedBlock>> Ledger::Prepare(
 TreeStateReader Ledger::StateBefore(const std::shared_ptr<const PreparedBlock>& parent) const {
   if (parent) {
     return TreeStateReader(parent->overlay, *parent->overlay, parent->result.state_root,
-                           values_.get());
+                           values_.get(), nodes_.get());
   }
-  return TreeStateReader(nullptr, *cache_, Head().result.state_root, values_.get());
+  return TreeStateReader(nullptr, *cache_, Head().result.state_root, values_.get(), nodes_.get());
 }
 
 Result<TreeStateReader> Ledger::StateAfter(Height h) const {
   TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ResultAt(h));
-  return TreeStateReader(nullptr, *cache_, r.state_root, values_.get());
+  return TreeStateReader(nullptr, *cache_, r.state_root, values_.get(), nodes_.get());
 }
 
 Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
@@ -421,7 +423,10 @@ Status Ledger::Commit(const PreparedBlock& p, const QuorumCertificate& qc,
     return s.WithContext("committing block " + h.height.ToString());
   }
   for (const WriteBatch::Op& op : batch.ops()) {
-    if (op.value) cache_->Insert(op.column, op.key, *op.value);
+    // The block's state-tree nodes went into nodes_ as its update made them.
+    if (op.value && !IsStateNodeKey(op.column, op.key)) {
+      cache_->Insert(op.column, op.key, *op.value);
+    }
   }
   p.overlay->Detach();
   std::lock_guard lock(mu_);
@@ -479,7 +484,7 @@ Result<LogRecord> Ledger::RecordAt(std::uint64_t index) const {
 
 Result<std::optional<Bytes>> Ledger::StateAt(Height h, const Hash32& key) const {
   TAMGA_ASSIGN_OR_RETURN(ExecutionResult r, ResultAt(h));
-  return StateTree::Get(*cache_, r.state_root, key);
+  return StateTree::Get(*cache_, r.state_root, key, nodes_.get());
 }
 
 Result<std::optional<Bytes>> Ledger::IndexGet(ByteView key) const {
@@ -582,7 +587,8 @@ Result<Height> Ledger::ProvableHeight() const {
 
 Result<std::pair<ValidatorSetEntry, StateProof>> Ledger::ValidatorSetProof(
     const Hash32& state_root) const {
-  TAMGA_ASSIGN_OR_RETURN(auto found, StateTree::Prove(*cache_, state_root, ValidatorSetKey()));
+  TAMGA_ASSIGN_OR_RETURN(auto found,
+                         StateTree::Prove(*cache_, state_root, ValidatorSetKey(), nodes_.get()));
   if (!found.first) return Status::Corruption("a state root without a validator set");
   TAMGA_ASSIGN_OR_RETURN(ValidatorSetEntry entry,
                          Decode<ValidatorSetEntry>(*found.first, "validator set entry"));
@@ -650,7 +656,8 @@ Result<ProofFile> Ledger::BuildProof(std::optional<std::uint64_t> log_index,
     p.log = std::move(log);
   }
   for (const Hash32& key : state_keys) {
-    TAMGA_ASSIGN_OR_RETURN(auto found, StateTree::Prove(*cache_, result.state_root, key));
+    TAMGA_ASSIGN_OR_RETURN(auto found,
+                           StateTree::Prove(*cache_, result.state_root, key, nodes_.get()));
     p.state.push_back({key, std::move(found.first), std::move(found.second)});
   }
   return p;

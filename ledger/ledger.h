@@ -203,14 +203,19 @@ class Ledger {
  private:
   Ledger(std::unique_ptr<KvStore> store, TrustAnchor anchor)
       : store_(std::move(store)),
-        cache_(std::make_unique<ImmutableCache>(store_.get(), kNodeCacheEntries)),
+        cache_(std::make_unique<ImmutableCache>(store_.get(), kNodeCacheEntries, &CachedHere)),
         values_(std::make_unique<StateValueCache>(kValueCacheEntries)),
+        nodes_(std::make_unique<StateNodeCache>(kStateNodeSlots)),
         anchor_(std::move(anchor)) {}
   // Open and OpenExisting; `genesis_state` is nullopt when an empty store is refused.
   static Result<std::unique_ptr<Ledger>> OpenStore(
       std::unique_ptr<KvStore> store, const TrustAnchor& anchor,
       std::optional<std::vector<StateWrite>> genesis_state);
   Status Initialise(std::vector<StateWrite> genesis_state);
+  // What cache_ keeps: the log, and the state's values (its nodes are in nodes_).
+  static bool CachedHere(Column column, ByteView key) {
+    return column == Column::kLog || (column == Column::kState && !IsStateNodeKey(column, key));
+  }
   Status LoadHead();
   Status LoadSnapshot();
   Status CheckWritable() const;
@@ -218,15 +223,19 @@ class Ledger {
   Result<std::pair<ValidatorSetEntry, StateProof>> ValidatorSetProof(
       const Hash32& state_root) const;
 
-  // Log and state-tree entries kept in memory (about 100 bytes each): the upper levels of
-  // both trees, read by every block and every proof.
-  static constexpr std::size_t kNodeCacheEntries = 1 << 20;
+  // Log entries and state values kept in memory (about 200 bytes each): the upper levels
+  // of the log, read by every block and every proof.
+  static constexpr std::size_t kNodeCacheEntries = 1 << 19;
+  // State-tree nodes (ledger/state_tree.h): two generations of this many slots of about 110
+  // bytes, at most 117 MiB, holding up to 786,432 nodes: the upper levels of the tree.
+  static constexpr std::size_t kStateNodeSlots = 1 << 19;
   // State values by (root, key) (ledger/state_tree.h): a few hundred bytes each.
   static constexpr std::size_t kValueCacheEntries = 1 << 16;
 
   std::unique_ptr<KvStore> store_;
   std::unique_ptr<ImmutableCache> cache_;    // Over store_; all log and state reads go here.
   std::unique_ptr<StateValueCache> values_;  // The values StateBefore's and StateAfter's read.
+  std::unique_ptr<StateNodeCache> nodes_;    // Every state-tree read and update goes through it.
   TrustAnchor anchor_;
   mutable std::mutex mu_;  // Guards head_.
   LedgerHead head_;

@@ -32,17 +32,22 @@ Bytes Key(std::uint8_t tag, const Hash32& h) {
   return k;
 }
 
-Result<Sub> Load(const KvReader& r, const Hash32& hash) {
+Result<Sub> Load(const KvReader& r, const StateNodeCache* nodes, const Hash32& hash) {
   Sub s;
   if (hash == Hash32()) return s;
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, r.Get(Column::kState, Key('n', hash)));
-  if (!v || v->size() != 65 || (*v)[0] > 1) {
-    return Status::Corruption("state tree: node " + hash.ShortHex() + " is " +
-                              (v ? "malformed" : "missing"));
+  StateNodeCache::Node enc;
+  if (nodes == nullptr || !nodes->Find(hash, enc)) {
+    TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, r.Get(Column::kState, Key('n', hash)));
+    if (!v || v->size() != enc.size() || (*v)[0] > 1) {
+      return Status::Corruption("state tree: node " + hash.ShortHex() + " is " +
+                                (v ? "malformed" : "missing"));
+    }
+    std::copy(v->begin(), v->end(), enc.begin());
+    if (nodes != nullptr) nodes->Put(hash, enc);
   }
-  const ByteView a(v->data() + 1, 32), b(v->data() + 33, 32);
+  const ByteView a(enc.data() + 1, 32), b(enc.data() + 33, 32);
   s.hash = hash;
-  if ((*v)[0] == 0) {
+  if (enc[0] == 0) {
     s.kind = Kind::kLeaf;
     s.leaf = {Hash32::FromView(a), Hash32::FromView(b)};
   } else {
@@ -60,22 +65,33 @@ Sub Unread(const Hash32& hash) {
   return s;
 }
 
-Sub MakeLeaf(Overlay& out, const Hash32& key, const Hash32& value_hash) {
+// Where an update puts what it makes: the block's overlay, and the node cache if any.
+struct Out {
+  Overlay& overlay;
+  const StateNodeCache* nodes;
+
+  void PutNode(const Hash32& hash, std::uint8_t kind, const Hash32& a, const Hash32& b) const {
+    StateNodeCache::Node enc;
+    enc[0] = kind;
+    std::copy(a.data(), a.data() + 32, enc.begin() + 1);
+    std::copy(b.data(), b.data() + 32, enc.begin() + 33);
+    overlay.Put(Column::kState, Key('n', hash), enc);
+    if (nodes != nullptr) nodes->Put(hash, enc);
+  }
+};
+
+Sub MakeLeaf(const Out& out, const Hash32& key, const Hash32& value_hash) {
   Sub s;
   s.kind = Kind::kLeaf;
   s.leaf = {key, value_hash};
   s.hash = StateLeafHash(key, value_hash);
-  Bytes enc(65);
-  enc[0] = 0;
-  std::copy(key.data(), key.data() + 32, enc.begin() + 1);
-  std::copy(value_hash.data(), value_hash.data() + 32, enc.begin() + 33);
-  out.Put(Column::kState, Key('n', s.hash), enc);
+  out.PutNode(s.hash, 0, key, value_hash);
   return s;
 }
 
 // The canonical subtree over two children: a lone leaf floats up, two empties vanish.
 // A child may be kUnread only if the other is not empty.
-Sub Combine(Overlay& out, const Sub& l, const Sub& r) {
+Sub Combine(const Out& out, const Sub& l, const Sub& r) {
   if (l.kind == Kind::kEmpty && r.kind != Kind::kNode) return r;
   if (r.kind == Kind::kEmpty && l.kind == Kind::kLeaf) return l;
   Sub s;
@@ -83,11 +99,7 @@ Sub Combine(Overlay& out, const Sub& l, const Sub& r) {
   s.left = l.hash;
   s.right = r.hash;
   s.hash = StateNodeHash(l.hash, r.hash);
-  Bytes enc(65);
-  enc[0] = 1;
-  std::copy(l.hash.data(), l.hash.data() + 32, enc.begin() + 1);
-  std::copy(r.hash.data(), r.hash.data() + 32, enc.begin() + 33);
-  out.Put(Column::kState, Key('n', s.hash), enc);
+  out.PutNode(s.hash, 1, l.hash, r.hash);
   return s;
 }
 
@@ -100,7 +112,7 @@ std::size_t SplitAt(std::span<const Item> items, std::size_t depth) {
 }
 
 // The subtree at `depth` holding exactly the present items of `items`.
-Sub Build(Overlay& out, std::size_t depth, std::span<const Item> items) {
+Sub Build(const Out& out, std::size_t depth, std::span<const Item> items) {
   std::size_t present = 0;
   const Item* only = nullptr;
   for (const Item& it : items) {
@@ -116,7 +128,7 @@ Sub Build(Overlay& out, std::size_t depth, std::span<const Item> items) {
                  Build(out, depth + 1, items.subspan(k)));
 }
 
-Result<Sub> Apply(Overlay& out, const Sub& node, std::size_t depth, std::span<const Item> items) {
+Result<Sub> Apply(const Out& out, const Sub& node, std::size_t depth, std::span<const Item> items) {
   if (items.empty()) return node;
   switch (node.kind) {
     case Kind::kEmpty:
@@ -140,18 +152,18 @@ Result<Sub> Apply(Overlay& out, const Sub& node, std::size_t depth, std::span<co
       // side empties, when a lone leaf on it must float up: then it is read too.
       Sub l = Unread(node.left), r = Unread(node.right);
       if (k > 0) {
-        TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out, node.left));
+        TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out.overlay, out.nodes, node.left));
         TAMGA_ASSIGN_OR_RETURN(l, Apply(out, child, depth + 1, items.first(k)));
       }
       if (k < items.size()) {
-        TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out, node.right));
+        TAMGA_ASSIGN_OR_RETURN(Sub child, Load(out.overlay, out.nodes, node.right));
         TAMGA_ASSIGN_OR_RETURN(r, Apply(out, child, depth + 1, items.subspan(k)));
       }
       if (l.kind == Kind::kEmpty && r.kind == Kind::kUnread) {
-        TAMGA_ASSIGN_OR_RETURN(r, Load(out, r.hash));
+        TAMGA_ASSIGN_OR_RETURN(r, Load(out.overlay, out.nodes, r.hash));
       }
       if (r.kind == Kind::kEmpty && l.kind == Kind::kUnread) {
-        TAMGA_ASSIGN_OR_RETURN(l, Load(out, l.hash));
+        TAMGA_ASSIGN_OR_RETURN(l, Load(out.overlay, out.nodes, l.hash));
       }
       return Combine(out, l, r);
     }
@@ -161,7 +173,8 @@ Result<Sub> Apply(Overlay& out, const Sub& node, std::size_t depth, std::span<co
 
 }  // namespace
 
-Result<Hash32> StateTree::Update(Overlay& out, const Hash32& root, std::vector<StateWrite> writes) {
+Result<Hash32> StateTree::Update(Overlay& overlay, const Hash32& root,
+                                 std::vector<StateWrite> writes, const StateNodeCache* nodes) {
   std::stable_sort(writes.begin(), writes.end(),
                    [](const StateWrite& a, const StateWrite& b) { return a.key < b.key; });
   std::vector<Item> items;
@@ -170,7 +183,7 @@ Result<Hash32> StateTree::Update(Overlay& out, const Hash32& root, std::vector<S
     std::optional<Hash32> vh;
     if (w.value) {
       vh = Sha256Of(*w.value);
-      out.Put(Column::kState, Key('v', *vh), *w.value);
+      overlay.Put(Column::kState, Key('v', *vh), *w.value);
     }
     if (!items.empty() && items.back().key == w.key) {
       items.back().value_hash = vh;  // The last write of a key counts.
@@ -178,8 +191,8 @@ Result<Hash32> StateTree::Update(Overlay& out, const Hash32& root, std::vector<S
       items.push_back({w.key, vh});
     }
   }
-  TAMGA_ASSIGN_OR_RETURN(Sub top, Load(out, root));
-  TAMGA_ASSIGN_OR_RETURN(Sub result, Apply(out, top, 0, items));
+  TAMGA_ASSIGN_OR_RETURN(Sub top, Load(overlay, nodes, root));
+  TAMGA_ASSIGN_OR_RETURN(Sub result, Apply(Out{overlay, nodes}, top, 0, items));
   return result.hash;
 }
 
@@ -187,11 +200,11 @@ namespace {
 
 // The value under `key` (nullopt if absent), with the siblings on its path into `proof` if
 // one is asked for.
-Result<std::optional<Bytes>> Walk(const KvReader& r, const Hash32& root, const Hash32& key,
-                                  StateProof* proof) {
+Result<std::optional<Bytes>> Walk(const KvReader& r, const StateNodeCache* nodes,
+                                  const Hash32& root, const Hash32& key, StateProof* proof) {
   Hash32 h = root;
   for (std::size_t depth = 0;; ++depth) {
-    TAMGA_ASSIGN_OR_RETURN(Sub s, Load(r, h));
+    TAMGA_ASSIGN_OR_RETURN(Sub s, Load(r, nodes, h));
     if (s.kind == Kind::kEmpty) return std::optional<Bytes>();
     if (s.kind == Kind::kLeaf) {
       if (proof != nullptr) proof->leaf = s.leaf;
@@ -214,20 +227,105 @@ Result<std::optional<Bytes>> Walk(const KvReader& r, const Hash32& root, const H
 
 Result<std::pair<std::optional<Bytes>, StateProof>> StateTree::Prove(const KvReader& r,
                                                                      const Hash32& root,
-                                                                     const Hash32& key) {
+                                                                     const Hash32& key,
+                                                                     const StateNodeCache* nodes) {
   StateProof proof;
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, Walk(r, root, key, &proof));
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, Walk(r, nodes, root, key, &proof));
   return std::make_pair(std::move(v), std::move(proof));
 }
 
 Result<std::optional<Bytes>> StateTree::Get(const KvReader& r, const Hash32& root,
-                                            const Hash32& key) {
-  return Walk(r, root, key, nullptr);
+                                            const Hash32& key, const StateNodeCache* nodes) {
+  return Walk(r, nodes, root, key, nullptr);
+}
+
+namespace {
+std::uint64_t RandomSeed() {
+  return (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+}
+std::size_t RoundUpToPowerOfTwo(std::size_t n) {
+  std::size_t p = 16;
+  while (p < n) p <<= 1;
+  return p;
+}
+}  // namespace
+
+StateNodeCache::StateNodeCache(std::size_t slots_per_generation)
+    : max_slots_(RoundUpToPowerOfTwo(slots_per_generation)), seed_(RandomSeed()) {
+  young_.tag = next_tag_++;
+  old_.tag = next_tag_++;
+}
+
+StateNodeCache::Slot* StateNodeCache::Probe(Generation& g, const Hash32& hash) const {
+  if (g.slots.empty()) return nullptr;
+  std::uint64_t a;
+  std::memcpy(&a, hash.data(), sizeof a);
+  const std::uint64_t h = (a ^ seed_) * 0x9E3779B97F4A7C15ull;
+  const std::size_t mask = g.slots.size() - 1;
+  // Linear probing; a generation is never more than three quarters full, so this ends.
+  for (std::size_t i = static_cast<std::size_t>(h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+    Slot& slot = g.slots[i];
+    if (slot.tag != g.tag || slot.hash == hash) return &slot;
+  }
+}
+
+bool StateNodeCache::Find(const Hash32& hash, Node& out) const {
+  std::lock_guard lock(mu_);
+  if (const Slot* s = Probe(young_, hash); s != nullptr && s->tag == young_.tag) {
+    out = s->node;
+    return true;
+  }
+  const Slot* s = Probe(old_, hash);
+  if (s == nullptr || s->tag != old_.tag) return false;
+  out = s->node;
+  InsertLocked(hash, out);  // Promoted, within the bound like any insertion.
+  return true;
+}
+
+void StateNodeCache::Put(const Hash32& hash, const Node& node) const {
+  std::lock_guard lock(mu_);
+  InsertLocked(hash, node);
+}
+
+void StateNodeCache::InsertLocked(const Hash32& hash, const Node& node) const {
+  if (young_.count >= young_.slots.size() / 4 * 3) {
+    if (young_.slots.size() < max_slots_) {
+      // Grown as it fills (a small ledger keeps a small table), up to the bound.
+      Generation bigger;
+      bigger.slots.resize(
+          std::min(max_slots_, std::max<std::size_t>(young_.slots.size() * 2, 1024)));
+      bigger.tag = young_.tag;
+      for (const Slot& slot : young_.slots) {
+        if (slot.tag == young_.tag) *Probe(bigger, slot.hash) = slot;
+      }
+      bigger.count = young_.count;
+      young_ = std::move(bigger);
+    } else {
+      // The young generation becomes the old one; the old one's slots, all empty under a
+      // new tag, the young one (a 64-bit tag does not wrap).
+      std::swap(young_, old_);
+      if (young_.slots.size() != max_slots_) young_.slots.assign(max_slots_, Slot{});
+      young_.tag = next_tag_++;
+      young_.count = 0;
+    }
+  }
+  Slot* slot = Probe(young_, hash);
+  if (slot->tag != young_.tag) {
+    slot->tag = young_.tag;
+    slot->hash = hash;
+    ++young_.count;
+  }
+  slot->node = node;
+}
+
+std::size_t StateNodeCache::size() const {
+  std::lock_guard lock(mu_);
+  return young_.count + old_.count;
 }
 
 StateValueCache::StateValueCache(std::size_t capacity)
     : capacity_(std::max<std::size_t>(capacity, 2)),
-      seed_((std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()),
+      seed_(RandomSeed()),
       young_(0, KeyHash{seed_}),
       old_(0, KeyHash{seed_}) {}
 
@@ -267,7 +365,7 @@ Result<std::optional<Bytes>> TreeStateReader::Get(const Hash32& key) const {
   if (values_ != nullptr) {
     if (auto cached = values_->Find(root_, key)) return std::move(*cached);
   }
-  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, StateTree::Get(reader_, root_, key));
+  TAMGA_ASSIGN_OR_RETURN(std::optional<Bytes> v, StateTree::Get(reader_, root_, key, nodes_));
   if (values_ != nullptr) values_->Put(root_, key, v);
   return v;
 }

@@ -14,6 +14,8 @@
 
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -27,17 +29,68 @@
 
 namespace tamga::ledger {
 
+// The tree's nodes by hash, decoded size and all: a node's hash is the hash of its
+// encoding, so an entry is right for every tree and every reader, committed or not, and
+// is never invalidated. Every walk from a root reads about log2(keys) nodes; through the
+// cache each costs one probe of a flat table instead of a lookup in each overlay and the
+// store's cache and two heap copies. Nodes a block's update makes go in as they are made
+// (the next blocks' walks start on them). Two generations of open-addressed slots
+// approximate LRU; a generation is emptied by a new tag, not by clearing its memory.
+//
+// Thread-safety: thread-safe.
+class StateNodeCache {
+ public:
+  using Node = std::array<std::uint8_t, 65>;  // The stored encoding (above).
+  // At most `slots_per_generation` slots (rounded up to a power of two) in each of two
+  // generations, a slot about 110 bytes, a generation at most three quarters full; a
+  // generation's table grows as it fills, so a small ledger keeps a small one.
+  explicit StateNodeCache(std::size_t slots_per_generation);
+  bool Find(const Hash32& hash, Node& out) const;
+  void Put(const Hash32& hash, const Node& node) const;
+  std::size_t size() const;  // Entries held, both generations.
+
+ private:
+  struct Slot {
+    std::uint64_t tag = 0;  // The generation's tag when written; other tags: empty.
+    Hash32 hash;
+    Node node;
+  };
+  struct Generation {
+    std::vector<Slot> slots;  // Empty, or a power of two of them.
+    std::uint64_t tag = 0;
+    std::size_t count = 0;
+  };
+  // The slot holding `hash` in `g`, or the empty one where it would go; null if `g` has no
+  // slots yet.
+  Slot* Probe(Generation& g, const Hash32& hash) const;
+  void InsertLocked(const Hash32& hash, const Node& node) const;
+
+  const std::size_t max_slots_;
+  const std::uint64_t seed_;  // Node hashes follow from keys clients choose.
+  mutable std::mutex mu_;
+  mutable Generation young_, old_;
+  mutable std::uint64_t next_tag_ = 1;
+};
+
+// Whether a key of the store is a state-tree node's ('n' || hash in Column::kState).
+inline bool IsStateNodeKey(Column column, ByteView key) {
+  return column == Column::kState && !key.empty() && key[0] == 'n';
+}
+
 class StateTree {
  public:
   // The root of the tree under `root` after `writes` (for a key written twice, the last
-  // write counts), with every new node and value put into `out`.
-  static Result<Hash32> Update(Overlay& out, const Hash32& root, std::vector<StateWrite> writes);
+  // write counts), with every new node and value put into `out` (and new nodes into
+  // `nodes`, if set: reads of nodes try it first).
+  static Result<Hash32> Update(Overlay& out, const Hash32& root, std::vector<StateWrite> writes,
+                               const StateNodeCache* nodes = nullptr);
 
-  static Result<std::optional<Bytes>> Get(const KvReader& r, const Hash32& root, const Hash32& key);
+  static Result<std::optional<Bytes>> Get(const KvReader& r, const Hash32& root, const Hash32& key,
+                                          const StateNodeCache* nodes = nullptr);
   // The value (nullopt if absent) and the proof of it under `root`.
-  static Result<std::pair<std::optional<Bytes>, StateProof>> Prove(const KvReader& r,
-                                                                   const Hash32& root,
-                                                                   const Hash32& key);
+  static Result<std::pair<std::optional<Bytes>, StateProof>> Prove(
+      const KvReader& r, const Hash32& root, const Hash32& key,
+      const StateNodeCache* nodes = nullptr);
 };
 
 // Reads of the state under one root: what contracts execute a block against (the parent's
@@ -95,12 +148,12 @@ class StateValueCache {
 };
 
 // A StateReader over a tree root read through `reader` (kept alive by `owner`, if set),
-// with its values kept in `values`, if set.
+// with its values kept in `values` and its nodes in `nodes`, if set.
 class TreeStateReader final : public StateReader {
  public:
   TreeStateReader(std::shared_ptr<const KvReader> owner, const KvReader& reader, Hash32 root,
-                  const StateValueCache* values = nullptr)
-      : owner_(std::move(owner)), reader_(reader), root_(root), values_(values) {}
+                  const StateValueCache* values = nullptr, const StateNodeCache* nodes = nullptr)
+      : owner_(std::move(owner)), reader_(reader), root_(root), values_(values), nodes_(nodes) {}
   Result<std::optional<Bytes>> Get(const Hash32& key) const override;
 
  private:
@@ -108,6 +161,7 @@ class TreeStateReader final : public StateReader {
   const KvReader& reader_;
   Hash32 root_;
   const StateValueCache* values_;
+  const StateNodeCache* nodes_;
 };
 
 }  // namespace tamga::ledger

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <random>
@@ -32,7 +33,7 @@ class StateFixture : public ::testing::Test {
  protected:
   Hash32 Apply(const Hash32& root, std::vector<StateWrite> writes) {
     Overlay o(nullptr, &store_);
-    const Hash32 out = StateTree::Update(o, root, std::move(writes)).value();
+    const Hash32 out = StateTree::Update(o, root, std::move(writes), nodes_).value();
     WriteBatch b;
     o.AppendTo(b);
     EXPECT_TRUE(store_.Write(b, true).ok());
@@ -91,6 +92,7 @@ class StateFixture : public ::testing::Test {
     return versions;
   }
   MemKvStore store_;
+  const StateNodeCache* nodes_ = nullptr;  // Through which Apply reads and makes nodes.
 };
 
 TEST_F(StateFixture, EmptyTreeHasTheZeroRootAndProvesAbsence) {
@@ -147,6 +149,77 @@ TEST_F(StateFixture, AValueCacheAnswersAsTheTreeDoesUnderEveryRoot) {
           it == versions[v].second.end() ? std::nullopt : std::optional<Bytes>(it->second);
       ASSERT_EQ(cached.Get(KeyOf(i)).value(), expected) << "version " << v << ", key " << i;
       ASSERT_LE(values.size(), 64u) << "the cache outgrew its capacity";
+    }
+  }
+}
+
+TEST(StateNodeCache, FindsWhatWasPutAndStaysWithinTwoGenerations) {
+  const StateNodeCache cache(16);  // 16 slots a generation: at most 12 entries in each.
+  auto node = [](std::uint8_t i) {
+    StateNodeCache::Node n{};
+    n.fill(i);
+    return n;
+  };
+  auto hash = [](std::uint8_t i) { return Sha256Of(Bytes{i}); };
+  StateNodeCache::Node got;
+  EXPECT_FALSE(cache.Find(hash(1), got));
+  cache.Put(hash(1), node(1));
+  ASSERT_TRUE(cache.Find(hash(1), got));
+  EXPECT_EQ(got, node(1));
+  for (std::uint8_t i = 2; i < 100; ++i) {
+    cache.Put(hash(i), node(i));
+    ASSERT_LE(cache.size(), 24u);
+    // The newest twelve are always there, each with its own node.
+    for (std::uint8_t j = i >= 12 ? i - 11 : 1; j <= i; ++j) {
+      ASSERT_TRUE(cache.Find(hash(j), got)) << int{i} << " " << int{j};
+      ASSERT_EQ(got, node(j));
+    }
+  }
+  EXPECT_FALSE(cache.Find(hash(1), got)) << "an entry outlived two generations";
+}
+
+TEST(StateNodeCache, GrowsItsTableWithoutLosingEntries) {
+  const StateNodeCache cache(1 << 14);
+  for (std::uint32_t i = 0; i < 12'000; ++i) {
+    StateNodeCache::Node n{};
+    std::memcpy(n.data(), &i, sizeof i);
+    cache.Put(KeyOf(i), n);
+  }
+  EXPECT_EQ(cache.size(), 12'000u);
+  for (std::uint32_t i = 0; i < 12'000; ++i) {
+    StateNodeCache::Node n;
+    ASSERT_TRUE(cache.Find(KeyOf(i), n)) << i;
+    std::uint32_t back;
+    std::memcpy(&back, n.data(), sizeof back);
+    ASSERT_EQ(back, i);
+  }
+}
+
+TEST_F(StateFixture, ANodeCacheChangesNoRootNoValueAndNoProof) {
+  // A cache far smaller than the tree, so its generations turn over many times; updates
+  // that are never written (a block executed and abandoned) leave their nodes in it.
+  const StateNodeCache nodes(64);
+  nodes_ = &nodes;
+  std::mt19937_64 rng(99);
+  constexpr std::uint64_t kKeys = 300;
+  const auto versions = RandomHistory(rng, 40, kKeys, [&] {
+    Overlay abandoned(nullptr, &store_);
+    std::vector<StateWrite> w{{KeyOf(rng() % kKeys), ValueOf(0, 99)}};
+    EXPECT_TRUE(StateTree::Update(abandoned, Hash32(), w, &nodes).ok());
+    return rng() % 40;
+  });
+  for (std::size_t v = 0; v < versions.size(); ++v) {
+    ASSERT_EQ(versions[v].first, FromScratch(versions[v].second)) << "block " << v + 1;
+  }
+  for (std::size_t v = 0; v < versions.size(); v += 5) {
+    for (std::uint64_t i = 0; i < kKeys; i += 7) {
+      const Hash32& root = versions[v].first;
+      auto plain = StateTree::Prove(store_, root, KeyOf(i)).value();
+      auto cached = StateTree::Prove(store_, root, KeyOf(i), &nodes).value();
+      ASSERT_EQ(cached.first, plain.first);
+      ASSERT_EQ(cached.second, plain.second);
+      const TreeStateReader reader(nullptr, store_, root, nullptr, &nodes);
+      ASSERT_EQ(reader.Get(KeyOf(i)).value(), plain.first);
     }
   }
 }
