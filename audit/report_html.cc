@@ -12,60 +12,17 @@
 #include <vector>
 
 #include "audit/audit.h"
+#include "audit/html.h"
 
 namespace tamga::audit {
 namespace {
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-// "2027-03-01 14:05:09 UTC".
-std::string UtcTime(std::uint64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  if (gmtime_r(&seconds, &tm) == nullptr) return "?";
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-// 1234567 -> "1,234,567".
-std::string Thousands(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-constexpr const char* kBlue = "#2f6db5";
-constexpr const char* kRed = "#c0392b";
+using html::BarChart;
+using html::Escape;
+using html::kBlue;
+using html::kRed;
+using html::Thousands;
+using html::UtcTime;
 
 // Columns, one per timeline bucket: `total` tall, of which `part` (if any) in red.
 std::string ColumnChart(const std::string& title, const std::vector<TimelineBucket>& timeline,
@@ -121,40 +78,6 @@ std::string ColumnChart(const std::string& title, const std::vector<TimelineBuck
   return svg.str();
 }
 
-// Horizontal bars, largest first.
-std::string BarChart(const std::string& title,
-                     std::vector<std::pair<std::string, std::uint64_t>> rows, const char* colour) {
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  std::ostringstream svg;
-  svg << "<figure><figcaption>" << Escape(title) << "</figcaption>";
-  if (rows.empty()) {
-    svg << "<p class=\"none\">None.</p></figure>\n";
-    return svg.str();
-  }
-  constexpr int kWidth = 760, kRow = 22, kLabel = 220, kValue = 110;
-  const int height = static_cast<int>(rows.size()) * kRow + 4;
-  std::uint64_t max = 1;
-  for (const auto& r : rows) max = std::max(max, r.second);
-  svg << "<svg role=\"img\" width=\"" << kWidth << "\" height=\"" << height << "\" viewBox=\"0 0 "
-      << kWidth << ' ' << height << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>"
-      << Escape(title) << "</title>";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const int y = static_cast<int>(i) * kRow + 2;
-    const double w = static_cast<double>(kWidth - kLabel - kValue) *
-                     static_cast<double>(rows[i].second) / static_cast<double>(max);
-    svg << "<text x=\"" << kLabel - 8 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">"
-        << Escape(rows[i].first) << "</text>"
-        << "<rect x=\"" << kLabel << "\" y=\"" << y + 3 << "\" width=\"" << std::max(w, 1.0)
-        << "\" height=\"" << kRow - 6 << "\" fill=\"" << colour << "\"/>"
-        << "<text x=\"" << kLabel + w + 6 << "\" y=\"" << y + 15 << "\">"
-        << Thousands(rows[i].second) << "</text>";
-  }
-  svg << "</svg></figure>\n";
-  return svg.str();
-}
-
 std::vector<std::pair<std::string, std::uint64_t>> Records(
     const std::map<std::string, RecordCount>& counts) {
   std::vector<std::pair<std::string, std::uint64_t>> rows;
@@ -168,23 +91,6 @@ std::vector<std::pair<std::string, std::uint64_t>> Accepted(
   for (const auto& [name, c] : counts) rows.emplace_back(name, c.accepted);
   return rows;
 }
-
-constexpr const char* kStyle = R"(
-body { font: 15px/1.45 system-ui, sans-serif; color: #222; max-width: 820px; margin: 24px auto; padding: 0 16px; }
-h1 { font-size: 22px; margin-bottom: 4px; }
-h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
-.verdict { padding: 12px 16px; border-radius: 6px; font-weight: 600; font-size: 17px; }
-.ok { background: #e3f4e6; border: 1px solid #3c9a4e; }
-.bad { background: #fbe4e1; border: 1px solid #c0392b; }
-.partial { background: #fdf3d8; border: 1px solid #c99a1c; }
-table { border-collapse: collapse; width: 100%; }
-td, th { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
-td.hash { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
-figure { margin: 16px 0; }
-figcaption { font-weight: 600; margin-bottom: 4px; }
-svg text { font: 12px system-ui, sans-serif; fill: #333; }
-.none { color: #666; }
-)";
 
 }  // namespace
 
@@ -207,7 +113,7 @@ std::string ReportHtml(const AuditReport& r) {
   }
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      << "<title>Tamga audit: " << Escape(r.chain_name) << "</title><style>" << kStyle
+      << "<title>Tamga audit: " << Escape(r.chain_name) << "</title><style>" << html::StyleSheet()
       << "</style></head><body>\n"
       << "<h1>Tamga audit of " << Escape(r.chain_name) << "</h1>\n"
       << "<p>Replayed from " << Escape(r.source)

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_command.h"
+#include "audit/kpi_command.h"
 #include "cli/genesis_command.h"
 #include "cli/keys_command.h"
 #include "cli/log_command.h"
@@ -363,6 +364,31 @@ int main(int argc, char** argv) try {
   audit->add_option("--threads", ao.threads, "Signature-checking threads (default: cores)");
   audit->add_flag("--quiet", ao.quiet, "No progress lines");
 
+  // kpi
+  tamga::audit::KpiCommandOptions ko;
+  auto* kpi = app.add_subcommand(
+      "kpi",
+      "Time-release indicators from a node's ledger: transit and border-crossing times per\n"
+      "corridor, certificate issuance to first use, verification request to answer (median,\n"
+      "p90, p99), MRAs and recognised AEOs, volumes per administration");
+  kpi->add_option("--data-dir", ko.data_dir, "A node's data directory (opened read-only)")
+      ->required();
+  kpi->add_option("--genesis", ko.genesis_file, "The chain's genesis file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  kpi->add_option("--from", ko.from,
+                  "Start of the period, inclusive: 2026-03-01, 2026-03-01T12:00:00Z or ms "
+                  "(default: the beginning)");
+  kpi->add_option("--to", ko.to, "End of the period, exclusive (default: the head)");
+  kpi->add_option("--corridor", ko.corridor, "Only transits along this route, e.g. KZ-KG-UZ");
+  kpi->add_option("--format", ko.format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  kpi->add_flag("--samples", ko.samples,
+                "With --format json: every interval and the two transactions it spans");
+  kpi->add_option("--html", ko.html_file,
+                  "Also write the figures as one HTML page with charts (opens offline)");
+  kpi->add_flag("--quiet", ko.quiet, "No progress lines");
+
   CLI11_PARSE(app, argc, argv);
 
   tamga::Status status;
@@ -418,6 +444,8 @@ int main(int argc, char** argv) try {
     status = tamga::audit::RunAudit(ao, std::cout, std::cerr, &code);
     if (!status.ok()) return Fail(status);
     return code;
+  } else if (*kpi) {
+    status = tamga::audit::RunKpi(ko, std::cout, std::cerr);
   } else if (*hash) {
     auto digest = tamga::Sha256OfFile(hash_path);
     if (!digest.ok()) return Fail(digest.error());

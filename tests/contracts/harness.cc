@@ -31,7 +31,7 @@ ContractsChain::ContractsChain(std::unique_ptr<ledger::KvStore> store) {
 }
 
 std::uint64_t ContractsChain::NextBlockTime() const {
-  return ledger_->anchor().genesis_time_ms + (ledger_->Head().height.value() + 1) * 1000;
+  return builder_->TimeOf(ledger_->Head().height.Next());
 }
 
 Transaction ContractsChain::Tx(const SecretKey& key, contracts::TxType type, const Bytes& payload) {

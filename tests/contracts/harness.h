@@ -36,6 +36,8 @@ class ContractsChain {
   ledger::Ledger& ledger() { return *ledger_; }
   // The time the next block will carry.
   std::uint64_t NextBlockTime() const;
+  // Moves the next blocks' times on by `ms` (block times are otherwise a second apart).
+  void AdvanceTime(std::uint64_t ms) { builder_->AdvanceTime(ms); }
 
   // A transaction of `type` signed by `key`, with that key's next sequence number.
   Transaction Tx(const SecretKey& key, contracts::TxType type, const Bytes& payload);

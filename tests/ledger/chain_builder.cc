@@ -54,7 +54,7 @@ Block ChainBuilder::NextBlock(std::size_t txs, std::uint64_t round_step) const {
   h.round = Round(round_.value() + round_step);
   h.height = last_.height.Next();
   h.parent_id = last_.Id();
-  h.timestamp_ms = ledger_.anchor().genesis_time_ms + h.height.value() * 1000;
+  h.timestamp_ms = TimeOf(h.height);
   b.justify = last_qc_;
   static const SecretKey kIssuer = TestKey(200);
   std::vector<Hash32> ids;

@@ -52,6 +52,12 @@ class ChainBuilder {
   QuorumCertificate Certify(const Block& block, const ExecutionResult& result) const;
 
   const std::vector<SecretKey>& keys() const { return keys_; }
+  // Block times are the genesis time plus a second a height, plus whatever this added: a
+  // test of time-dependent figures leaves gaps of hours or days between blocks.
+  void AdvanceTime(std::uint64_t ms) { time_offset_ms_ += ms; }
+  std::uint64_t TimeOf(Height h) const {
+    return ledger_.anchor().genesis_time_ms + h.value() * 1000 + time_offset_ms_;
+  }
 
  private:
   ledger::Ledger& ledger_;
@@ -60,6 +66,7 @@ class ChainBuilder {
   QuorumCertificate last_qc_;
   Epoch epoch_;  // Of the next block.
   Round round_;  // Of the last block of epoch_ (0 right after an epoch change).
+  std::uint64_t time_offset_ms_ = 0;
 };
 
 }  // namespace tamga::testing
