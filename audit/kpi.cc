@@ -3,6 +3,7 @@
 #include "audit/kpi.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ctime>
 #include <iomanip>
@@ -206,9 +207,19 @@ class Computer {
         break;
       }
       case TxType::kReplaceCertificate: {
+        // The correction carries on the certificate: its issue time and whether it was
+        // used, and a pending verification request (as the rules carry them over).
         TAMGA_ASSIGN_OR_RETURN(auto p, Decode<contracts::ReplaceCertificate>(tx.payload, name));
         const contracts::CertificateIssue& c = p.replacement;
-        issued_[CertificateName(c.exporting_country, c.number)] = Issued{ref, now};
+        const std::string old = CertificateName(c.exporting_country, p.old_number);
+        const std::string replacement = CertificateName(c.exporting_country, c.number);
+        auto it = issued_.find(old);
+        issued_[replacement] = it != issued_.end() ? it->second : Issued{ref, now};
+        // The request stays pending on the old number too (the rules answer it under
+        // either); the first answer closes both.
+        if (auto r = requests_.find(old); r != requests_.end()) {
+          requests_[replacement] = r->second;
+        }
         break;
       }
       case TxType::kUseCertificate: {
@@ -234,11 +245,12 @@ class Computer {
         const std::string cert = CertificateName(country, p.number);
         auto it = requests_.find(cert);
         if (it == requests_.end()) break;
+        const Issued request = it->second;
         if (in_period) {
           report_.verification_request_to_answer.samples.push_back(
-              {cert, it->second.at, ref, it->second.ms, now});
+              {cert, request.at, ref, request.ms, now});
         }
-        requests_.erase(it);
+        std::erase_if(requests_, [&](const auto& e) { return e.second.at == request.at; });
         break;
       }
       case TxType::kSetAeoStatus: {
@@ -310,14 +322,17 @@ Result<KpiReport> ComputeKpis(const ledger::Ledger& ledger, const KpiQuery& quer
     return Status::InvalidArgument("the period is empty: its start is not before its end");
   }
   const Height head = ledger.Head().height;
+  // A ledger that started from a snapshot holds no block below it.
+  const Height first = ledger.snapshot_height() ? ledger.snapshot_height()->Next() : Height(1);
   Computer c(ledger, query);
-  for (std::uint64_t h = 1; h <= head.value(); ++h) {
+  for (std::uint64_t h = first.value(); h <= head.value(); ++h) {
     TAMGA_RETURN_IF_ERROR(c.Block(Height(h)));
     if (on_progress && (h % 1000 == 0 || h == head.value())) on_progress({Height(h), head});
   }
   TAMGA_RETURN_IF_ERROR(c.Finish());
   KpiReport r = c.Take();
   r.head = head;
+  r.first_height = first;
   return r;
 }
 
@@ -325,8 +340,12 @@ std::string KpiText(const KpiReport& r) {
   std::ostringstream out;
   out << "Time-release indicators, " << KpiPeriod(r.query) << " (block time)";
   if (!r.query.corridor.empty()) out << ", corridor " << r.query.corridor;
-  out << "\n"
-      << r.blocks_in_period << " blocks in the period, up to height " << r.last_in_period.value()
+  out << "\n";
+  if (r.first_height.value() > 1) {
+    out << "This ledger starts at a snapshot: read from height " << r.first_height.value()
+        << "; intervals that began before it are not counted.\n";
+  }
+  out << r.blocks_in_period << " blocks in the period, up to height " << r.last_in_period.value()
       << " of " << r.head.value() << "\n\n";
   out << std::left << std::setw(34) << "indicator" << std::setw(12) << "group" << std::right
       << std::setw(7) << "count" << std::setw(12) << "median" << std::setw(12) << "p90"
@@ -398,6 +417,7 @@ std::string KpiJson(const KpiReport& r, bool with_samples) {
   if (r.query.to_ms != std::numeric_limits<std::uint64_t>::max()) j["to_ms"] = r.query.to_ms;
   if (!r.query.corridor.empty()) j["corridor"] = r.query.corridor;
   j["head"] = r.head.value();
+  j["first_height"] = r.first_height.value();
   j["last_height_in_period"] = r.last_in_period.value();
   j["blocks_in_period"] = r.blocks_in_period;
   auto dist = [&](const Distribution& d) {
@@ -444,22 +464,35 @@ std::string KpiJson(const KpiReport& r, bool with_samples) {
 }
 
 Result<std::uint64_t> ParseKpiTime(const std::string& text) {
-  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit) && text.size() > 10) {
-    return std::stoull(text);
+  const Status bad = Status::InvalidArgument(
+      "'" + text +
+      "' is not a time: give 2026-03-01, 2026-03-01T12:00:00Z or milliseconds "
+      "since 1970");
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    std::uint64_t ms = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (ec != std::errc() || end != text.data() + text.size()) return bad;
+    return ms;
+  }
+  // Exactly these shapes, digits where digits go (strptime alone would skip spaces).
+  const bool date = text.size() == 10, stamp = text.size() == 20 && text[19] == 'Z';
+  if (!date && !stamp) return bad;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char expected = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : 'd';
+    if (i == 19) continue;
+    if (expected == 'd' ? (text[i] < '0' || text[i] > '9') : text[i] != expected) return bad;
   }
   std::tm tm{};
-  const char* end = nullptr;
-  if (text.size() == 10) {
-    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  } else {
-    end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  }
-  if (end == nullptr || *end != '\0') {
-    return Status::InvalidArgument("'" + text +
-                                   "' is not a time: give 2026-03-01, 2026-03-01T12:00:00Z or "
-                                   "milliseconds since 1970");
-  }
+  const char* end = strptime(text.c_str(), date ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return bad;
+  const std::tm asked = tm;
   const std::time_t t = timegm(&tm);
+  // timegm rolls 2026-02-31 over into March: a date that does not exist comes back changed.
+  if (tm.tm_year != asked.tm_year || tm.tm_mon != asked.tm_mon || tm.tm_mday != asked.tm_mday ||
+      tm.tm_hour != asked.tm_hour || tm.tm_min != asked.tm_min || tm.tm_sec != asked.tm_sec) {
+    return bad;
+  }
   if (t < 0) return Status::InvalidArgument("'" + text + "' is before 1970");
   return static_cast<std::uint64_t>(t) * 1000;
 }

@@ -12,9 +12,14 @@
 //   - border crossing time per crossing ("KZ>KG"): from the exit from one country of the
 //     route to the entry into the next, counted when the entry is in the period;
 //   - certificate of origin issuance to first use at import, counted at the first use;
-//   - retroactive verification, request to answer, counted at the answer;
-//   - mutual-recognition arrangements at the end of the period: each arrangement's status
-//     and the AEOs each side recognises under it then (contracts/recognition.h decides);
+//   - retroactive verification, from the latest request to the answer, counted at the
+//     answer;
+//   (a certificate's correction carries on its issue time, its first use and a pending
+//   request, as the rules carry them over);
+//   - mutual-recognition arrangements at the end of the period: for each pair of
+//     administrations that ever proposed one, the arrangement as it stands after the
+//     period's last block, and the AEOs each side recognises under it at that block's
+//     time (contracts/recognition.h decides);
 //   - volumes: accepted transactions and the records they appended, per administration (of
 //     the signer) and type.
 // Medians and percentiles are nearest-rank over the whole milliseconds (the sample at
@@ -87,6 +92,7 @@ struct Volume {
 struct KpiReport {
   KpiQuery query;
   Height head;            // The last block read.
+  Height first_height;    // The first block read (above a snapshot, if any).
   Height last_in_period;  // The last block before the period's end (0: none).
   std::uint64_t blocks_in_period = 0;
   std::map<std::string, Distribution> transit_time;   // By corridor.
@@ -102,8 +108,10 @@ struct KpiProgress {
   Height height, head;
 };
 
-// Reads every committed block from 1 to the head (an interval may start before the period
-// it is counted in). `on_progress` (optional) is called every 1,000 blocks and at the end.
+// Reads every committed block from 1 (or, on a ledger that started from a snapshot, from
+// the block after it: intervals that began before are then not counted) to the head (an
+// interval may start before the period it is counted in). `on_progress` (optional) is called every
+// 1,000 blocks and at the end.
 Result<KpiReport> ComputeKpis(const ledger::Ledger& ledger, const KpiQuery& query,
                               const std::function<void(const KpiProgress&)>& on_progress = {});
 

@@ -196,8 +196,9 @@ class Ledger {
 
   KvStore& store() { return *store_; }
   const KvStore& store() const { return *store_; }
-  // Reads of the log and state columns through the ledger's cache (content-addressed,
-  // never stale): what serves state-tree nodes to a node copying the state.
+  // Reads of the log and state columns through the ledger's cache of log entries and state
+  // values (content-addressed, never stale; state-tree nodes pass through to the store):
+  // what serves state-tree nodes to a node copying the state.
   const KvReader& tree_reader() const { return *cache_; }
 
  private:
@@ -226,8 +227,8 @@ class Ledger {
   // Log entries and state values kept in memory (about 200 bytes each): the upper levels
   // of the log, read by every block and every proof.
   static constexpr std::size_t kNodeCacheEntries = 1 << 19;
-  // State-tree nodes (ledger/state_tree.h): two generations of this many slots of about 110
-  // bytes, at most 117 MiB, holding up to 786,432 nodes: the upper levels of the tree.
+  // State-tree nodes (ledger/state_tree.h): two generations of this many slots of 112
+  // bytes, at most 112 MiB, holding up to 786,432 nodes: the upper levels of the tree.
   static constexpr std::size_t kStateNodeSlots = 1 << 19;
   // State values by (root, key) (ledger/state_tree.h): a few hundred bytes each.
   static constexpr std::size_t kValueCacheEntries = 1 << 16;

@@ -47,7 +47,8 @@ class StateNodeCache {
   explicit StateNodeCache(std::size_t slots_per_generation);
   bool Find(const Hash32& hash, Node& out) const;
   void Put(const Hash32& hash, const Node& node) const;
-  std::size_t size() const;  // Entries held, both generations.
+  // Entries held in both generations (an entry promoted from the old one counts twice).
+  std::size_t size() const;
 
  private:
   struct Slot {
