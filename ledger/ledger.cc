@@ -94,7 +94,8 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenStore(
 Result<std::unique_ptr<Ledger>> Ledger::OpenDirectory(const std::string& directory,
                                                       const TrustAnchor& anchor,
                                                       std::vector<StateWrite> genesis_state) {
-  TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<RocksKvStore> store, RocksKvStore::Open(directory));
+  TAMGA_ASSIGN_OR_RETURN(std::unique_ptr<RocksKvStore> store,
+                         RocksKvStore::Open(directory, {.wal_bytes = kWalBytes}));
   return Open(std::move(store), anchor, std::move(genesis_state));
 }
 

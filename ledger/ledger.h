@@ -230,6 +230,11 @@ class Ledger {
   // State-tree nodes (ledger/state_tree.h): two generations of this many slots of 112
   // bytes, at most 112 MiB, holding up to 786,432 nodes: the upper levels of the tree.
   static constexpr std::size_t kStateNodeSlots = 1 << 19;
+  // RocksDB's write-ahead logs kept at most (ledger/rocks_kv_store.h, RocksLimits): past
+  // this the families that hold the oldest log are flushed. By default a family written
+  // rarely (the head key) keeps every log since its last flush, and a restart reads them
+  // all back (BENCHMARKS.md, "restart").
+  static constexpr std::size_t kWalBytes = std::size_t{256} << 20;
   // State values by (root, key) (ledger/state_tree.h): a few hundred bytes each.
   static constexpr std::size_t kValueCacheEntries = 1 << 16;
 
