@@ -69,6 +69,14 @@ std::string Duration(std::uint64_t ms) {
   return s.str();
 }
 
+std::string SvgStart(const std::string& title, int width, int height) {
+  std::ostringstream svg;
+  svg << "<svg role=\"img\" width=\"" << width << "\" height=\"" << height << "\" viewBox=\"0 0 "
+      << width << ' ' << height << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>"
+      << Escape(title) << "</title>";
+  return svg.str();
+}
+
 std::string BarChart(const std::string& title,
                      std::vector<std::pair<std::string, std::uint64_t>> rows, const char* colour,
                      std::string (*format)(std::uint64_t)) {
@@ -85,9 +93,7 @@ std::string BarChart(const std::string& title,
   const int height = static_cast<int>(rows.size()) * kRow + 4;
   std::uint64_t max = 1;
   for (const auto& r : rows) max = std::max(max, r.second);
-  svg << "<svg role=\"img\" width=\"" << kWidth << "\" height=\"" << height << "\" viewBox=\"0 0 "
-      << kWidth << ' ' << height << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>"
-      << Escape(title) << "</title>";
+  svg << SvgStart(title, kWidth, height);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const int y = static_cast<int>(i) * kRow + 2;
     const double w = static_cast<double>(kWidth - kLabel - kValue) *

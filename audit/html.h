@@ -28,6 +28,10 @@ std::string Thousands(std::uint64_t n);
 // A duration for people: "850 ms", "12.5 min", "3.2 h", "4.1 d".
 std::string Duration(std::uint64_t ms);
 
+// The opening of an SVG chart `width` by `height` titled `title` (for screen readers and
+// as a tooltip); the caller closes it with "</svg>".
+std::string SvgStart(const std::string& title, int width, int height);
+
 // Horizontal bars, largest first, each labelled with `format` of its value.
 std::string BarChart(const std::string& title,
                      std::vector<std::pair<std::string, std::uint64_t>> rows, const char* colour,

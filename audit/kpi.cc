@@ -46,20 +46,6 @@ std::string Join(const std::vector<std::string>& parts, char sep) {
   return out;
 }
 
-std::string MraStatusCode(contracts::MraStatus s) {
-  switch (s) {
-    case contracts::MraStatus::kProposed:
-      return "proposed";
-    case contracts::MraStatus::kInForce:
-      return "in_force";
-    case contracts::MraStatus::kSuspended:
-      return "suspended";
-    case contracts::MraStatus::kEnded:
-      return "ended";
-  }
-  return "unknown";
-}
-
 class Computer {
  public:
   Computer(const ledger::Ledger& ledger, const KpiQuery& q) : ledger_(ledger), q_(q) {
@@ -109,7 +95,7 @@ class Computer {
       f.id = mra.id;
       f.proposer = mra.proposer;
       f.partner = mra.partner;
-      f.status = MraStatusCode(mra.status);
+      f.status = std::string(contracts::MraStatusName(mra.status));
       for (const auto& [country, op] : aeos_) {
         const bool of_proposer = country == mra.proposer;
         if (!of_proposer && country != mra.partner) continue;

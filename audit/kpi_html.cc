@@ -40,9 +40,7 @@ std::string RangeChart(const std::string& title, const std::vector<RangeRow>& ro
   std::uint64_t max = 1;
   for (const RangeRow& r : shown) max = std::max(max, r.d->Percentile(0.99));
   const double scale = static_cast<double>(kWidth - kLabel - kValue) / static_cast<double>(max);
-  svg << "<svg role=\"img\" width=\"" << kWidth << "\" height=\"" << height << "\" viewBox=\"0 0 "
-      << kWidth << ' ' << height << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>"
-      << Escape(title) << "</title>";
+  svg << html::SvgStart(title, kWidth, height);
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const Distribution& d = *shown[i].d;
     const std::uint64_t p50 = d.Percentile(0.5), p90 = d.Percentile(0.9), p99 = d.Percentile(0.99);

@@ -34,9 +34,7 @@ std::string ColumnChart(const std::string& title, const std::vector<TimelineBuck
   for (const TimelineBucket& t : timeline) max = std::max(max, total(t));
   std::ostringstream svg;
   svg << "<figure><figcaption>" << Escape(title) << "</figcaption>"
-      << "<svg role=\"img\" width=\"" << kWidth << "\" height=\"" << kHeight << "\" viewBox=\"0 0 "
-      << kWidth << ' ' << kHeight << "\" xmlns=\"http://www.w3.org/2000/svg\">"
-      << "<title>" << Escape(title) << "</title>";
+      << html::SvgStart(title, kWidth, kHeight);
   // Axes, and the scale's top.
   svg << "<line x1=\"" << kLeft << "\" y1=\"" << kTop << "\" x2=\"" << kLeft << "\" y2=\""
       << kTop + plot_h << "\" stroke=\"#555\"/>"

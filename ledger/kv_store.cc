@@ -106,11 +106,9 @@ Result<std::optional<Bytes>> Overlay::Get(Column column, ByteView key) const {
 }
 
 void Overlay::Put(Column column, ByteView key, ByteView value) {
-  const FlatKeyView flat(column, key);
-  auto it = entries_.find(flat.view());
-  if (it == entries_.end()) {
-    it = entries_.try_emplace(std::pmr::string(flat.view(), &arena_)).first;
-  }
+  // One lookup; a key put twice (rare: the tree's nodes are content-addressed) leaves its
+  // second copy unused in the arena until the overlay goes.
+  auto it = entries_.try_emplace(std::pmr::string(FlatKeyView(column, key).view(), &arena_)).first;
   it->second.assign(value.begin(), value.end());
 }
 
