@@ -274,6 +274,17 @@ std::string KpiPeriod(const KpiQuery& q) {
          (open_end ? std::string("the head") : html::UtcTime(q.to_ms));
 }
 
+std::string KpiTimeText(std::uint64_t ms) {
+  if (ms % 1000 != 0) return std::to_string(ms);
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  // ParseKpiTime reads four-digit years only.
+  if (gmtime_r(&seconds, &tm) == nullptr || tm.tm_year + 1900 > 9999) return std::to_string(ms);
+  char buf[32];
+  std::strftime(buf, sizeof buf, ms % 86'400'000 == 0 ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 namespace {
 
 // Each distribution of the report with its indicator's name and group.
@@ -303,7 +314,8 @@ std::uint64_t Distribution::Percentile(double p) const {
 }
 
 Result<KpiReport> ComputeKpis(const ledger::Ledger& ledger, const KpiQuery& query,
-                              const std::function<void(const KpiProgress&)>& on_progress) {
+                              const std::function<void(const KpiProgress&)>& on_progress,
+                              const std::atomic<bool>* cancel) {
   if (query.from_ms >= query.to_ms) {
     return Status::InvalidArgument("the period is empty: its start is not before its end");
   }
@@ -312,6 +324,9 @@ Result<KpiReport> ComputeKpis(const ledger::Ledger& ledger, const KpiQuery& quer
   const Height first = ledger.snapshot_height() ? ledger.snapshot_height()->Next() : Height(1);
   Computer c(ledger, query);
   for (std::uint64_t h = first.value(); h <= head.value(); ++h) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      return Status::FailedPrecondition("the indicators' computation was cancelled");
+    }
     TAMGA_RETURN_IF_ERROR(c.Block(Height(h)));
     if (on_progress && (h % 1000 == 0 || h == head.value())) on_progress({Height(h), head});
   }

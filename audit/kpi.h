@@ -31,6 +31,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -111,9 +112,11 @@ struct KpiProgress {
 // Reads every committed block from 1 (or, on a ledger that started from a snapshot, from
 // the block after it: intervals that began before are then not counted) to the head (an
 // interval may start before the period it is counted in). `on_progress` (optional) is called every
-// 1,000 blocks and at the end.
+// 1,000 blocks and at the end. When `cancel` (optional) turns true, the reading stops at the
+// next block with a FailedPrecondition error.
 Result<KpiReport> ComputeKpis(const ledger::Ledger& ledger, const KpiQuery& query,
-                              const std::function<void(const KpiProgress&)>& on_progress = {});
+                              const std::function<void(const KpiProgress&)>& on_progress = {},
+                              const std::atomic<bool>* cancel = nullptr);
 
 // The report as text (a table per figure), as CSV (one row per figure: indicator, group,
 // count, median_ms, p90_ms, p99_ms; volumes as indicator "volume"), and as JSON (the same
@@ -123,8 +126,17 @@ std::string KpiCsv(const KpiReport& report);
 std::string KpiJson(const KpiReport& report, bool with_samples);
 // One self-contained HTML page (audit/html.h): the period, a table of every figure, charts
 // of the median, p90 and p99 per corridor, crossing and document indicator, the MRAs, and
-// volumes per administration (audit/kpi_html.cc).
-std::string KpiHtml(const KpiReport& report);
+// volumes per administration (audit/kpi_html.cc). No script. `served`: the page as a node
+// serves it at /kpis (node/api.cc), with a form to choose another period and corridor
+// (GET kpis?from=&to=&corridor=) and links to the same figures as JSON and CSV.
+std::string KpiHtml(const KpiReport& report, bool served = false);
+// The page a node serves while it computes: the query's form, how far the computation is,
+// and a refresh in `refresh_s` seconds; `message` says why it waits (or what was wrong with
+// the query, with refresh_s 0).
+std::string KpiWaitHtml(const KpiQuery& query, const std::string& message, int refresh_s);
+// A time as ParseKpiTime reads it back: "2026-03-01" at midnight, "2026-03-01T12:00:00Z" on a
+// whole second, else milliseconds.
+std::string KpiTimeText(std::uint64_t ms);
 // "2026-03-01 00:00:00 UTC to the head".
 std::string KpiPeriod(const KpiQuery& query);
 

@@ -5,6 +5,8 @@
 // volumes. Inline SVG drawn here, no script.
 
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <sstream>
 
 #include "audit/html.h"
@@ -71,21 +73,90 @@ std::string RangeChart(const std::string& title, const std::vector<RangeRow>& ro
   return svg.str();
 }
 
-}  // namespace
-
-std::string KpiHtml(const KpiReport& r) {
+// The page's head, up to and including its heading; `refresh_s` > 0 reloads it then.
+std::string Head(int refresh_s) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      << "<title>Tamga: time-release indicators</title><style>" << html::StyleSheet()
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  if (refresh_s > 0) out << "<meta http-equiv=\"refresh\" content=\"" << refresh_s << "\">";
+  out << "<title>Tamga: time-release indicators</title><style>" << html::StyleSheet()
       << ".legend { color: #555; font-size: 13px; margin: 2px 0 0 150px; }\n"
-      << "</style></head><body>\n";
-  out << "<h1>Time-release indicators</h1>\n<p>" << Escape(KpiPeriod(r.query)) << " (block time)";
+      << "form.period { margin: 8px 0 16px; display: flex; flex-wrap: wrap; gap: 12px; "
+         "align-items: end; }\n"
+      << "form.period label { display: flex; flex-direction: column; font-size: 13px; "
+         "color: #555; }\n"
+      << "form.period input { font: inherit; padding: 3px 6px; width: 13em; }\n"
+      << "</style></head><body>\n<h1>Time-release indicators</h1>\n";
+  return out.str();
+}
+
+// GET kpis?from=&to=&corridor=: the period and corridor shown, to change.
+std::string Form(const KpiQuery& q) {
+  const bool open_end = q.to_ms == std::numeric_limits<std::uint64_t>::max();
+  const std::string from = q.from_ms == 0 ? "" : KpiTimeText(q.from_ms);
+  const std::string to = open_end ? "" : KpiTimeText(q.to_ms);
+  std::ostringstream out;
+  out << "<form class=\"period\" method=\"get\" action=\"kpis\">"
+      << "<label>From (block time, UTC)<input name=\"from\" value=\"" << Escape(from)
+      << "\" placeholder=\"the beginning\"></label>"
+      << "<label>To (not included)<input name=\"to\" value=\"" << Escape(to)
+      << "\" placeholder=\"the head\"></label>"
+      << "<label>Corridor<input name=\"corridor\" value=\"" << Escape(q.corridor)
+      << "\" placeholder=\"every route, or KZ-KG-UZ\"></label>"
+      << "<button type=\"submit\">Show</button></form>\n";
+  return out.str();
+}
+
+// The query's own parameters, for the links to the JSON and CSV figures.
+std::string QueryString(const KpiQuery& q) {
+  std::string out;
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    out += out.empty() ? "?" : "&";
+    out += key;
+    out += '=';
+    for (unsigned char c : value) {  // Percent-encode all but the unreserved characters.
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        static const char kHex[] = "0123456789ABCDEF";
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+  };
+  add("from", q.from_ms == 0 ? "" : KpiTimeText(q.from_ms));
+  add("to", q.to_ms == std::numeric_limits<std::uint64_t>::max() ? "" : KpiTimeText(q.to_ms));
+  add("corridor", q.corridor);
+  return out;
+}
+
+}  // namespace
+
+std::string KpiWaitHtml(const KpiQuery& query, const std::string& message, int refresh_s) {
+  return Head(refresh_s) + Form(query) + "<p>" + Escape(message) + "</p>\n</body></html>\n";
+}
+
+std::string KpiHtml(const KpiReport& r, bool served) {
+  std::ostringstream out;
+  out << Head(0);
+  if (served) out << Form(r.query);
+  out << "<p>" << Escape(KpiPeriod(r.query)) << " (block time)";
   if (!r.query.corridor.empty()) out << ", corridor " << Escape(r.query.corridor);
   out << ". " << Thousands(r.blocks_in_period) << " blocks in the period, up to height "
       << Thousands(r.last_in_period.value()) << " of " << Thousands(r.head.value())
       << ". Every time is a block's quorum-signed timestamp; every interval runs between two "
          "committed transactions, listed with <code>tamga kpi --format json "
-         "--samples</code>.</p>\n";
+         "--samples</code>";
+  if (served) {
+    const std::string q = Escape(QueryString(r.query));
+    out << " or <a href=\"v1/kpis" << q << (q.empty() ? "?" : "&amp;")
+        << "samples=true\">here as JSON</a> (figures alone: <a href=\"v1/kpis" << q
+        << "\">JSON</a>, <a href=\"v1/kpis" << q << (q.empty() ? "?" : "&amp;")
+        << "format=csv\">CSV</a>)";
+  }
+  out << ".</p>\n";
 
   out << "<h2>Figures</h2>\n<table><tr><th>indicator</th><th>group</th><th>count</th>"
          "<th>median</th><th>p90</th><th>p99</th></tr>\n";

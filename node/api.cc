@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "audit/kpi.h"
 #include "client/genesis_file.h"
 #include "client/verify_link.h"
 #include "common/encoding.h"
@@ -28,6 +29,7 @@
 #include "node/connection_table.h"
 #include "node/facts.h"
 #include "node/host_metrics.h"
+#include "node/kpi_service.h"
 #include "node/rate_limiter.h"
 #include "tlog/tiles.h"
 #include "tsa/authority.h"
@@ -249,6 +251,9 @@ json StatusJson(const NodeStatus& s) {
   return j;
 }
 
+// The most intervals GET /v1/kpis?samples=true lists in one answer (about 200 bytes each).
+constexpr std::uint64_t kKpiSamplesMax = 100'000;
+
 std::uint64_t SteadyMs() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::steady_clock::now().time_since_epoch())
@@ -296,6 +301,9 @@ struct ApiConnections {
   LogBudget refusals_log{10};
   // [api] trusted_proxies, normalised (config.cc).
   std::set<std::string> trusted_proxies;
+  // The indicators' computations (node/kpi_service.h), owned by the ApiServer; null when
+  // [api] kpis is false or the server stopped.
+  KpiService* kpis = nullptr;
 };
 
 namespace {
@@ -393,6 +401,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (path == "/v1/snapshot") return Snapshot();
     if (path == "/v1/timestamp/certs") return TimestampCertificates();
     if (path == "/v1/log/consistency") return Consistency(query);
+    if (path == "/v1/kpis") return Kpis(query, false);
+    if (path == "/kpis") return Kpis(query, true);
     // The C2SP tlog-tiles read path: the checkpoint, Merkle tiles and entry bundles.
     if (path == "/checkpoint") return Checkpoint();
     if (path == "/v1/log/checkpoint") return CheckpointJson();
@@ -627,6 +637,134 @@ class Session : public std::enable_shared_from_this<Session> {
     json hashes = json::array();
     for (const Hash32& h : *proof) hashes.push_back(h.ToHex());
     Write(Json(http::status::ok, {{"from", *from}, {"to", *to}, {"proof", hashes}}));
+  }
+
+  // GET /v1/kpis?from=&to=&corridor=&format=json|csv&samples=true, and the page GET
+  // /kpis?from=&to=&corridor=: the time-release indicators of a period (audit/kpi.h),
+  // computed off the node's thread (node/kpi_service.h): 202 with the progress and
+  // Retry-After until they are ready (the page refreshes itself), 503 when too many other
+  // periods are being computed. Each request counts as a submission of its address.
+  void Kpis(std::string_view query, bool page) {
+    KpiService* service = connections_->kpis;
+    if (service == nullptr) {
+      return Write(Error(http::status::not_found, ApiCode::kNotFound,
+                         "this node does not compute the indicators ([api] kpis = false)"));
+    }
+    audit::KpiQuery q;
+    std::string format = "json";
+    bool samples = false;
+    // Parameters left empty (as a form sends them) are absent.
+    auto param = [&](const char* key) -> Result<std::string> {
+      const auto raw = QueryParam(query, key);
+      if (!raw) return std::string();
+      auto decoded = PercentDecode(*raw);
+      if (!decoded)
+        return Status::InvalidArgument(std::string(key) + " is not well percent-encoded");
+      return std::move(*decoded);
+    };
+    Status problem = [&]() -> Status {
+      TAMGA_ASSIGN_OR_RETURN(const std::string from, param("from"));
+      TAMGA_ASSIGN_OR_RETURN(const std::string to, param("to"));
+      TAMGA_ASSIGN_OR_RETURN(q.corridor, param("corridor"));
+      if (!from.empty()) {
+        TAMGA_ASSIGN_OR_RETURN(q.from_ms, audit::ParseKpiTime(from));
+      }
+      if (!to.empty()) {
+        TAMGA_ASSIGN_OR_RETURN(q.to_ms, audit::ParseKpiTime(to));
+      }
+      if (q.from_ms >= q.to_ms) {
+        return Status::InvalidArgument("the period is empty: from is not before to");
+      }
+      const bool route = q.corridor.size() <= 64 &&
+                         std::all_of(q.corridor.begin(), q.corridor.end(),
+                                     [](char c) { return (c >= 'A' && c <= 'Z') || c == '-'; });
+      if (!route) {
+        return Status::InvalidArgument(
+            "a corridor is its countries' codes joined by '-', like KZ-KG-UZ");
+      }
+      if (page) return Status::Ok();
+      TAMGA_ASSIGN_OR_RETURN(format, param("format"));
+      if (format.empty()) format = "json";
+      if (format != "json" && format != "csv") {
+        return Status::InvalidArgument("format is json or csv");
+      }
+      TAMGA_ASSIGN_OR_RETURN(const std::string with, param("samples"));
+      if (!with.empty() && with != "true" && with != "false") {
+        return Status::InvalidArgument("samples is true or false");
+      }
+      samples = with == "true";
+      return Status::Ok();
+    }();
+    if (!problem.ok()) {
+      if (page)
+        return Write(
+            KpiPage(http::status::bad_request, audit::KpiWaitHtml(q, problem.message(), 0)));
+      return BadRequest(problem.message());
+    }
+    if (const std::uint64_t retry_ms = connections_->by_address.Take(client_, SteadyMs())) {
+      return AddressRateLimited(retry_ms);
+    }
+    const KpiService::Answer a = service->Ask(q, SteadyMs());
+    switch (a.kind) {
+      case KpiService::Answer::Kind::kReady:
+        break;
+      case KpiService::Answer::Kind::kComputing: {
+        std::string where = a.progress.head.value() == 0
+                                ? "waiting behind " + std::to_string(a.ahead) + " other period" +
+                                      (a.ahead == 1 ? "" : "s")
+                                : "block " + std::to_string(a.progress.height.value()) + " of " +
+                                      std::to_string(a.progress.head.value());
+        Response r =
+            page ? KpiPage(http::status::accepted,
+                           audit::KpiWaitHtml(q, "Computing the indicators: " + where + ".", 1))
+                 : Json(http::status::accepted, {{"status", "computing"},
+                                                 {"height", a.progress.height.value()},
+                                                 {"head", a.progress.head.value()},
+                                                 {"ahead", a.ahead}});
+        r.set(http::field::retry_after, "1");
+        return Write(std::move(r));
+      }
+      case KpiService::Answer::Kind::kBusy: {
+        const std::string text = std::string(ApiCodeText(ApiCode::kBusy));
+        Response r = page ? KpiPage(http::status::service_unavailable,
+                                    audit::KpiWaitHtml(q, "The node is busy: " + text + ".", 5))
+                          : Error(http::status::service_unavailable, ApiCode::kBusy, text);
+        r.set(http::field::retry_after, "5");
+        return Write(std::move(r));
+      }
+      case KpiService::Answer::Kind::kFailed:
+        return Write(Error(http::status::internal_server_error, ApiCode::kInternal,
+                           "the indicators could not be computed: " + a.error.ToString()));
+    }
+    const audit::KpiReport& report = *a.report;
+    if (page) return Write(KpiPage(http::status::ok, audit::KpiHtml(report, true)));
+    if (format == "csv") {
+      return Write(Text(http::status::ok, "text/csv; charset=utf-8", audit::KpiCsv(report)));
+    }
+    if (samples) {
+      std::uint64_t n =
+          report.origin_issue_to_first_use.count() + report.verification_request_to_answer.count();
+      for (const auto& [k, d] : report.transit_time) n += d.count();
+      for (const auto& [k, d] : report.crossing_time) n += d.count();
+      if (n > kKpiSamplesMax) {
+        return BadRequest("the period holds " + std::to_string(n) + " intervals, more than " +
+                          std::to_string(kKpiSamplesMax) +
+                          " in one answer: ask for a shorter period, or without samples");
+      }
+    }
+    Write(Text(http::status::ok, "application/json", audit::KpiJson(report, samples)));
+  }
+
+  // The indicators' page: an HTML page of ours with inline styles and no script at all.
+  static Response KpiPage(http::status status, std::string body) {
+    Response r = Text(status, "text/html; charset=utf-8", std::move(body));
+    r.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+          "base-uri 'none'; frame-ancestors 'none'");
+    r.set("X-Content-Type-Options", "nosniff");
+    r.set("Referrer-Policy", "no-referrer");
+    r.set(http::field::cache_control, "no-cache");
+    return r;
   }
 
   // GET /checkpoint: the newest checkpoint a quorum signed, as a signed note.
@@ -1217,7 +1355,12 @@ ApiServer::ApiServer(asio::io_context& io, Node& node)
     : io_(io),
       node_(node),
       acceptor_(io),
-      connections_(std::make_shared<ApiConnections>(node.config())) {}
+      connections_(std::make_shared<ApiConnections>(node.config())) {
+  if (node.config().api_kpis) {
+    kpis_ = std::make_unique<KpiService>(node.ledger());
+    connections_->kpis = kpis_.get();
+  }
+}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -1304,6 +1447,9 @@ void ApiServer::Stop() {
   *stopped_ = true;
   beast::error_code ec;
   acceptor_.close(ec);
+  // A computation under way stops at its next block.
+  connections_->kpis = nullptr;
+  kpis_.reset();
 }
 
 }  // namespace tamga::node

@@ -6,7 +6,8 @@
 // does not parse closes only its own connection. Connections are capped per address and
 // in all, and idle ones give their place to newcomers, so holding connections open locks
 // no other client out. Submissions are limited to a rate per address and per signer
-// (node/rate_limiter.h): past it, 429 with Retry-After.
+// (node/rate_limiter.h): past it, 429 with Retry-After. The time-release indicators
+// (GET /v1/kpis, the page /kpis) are computed on a thread of their own (node/kpi_service.h).
 //
 // Thread-safety: runs on the node's io_context thread, like the node.
 
@@ -23,6 +24,7 @@
 namespace tamga::node {
 
 struct ApiConnections;
+class KpiService;
 
 class ApiServer {
  public:
@@ -41,6 +43,8 @@ class ApiServer {
   // Open connections: at most [api] connections_max, connections_per_address from one
   // address; a newcomer takes the place of the longest-idle one (node/connection_table.h).
   std::shared_ptr<ApiConnections> connections_;
+  // The time-release indicators' computations; null when [api] kpis is false.
+  std::unique_ptr<KpiService> kpis_;
 };
 
 }  // namespace tamga::node

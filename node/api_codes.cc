@@ -33,6 +33,10 @@ constexpr ApiCodeEntry kApiCodes[] = {
      ApiBody::kError},
     {ApiCode::kTooManyStreams, "too_many_streams", "too many event streams; try later",
      ApiBody::kError},
+    {ApiCode::kBusy, "busy",
+     "the node is computing as many indicators as it may; retry after the time Retry-After "
+     "gives",
+     ApiBody::kError},
     {ApiCode::kInternal, "internal", "the request failed", ApiBody::kError},
 };
 

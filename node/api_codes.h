@@ -31,6 +31,7 @@ enum class ApiCode : std::uint8_t {
   kTooLarge,          // Headers or body over the limit (413).
   kNotYetProvable,    // A proof asked for too early (503).
   kTooManyStreams,    // Event streams at their limit (503).
+  kBusy,              // Computing as many indicators as it may (503, node/kpi_service.h).
   kInternal,          // The node could not read its own storage, or a defect (500).
 };
 

@@ -197,6 +197,7 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(api.Number("submissions_per_second_per_signer",
                                    c.api_submissions_per_second_per_signer, 0, 1'000'000));
   TAMGA_RETURN_IF_ERROR(api.Strings("trusted_proxies", c.api_trusted_proxies));
+  TAMGA_RETURN_IF_ERROR(api.Bool("kpis", c.api_kpis));
   TAMGA_RETURN_IF_ERROR(api.Finish());
   for (std::string& proxy : c.api_trusted_proxies) {
     boost::system::error_code ec;

@@ -50,6 +50,9 @@ struct NodeConfig {
   // and a request through one counts toward the submission limits of the client named
   // last in its X-Forwarded-For header. Literal IP addresses, normalised when read.
   std::vector<std::string> api_trusted_proxies;
+  // Serve the time-release indicators (GET /v1/kpis, the page /kpis): each new period asked
+  // for reads the chain from its first block on a thread of low priority (node/kpi_service.h).
+  bool api_kpis = true;
 
   std::uint64_t round_timeout_ms = 1000;
   std::uint64_t round_timeout_max_ms = 8000;

@@ -340,6 +340,7 @@
     });
 
     useProofFile(!served);
+    $('kpi-line').hidden = !served;  // The indicators' page is the node's (/kpis).
     applyTexts();
     state.unsupported = await V.browserSupport();
     if (state.unsupported) {

@@ -418,6 +418,23 @@ TEST_F(GeneratedMonth, IndicatorsMatchTheScheduleInEveryFormat) {
   testing::TempDir dir("kpi_page");
   ASSERT_TRUE(WriteFileAtomic(dir.File("kpi.html"), page, {}).ok());
   testing::ExpectScreenshot(dir.File("kpi.html"), "kpi-report.png", 880, 1650, dir.path().string());
+  // As a node serves it at /kpis: a form for the period and corridor, links to the figures
+  // as JSON and CSV with the same query (docs/images/kpi-page.png).
+  const std::string served = KpiHtml(r, true);
+  EXPECT_EQ(served.find("<script"), std::string::npos);
+  EXPECT_NE(served.find("<form class=\"period\" method=\"get\" action=\"kpis\">"),
+            std::string::npos);
+  const std::string from_text = KpiTimeText(q.from_ms), to_text = KpiTimeText(q.to_ms);
+  EXPECT_EQ(ParseKpiTime(from_text).value(), q.from_ms) << from_text;
+  EXPECT_EQ(ParseKpiTime(to_text).value(), q.to_ms) << to_text;
+  EXPECT_NE(served.find("name=\"from\" value=\"" + from_text + "\""), std::string::npos);
+  std::string encoded;  // ':' percent-encoded in the links' query.
+  for (char ch : from_text) encoded += ch == ':' ? std::string("%3A") : std::string(1, ch);
+  EXPECT_NE(served.find("href=\"v1/kpis?from=" + encoded + "&amp;to="), std::string::npos)
+      << served;
+  ASSERT_TRUE(WriteFileAtomic(dir.File("served.html"), served, {}).ok());
+  testing::ExpectScreenshot(dir.File("served.html"), "kpi-page.png", 880, 1000,
+                            dir.path().string());
 
   // One corridor only: its transits and its crossings, the other figures unchanged.
   q.corridor = "KZ-KG-UZ";
@@ -498,6 +515,20 @@ TEST(KpiCommand, ReadsADataDirectoryInEachFormatAndRefusesBadInput) {
   o.format = "text";
   o.data_dir = dir.File("nothing-here");
   EXPECT_FALSE(run().ok());
+}
+
+TEST(Kpi, TimesAreWrittenAsTheyParse) {
+  for (const std::uint64_t ms :
+       {0ull, 1ull, 86'400'000ull, 1'772'323'200'000ull, 1'772'366'400'000ull, 1'772'366'400'123ull,
+        253'402'300'800'000ull}) {
+    const std::string text = KpiTimeText(ms);
+    auto back = ParseKpiTime(text);
+    ASSERT_TRUE(back.ok()) << text << ": " << back.error().ToString();
+    EXPECT_EQ(*back, ms) << text;
+  }
+  EXPECT_EQ(KpiTimeText(1'772'323'200'000), "2026-03-01");
+  EXPECT_EQ(KpiTimeText(1'772'366'400'000), "2026-03-01T12:00:00Z");
+  EXPECT_EQ(KpiTimeText(253'402'300'800'000), "253402300800000") << "year 10000: a number";
 }
 
 TEST(Kpi, AnEmptyPeriodIsRefusedAndTimesParse) {

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "client/genesis_file.h"
 #include "common/encoding.h"
@@ -456,6 +457,73 @@ TEST(OpenApiTest, EveryAnswerOfAClusterMatchesDocsOpenapiJson) {
       EXPECT_FALSE(a->csp.empty()) << file;
     }
     api.Call("GET", "/nothing.js", "/{file}", 404);
+  }
+
+  // --- The time-release indicators -------------------------------------------------------
+  {
+    // Computed off the node's thread: 202 with the progress until ready.
+    auto settle = [&](const std::string& target, const std::string& path) {
+      std::optional<Answer> a;
+      const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+      do {
+        if (a) std::this_thread::sleep_for(milliseconds(50));
+        a = Exchange(ApiPort(c, 0), Request("GET", target));
+        if (!a) break;
+        api.Check("GET " + target, "GET", path, *a);
+        if (a->status == 202) {
+          EXPECT_EQ(a->retry_after, "1") << target;
+        }
+      } while (a->status == 202 && std::chrono::steady_clock::now() < deadline);
+      return a;
+    };
+    auto figures = settle("/v1/kpis", "/v1/kpis");
+    ASSERT_TRUE(figures.has_value());
+    ASSERT_EQ(figures->status, 200) << figures->body;
+    const json k = json::parse(figures->body, nullptr, false);
+    // The certificate of stage 1, used in stage 2; the transit has left x but entered
+    // nothing yet, so no crossing is measured.
+    EXPECT_EQ(At(At(k, "origin_issue_to_first_use"), "count"), 1) << k.dump();
+    EXPECT_EQ(At(k, "crossing_time"), json::object()) << k.dump();
+    EXPECT_EQ(At(At(At(At(k, "volumes"), x), "issue-certificates"), "transactions"), 1) << k.dump();
+    const json mras = At(k, "mras");
+    ASSERT_TRUE(mras.is_array() && mras.size() == 1) << k.dump();
+    EXPECT_EQ(At(mras[0], "status"), "in_force");
+    EXPECT_EQ(At(mras[0], "id"), "MRA-1");
+
+    auto with_samples = settle("/v1/kpis?samples=true", "/v1/kpis");
+    ASSERT_TRUE(with_samples.has_value());
+    const json ks = json::parse(with_samples->body, nullptr, false);
+    const json uses = At(At(ks, "origin_issue_to_first_use"), "samples");
+    ASSERT_TRUE(uses.is_array() && uses.size() == 1) << ks.dump();
+    EXPECT_EQ(At(uses[0], "subject"), x + "/" + number) << ks.dump();
+    auto csv = settle("/v1/kpis?format=csv&corridor=" + x + "-" + y, "/v1/kpis");
+    ASSERT_TRUE(csv.has_value());
+    EXPECT_EQ(csv->status, 200);
+    EXPECT_EQ(csv->body.rfind("indicator,group,count,median_ms,p90_ms,p99_ms\n", 0), 0u)
+        << csv->body;
+    EXPECT_NE(csv->body.find("origin_issue_to_first_use,,1,"), std::string::npos) << csv->body;
+
+    // The page: a form, the figures, and no script at all.
+    auto page = settle("/kpis?from=&to=&corridor=", "/kpis");
+    ASSERT_TRUE(page.has_value());
+    EXPECT_EQ(page->status, 200) << page->body;
+    EXPECT_NE(page->body.find("<form class=\"period\""), std::string::npos);
+    EXPECT_NE(page->body.find("Transit time by corridor"), std::string::npos);
+    EXPECT_EQ(page->body.find("<script"), std::string::npos);
+    EXPECT_EQ(page->csp.rfind("default-src 'none'; style-src 'unsafe-inline';", 0), 0u)
+        << page->csp;
+
+    // Periods that do not parse.
+    for (const std::string bad : {"?from=yesterday", "?from=2026-03-02&to=2026-03-01",
+                                  "?corridor=kz-kg", "?format=xml", "?samples=yes", "?to=%zz"}) {
+      EXPECT_EQ(At(api.Call("GET", "/v1/kpis" + bad, "/v1/kpis", 400), "code"), "bad_request")
+          << bad;
+    }
+    auto bad_page = Exchange(ApiPort(c, 0), Request("GET", "/kpis?to=2026-02-31"));
+    ASSERT_TRUE(bad_page.has_value());
+    api.Check("GET /kpis?to=2026-02-31", "GET", "/kpis", *bad_page);
+    EXPECT_EQ(bad_page->status, 400);
+    EXPECT_NE(bad_page->body.find("is not a time"), std::string::npos) << bad_page->body;
   }
 
   // --- Status, metrics --------------------------------------------------------------------

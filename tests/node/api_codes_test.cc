@@ -32,6 +32,7 @@ const std::vector<std::pair<std::string_view, ApiBody>> kPinned = {
     {"bad_request", ApiBody::kBoth},         {"not_found", ApiBody::kError},
     {"method_not_allowed", ApiBody::kError}, {"too_large", ApiBody::kError},
     {"not_yet_provable", ApiBody::kError},   {"too_many_streams", ApiBody::kError},
+    {"busy", ApiBody::kError},
     {"internal", ApiBody::kError},
 };
 

@@ -197,6 +197,16 @@ TEST(ConfigTest, TrustedProxiesAreIpAddressesNormalised) {
   EXPECT_TRUE(ParseConfig(head, "/x")->api_trusted_proxies.empty()) << "none unless named";
 }
 
+TEST(ConfigTest, TheIndicatorsAreServedUnlessTurnedOff) {
+  const std::string head =
+      "genesis = \"g\"\nkey_file = \"k\"\ndata_dir = \"d\"\n[network]\nlisten = \"127.0.0.1:1\"\n";
+  EXPECT_TRUE(ParseConfig(head, "/x")->api_kpis);
+  auto off = ParseConfig(head + "[api]\nkpis = false\n", "/x");
+  ASSERT_TRUE(off.ok()) << off.error().ToString();
+  EXPECT_FALSE(off->api_kpis);
+  EXPECT_FALSE(ParseConfig(head + "[api]\nkpis = \"no\"\n", "/x").ok());
+}
+
 // The example the Debian package installs as /etc/tamga/tamgad.toml is a configuration
 // tamgad accepts, with the paths the unit and its sandbox expect.
 TEST(ConfigTest, ThePackagesExampleConfigurationIsAccepted) {
