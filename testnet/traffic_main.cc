@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "client/genesis_file.h"
@@ -112,11 +113,12 @@ class Player {
                  countries.size(), o_.plan.days, last_day, o_.speed, last_day * 86'400 / o_.speed,
                  plan_.steps.size(), plan_.setup_steps, kpi_steps);
     ids_.assign(plan_.steps.size(), std::nullopt);
-    committed_.assign(plan_.steps.size(), false);
+    committed_.assign(plan_.steps.size(), {});
 
     // The setup, then the clock starts.
     for (std::size_t i = 0; i < plan_.setup_steps; ++i) {
-      if (plan_.steps[i].after) WaitCommitted(*plan_.steps[i].after);  // Accept after propose.
+      // Accept after propose.
+      if (plan_.steps[i].after) WaitCommitted(*plan_.steps[i].after, plan_.steps[i].country);
       Send(i);
     }
     for (std::size_t i = 0; i < plan_.setup_steps; ++i) WaitCommitted(i);
@@ -128,7 +130,7 @@ class Player {
       const auto due = start + std::chrono::microseconds(static_cast<std::int64_t>(
                                    static_cast<double>(s.at_ms) * 1000 / o_.speed));
       std::this_thread::sleep_until(due);
-      if (s.after) WaitCommitted(*s.after);
+      if (s.after) WaitCommitted(*s.after, s.country);
       Send(i);
       if (Clock::now() - last_progress >= std::chrono::seconds(2)) {
         last_progress = Clock::now();
@@ -171,11 +173,11 @@ class Player {
     ids_[i] = tx.Hash();
   }
 
-  // The committed status of step i's transaction: "accepted", "rejected: reason", or ""
-  // while not committed (or never admitted).
-  std::string Status(std::size_t i) {
+  // The committed status of step i's transaction on the node of `country`: "accepted",
+  // "rejected: reason", or "" while not committed there (or never admitted).
+  std::string Status(std::size_t i, const std::string& country) {
     if (!ids_[i]) return "";
-    auto r = clients_.at(plan_.steps[i].country).Get("/v1/transactions/" + ids_[i]->ToHex());
+    auto r = clients_.at(country).Get("/v1/transactions/" + ids_[i]->ToHex());
     if (!r.ok() || r->status != 200) return "";
     const json j = json::parse(r->body, nullptr, false);
     if (!j.is_object() || j.value("status", "") != "committed") return "";
@@ -183,12 +185,15 @@ class Player {
     return "rejected: " + j.value("reason", std::string("?")) + " " + j.value("detail", "");
   }
 
-  void WaitCommitted(std::size_t i) {
-    if (committed_[i] || !ids_[i]) return;
+  // Until step i is committed on the node of `country` (by default its own): a step that
+  // depends on it goes to that node, whose admission checks its own committed state.
+  void WaitCommitted(std::size_t i, std::string country = "") {
+    if (country.empty()) country = plan_.steps[i].country;
+    if (!ids_[i] || committed_[i].count(country)) return;
     const auto deadline = Clock::now() + std::chrono::seconds(60);
     while (Clock::now() < deadline) {
-      if (!Status(i).empty()) {
-        committed_[i] = true;
+      if (!Status(i, country).empty()) {
+        committed_[i].insert(country);
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -203,7 +208,7 @@ class Player {
     for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
       if (!ids_[i]) continue;
       WaitCommitted(i);
-      const std::string status = Status(i);
+      const std::string status = Status(i, plan_.steps[i].country);
       const std::string type(
           contracts::TxTypeName(static_cast<std::uint16_t>(plan_.steps[i].type)));
       if (status == "accepted") {
@@ -275,7 +280,7 @@ class Player {
   std::map<std::string, client::HttpClient> clients_;
   std::map<std::pair<std::string, Actor>, Signer> signers_;
   std::vector<std::optional<Hash32>> ids_;
-  std::vector<bool> committed_;
+  std::vector<std::set<std::string>> committed_;  // The nodes each step is known committed on.
   std::map<std::string, Counts> counts_;
   std::vector<std::string> refusals_;
   std::uint64_t refused_ = 0;
