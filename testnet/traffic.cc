@@ -70,8 +70,10 @@ class Planner {
       std::poisson_distribution<int> transits(o_.transits_per_day * season * share);
       std::poisson_distribution<int> certificates(o_.certificates_per_day * season * share);
       const int nt = transits(rng_), nc = certificates(rng_);
-      for (int i = 0; i < nt; ++i) Transit(day * kDay + Uniform(0, kDay - 1));
-      for (int i = 0; i < nc; ++i) Certificate(day * kDay + Uniform(0, kDay - 1));
+      // A part of a day (the last of --days 2.5, say) is the first hours of that day.
+      const auto hours = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(share * kDay));
+      for (int i = 0; i < nt; ++i) Transit(day * kDay + Uniform(0, hours - 1));
+      for (int i = 0; i < nc; ++i) Certificate(day * kDay + Uniform(0, hours - 1));
     }
     Governance();
     // Setup first, then in time order (ties in the order planned). A step's `after` keeps
@@ -129,7 +131,9 @@ class Planner {
         });
       }
     }
-    for (const auto& [a, b] : Pairs()) {
+    for (const auto& pair : Pairs()) {
+      // Named copies: lambdas cannot capture structured bindings in C++20 (clang says so).
+      const std::string a = pair.first, b = pair.second;
       const std::string id = "MRA-" + a + "-" + b + "-" + o_.tag;
       const std::size_t propose =
           Add(0, a, Actor::kAdministrator, TxType::kProposeMra, [b, id](const Context& x) {
@@ -157,7 +161,7 @@ class Planner {
     }
     const auto pairs = Pairs();
     if (pairs.empty() || span < 4 * kHour) return;
-    const auto [a, b] = *pairs.begin();
+    const std::string a = pairs.begin()->first, b = pairs.begin()->second;
     Add(span / 2, a, Actor::kAdministrator, TxType::kSetMraStatus, [b](const Context&) {
       return Payload(contracts::SetMraStatus{b, contracts::MraAction::kSuspend});
     });
@@ -204,9 +208,10 @@ class Planner {
       if (Percent(12)) at += Uniform(4 * kHour, 36 * kHour);  // A queue at the border.
       if (k + 2 == route.size()) {
         // Declared to the destination before the goods arrive.
-        const std::uint64_t declared = std::max(exit, at - Uniform(kHour, 6 * kHour));
-        Add(std::max(declared, opened + 1), route.back(), Actor::kAdministrator,
-            TxType::kAnchorDocument, [=](const Context&) {
+        const std::uint64_t lead = Uniform(kHour, 6 * kHour);
+        const std::uint64_t declared = at > exit + lead ? at - lead : exit;
+        Add(declared, route.back(), Actor::kAdministrator, TxType::kAnchorDocument,
+            [=](const Context&) {
               return Payload(contracts::AnchorDocument{contracts::DocumentType::kOther,
                                                        HashOf("pre-arrival declaration " + mrn),
                                                        "PRE-" + mrn});

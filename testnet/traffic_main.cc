@@ -97,6 +97,7 @@ class Player {
       context_.office_keys[country] = signers_[{country, Actor::kOffice}].key.public_key();
       context_.chamber_keys[country] = signers_[{country, Actor::kChamber}].key.public_key();
     }
+    if (countries.size() < 2) Die("trade needs two administrations at least; this chain has one");
     plan_ = MakePlan(countries, o_.plan);
     std::size_t kpi_steps = 0;
     for (const auto& [name, groups] : plan_.expected) {

@@ -45,6 +45,19 @@ TEST(Traffic, ASeedGivesOnePlanAndStepsFollowWhatTheyWaitFor) {
   }
   o.seed = 2;
   EXPECT_NE(Payloads(MakePlan(kCountries, o)), Payloads(a));
+  // Transits opened in the first hours of the first day, many seeds: nothing is scheduled
+  // before the start or past the plan's weeks (the pre-arrival declaration's lead time
+  // once reached back before zero).
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    PlanOptions early;
+    early.seed = seed;
+    early.days = 0.05;
+    early.transits_per_day = 200;
+    early.certificates_per_day = 0;
+    for (const Step& s : MakePlan(kCountries, early).steps) {
+      EXPECT_LT(s.at_ms, 30 * 86'400'000ull) << "seed " << seed;
+    }
+  }
 
   ASSERT_GT(a.setup_steps, 0u);
   for (std::size_t i = 0; i < a.steps.size(); ++i) {
@@ -54,6 +67,8 @@ TEST(Traffic, ASeedGivesOnePlanAndStepsFollowWhatTheyWaitFor) {
     } else if (i > a.setup_steps) {
       EXPECT_GE(s.at_ms, a.steps[i - 1].at_ms) << "in time order";
     }
+    // Follow-ups run on for weeks at most after the last day of new trade.
+    EXPECT_LT(s.at_ms, (5 + 60) * 86'400'000ull) << "step " << i;
     if (s.after) {
       EXPECT_LT(*s.after, i);
       EXPECT_LE(a.steps[*s.after].at_ms, s.at_ms);
