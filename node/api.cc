@@ -193,17 +193,32 @@ Response Text(http::status status, std::string content_type, std::string body) {
   return r;
 }
 
-// A file of the verifier page. The policy allows only the page's own scripts, styles and
-// requests to this node: no inline script, no other origin, no framing.
-Response Page(const web::Asset& a) {
-  Response r = Text(http::status::ok, std::string(a.content_type), std::string(a.body));
-  r.set("Content-Security-Policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+// A page of ours under its Content-Security-Policy, never sniffed, sending no referrer.
+Response PageAnswer(http::status status, std::string content_type, std::string body,
+                    const char* policy) {
+  Response r = Text(status, std::move(content_type), std::move(body));
+  r.set("Content-Security-Policy", policy);
   r.set("X-Content-Type-Options", "nosniff");
   r.set("Referrer-Policy", "no-referrer");
   r.set(http::field::cache_control, "no-cache");
   return r;
+}
+
+// A file of the verifier page. The policy allows only the page's own scripts, styles and
+// requests to this node: no inline script, no other origin, no framing.
+Response Page(const web::Asset& a) {
+  return PageAnswer(
+      http::status::ok, std::string(a.content_type), std::string(a.body),
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+      "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+}
+
+// The indicators' page (audit/kpi_html.cc): inline styles, no script at all, a form sent
+// to this node.
+Response KpiPage(http::status status, std::string body) {
+  return PageAnswer(status, "text/html; charset=utf-8", std::move(body),
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
 }
 
 // A failed lookup as an HTTP answer.
@@ -753,18 +768,6 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     Write(Text(http::status::ok, "application/json", audit::KpiJson(report, samples)));
-  }
-
-  // The indicators' page: an HTML page of ours with inline styles and no script at all.
-  static Response KpiPage(http::status status, std::string body) {
-    Response r = Text(status, "text/html; charset=utf-8", std::move(body));
-    r.set("Content-Security-Policy",
-          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
-          "base-uri 'none'; frame-ancestors 'none'");
-    r.set("X-Content-Type-Options", "nosniff");
-    r.set("Referrer-Policy", "no-referrer");
-    r.set(http::field::cache_control, "no-cache");
-    return r;
   }
 
   // GET /checkpoint: the newest checkpoint a quorum signed, as a signed note.
