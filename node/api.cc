@@ -751,12 +751,12 @@ class Session : public std::enable_shared_from_this<Session> {
         return Write(Error(http::status::internal_server_error, ApiCode::kInternal,
                            "the indicators could not be computed: " + a.error.ToString()));
     }
-    const audit::KpiReport& report = *a.report;
-    if (page) return Write(KpiPage(http::status::ok, audit::KpiHtml(report, true)));
-    if (format == "csv") {
-      return Write(Text(http::status::ok, "text/csv; charset=utf-8", audit::KpiCsv(report)));
-    }
-    if (samples) {
+    const audit::KpiReport& report = a.report->report;
+    if (page) return Write(KpiPage(http::status::ok, a.report->page));
+    if (format == "csv")
+      return Write(Text(http::status::ok, "text/csv; charset=utf-8", a.report->csv));
+    if (!samples) return Write(Text(http::status::ok, "application/json", a.report->json));
+    {
       std::uint64_t n =
           report.origin_issue_to_first_use.count() + report.verification_request_to_answer.count();
       for (const auto& [k, d] : report.transit_time) n += d.count();
@@ -767,7 +767,8 @@ class Session : public std::enable_shared_from_this<Session> {
                           " in one answer: ask for a shorter period, or without samples");
       }
     }
-    Write(Text(http::status::ok, "application/json", audit::KpiJson(report, samples)));
+    // Every interval: written here, at most kKpiSamplesMax of them.
+    Write(Text(http::status::ok, "application/json", audit::KpiJson(report, true)));
   }
 
   // GET /checkpoint: the newest checkpoint a quorum signed, as a signed note.

@@ -97,20 +97,27 @@ void KpiService::Run() {
           progress_head_ = p.head.value();
         },
         &stop_);
-    lock.lock();
-    running_.reset();
-    if (stop_) return;
     Entry e;
     e.query = query;
-    e.at_ms = clock_ms_;
     if (result.ok()) {
       // A block after the period's last one exists: its time is at or past the period's end.
       e.final = result->last_in_period < result->head;
-      e.report = std::make_shared<const audit::KpiReport>(std::move(*result));
+      // Still "running" to askers while its answers are written (a while, on a large
+      // period), outside the lock.
+      auto ready = std::make_shared<Ready>();
+      ready->json = audit::KpiJson(*result, false);
+      ready->csv = audit::KpiCsv(*result);
+      ready->page = audit::KpiHtml(*result, true);
+      ready->report = std::move(*result);
+      e.report = std::move(ready);
     } else {
       e.error = result.error();
       Log(LogLevel::kWarn, "kpi_failed", {{"error", e.error.ToString()}});
     }
+    lock.lock();
+    running_.reset();
+    if (stop_) return;
+    e.at_ms = clock_ms_;
     if (auto old = Find(query); old != cache_.end()) cache_.erase(old);
     cache_.push_front(std::move(e));
     while (cache_.size() > options_.cached_max) cache_.pop_back();

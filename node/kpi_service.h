@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "audit/kpi.h"
@@ -45,10 +46,19 @@ class KpiService {
     int nice = 10;                    // Added to the computing thread's nice value.
   };
 
+  // A report with the answers that do not depend on the request, written on the
+  // service's thread (a large period's take as long as its reading), not the node's.
+  struct Ready {
+    audit::KpiReport report;
+    std::string json;  // KpiJson without the samples.
+    std::string csv;   // KpiCsv.
+    std::string page;  // KpiHtml as served (with the form).
+  };
+
   struct Answer {
     enum class Kind { kReady, kComputing, kBusy, kFailed };
     Kind kind = Kind::kComputing;
-    std::shared_ptr<const audit::KpiReport> report;  // kReady.
+    std::shared_ptr<const Ready> report;  // kReady.
     // kComputing: the block reached and the head it reads to (both 0 while it waits
     // behind `ahead` other periods).
     audit::KpiProgress progress;
@@ -71,7 +81,7 @@ class KpiService {
  private:
   struct Entry {
     audit::KpiQuery query;
-    std::shared_ptr<const audit::KpiReport> report;  // Null when it failed.
+    std::shared_ptr<const Ready> report;  // Null when it failed.
     Status error;
     bool final = false;  // The period ended before the head: the figures cannot change.
     std::uint64_t at_ms = 0;

@@ -60,9 +60,13 @@ TEST(KpiService, ServesComputeKpisFiguresAndKeepsAFinishedPeriod) {
   const KpiService::Answer a = Settle(service, q, 0);
   ASSERT_EQ(a.kind, Kind::kReady) << a.error.ToString();
   const audit::KpiReport direct = audit::ComputeKpis(c.ledger(), q).value();
-  EXPECT_EQ(audit::KpiJson(*a.report, true), audit::KpiJson(direct, true));
-  EXPECT_EQ(Transactions(*a.report), 6u);
-  EXPECT_LT(a.report->last_in_period, a.report->head);
+  EXPECT_EQ(audit::KpiJson(a.report->report, true), audit::KpiJson(direct, true));
+  // The answers written on the service's thread are the report's.
+  EXPECT_EQ(a.report->json, audit::KpiJson(direct, false));
+  EXPECT_EQ(a.report->csv, audit::KpiCsv(direct));
+  EXPECT_EQ(a.report->page, audit::KpiHtml(direct, true));
+  EXPECT_EQ(Transactions(a.report->report), 6u);
+  EXPECT_LT(a.report->report.last_in_period, a.report->report.head);
   EXPECT_EQ(service.computations(), 1u);
 
   // The chain grows and time passes: the period has ended, its figures are the same ones.
@@ -80,8 +84,8 @@ TEST(KpiService, AnOpenPeriodIsComputedAgainOnceStale) {
   const audit::KpiQuery whole;  // From the beginning to the head.
   const KpiService::Answer a = Settle(service, whole, 10'000);
   ASSERT_EQ(a.kind, Kind::kReady) << a.error.ToString();
-  const std::uint64_t before = Transactions(*a.report);
-  EXPECT_EQ(a.report->last_in_period, a.report->head);
+  const std::uint64_t before = Transactions(a.report->report);
+  EXPECT_EQ(a.report->report.last_in_period, a.report->report.head);
 
   Grow(c, 2);
   // Fresh still: the same figures, from the head they were computed at.
@@ -92,8 +96,8 @@ TEST(KpiService, AnOpenPeriodIsComputedAgainOnceStale) {
   EXPECT_EQ(service.Ask(whole, 11'000).kind, Kind::kComputing);
   const KpiService::Answer again = Settle(service, whole, 11'000);
   ASSERT_EQ(again.kind, Kind::kReady);
-  EXPECT_EQ(Transactions(*again.report), before + 2);
-  EXPECT_EQ(again.report->head, c.ledger().Head().height);
+  EXPECT_EQ(Transactions(again.report->report), before + 2);
+  EXPECT_EQ(again.report->report.head, c.ledger().Head().height);
   EXPECT_EQ(service.computations(), 2u);
 
   // Another corridor is another period to compute; both stay.
