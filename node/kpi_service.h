@@ -46,8 +46,9 @@ class KpiService {
     int nice = 10;                    // Added to the computing thread's nice value.
   };
 
-  // A report with the answers that do not depend on the request, written on the
-  // service's thread (a large period's take as long as its reading), not the node's.
+  // A report with the answers that do not depend on the request, written once on the
+  // service's thread (for a large period they are megabytes), not on the node's thread
+  // for each request.
   struct Ready {
     audit::KpiReport report;
     std::string json;  // KpiJson without the samples.
