@@ -162,13 +162,18 @@ class Planner {
     const auto pairs = Pairs();
     if (pairs.empty() || span < 4 * kHour) return;
     const std::string a = pairs.begin()->first, b = pairs.begin()->second;
-    Add(span / 2, a, Actor::kAdministrator, TxType::kSetMraStatus, [b](const Context&) {
-      return Payload(contracts::SetMraStatus{b, contracts::MraAction::kSuspend});
-    });
-    // Only the side that suspended an arrangement may resume it.
-    Add(span * 3 / 4, a, Actor::kAdministrator, TxType::kSetMraStatus, [b](const Context&) {
-      return Payload(contracts::SetMraStatus{b, contracts::MraAction::kResume});
-    });
+    const std::size_t suspend =
+        Add(span / 2, a, Actor::kAdministrator, TxType::kSetMraStatus, [b](const Context&) {
+          return Payload(contracts::SetMraStatus{b, contracts::MraAction::kSuspend});
+        });
+    // Only the side that suspended an arrangement may resume it, once the suspension is in
+    // (at high speeds the two are milliseconds apart).
+    Add(
+        span * 3 / 4, a, Actor::kAdministrator, TxType::kSetMraStatus,
+        [b](const Context&) {
+          return Payload(contracts::SetMraStatus{b, contracts::MraAction::kResume});
+        },
+        suspend);
   }
 
   // A consignment along a corridor: opened at the departure office, out of each country

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "audit/kpi.h"
+#include "common/encoding.h"
 #include "tests/contracts/harness.h"
 
 namespace tamga::traffic {
@@ -74,6 +75,25 @@ TEST(Traffic, ASeedGivesOnePlanAndStepsFollowWhatTheyWaitFor) {
       EXPECT_LE(a.steps[*s.after].at_ms, s.at_ms);
     }
   }
+  // A resumption waits for its suspension: sent milliseconds apart at high speeds, it was
+  // once refused by a node that had not committed the suspension yet.
+  {
+    PlanOptions month;
+    month.days = 30;
+    const Plan m = MakePlan(kCountries, month);
+    const std::vector<Bytes> payloads = Payloads(m);
+    int resumes = 0;
+    for (std::size_t i = 0; i < m.steps.size(); ++i) {
+      if (m.steps[i].type != contracts::TxType::kSetMraStatus) continue;
+      const auto p = Decode<contracts::SetMraStatus>(payloads[i], "set-mra-status").value();
+      if (p.action != contracts::MraAction::kResume) continue;
+      ++resumes;
+      ASSERT_TRUE(m.steps[i].after.has_value());
+      EXPECT_EQ(m.steps[*m.steps[i].after].type, contracts::TxType::kSetMraStatus);
+    }
+    EXPECT_EQ(resumes, 1);
+  }
+
   // The corridors among these countries: the real ones that lie within them.
   const auto corridors = Corridors(kCountries);
   EXPECT_NE(
