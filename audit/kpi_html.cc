@@ -5,12 +5,12 @@
 // volumes. Inline SVG drawn here, no script.
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 #include <sstream>
 
 #include "audit/html.h"
 #include "audit/kpi.h"
+#include "client/http_client.h"
 
 namespace tamga::audit {
 namespace {
@@ -115,16 +115,7 @@ std::string QueryString(const KpiQuery& q) {
     out += out.empty() ? "?" : "&";
     out += key;
     out += '=';
-    for (unsigned char c : value) {  // Percent-encode all but the unreserved characters.
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        static const char kHex[] = "0123456789ABCDEF";
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    }
+    out += client::PercentEncode(value);
   };
   add("from", q.from_ms == 0 ? "" : KpiTimeText(q.from_ms));
   add("to", q.to_ms == std::numeric_limits<std::uint64_t>::max() ? "" : KpiTimeText(q.to_ms));

@@ -15,22 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-// Percent-encodes a path segment (certificate numbers may hold '/').
-std::string Segment(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string Str(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
@@ -70,12 +54,14 @@ int RunShow(const ShowOptions& o, std::ostream& out, std::ostream& err) {
     }
     path = "/v1/documents/" + h->ToHex();
   } else if (o.what == "certificate") {
-    path = "/v1/certificates/" + Segment(o.country) + "/" + Segment(o.number);
+    path = "/v1/certificates/" + client::PercentEncode(o.country) + "/" +
+           client::PercentEncode(o.number);
   } else if (o.what == "aeo") {
-    path = "/v1/aeo/" + Segment(o.country) + "/" + HashOfText(o.number).ToHex() +
-           "?by=" + Segment(o.by) + (o.at_ms ? "&at_ms=" + std::to_string(*o.at_ms) : "");
+    path = "/v1/aeo/" + client::PercentEncode(o.country) + "/" + HashOfText(o.number).ToHex() +
+           "?by=" + client::PercentEncode(o.by) +
+           (o.at_ms ? "&at_ms=" + std::to_string(*o.at_ms) : "");
   } else if (o.what == "transit") {
-    path = "/v1/transits/" + Segment(o.number);
+    path = "/v1/transits/" + client::PercentEncode(o.number);
   }
   auto client = client::HttpClient::Connect(o.node, 10'000);
   if (!client.ok()) {

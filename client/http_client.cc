@@ -5,6 +5,7 @@
 // clang-format on
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <optional>
 #include <utility>
 
@@ -110,6 +111,21 @@ Result<HttpResponse> HttpClient::Get(const std::string& target) {
 
 Result<HttpResponse> HttpClient::Post(const std::string& target, const std::string& json_body) {
   return impl_->Do(http::verb::post, target, &json_body);
+}
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace tamga::client

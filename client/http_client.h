@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -36,5 +37,9 @@ class HttpClient {
   explicit HttpClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// `text` as a URL's path segment or query value: every byte but RFC 3986's unreserved
+// characters (letters, digits, '-', '.', '_', '~') as %XX.
+std::string PercentEncode(std::string_view text);
 
 }  // namespace tamga::client

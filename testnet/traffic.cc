@@ -371,11 +371,4 @@ Plan MakePlan(const std::vector<std::string>& countries, const PlanOptions& opti
   return Planner(countries, options).Make();
 }
 
-std::uint64_t NearestRank(std::vector<std::uint64_t> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size()) - 1e-9));
-  return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
-}
-
 }  // namespace tamga::traffic

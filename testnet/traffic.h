@@ -87,7 +87,4 @@ std::vector<std::vector<std::string>> Corridors(const std::vector<std::string>& 
 // REQUIRES: at least two countries, each a two-letter code.
 Plan MakePlan(const std::vector<std::string>& countries, const PlanOptions& options);
 
-// The indicators' nearest-rank percentile (as audit/kpi.h computes it) of `values`.
-std::uint64_t NearestRank(std::vector<std::uint64_t> values, double p);
-
 }  // namespace tamga::traffic

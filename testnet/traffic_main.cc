@@ -24,6 +24,7 @@
 #include <set>
 #include <thread>
 
+#include "audit/kpi.h"
 #include "client/genesis_file.h"
 #include "client/http_client.h"
 #include "common/clock.h"
@@ -49,6 +50,17 @@ template <typename T>
 T Must(Result<T> r, const std::string& what) {
   if (!r.ok()) Die(what + ": " + r.error().ToString());
   return std::move(r).value();
+}
+
+// The plan's intervals as the indicators' distribution, for their nearest-rank percentiles.
+audit::Distribution AsDistribution(const std::vector<std::uint64_t>& ms) {
+  audit::Distribution d;
+  for (const std::uint64_t v : ms) {
+    audit::KpiSample s;
+    s.end_ms = v;
+    d.samples.push_back(s);
+  }
+  return d;
 }
 
 struct Signer {
@@ -260,8 +272,8 @@ class Player {
                                : k.value(name, json::object()).value(group, json::object());
         const std::uint64_t count = d.value("count", std::uint64_t{0});
         const std::uint64_t median = d.value("median_ms", std::uint64_t{0});
-        const auto planned =
-            static_cast<std::uint64_t>(static_cast<double>(NearestRank(values, 0.5)) / o_.speed);
+        const auto planned = static_cast<std::uint64_t>(
+            static_cast<double>(AsDistribution(values).Percentile(0.5)) / o_.speed);
         std::printf(
             "%-32s %-10s %7zu %7llu %10llu ms %10llu ms%s\n", name.c_str(),
             group.empty() ? "-" : group.c_str(), values.size(),

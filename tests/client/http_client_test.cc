@@ -80,5 +80,14 @@ TEST(HttpClientTest, ARefusedConnectIsAnErrorAtOnce) {
       << r.error().message();
 }
 
+TEST(PercentEncode, LeavesTheUnreservedAndEncodesEveryOtherByte) {
+  EXPECT_EQ(PercentEncode("KZ-2026_01.a~Z9"), "KZ-2026_01.a~Z9");
+  EXPECT_EQ(PercentEncode("KZ/2025/0001"), "KZ%2F2025%2F0001");
+  EXPECT_EQ(PercentEncode("2026-03-01T12:00:00Z"), "2026-03-01T12%3A00%3A00Z");
+  EXPECT_EQ(PercentEncode("a b&c=d?%"), "a%20b%26c%3Dd%3F%25");
+  EXPECT_EQ(PercentEncode("\xC3\xA9"), "%C3%A9");
+  EXPECT_EQ(PercentEncode(""), "");
+}
+
 }  // namespace
 }  // namespace tamga::client

@@ -161,8 +161,14 @@ TEST(Traffic, APlanPlayedThroughTheRulesGivesTheIndicatorsItAccountedFor) {
       if (name == "verification_request_to_answer") d = &r.verification_request_to_answer;
       ASSERT_NE(d, nullptr) << name;
       EXPECT_EQ(d->count(), values.size()) << name << " " << group;
+      audit::Distribution planned_d;  // The plan's intervals, ranked as the indicators rank.
+      for (const std::uint64_t v : values) {
+        audit::KpiSample sample;
+        sample.end_ms = v;
+        planned_d.samples.push_back(sample);
+      }
       for (double p : {0.5, 0.9}) {
-        const auto planned = static_cast<std::int64_t>(NearestRank(values, p));
+        const auto planned = static_cast<std::int64_t>(planned_d.Percentile(p));
         const auto got = static_cast<std::int64_t>(d->Percentile(p));
         EXPECT_EQ(got, planned) << name << " " << group << " p" << p;
       }
