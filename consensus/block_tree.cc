@@ -1,5 +1,7 @@
 #include "consensus/block_tree.h"
 
+#include <algorithm>
+
 namespace tamga::consensus {
 
 BlockTree::BlockTree(SharedBlock root, QuorumCertificate root_qc) {
@@ -21,6 +23,8 @@ bool BlockTree::Insert(SharedBlock block) {
   if (block->header.height <= root().block->header.height) return false;
   // The block's justify certifies its parent: remember it there too.
   if (!parent->second.qc) parent->second.qc = block->justify;
+  std::vector<Hash32>& siblings = children_[parent->first];
+  siblings.insert(std::lower_bound(siblings.begin(), siblings.end(), id), id);
   nodes_.emplace(id, BlockNode{std::move(block), id, std::nullopt, std::nullopt, std::nullopt});
   return true;
 }
@@ -50,28 +54,35 @@ std::vector<const BlockNode*> BlockTree::PathFromRoot(const Hash32& id) const {
 }
 
 std::vector<Hash32> BlockTree::ChildrenOf(const Hash32& id) const {
-  std::vector<Hash32> out;
-  for (const auto& [child_id, node] : nodes_) {
-    if (node.block->header.parent_id == id && child_id != root_id_) out.push_back(child_id);
-  }
-  return out;
+  auto it = children_.find(id);
+  return it == children_.end() ? std::vector<Hash32>{} : it->second;
 }
 
 void BlockTree::PruneTo(const Hash32& id) {
   TAMGA_CHECK(nodes_.count(id));
-  // Keep the new root and its descendants: walk each node up until it reaches the new
-  // root (keep) or falls to its height (drop). The tree holds only uncommitted blocks, so
-  // the walks stay short.
-  const Height root_height = nodes_.at(id).block->header.height;
+  // Every block descends from the old root, so what does not descend from the new one is
+  // the path from the old root down to it and the branches that leave that path.
   std::vector<Hash32> drop;
-  for (const auto& [nid, node] : nodes_) {
-    const BlockNode* n = &node;
-    while (n != nullptr && n->id != id && n->block->header.height > root_height) {
-      n = Get(n->block->header.parent_id);
+  Hash32 child = id;
+  for (auto p = nodes_.find(nodes_.at(id).block->header.parent_id); p != nodes_.end();) {
+    for (const Hash32& c : ChildrenOf(p->first)) {
+      if (c != child) drop.push_back(c);
     }
-    if (n == nullptr || n->id != id) drop.push_back(nid);
+    child = p->first;
+    const Hash32 up = p->second.block->header.parent_id;
+    nodes_.erase(p);
+    children_.erase(child);
+    p = nodes_.find(up);
   }
-  for (const Hash32& d : drop) nodes_.erase(d);
+  while (!drop.empty()) {
+    const Hash32 d = drop.back();
+    drop.pop_back();
+    if (auto c = children_.find(d); c != children_.end()) {
+      drop.insert(drop.end(), c->second.begin(), c->second.end());
+      children_.erase(c);
+    }
+    nodes_.erase(d);
+  }
   root_id_ = id;
 }
 

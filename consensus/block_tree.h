@@ -54,14 +54,18 @@ class BlockTree {
   // Blocks from the root's child down to `id` inclusive, oldest first; empty if `id` is the
   // root or unknown.
   std::vector<const BlockNode*> PathFromRoot(const Hash32& id) const;
-  // Makes `id` the new root and drops every block not descending from it.
+  // Makes `id` the new root and drops every block not descending from it, in time
+  // proportional to the blocks dropped.
   void PruneTo(const Hash32& id);
 
-  // Children of `id` (by insertion order of their ids' sort).
+  // Children of `id`, in the order of their ids.
   std::vector<Hash32> ChildrenOf(const Hash32& id) const;
 
  private:
   std::map<Hash32, BlockNode> nodes_;
+  // Each block's children, sorted: a node catching up holds hundreds of fetched blocks, so
+  // neither finding children nor pruning may visit the whole tree.
+  std::map<Hash32, std::vector<Hash32>> children_;
   Hash32 root_id_;
 };
 

@@ -125,10 +125,24 @@ std::size_t BlockSync::OnResponse(const PublicKey& from, const net::BlockRespons
   if (!verified.empty() && !target.stopped()) target.Deliver(std::move(verified));
   if (asked && used == response.blocks.size() && response.highest_height > last &&
       !target.stopped()) {
-    chained_[from] = last.Next();
-    network_.Request(from, net::BlockRequest{last.Next(), limits_.fetch_blocks_max});
+    paused_ = Paused{from, last.Next()};
+    OnCommitted(target);
   }
   return used;
+}
+
+void BlockSync::OnCommitted(const SyncTarget& target) {
+  if (!paused_ || target.stopped()) return;
+  const Height from = std::max(paused_->next, target.committed().Next());
+  // The next reply may reach fetch_blocks_max above `from`.
+  if (from.value() - 1 + limits_.fetch_blocks_max >
+      target.committed().value() + limits_.ahead_blocks_max) {
+    return;
+  }
+  const PublicKey server = paused_->server;
+  paused_.reset();
+  chained_[server] = from;
+  network_.Request(server, net::BlockRequest{from, limits_.fetch_blocks_max});
 }
 
 }  // namespace tamga::node

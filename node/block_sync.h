@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct SyncLimits {
   std::size_t served_blocks_max = 200;
   std::size_t reply_bytes_max = 12 << 20;  // Under the transport's 16 MiB frame cap.
   std::uint64_t distrust_ms = 60'000;      // How long a peer that lied is not asked.
+  // Blocks delivered above the committed height at most, for chained requests: a node far
+  // behind fetches ahead of what it has executed only this far, so its consensus tree and
+  // memory stay small however long the chain it replays (OnCommitted asks for more).
+  std::uint64_t ahead_blocks_max = 300;
 };
 
 // The committed chain a server reads.
@@ -88,11 +93,16 @@ class BlockSync {
   // those of a later one wait for the change. Returns how many were delivered. When every
   // block of a reply that starts where this node asked (its next height to commit, or where
   // a reply of this server ended) was delivered and the server holds more, the next blocks
-  // are asked of it at once: a node far behind catches up at the speed it can check and
-  // execute blocks, not one batch per round of the others. A reply that starts elsewhere
-  // (a server repeating itself, blocks past an epoch change) ends the chain.
+  // are asked of it at once, or as soon as commits leave room for them within
+  // ahead_blocks_max (OnCommitted): a node far behind catches up at the speed it can check
+  // and execute blocks, not one batch per round of the others, without holding the chain
+  // in memory. A reply that starts elsewhere (a server repeating itself, blocks past an
+  // epoch change) ends the chain.
   std::size_t OnResponse(const PublicKey& from, const net::BlockResponse& response,
                          SyncTarget& target, std::uint64_t now_ms);
+  // The target committed a block: a paused chain asks its server for the next blocks once
+  // they fit within ahead_blocks_max.
+  void OnCommitted(const SyncTarget& target);
 
   bool Distrusted(const PublicKey& peer, std::uint64_t now_ms) const;
   std::uint64_t peers_dropped() const { return peers_dropped_; }
@@ -105,6 +115,11 @@ class BlockSync {
   std::map<PublicKey, std::uint64_t> distrusted_until_;
   std::uint64_t peers_dropped_ = 0;
   std::map<PublicKey, Height> chained_;  // The height a chained request asked of a server.
+  struct Paused {
+    PublicKey server;
+    Height next;  // The height the next request asks from.
+  };
+  std::optional<Paused> paused_;  // A chain waiting for commits to make room.
 };
 
 }  // namespace tamga::node

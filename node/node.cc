@@ -368,6 +368,7 @@ void Node::Commit(const consensus::CommitBlock& c) {
     p = p->second->block->header.height <= height ? prepared_.erase(p) : std::next(p);
   }
   if (Status s = store_->PruneCommitted(height); !s.ok()) return Fatal(s.ToString());
+  sync_.OnCommitted(*this);
 
   std::vector<Hash32> ids;
   std::size_t rejected = 0;

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <set>
+
 #include "common/sha256.h"
 
 namespace tamga::consensus {
@@ -51,6 +55,59 @@ TEST(BlockTree, PruningKeepsOnlyDescendantsOfTheNewRoot) {
   EXPECT_FALSE(tree.Contains(fork.header.Id()));
   EXPECT_FALSE(tree.Contains(a.header.Id()));
   EXPECT_EQ(tree.size(), 2u);
+}
+
+// Random trees pruned again and again: what stays is exactly what descends from the new
+// root (found by walking each block's parents, as a reference), and every block's children
+// are the blocks that name it, in the order of their ids.
+TEST(BlockTree, PruningAndChildrenAgreeWithWalkingParents) {
+  std::mt19937_64 rng(7);
+  Block root;
+  BlockTree tree(Shared(root), QuorumCertificate{});
+  std::vector<Block> known{root};  // Every block ever inserted, pruned or not.
+  std::uint64_t round = 1;
+  for (int step = 0; step < 40; ++step) {
+    for (int i = 0; i < 25; ++i) {  // Grow: a child of a random block still in the tree.
+      std::vector<const Block*> live;
+      for (const Block& b : known) {
+        if (tree.Contains(b.header.Id())) live.push_back(&b);
+      }
+      const Block& parent = *live[rng() % live.size()];
+      known.push_back(Child(parent, round++, static_cast<std::uint8_t>(rng())));
+      ASSERT_TRUE(tree.Insert(Shared(known.back())));
+    }
+    for (const Block& b : known) {
+      if (!tree.Contains(b.header.Id())) continue;
+      std::vector<Hash32> expected;
+      for (const Block& c : known) {
+        if (tree.Contains(c.header.Id()) && c.header.parent_id == b.header.Id())
+          expected.push_back(c.header.Id());
+      }
+      std::sort(expected.begin(), expected.end());
+      ASSERT_EQ(tree.ChildrenOf(b.header.Id()), expected);
+    }
+    // Prune to a random descendant of the root one to three levels down.
+    Hash32 to = tree.root_id();
+    for (int depth = 1 + static_cast<int>(rng() % 3); depth > 0; --depth) {
+      const auto children = tree.ChildrenOf(to);
+      if (children.empty()) break;
+      to = children[rng() % children.size()];
+    }
+    std::set<Hash32> descendants;
+    for (const Block& b : known) {
+      const BlockNode* n = tree.Get(b.header.Id());
+      while (n != nullptr && n->id != to) n = tree.Get(n->block->header.parent_id);
+      if (n != nullptr) descendants.insert(b.header.Id());
+    }
+    tree.PruneTo(to);
+    EXPECT_EQ(tree.root_id(), to);
+    std::set<Hash32> kept;
+    for (const Block& b : known) {
+      if (tree.Contains(b.header.Id())) kept.insert(b.header.Id());
+    }
+    ASSERT_EQ(kept, descendants);
+    ASSERT_EQ(tree.size(), kept.size());
+  }
 }
 
 }  // namespace

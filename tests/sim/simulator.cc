@@ -1038,6 +1038,7 @@ class Simulation {
     if (!n.kv->Write(commit, /*sync=*/false).ok()) return CrashMidEvent(n);
     if (!n.store->PruneCommitted(h.height).ok()) return CrashMidEvent(n);
     n.results[id] = c.qc.data.result;
+    n.sync->sync.OnCommitted(*n.sync);
     report_.max_round = std::max(report_.max_round, h.round.value());
     if (!n.honest) return;
     report_.commits = std::max<std::uint64_t>(report_.commits, n.ledger.size());
