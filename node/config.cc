@@ -248,6 +248,15 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
   TAMGA_RETURN_IF_ERROR(
       testing.Bool("serve_forged_state_nodes", c.testing_serve_forged_state_nodes));
   TAMGA_RETURN_IF_ERROR(testing.Bool("serve_inflated_snapshot", c.testing_serve_inflated_snapshot));
+  std::string byzantine;
+  TAMGA_RETURN_IF_ERROR(testing.String("byzantine", byzantine));
+  if (!byzantine.empty()) {
+    auto mode = ParseByzantineMode(byzantine);
+    if (!mode.ok()) {
+      return Status::InvalidArgument("config: testing.byzantine: " + mode.error().message());
+    }
+    c.testing_byzantine = *mode;
+  }
   TAMGA_RETURN_IF_ERROR(testing.Finish());
 
   Section ts = section("timestamp");

@@ -9,12 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/ed25519.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "node/byzantine.h"
 
 namespace tamga::node {
 
@@ -76,6 +78,9 @@ struct NodeConfig {
   // Test only ([testing] serve_inflated_snapshot): GET /v1/snapshot claims a block 1,000
   // heights above the one it proves, as a peer would that pretends to be further ahead.
   bool testing_serve_inflated_snapshot = false;
+  // Test only ([testing] byzantine = "<mode>", node/byzantine.h): this validator misbehaves
+  // as the mode says, for the tests of Byzantine validators as processes.
+  std::optional<ByzantineMode> testing_byzantine;
   // [sync] snapshot_from: other nodes' APIs ("http://host:port"). A node whose data
   // directory holds no ledger yet starts from a snapshot of the state fetched from them
   // (node/snapshot_join.h) instead of replaying from genesis; empty: from genesis.

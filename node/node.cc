@@ -86,6 +86,11 @@ Status Node::OpenParts(std::optional<std::uint64_t> resume_round) {
 
   TAMGA_ASSIGN_OR_RETURN(key_, client::OpenKeyFile(config_.key_file, config_.passphrase_file));
   signer_ = std::make_unique<consensus::Ed25519Signer>(key_);
+  if (config_.testing_byzantine) {
+    byzantine_.emplace(*config_.testing_byzantine, *signer_);
+    Log(LogLevel::kWarn, "byzantine",
+        {{"mode", std::string(ByzantineModeName(*config_.testing_byzantine))}});
+  }
   checkpoints_ = std::make_unique<CheckpointCollector>(tlog::ChainOrigin(anchor_.chain_id), key_);
 
   if (!config_.timestamp_key_file.empty()) TAMGA_RETURN_IF_ERROR(OpenTimestamping());
@@ -279,10 +284,10 @@ void Node::ApplyOne(consensus::Effect& effect) {
       [&](auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, consensus::SendTo>) {
-          if (auto k = KeyOf(e.to)) SendTo(*k, ToWire(e.message));
+          SendConsensus(e.to, e.message);
         } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
           if (std::holds_alternative<Timeout>(e.message)) metrics_.RoundTimedOut();
-          Broadcast(ToWire(e.message));
+          SendConsensus(std::nullopt, e.message);
         } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
           SetTimer(e.round, e.delay_ms);
         } else if constexpr (std::is_same_v<T, consensus::ExecuteBlock>) {
@@ -319,8 +324,10 @@ void Node::ApplyOne(consensus::Effect& effect) {
           Log(LogLevel::kInfo, "vote_refused",
               {{"round", e.round.ToString()}, {"reason", std::string(code)}, {"detail", e.detail}});
         } else if constexpr (std::is_same_v<T, consensus::ReportEquivocation>) {
+          const std::optional<PublicKey> key = KeyOf(e.author);
           Log(LogLevel::kWarn, "equivocation",
               {{"validator", e.author.ToString()},
+               {"key", key ? key->ToHex() : std::string("?")},
                {"round", e.round.ToString()},
                {"what", e.what}});
         }
@@ -533,6 +540,21 @@ void Node::SendTo(const PublicKey& to, net::Message m) {
                    net::EncodeEnvelope({net::kProtocolVersion, anchor_.chain_id, std::move(m)}));
 }
 
+void Node::SendConsensus(std::optional<ValidatorIndex> to, const consensus::Message& m) {
+  if (!byzantine_) {
+    if (!to) return Broadcast(ToWire(m));
+    if (auto k = KeyOf(*to)) SendTo(*k, ToWire(m));
+    return;
+  }
+  for (const Byzantine::Send& s : byzantine_->Outgoing(to, m, verifier_->validators().size())) {
+    if (!s.to) {
+      Broadcast(ToWire(s.message));
+    } else if (auto k = KeyOf(*s.to); k && *k != key_.public_key()) {
+      SendTo(*k, ToWire(s.message));
+    }
+  }
+}
+
 void Node::Broadcast(net::Message m) {
   transport_->Broadcast(
       net::EncodeEnvelope({net::kProtocolVersion, anchor_.chain_id, std::move(m)}));
@@ -565,6 +587,14 @@ void Node::OnFrame(const PublicKey& from, Bytes frame) {
       env->body);
 }
 
+void Node::FetchFromAhead(const PublicKey& from, ValidatorIndex author, Epoch epoch) {
+  const auto key = KeyOf(author);
+  const std::uint64_t now = NowMs();
+  if (epoch != core_->epoch() || !key || *key != from || now < next_ahead_fetch_ms_) return;
+  next_ahead_fetch_ms_ = now + 1'000;
+  sync_.Fetch(ledger_->Head().height.Next(), from, verifier_->validators().validators, now);
+}
+
 void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
   // A message whose signature fails came from a peer that proved its key: it misbehaves
   // (or is broken), and its link is closed. Others (a stale epoch, say) are just dropped.
@@ -592,7 +622,9 @@ void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
     return true;
   };
   if (const auto* p = std::get_if<Proposal>(&m)) {
-    if (!core_->InWindow(p->block.header.epoch, p->block.header.round)) return;
+    if (!core_->InWindow(p->block.header.epoch, p->block.header.round)) {
+      return FetchFromAhead(from, p->block.header.proposer, p->block.header.epoch);
+    }
     if (!admit(p->block.header.proposer, p->signature, "proposal")) return;
     if (Status s = verifier_->VerifyProposal(*p); !s.ok()) return refuse(s, "proposal");
     verified_.Insert(p->signature);
@@ -605,7 +637,9 @@ void Node::OnConsensusMessage(const PublicKey& from, const net::Message& m) {
     verified_.Insert(v->signature);
     Handle(consensus::VoteReceived{*v});
   } else if (const auto* t = std::get_if<Timeout>(&m)) {
-    if (!core_->InWindow(t->data.epoch, t->data.round)) return;
+    if (!core_->InWindow(t->data.epoch, t->data.round)) {
+      return FetchFromAhead(from, t->author, t->data.epoch);
+    }
     if (!admit(t->author, t->signature, "timeout")) return;
     if (Status s = verifier_->VerifyTimeout(*t); !s.ok()) return refuse(s, "timeout");
     if (t->last_round_tc) {
@@ -643,6 +677,20 @@ void Node::ServeBlocks(const PublicKey& to, const net::BlockRequest& req) {
 void Node::OnBlocks(const PublicKey& from, const net::BlockResponse& resp) {
   const std::size_t used = sync_.OnResponse(from, resp, *this, NowMs());
   metrics_.SyncTarget(resp.highest_height.value());
+  // A peer ahead that sends nothing holds no blocks where this node needs them: it started
+  // from a snapshot above. If every peer did, only a snapshot join ([sync] snapshot_from)
+  // brings this node back; say so (every 30 s at most) rather than wait in silence.
+  const Height head = ledger_->Head().height;
+  if (resp.blocks.empty() && resp.highest_height > head && NowMs() >= next_unservable_log_ms_) {
+    next_unservable_log_ms_ = NowMs() + 30'000;
+    Log(LogLevel::kWarn, "sync_unavailable",
+        {{"peer", from.ShortHex()},
+         {"peer_height", resp.highest_height.ToString()},
+         {"height", head.ToString()},
+         {"hint",
+          "the peer holds no block at the next height (it started from a snapshot above "
+          "it); if no peer does, join from a snapshot: [sync] snapshot_from"}});
+  }
   if (used > 0) {
     metrics_.SyncedBlocks(used);
     Log(LogLevel::kInfo, "sync",

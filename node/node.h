@@ -162,6 +162,11 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::optional<Refused> Admit(const Transaction& tx, const Hash32& id);
   void OnFrame(const PublicKey& from, Bytes frame);
   void OnConsensusMessage(const PublicKey& from, const net::Message& m);
+  // A proposal or timeout of this epoch from validator `from`, for a round beyond the core's
+  // window: this node fell far behind (a restart after a wipe, say). It asks `from` for
+  // blocks at once rather than after two of its own timeouts; at most once a second, since
+  // the message is not checked (what comes back is).
+  void FetchFromAhead(const PublicKey& from, ValidatorIndex author, Epoch epoch);
   void ServeBlocks(const PublicKey& to, const net::BlockRequest& req);
   void OnBlocks(const PublicKey& from, const net::BlockResponse& resp);
   // Checkpoints: this node signs what it committed (Commit), takes its peers' signatures,
@@ -181,6 +186,9 @@ class Node final : private SyncTarget, private SyncNetwork {
   void Drop(const PublicKey& peer, const std::string& why) override;
   void SendTo(const PublicKey& to, net::Message m);
   void Broadcast(net::Message m);
+  // A consensus message to validator `to` (nullopt: to every other one), through the
+  // Byzantine mode's lies if the configuration sets one.
+  void SendConsensus(std::optional<ValidatorIndex> to, const consensus::Message& m);
   std::optional<PublicKey> KeyOf(ValidatorIndex i) const;
   void NoteClock(const PublicKey& peer, std::uint64_t timestamp_ms);
   // Median of the validators' clocks minus ours, from their proposals; empty before any.
@@ -195,6 +203,7 @@ class Node final : private SyncTarget, private SyncNetwork {
   ledger::TrustAnchor anchor_;
   SecretKey key_;
   std::unique_ptr<consensus::Ed25519Signer> signer_;
+  std::optional<Byzantine> byzantine_;  // Test only: [testing] byzantine.
   consensus::Ed25519Checker checker_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<ledger::SafetyFile> safety_file_;
@@ -230,7 +239,9 @@ class Node final : private SyncTarget, private SyncNetwork {
   // (DialValidators).
   std::map<PublicKey, std::string> addresses_;
   std::uint64_t committed_transactions_ = 0;
-  std::uint64_t last_commit_ms_ = 0;  // NodeStatus::last_commit_unix_ms.
+  std::uint64_t last_commit_ms_ = 0;          // NodeStatus::last_commit_unix_ms.
+  std::uint64_t next_ahead_fetch_ms_ = 0;     // FetchFromAhead's rate limit.
+  std::uint64_t next_unservable_log_ms_ = 0;  // OnBlocks' sync_unavailable line.
   Metrics metrics_;
   EventHub events_;
   std::unique_ptr<CheckpointCollector> checkpoints_;

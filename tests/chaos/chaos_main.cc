@@ -7,14 +7,18 @@
 // from the seed: kill -9 and restart; SIGSTOP and SIGCONT (a pause); SIGTERM and restart;
 // kill -9, wipe the ledger (the safety file kept, as docs/operations.md tells an operator)
 // and restart, rejoining from a snapshot of the others ([sync] snapshot_from) or by block
-// sync from genesis (only while the chain is at most --replay-max-blocks tall, if given;
-// from a snapshot beyond). After each heal the node must commit a block beyond the cluster's
-// height at the heal within 20 s; after a wipe rejoined by block sync, which replays the
-// whole chain, within 120 s (its catch-up rate is printed).
+// sync from genesis (only while the chain is at most --replay-max-blocks tall, if given,
+// and another node still holds block 1; from a snapshot otherwise). After each heal the node must
+// commit a block beyond the cluster's height at the heal within 20 s; after a wipe rejoined by
+// block sync, which replays the whole chain, within 120 s (its catch-up rate is printed).
 //
 // Clients: one per validator's administration (its admin key signs), each submitting
 // unique anchors to a random node at its share of --rate and asking any node until one
 // says the anchor is committed; only then is it "acknowledged" and the next one sent.
+//
+// With --byzantine MODE, the last f validators (--byzantine-count) lie as node/byzantine.h
+// says, and every equivocation an honest validator logs must name one of them; --nemesis off
+// leaves out the crashes, pauses and wipes.
 //
 // A watcher records the chain as it grows, block by block from whichever node answers
 // (nodes that rejoined from a snapshot hold nothing below it, so at the end no node may
@@ -48,6 +52,7 @@
 #include "common/encoding.h"
 #include "common/sha256.h"
 #include "contracts/executor.h"
+#include "node/byzantine.h"
 #include "tests/chaos/chaos_check.h"
 #include "tests/e2e/cluster.h"
 
@@ -72,12 +77,18 @@ struct Options {
   // snapshot beyond (0: no limit): replaying thousands of blocks is what an operator would
   // not do, and under the sanitizers it outlasts any bound.
   std::uint64_t replay_max_blocks = 0;
+  // Byzantine validators as processes: the last `byzantine_count` validators (f of them by
+  // default) run with [testing] byzantine = this mode (node/byzantine.h).
+  std::string byzantine;
+  std::size_t byzantine_count = 0;
+  bool nemesis = true;  // --nemesis off: no crashes, pauses or wipes (a Byzantine run).
 };
 
 [[noreturn]] void Usage(const std::string& why) {
   std::cerr << "tamga_chaos: " << why
             << "\nusage: tamga_chaos [--validators N] [--minutes M] [--seed S] [--rate R] "
-               "[--min-faults F] [--logs DIR] [--replay-max-blocks B]\n";
+               "[--min-faults F] [--logs DIR] [--replay-max-blocks B] [--byzantine MODE] "
+               "[--byzantine-count F] [--nemesis on|off]\n";
   std::exit(2);
 }
 
@@ -102,6 +113,14 @@ Options Parse(int argc, char** argv) {
         o.logs = v;
       } else if (a == "--replay-max-blocks") {
         o.replay_max_blocks = std::stoull(v);
+      } else if (a == "--byzantine") {
+        if (!node::ParseByzantineMode(v).ok()) Usage(node::ParseByzantineMode(v).error().message());
+        o.byzantine = v;
+      } else if (a == "--byzantine-count") {
+        o.byzantine_count = std::stoul(v);
+      } else if (a == "--nemesis") {
+        if (v != "on" && v != "off") Usage("--nemesis takes on or off");
+        o.nemesis = v == "on";
       } else {
         Usage("unknown argument " + a);
       }
@@ -111,6 +130,8 @@ Options Parse(int argc, char** argv) {
   }
   if (o.validators < 4 || o.validators > 10) Usage("--validators must be 4 to 10");
   if (o.minutes <= 0 || o.rate <= 0) Usage("--minutes and --rate must be positive");
+  if (!o.byzantine.empty() && o.byzantine_count == 0) o.byzantine_count = (o.validators - 1) / 3;
+  if (o.byzantine_count >= o.validators) Usage("--byzantine-count must leave honest validators");
   return o;
 }
 
@@ -237,9 +258,21 @@ class Run {
         c_("chaos_" + std::to_string(o_.seed), o_.validators),
         peak_rss_(o_.validators, 0) {}
 
+  bool Byzantine(std::size_t i) const {
+    return !o_.byzantine.empty() && i + o_.byzantine_count >= o_.validators;
+  }
+
   int Go() {
-    std::printf("chaos: %zu validators, %.1f min, seed %llu, %.0f anchors/s offered\n",
-                o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed), o_.rate);
+    std::printf("chaos: %zu validators, %.1f min, seed %llu, %.0f anchors/s offered%s\n",
+                o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed), o_.rate,
+                o_.nemesis ? "" : ", no nemesis");
+    if (!o_.byzantine.empty()) {
+      std::printf("byzantine: the last %zu validators run '%s'\n", o_.byzantine_count,
+                  o_.byzantine.c_str());
+    }
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      if (Byzantine(i)) c_.AddConfig(i, "\n[testing]\nbyzantine = \"" + o_.byzantine + "\"\n");
+    }
     c_.StartAll();
     start_ = Clock::now();
     if (!WaitUntil([&] { return AllAbove(0); }, std::chrono::seconds(60))) {
@@ -253,7 +286,12 @@ class Run {
       clients.emplace_back(Client, std::cref(c_), i, std::cref(o_), std::cref(stop),
                            std::ref(acks_));
     }
-    Nemesis();
+    if (o_.nemesis) {
+      Nemesis();
+    } else {
+      Pause(std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(o_.minutes * 60)));
+    }
     stop = true;
     for (auto& t : clients) t.join();
     const int status = Finish();
@@ -298,6 +336,17 @@ class Run {
     }
     return true;
   }
+  // Whether a node but `except` serves block 1 (a node that joined from a snapshot does not).
+  bool FirstBlockHeldExcept(std::size_t except) {
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      if (i == except) continue;
+      auto client = client::HttpClient::Connect(c_.api(i), 1'500);
+      if (!client.ok()) continue;
+      auto r = client->Get("/v1/blocks/1");
+      if (r.ok() && r->status == 200) return true;
+    }
+    return false;
+  }
   // The highest height any node but `except` answers with.
   std::uint64_t TopExcept(std::size_t except) {
     std::uint64_t top = 0;
@@ -319,8 +368,11 @@ class Run {
       Pause(milliseconds(between(2'000, 5'000)));
       auto kind = static_cast<Kind>(between(0, 4));
       const std::size_t node = between(0, o_.validators - 1);
-      if (kind == Kind::kWipeReplay && o_.replay_max_blocks > 0 &&
-          TopExcept(node) > o_.replay_max_blocks) {
+      // A replay from genesis needs a node that holds the first block: after a few snapshot
+      // joins none may (an operator would then join from a snapshot too).
+      if (kind == Kind::kWipeReplay &&
+          ((o_.replay_max_blocks > 0 && TopExcept(node) > o_.replay_max_blocks) ||
+           !FirstBlockHeldExcept(node))) {
         kind = Kind::kWipeSnapshot;
       }
       const auto hold = milliseconds(between(1'000, 4'000));
@@ -465,6 +517,7 @@ class Run {
     }
     const Verdict v = Check(chains, acknowledged);
     problems_.insert(problems_.end(), v.problems.begin(), v.problems.end());
+    CheckEvidence();
 
     std::size_t total = 0;
     std::printf("faults: ");
@@ -502,12 +555,38 @@ class Run {
     std::printf("\npeak resident memory (MiB):");
     for (std::uint64_t b : peak_rss_) std::printf(" %.0f", static_cast<double>(b) / (1 << 20));
     std::printf("\n");
+    const double seconds = o_.minutes * 60;
+    std::printf("acknowledged per second: %.1f of %.0f offered\n",
+                static_cast<double>(acknowledged.size()) / seconds, o_.rate);
     if (acknowledged.empty()) problems_.push_back("no anchor was acknowledged: nothing was tested");
     if (!problems_.empty()) return Fail();
     std::printf(
         "verdict: SAFE (no divergence, nothing acknowledged lost or committed twice, "
         "every node committing within 20 s of each heal)\n");
     return 0;
+  }
+
+  // What honest validators logged as equivocation must name a Byzantine validator's key.
+  void CheckEvidence() {
+    std::size_t reports = 0;
+    for (std::size_t i = 0; i < o_.validators; ++i) {
+      if (Byzantine(i)) continue;
+      std::istringstream log(c_.Log(i));
+      for (std::string line; std::getline(log, line);) {
+        if (line.find(" equivocation ") == std::string::npos) continue;
+        ++reports;
+        bool named = false;
+        for (std::size_t b = 0; b < o_.validators; ++b) {
+          named |=
+              Byzantine(b) && line.find("key=" + c_.validator_key(b).ToHex()) != std::string::npos;
+        }
+        if (!named) {
+          problems_.push_back("node " + std::to_string(i) +
+                              " reported an equivocation by an honest validator: " + line);
+        }
+      }
+    }
+    std::printf("equivocation reports by honest validators: %zu\n", reports);
   }
 
   int Fail() {
@@ -518,11 +597,17 @@ class Run {
       const std::size_t from = log.size() > 3'000 ? log.size() - 3'000 : 0;
       std::printf("--- node %zu, end of its log:\n%s\n", i, log.substr(from).c_str());
     }
+    std::string more;
+    if (!o_.byzantine.empty()) {
+      more += " --byzantine " + o_.byzantine + " --byzantine-count " +
+              std::to_string(o_.byzantine_count);
+    }
+    if (!o_.nemesis) more += " --nemesis off";
     std::printf(
         "replay the fault schedule: testnet/chaos --validators %zu --minutes %g --seed %llu "
-        "--replay-max-blocks %llu\n",
+        "--replay-max-blocks %llu%s\n",
         o_.validators, o_.minutes, static_cast<unsigned long long>(o_.seed),
-        static_cast<unsigned long long>(o_.replay_max_blocks));
+        static_cast<unsigned long long>(o_.replay_max_blocks), more.c_str());
     return 1;
   }
 

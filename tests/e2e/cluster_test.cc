@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "common/encoding.h"
@@ -423,6 +424,91 @@ TEST(ClusterTest, AnIdleChainProposesOncePerHeartbeatAndATransactionEndsTheWait)
             << " ms\n";
   EXPECT_EQ(RoundTimeouts(c), timeouts) << "a validator gave up on a round" << c.Log(0);
 }
+
+// Byzantine validators as processes (shared/TESTING.md, L5): validator 3 of four runs
+// with [testing] byzantine = <mode> (node/byzantine.h). The three honest ones (a quorum)
+// commit every transaction and agree with it on every state root; what they log as
+// evidence names validator 3's key and no other; each mode's lie is seen where it can be.
+class ByzantineValidator : public ::testing::TestWithParam<std::string> {};
+
+// The lines of `log` that report an equivocation.
+std::vector<std::string> EquivocationLines(const std::string& log) {
+  std::vector<std::string> lines;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(" equivocation ") != std::string::npos) lines.push_back(line);
+  }
+  return lines;
+}
+
+TEST_P(ByzantineValidator, HonestValidatorsCommitAgreeAndNameOnlyIt) {
+  const std::string mode = GetParam();
+  Cluster c("e2e_byzantine_" + mode, 4);
+  c.AddConfig(3, "\n[testing]\nbyzantine = \"" + mode + "\"\n");
+  c.StartAll();
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.Height(0) >= 2; })) << c.Log(0);
+  std::vector<Hash32> ids;
+  for (std::uint64_t seq = 1; seq <= 6; ++seq) {
+    const Transaction tx = Office(c, 0, "B-" + std::to_string(seq), seq);
+    ASSERT_EQ(c.Submit(seq % 3, tx).first, 202);
+    ids.push_back(tx.Hash());
+  }
+  for (const Hash32& id : ids) ASSERT_TRUE(CommittedEverywhere(c, id)) << c.Log(0);
+  // Rounds rotate among the four: twelve more blocks include rounds validator 3 leads.
+  ASSERT_TRUE(KeepsCommitting(c, 0, 12)) << c.Log(0);
+  const std::uint64_t target = c.Height(0);
+  ASSERT_TRUE(Cluster::WaitFor([&] {
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (c.Height(i) < target) return false;
+    }
+    return true;
+  })) << c.Log(3);
+  ExpectSameStateAt(c, target);
+
+  const std::string byzantine_key = "key=" + c.validator_key(3).ToHex();
+  std::size_t evidence = 0;
+  std::string honest_logs;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::string log = c.Log(i);
+    honest_logs += log;
+    for (const std::string& line : EquivocationLines(log)) {
+      EXPECT_NE(line.find(byzantine_key), std::string::npos) << "node " << i << ": " << line;
+      ++evidence;
+    }
+  }
+  if (mode == "equivocate" || mode == "double_vote") {
+    EXPECT_GT(evidence, 0u) << "no honest validator reported the equivocation";
+    const std::string what = mode == "equivocate" ? "two proposals" : "two votes";
+    EXPECT_NE(honest_logs.find(what), std::string::npos);
+  } else {
+    EXPECT_EQ(evidence, 0u);
+  }
+  if (mode == "skew_timestamps") {
+    EXPECT_NE(honest_logs.find("timestamp_ahead"), std::string::npos)
+        << "nobody refused a block dated ten minutes ahead";
+  }
+  if (mode == "bad_signatures") {
+    EXPECT_NE(honest_logs.find("does not verify"), std::string::npos)
+        << "nobody closed the link of a validator whose signatures fail";
+  }
+  if (mode == "replay_old") {  // Dropped unchecked as already verified.
+    std::uint64_t repeated = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+      const auto metrics = c.Get(i, "/metrics");
+      ASSERT_TRUE(metrics.has_value());
+      const std::string name = "\ntamga_peer_messages_repeated_total ";
+      const std::size_t at = metrics->body.find(name);
+      ASSERT_NE(at, std::string::npos);
+      repeated += std::stoull(metrics->body.substr(at + name.size()));
+    }
+    EXPECT_GT(repeated, 0u) << "no replayed message reached an honest validator";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ByzantineValidator,
+                         ::testing::Values("equivocate", "double_vote", "bad_signatures",
+                                           "future_votes", "skew_timestamps", "withhold_votes",
+                                           "replay_old"));
 
 }  // namespace
 }  // namespace tamga::testing

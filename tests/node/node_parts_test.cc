@@ -258,6 +258,13 @@ TEST(ConfigTest, EveryMistakeIsNamed) {
   auto c = ParseConfig(head + "[api]\npublic_url = \"https://verify.example\"\n", "/x");
   ASSERT_TRUE(c.ok()) << c.error().ToString();
   EXPECT_EQ(c->api_public_url, "https://verify.example");
+  EXPECT_NE(message(head + "[testing]\nbyzantine = \"sly\"\n")
+                .find("testing.byzantine: unknown mode 'sly'"),
+            std::string::npos);
+  EXPECT_FALSE(c->testing_byzantine.has_value()) << "honest unless told otherwise";
+  auto byzantine = ParseConfig(head + "[testing]\nbyzantine = \"double_vote\"\n", "/x");
+  ASSERT_TRUE(byzantine.ok()) << byzantine.error().ToString();
+  EXPECT_EQ(byzantine->testing_byzantine, ByzantineMode::kDoubleVote);
 }
 
 TEST(GenesisFileTest, RoundTripsAndRefusesTypos) {
