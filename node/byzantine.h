@@ -51,8 +51,6 @@ class Byzantine {
   std::vector<Send> Outgoing(std::optional<ValidatorIndex> to, const consensus::Message& message,
                              std::size_t validators);
 
-  ByzantineMode mode() const { return mode_; }
-
  private:
   Proposal Resigned(Proposal p) const;
   Vote Resigned(Vote v) const;
