@@ -330,6 +330,11 @@ void Core::OnPayload(std::uint64_t now_ms, const PayloadReady& p, Out& out) {
     waiting_for_parent_ = true;
     return;
   }
+  if (p.parent != parent->id) {
+    // Chosen for another parent: this one (certified since) may hold some of them.
+    out.push_back(RequestPayload{round, parent->id});
+    return;
+  }
   Proposal proposal;
   Block& b = proposal.block;
   b.header.chain_id = config_.chain;
@@ -654,7 +659,7 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   }
   out.push_back(SetTimer{round, timeout});
   if (IsLeader(round)) {
-    out.push_back(RequestPayload{round});
+    out.push_back(RequestPayload{round, highest_qc_.data.block_id});
   }
 }
 
@@ -700,7 +705,7 @@ void Core::MaybeRequestPayload(Out& out) {
   if (waiting_for_parent_ && !proposed_this_round_ && IsLeader(round) &&
       tree_.Contains(highest_qc_.data.block_id)) {
     waiting_for_parent_ = false;
-    out.push_back(RequestPayload{round});
+    out.push_back(RequestPayload{round, highest_qc_.data.block_id});
   }
 }
 

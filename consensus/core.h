@@ -83,8 +83,11 @@ struct BlockExecuted {
   // the block commits (epoch + 1).
   std::optional<ValidatorSet> next_validators;
 };
+// The transactions for the block of `round` on top of `parent` (RequestPayload's): the
+// owner chose them so that none is already in `parent` or its uncommitted ancestors.
 struct PayloadReady {
   Round round;
+  Hash32 parent;
   std::vector<Transaction> transactions;
 };
 struct BlocksFetched {
@@ -139,9 +142,13 @@ struct EnterEpoch {
   ValidatorSet validators;
   QuorumCertificate root_qc;
 };
-// This validator leads `round`: answer with PayloadReady.
+// This validator leads `round` and will extend block `parent` (its highest QC's): answer
+// with PayloadReady for that parent. Should a higher QC arrive before the answer, the
+// core asks again for the new parent instead of proposing transactions chosen for the
+// old one (the new parent may hold some of them).
 struct RequestPayload {
   Round round;
+  Hash32 parent;
 };
 // Ask `peer` for certified blocks from `from_height` up; answer with BlocksFetched.
 struct FetchBlocks {

@@ -299,17 +299,19 @@ void Node::ApplyOne(consensus::Effect& effect) {
           // committed one holding transactions (the next blocks are what commit them).
           // Otherwise wait for a transaction up to idle_block_ms (the heartbeat), as the
           // core expects (CoreConfig::idle_wait_ms).
-          std::vector<Transaction> txs = TakePayload();
+          std::vector<Transaction> txs = TakePayload(e.parent);
           const bool work = !txs.empty() || !core_->MayWaitForTransactions();
           if (work) {
-            payload_round_.reset();
+            payload_wait_.reset();
             payload_timer_->cancel();
-            Post(consensus::PayloadReady{e.round, std::move(txs)});
+            Post(consensus::PayloadReady{e.round, e.parent, std::move(txs)});
           } else {
-            payload_round_ = e.round;
+            payload_wait_ = e;
             payload_timer_->expires_after(std::chrono::milliseconds(config_.idle_block_ms));
             payload_timer_->async_wait([this, round = e.round](error_code ec) {
-              if (!ec && !stopped_ && payload_round_ == round) AnswerPayload(round);
+              if (!ec && !stopped_ && payload_wait_ && payload_wait_->round == round) {
+                AnswerPayload();
+              }
             });
           }
         } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
@@ -431,8 +433,7 @@ void Node::Commit(const consensus::CommitBlock& c) {
   }
 }
 
-std::vector<Transaction> Node::TakePayload() {
-  const Hash32 parent_id = core_->highest_qc().data.block_id;
+std::vector<Transaction> Node::TakePayload(const Hash32& parent_id) {
   std::set<Hash32> in_flight;
   for (const auto* n : core_->tree().PathFromRoot(parent_id)) {
     if (n->id == core_->tree().root_id()) continue;
@@ -449,10 +450,11 @@ std::vector<Transaction> Node::TakePayload() {
   return mempool_.Take(state, in_flight, config_.block_transactions_max, kPayloadBytesMax);
 }
 
-void Node::AnswerPayload(Round round) {
-  payload_round_.reset();
+void Node::AnswerPayload() {
+  const consensus::RequestPayload request = *payload_wait_;
+  payload_wait_.reset();
   payload_timer_->cancel();
-  Post(consensus::PayloadReady{round, TakePayload()});
+  Post(consensus::PayloadReady{request.round, request.parent, TakePayload(request.parent)});
 }
 
 void Node::SetTimer(Round round, std::uint64_t delay_ms) {
@@ -832,7 +834,7 @@ std::optional<Refused> Node::Admit(const Transaction& tx, const Hash32& id) {
                                 contracts::ReplayGuard(*ledger_));
   // A leader waiting for something to propose proposes now; a round on idle grace (its
   // leader may be down) times out as usual from now on.
-  if (!refused && payload_round_) AnswerPayload(*payload_round_);
+  if (!refused && payload_wait_) AnswerPayload();
   if (!refused && core_->idle_grace()) Post(consensus::TransactionsWaiting{});
   return refused;
 }

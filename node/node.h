@@ -142,9 +142,11 @@ class Node final : private SyncTarget, private SyncNetwork {
   void Commit(const consensus::CommitBlock& c);
   // Counts a committed block's receipts and records and publishes its records as events.
   void Announce(const ledger::PreparedBlock& block);
-  // Transactions for a block on top of the highest certified one.
-  std::vector<Transaction> TakePayload();
-  void AnswerPayload(Round round);
+  // Transactions for a block on top of `parent` (none already in it or its uncommitted
+  // ancestors).
+  std::vector<Transaction> TakePayload(const Hash32& parent);
+  // Answers the waiting payload request (payload_wait_) with what the mempool holds now.
+  void AnswerPayload();
   void SetTimer(Round round, std::uint64_t delay_ms);
   void EnterEpoch(const consensus::EnterEpoch& e);
   // Dials every validator of `set` (but this node) at its address in the ledger's registry
@@ -220,7 +222,8 @@ class Node final : private SyncTarget, private SyncNetwork {
   std::map<Hash32, std::shared_ptr<const ledger::PreparedBlock>> prepared_;
 
   std::map<Round, std::shared_ptr<boost::asio::steady_timer>> timers_;
-  std::optional<Round> payload_round_;  // A leader's payload request waiting for transactions.
+  // A leader's payload request waiting for transactions.
+  std::optional<consensus::RequestPayload> payload_wait_;
   std::shared_ptr<boost::asio::steady_timer> payload_timer_;
   std::map<PublicKey, std::int64_t> clock_offsets_;
   // Signatures of the consensus messages verified lately (OnConsensusMessage): a few

@@ -78,7 +78,7 @@ TEST(Core, SingleValidatorCommitsInOrderAndPersistsBeforeSigningLeaves) {
     std::vector<Effect> more;
     now += 1;
     if (auto* p = std::get_if<RequestPayload>(&e)) {
-      more = fx.core->Handle(now, PayloadReady{p->round, {}});
+      more = fx.core->Handle(now, PayloadReady{p->round, p->parent, {}});
     } else if (auto* x = std::get_if<ExecuteBlock>(&e)) {
       const Hash32 id = x->block->header.Id();
       ExecutionResult r{Sha256Of(id.view()), {}, 0};
@@ -128,7 +128,7 @@ TEST(Core, AnIdleLeaderMayWaitExceptWhileABlockWithTransactionsAwaitsItsCommit) 
       may_wait[p->round.value()] = fx.core->NothingToCommit(fx.core->highest_qc().data.block_id);
       std::vector<Transaction> txs;
       if (p->round == Round(3)) txs.push_back(tx);
-      more = fx.core->Handle(now, PayloadReady{p->round, txs});
+      more = fx.core->Handle(now, PayloadReady{p->round, p->parent, txs});
     } else if (auto* x = std::get_if<ExecuteBlock>(&e)) {
       const Hash32 id = x->block->header.Id();
       more = fx.core->Handle(
@@ -183,6 +183,41 @@ TEST(Core, LeaderAsksForAPayloadAndFollowersSetATimer) {
   ASSERT_NE(timer, nullptr);
   EXPECT_EQ(timer->round, Round(1));
   EXPECT_EQ(timer->delay_ms, 1000u);
+}
+
+// A payload is chosen for the parent the request named. Answered for another one (a higher
+// QC arrived while the owner chose: the chaos campaign saw leaders put a transaction into
+// the block right above the one that held it), the core proposes nothing and asks again
+// for the parent it will extend; answered for that one, it proposes on it.
+TEST(Core, APayloadChosenForAnotherParentIsAskedForAgain) {
+  Fixture fx(1);
+  const std::vector<Effect> start = fx.core->Start(1000);
+  const RequestPayload* asked = nullptr;
+  for (const Effect& e : start) {
+    if (auto* r = std::get_if<RequestPayload>(&e)) asked = r;
+  }
+  ASSERT_NE(asked, nullptr);
+  EXPECT_EQ(asked->parent, fx.genesis.header.Id());
+  Transaction tx;
+  tx.chain_id = kChain;
+  tx.type = 1;
+  tx.sequence = 1;
+  const Hash32 other = Sha256Of(Bytes{1, 2, 3});
+  std::vector<Effect> effects = fx.core->Handle(1001, PayloadReady{asked->round, other, {tx}});
+  ASSERT_EQ(effects.size(), 1u);
+  const auto* again = std::get_if<RequestPayload>(&effects[0]);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->round, asked->round);
+  EXPECT_EQ(again->parent, fx.genesis.header.Id());
+
+  effects = fx.core->Handle(1002, PayloadReady{again->round, again->parent, {tx}});
+  const Proposal* proposed = nullptr;
+  for (const Effect& e : effects) {
+    if (auto* b = std::get_if<Broadcast>(&e)) proposed = std::get_if<Proposal>(&b->message);
+  }
+  ASSERT_NE(proposed, nullptr);
+  EXPECT_EQ(proposed->block.header.parent_id, fx.genesis.header.Id());
+  EXPECT_EQ(proposed->block.transactions.size(), 1u);
 }
 
 TEST(Core, TimerExpiryPersistsThenBroadcastsATimeout) {

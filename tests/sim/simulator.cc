@@ -661,7 +661,7 @@ class Simulation {
             // Idle: the leader waits for transactions, as tamgad does, then proposes an
             // empty block.
             const bool idle = txs.empty() && n.core->MayWaitForTransactions();
-            Local(n, consensus::PayloadReady{e.round, std::move(txs)},
+            Local(n, consensus::PayloadReady{e.round, e.parent, std::move(txs)},
                   idle ? opt_.idle_wait_ms : 0);
           } else if constexpr (std::is_same_v<T, consensus::FetchBlocks>) {
             if (e.peer.value() < n.set.size()) {
