@@ -234,6 +234,13 @@ void Core::OnProposal(std::uint64_t now_ms, const Proposal& p, Out& out) {
   if (auto seen = proposal_seen_.find(h.round); seen != proposal_seen_.end()) {
     if (seen->second != id) {
       out.push_back(ReportEquivocation{h.proposer, h.round, "two proposals"});
+      // Its leader split the round: the quorum may be split too, and then only a TC ends
+      // it. Give up on it now rather than at the timer: a timeout is always safe to sign,
+      // and once f+1 validators that saw both blocks have sent theirs, the others join
+      // (OnTimeout) and the round costs a few messages instead of a whole timeout.
+      if (h.epoch == validators_.epoch && h.round == pacemaker_.current() && !my_timeout_) {
+        SendTimeout(out);
+      }
       return;
     }
     if (tree_.Contains(id)) return;  // A duplicate delivery.
@@ -659,7 +666,13 @@ void Core::AdvanceTo(Round round, bool via_tc, Out& out) {
   }
   out.push_back(SetTimer{round, timeout});
   if (IsLeader(round)) {
-    out.push_back(RequestPayload{round, highest_qc_.data.block_id});
+    if (tree_.Contains(highest_qc_.data.block_id)) {
+      out.push_back(RequestPayload{round, highest_qc_.data.block_id});
+    } else {
+      // The parent's votes overtook it. The owner could not tell which transactions the
+      // blocks up to it hold: ask once it is here (MaybeRequestPayload).
+      waiting_for_parent_ = true;
+    }
   }
 }
 

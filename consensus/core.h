@@ -142,10 +142,11 @@ struct EnterEpoch {
   ValidatorSet validators;
   QuorumCertificate root_qc;
 };
-// This validator leads `round` and will extend block `parent` (its highest QC's): answer
-// with PayloadReady for that parent. Should a higher QC arrive before the answer, the
-// core asks again for the new parent instead of proposing transactions chosen for the
-// old one (the new parent may hold some of them).
+// This validator leads `round` and will extend block `parent` (its highest QC's), which
+// is in its tree, and so is every block from the committed one up to it: answer with
+// PayloadReady for that parent. Should a higher QC arrive before the answer, the core asks
+// again for the new parent instead of proposing transactions chosen for the old one (the
+// new parent may hold some of them).
 struct RequestPayload {
   Round round;
   Hash32 parent;

@@ -257,6 +257,8 @@ Result<NodeConfig> ParseConfig(std::string_view toml_text, const std::string& ba
     }
     c.testing_byzantine = *mode;
   }
+  TAMGA_RETURN_IF_ERROR(
+      testing.Number("clock_offset_ms", c.testing_clock_offset_ms, -86'400'000, 86'400'000));
   TAMGA_RETURN_IF_ERROR(testing.Finish());
 
   Section ts = section("timestamp");

@@ -81,6 +81,11 @@ struct NodeConfig {
   // Test only ([testing] byzantine = "<mode>", node/byzantine.h): this validator misbehaves
   // as the mode says, for the tests of Byzantine validators as processes.
   std::optional<ByzantineMode> testing_byzantine;
+  // Test only ([testing] clock_offset_ms): the node's clock runs this far ahead of the
+  // machine's (behind if negative), as on a host whose clock is off: it stamps its
+  // proposals, checks others' and answers its API by it. For the chaos cluster's clock
+  // faults.
+  std::int64_t testing_clock_offset_ms = 0;
   // [sync] snapshot_from: other nodes' APIs ("http://host:port"). A node whose data
   // directory holds no ledger yet starts from a snapshot of the state fetched from them
   // (node/snapshot_join.h) instead of replaying from genesis; empty: from genesis.

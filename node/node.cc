@@ -65,7 +65,10 @@ Node::Node(const NodeConfig& config, asio::io_context& io)
 
 Node::~Node() { Stop(); }
 
-std::uint64_t Node::NowMs() const { return UnixNowMs(); }
+std::uint64_t Node::NowMs() const {
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(UnixNowMs()) +
+                                    config_.testing_clock_offset_ms);
+}
 
 Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config, asio::io_context& io,
                                          std::optional<std::uint64_t> resume_round) {

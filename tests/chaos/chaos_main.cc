@@ -8,9 +8,14 @@
 // kill -9, wipe the ledger (the safety file kept, as docs/operations.md tells an operator)
 // and restart, rejoining from a snapshot of the others ([sync] snapshot_from) or by block
 // sync from genesis (only while the chain is at most --replay-max-blocks tall, if given,
-// and another node still holds block 1; from a snapshot otherwise). After each heal the node must
-// commit a block beyond the cluster's height at the heal within 20 s; after a wipe rejoined by
-// block sync, which replays the whole chain, within 120 s (its catch-up rate is printed).
+// and another node still holds block 1; from a snapshot otherwise). And, unless --network
+// off, faults of the network between validators, which runs through a proxy
+// (tests/chaos/link_proxy.h): a partition into two halves, one node isolated, one node
+// unheard (its messages held, the others' reaching it), a ring (each node hears only its
+// two neighbours), or one node's links delayed 100-500 ms each way. After each heal the
+// node must commit a block beyond the cluster's height at the heal within 20 s (after a
+// network fault, every node must); after a wipe rejoined by block sync, which replays the
+// whole chain, within 120 s (its catch-up rate is printed).
 //
 // Clients: one per validator's administration (its admin key signs), each submitting
 // unique anchors to a random node at its share of --rate and asking any node until one
@@ -19,6 +24,11 @@
 // With --byzantine MODE, the last f validators (--byzantine-count) lie as node/byzantine.h
 // says, and every equivocation an honest validator logs must name one of them; --nemesis off
 // leaves out the crashes, pauses and wipes.
+//
+// Clocks (unless --clock-offsets off, and not in a Byzantine run): the first f validators
+// run all along with their clocks off by a time drawn from the seed, up to 45 s either way
+// ([testing] clock_offset_ms), beyond the 30 s a block may be ahead of a voter's clock: a
+// node far behind refuses to vote, one far ahead has its proposals refused.
 //
 // A watcher records the chain as it grows, block by block from whichever node answers
 // (nodes that rejoined from a snapshot hold nothing below it, so at the end no node may
@@ -54,6 +64,7 @@
 #include "contracts/executor.h"
 #include "node/byzantine.h"
 #include "tests/chaos/chaos_check.h"
+#include "tests/chaos/link_proxy.h"
 #include "tests/e2e/cluster.h"
 
 namespace tamga::chaos {
@@ -81,14 +92,17 @@ struct Options {
   // default) run with [testing] byzantine = this mode (node/byzantine.h).
   std::string byzantine;
   std::size_t byzantine_count = 0;
-  bool nemesis = true;  // --nemesis off: no crashes, pauses or wipes (a Byzantine run).
+  bool nemesis = true;        // --nemesis off: no crashes, pauses or wipes (a Byzantine run).
+  bool network = true;        // --network off: the nemesis leaves the network alone.
+  bool clock_offsets = true;  // --clock-offsets off: every node on the machine's clock.
 };
 
 [[noreturn]] void Usage(const std::string& why) {
-  std::cerr << "tamga_chaos: " << why
-            << "\nusage: tamga_chaos [--validators N] [--minutes M] [--seed S] [--rate R] "
-               "[--min-faults F] [--logs DIR] [--replay-max-blocks B] [--byzantine MODE] "
-               "[--byzantine-count F] [--nemesis on|off]\n";
+  std::cerr
+      << "tamga_chaos: " << why
+      << "\nusage: tamga_chaos [--validators N] [--minutes M] [--seed S] [--rate R] "
+         "[--min-faults F] [--logs DIR] [--replay-max-blocks B] [--byzantine MODE] "
+         "[--byzantine-count F] [--nemesis on|off] [--network on|off] [--clock-offsets on|off]\n";
   std::exit(2);
 }
 
@@ -121,6 +135,12 @@ Options Parse(int argc, char** argv) {
       } else if (a == "--nemesis") {
         if (v != "on" && v != "off") Usage("--nemesis takes on or off");
         o.nemesis = v == "on";
+      } else if (a == "--network") {
+        if (v != "on" && v != "off") Usage("--network takes on or off");
+        o.network = v == "on";
+      } else if (a == "--clock-offsets") {
+        if (v != "on" && v != "off") Usage("--clock-offsets takes on or off");
+        o.clock_offsets = v == "on";
       } else {
         Usage("unknown argument " + a);
       }
@@ -234,7 +254,22 @@ void Client(const testing::Cluster& c, std::size_t who, const Options& o,
   }
 }
 
-enum class Kind { kKill, kPause, kRestart, kWipeSnapshot, kWipeReplay };
+// The processes' faults first, then the network's (drawn only with --network on).
+enum class Kind {
+  kKill,
+  kPause,
+  kRestart,
+  kWipeSnapshot,
+  kWipeReplay,
+  kHalves,
+  kIsolate,
+  kUnheard,
+  kRing,
+  kDelay,
+};
+constexpr std::uint64_t kProcessKinds = 5;
+constexpr std::uint64_t kAllKinds = 10;
+bool IsNetwork(Kind k) { return static_cast<std::uint64_t>(k) >= kProcessKinds; }
 const char* Name(Kind k) {
   switch (k) {
     case Kind::kKill:
@@ -247,6 +282,16 @@ const char* Name(Kind k) {
       return "wipe, snapshot";
     case Kind::kWipeReplay:
       return "wipe, block sync";
+    case Kind::kHalves:
+      return "partition, halves";
+    case Kind::kIsolate:
+      return "partition, isolated";
+    case Kind::kUnheard:
+      return "one-way, unheard";
+    case Kind::kRing:
+      return "partition, ring";
+    case Kind::kDelay:
+      return "link delay";
   }
   return "?";
 }
@@ -272,6 +317,33 @@ class Run {
     }
     for (std::size_t i = 0; i < o_.validators; ++i) {
       if (Byzantine(i)) c_.AddConfig(i, "\n[testing]\nbyzantine = \"" + o_.byzantine + "\"\n");
+    }
+    if (o_.clock_offsets && o_.byzantine.empty()) {
+      // Their own generator, so that the nemesis's schedule stays what the seed made it.
+      std::mt19937_64 rng(o_.seed ^ 0xc10c);
+      std::printf("clocks:");
+      for (std::size_t i = 0; i < (o_.validators - 1) / 3; ++i) {
+        const std::int64_t offset = static_cast<std::int64_t>(rng() % 90'001) - 45'000;
+        c_.AddConfig(i, "\n[testing]\nclock_offset_ms = " + std::to_string(offset) + "\n");
+        std::printf(" node %zu %+.1f s", i, static_cast<double>(offset) / 1000);
+      }
+      std::printf(" (a block may be 30 s ahead of a voter's clock)\n");
+    }
+    if (o_.nemesis && o_.network) {
+      // Each node listens on a port of its own; the peer address its genesis names is the
+      // proxy's.
+      std::vector<LinkProxy::Node> links;
+      const std::uint16_t backs = c_.FreePortsBelowEphemeral(o_.validators);
+      for (std::size_t i = 0; i < o_.validators; ++i) {
+        const auto back = static_cast<std::uint16_t>(backs + i);
+        c_.SetConfig(i, "network", "listen", "\"127.0.0.1:" + std::to_string(back) + "\"");
+        links.push_back(LinkProxy::Node{c_.peer_port(i), back, c_.validator_key(i)});
+      }
+      proxy_ = std::make_unique<LinkProxy>(std::move(links));
+      if (Status s = proxy_->Start(); !s.ok()) {
+        std::printf("%s\n", s.ToString().c_str());
+        return 1;
+      }
     }
     c_.StartAll();
     start_ = Clock::now();
@@ -329,8 +401,10 @@ class Run {
       if (c_.Running(i)) peak_rss_[i] = std::max(peak_rss_[i], ResidentBytes(c_.pid(i)));
     }
   }
-  bool AllAbove(std::uint64_t h) {
+  // Whether every node (every honest one) answers with a height above `h`.
+  bool AllAbove(std::uint64_t h, bool honest_only = false) {
     for (std::size_t i = 0; i < o_.validators; ++i) {
+      if (honest_only && Byzantine(i)) continue;
       auto got = HeightOf(c_, i);
       if (!got || *got <= h) return false;
     }
@@ -347,7 +421,7 @@ class Run {
     }
     return false;
   }
-  // The highest height any node but `except` answers with.
+  // The highest height any node but `except` answers with (all: the node count).
   std::uint64_t TopExcept(std::size_t except) {
     std::uint64_t top = 0;
     for (std::size_t i = 0; i < o_.validators; ++i) {
@@ -366,7 +440,7 @@ class Run {
                                   std::chrono::duration<double>(o_.minutes * 60));
     while (Clock::now() < end) {
       Pause(milliseconds(between(2'000, 5'000)));
-      auto kind = static_cast<Kind>(between(0, 4));
+      auto kind = static_cast<Kind>(between(0, (proxy_ ? kAllKinds : kProcessKinds) - 1));
       const std::size_t node = between(0, o_.validators - 1);
       // A replay from genesis needs a node that holds the first block: after a few snapshot
       // joins none may (an operator would then join from a snapshot too).
@@ -377,6 +451,9 @@ class Run {
       }
       const auto hold = milliseconds(between(1'000, 4'000));
       const double at = Seconds(Clock::now() - start_);
+      std::string what;  // Who the fault hit, if not just `node`.
+      // A network fault's effect shows in how far the chain grew while it held.
+      const std::uint64_t top_before = IsNetwork(kind) ? TopExcept(o_.validators) : 0;
       switch (kind) {
         case Kind::kKill:
           c_.Kill(node);
@@ -408,18 +485,30 @@ class Run {
           c_.Start(node);
           break;
         }
+        default:
+          what = Disturb(kind, node, rng);
+          Pause(hold);
+          proxy_->HealAll();
+          break;
       }
       ++faults_[kind];
       const auto healed = Clock::now();
-      const std::uint64_t target = TopExcept(node);
+      // After a network fault every node must pass the top; after another, the node hit.
+      const std::uint64_t target = IsNetwork(kind) ? TopExcept(o_.validators) : TopExcept(node);
       const bool back = WaitUntil(
           [&] {
+            if (IsNetwork(kind)) return AllAbove(target, /*honest_only=*/true);
             auto h = HeightOf(c_, node, 1'000);
             return h && *h > target;
           },
           kind == Kind::kWipeReplay ? kReplayBound : kHealBound);
       const double took = Seconds(Clock::now() - healed);
-      std::printf("[%7.1f s] %-18s node %zu for %.1f s: ", at, Name(kind), node, Seconds(hold));
+      if (what.empty()) what = "node " + std::to_string(node);
+      std::printf("[%7.1f s] %-19s %s for %.1f s: ", at, Name(kind), what.c_str(), Seconds(hold));
+      if (IsNetwork(kind)) {
+        std::printf("the chain grew %llu blocks meanwhile; ",
+                    static_cast<unsigned long long>(target > top_before ? target - top_before : 0));
+      }
       if (back && kind == Kind::kWipeReplay) {
         replays_.push_back(took);
         std::printf("replayed %llu blocks and commits past them %.2f s after the heal\n",
@@ -429,14 +518,70 @@ class Run {
         std::printf("commits past height %llu %.2f s after the heal\n",
                     static_cast<unsigned long long>(target), took);
       } else {
-        problems_.push_back("node " + std::to_string(node) + " did not commit past height " +
-                            std::to_string(target) + " within " +
-                            (kind == Kind::kWipeReplay ? "120" : "20") + " s of the heal after " +
-                            Name(kind) + " at " + std::to_string(at) + " s");
+        problems_.push_back(what + " did not commit past height " + std::to_string(target) +
+                            " within " + (kind == Kind::kWipeReplay ? "120" : "20") +
+                            " s of the heal after " + Name(kind) + " at " + std::to_string(at) +
+                            " s");
         std::printf("NOT committing %s s after the heal\n",
                     kind == Kind::kWipeReplay ? "120" : "20");
       }
       std::fflush(stdout);
+    }
+  }
+
+  // Starts network fault `kind` around `node` (its draws from `rng`); who it hits, for the
+  // fault's line.
+  std::string Disturb(Kind kind, std::size_t node, std::mt19937_64& rng) {
+    const std::size_t n = o_.validators;
+    const auto both = [&](std::size_t a, std::size_t b) {
+      proxy_->Cut(a, b);
+      proxy_->Cut(b, a);
+    };
+    switch (kind) {
+      case Kind::kHalves: {
+        std::vector<std::size_t> order(n);
+        for (std::size_t i = 0; i < n; ++i) order[i] = i;
+        std::shuffle(order.begin(), order.end(), rng);
+        std::vector<bool> left(n, false);
+        for (std::size_t i = 0; i < n / 2; ++i) left[order[i]] = true;
+        std::string a, b;
+        for (std::size_t i = 0; i < n; ++i) {
+          std::string& side = left[i] ? a : b;
+          side += (side.empty() ? "" : ",") + std::to_string(i);
+          for (std::size_t j = i + 1; j < n; ++j) {
+            if (left[i] != left[j]) both(i, j);
+          }
+        }
+        return "nodes " + a + " | " + b;
+      }
+      case Kind::kIsolate:
+        for (std::size_t j = 0; j < n; ++j) {
+          if (j != node) both(node, j);
+        }
+        return "node " + std::to_string(node);
+      case Kind::kUnheard:
+        for (std::size_t j = 0; j < n; ++j) {
+          if (j != node) proxy_->Cut(node, j);
+        }
+        return "node " + std::to_string(node);
+      case Kind::kRing:
+        for (std::size_t i = 0; i < n; ++i) {
+          for (std::size_t j = i + 1; j < n; ++j) {
+            if (j != i + 1 && !(i == 0 && j == n - 1)) both(i, j);
+          }
+        }
+        return "all nodes";
+      case Kind::kDelay: {
+        const auto delay = milliseconds(100 + rng() % 401);
+        for (std::size_t j = 0; j < n; ++j) {
+          if (j == node) continue;
+          proxy_->Delay(node, j, delay);
+          proxy_->Delay(j, node, delay);
+        }
+        return "node " + std::to_string(node) + " +" + std::to_string(delay.count()) + " ms";
+      }
+      default:
+        return {};
     }
   }
 
@@ -603,6 +748,8 @@ class Run {
               std::to_string(o_.byzantine_count);
     }
     if (!o_.nemesis) more += " --nemesis off";
+    if (!o_.network) more += " --network off";
+    if (!o_.clock_offsets) more += " --clock-offsets off";
     std::printf(
         "replay the fault schedule: testnet/chaos --validators %zu --minutes %g --seed %llu "
         "--replay-max-blocks %llu%s\n",
@@ -613,6 +760,7 @@ class Run {
 
   Options o_;
   testing::Cluster c_;
+  std::unique_ptr<LinkProxy> proxy_;  // Between the validators, with --network on.
   Acks acks_;
   Clock::time_point start_;
   Clock::time_point next_sample_;

@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "common/merkle.h"
+#include "consensus/verify.h"
 #include "tests/sim/fast_crypto.h"
 
 namespace tamga::consensus {
@@ -189,6 +190,48 @@ TEST(Core, LeaderAsksForAPayloadAndFollowersSetATimer) {
 // QC arrived while the owner chose: the chaos campaign saw leaders put a transaction into
 // the block right above the one that held it), the core proposes nothing and asks again
 // for the parent it will extend; answered for that one, it proposes on it.
+// A leader whose highest QC certifies a block it does not hold yet (the votes overtook
+// the proposal) asks for no payload until the block is in its tree: its owner could not
+// leave out the transactions of blocks it has not seen (the 60-minute chaos campaign saw
+// a transaction proposed again two heights above the block that held it).
+TEST(Core, ALeaderAsksForAPayloadOnlyOnceItHoldsTheParent) {
+  Fixture fx(4, 2);  // Validator 2 leads round 2.
+  (void)fx.core->Start(1000);
+  Proposal p;
+  p.block.header.chain_id = kChain;
+  p.block.header.epoch = Epoch(0);
+  p.block.header.round = Round(1);
+  p.block.header.height = Height(1);
+  p.block.header.parent_id = fx.genesis.header.Id();
+  p.block.header.proposer = ValidatorIndex(1);
+  p.block.header.payload_root = MerkleRoot({});
+  p.block.header.timestamp_ms = 1001;
+  p.block.justify = fx.genesis_qc;
+  const Hash32 id = p.block.header.Id();
+  // Its QC arrives first, with a timeout of round 1.
+  Timeout t;
+  t.data.chain_id = kChain;
+  t.data.epoch = Epoch(0);
+  t.data.round = Round(1);
+  t.data.high_qc_round = Round(1);
+  t.author = ValidatorIndex(3);
+  t.high_qc.data = VoteData{kChain, Epoch(0), Round(1), Height(1), id, {}};
+  std::vector<Effect> effects = fx.core->Handle(1002, TimeoutReceived{t});
+  EXPECT_EQ(fx.core->current_round(), Round(2));
+  for (const Effect& e : effects) {
+    EXPECT_FALSE(std::holds_alternative<RequestPayload>(e)) << "asked before holding the parent";
+  }
+  // The block arrives (a proposal of the round just left): the payload is asked for.
+  effects = fx.core->Handle(1003, ProposalReceived{p});
+  const RequestPayload* asked = nullptr;
+  for (const Effect& e : effects) {
+    if (auto* r = std::get_if<RequestPayload>(&e)) asked = r;
+  }
+  ASSERT_NE(asked, nullptr);
+  EXPECT_EQ(asked->round, Round(2));
+  EXPECT_EQ(asked->parent, id);
+}
+
 TEST(Core, APayloadChosenForAnotherParentIsAskedForAgain) {
   Fixture fx(1);
   const std::vector<Effect> start = fx.core->Start(1000);
@@ -233,6 +276,50 @@ TEST(Core, TimerExpiryPersistsThenBroadcastsATimeout) {
   EXPECT_EQ(t->data.round, Round(1));
   // A stale timer is ignored.
   EXPECT_TRUE(fx.core->Handle(2001, TimerFired{Round(0)}).empty());
+}
+
+// A second, different proposal of the current round from its leader is evidence, and the
+// validator gives up on the round at once: it signs and sends its timeout without waiting
+// for the timer (a split round may have no quorum for either block). A third proposal is
+// reported again but sends no second timeout.
+TEST(Core, TwoProposalsOfTheRoundAreReportedAndTheRoundIsGivenUpAtOnce) {
+  Fixture fx(4, 2);
+  (void)fx.core->Start(1000);
+  auto proposal = [&](std::uint64_t round, std::uint64_t timestamp_ms) {
+    Proposal p;
+    p.block.header.chain_id = kChain;
+    p.block.header.epoch = Epoch(0);
+    p.block.header.round = Round(round);
+    p.block.header.height = Height(1);
+    p.block.header.parent_id = fx.genesis.header.Id();
+    p.block.header.proposer = LeaderOf(Round(round), 4);
+    p.block.header.payload_root = MerkleRoot({});
+    p.block.header.timestamp_ms = timestamp_ms;
+    p.block.justify = fx.genesis_qc;
+    return p;
+  };
+  std::vector<Effect> effects = fx.core->Handle(1001, ProposalReceived{proposal(1, 1001)});
+  const auto count = [&](auto pred) { return std::count_if(effects.begin(), effects.end(), pred); };
+  const auto is_timeout = [](const Effect& e) {
+    const auto* b = std::get_if<Broadcast>(&e);
+    return b != nullptr && std::holds_alternative<Timeout>(b->message);
+  };
+  const auto is_report = [](const Effect& e) {
+    return std::holds_alternative<ReportEquivocation>(e);
+  };
+  EXPECT_EQ(count(is_timeout), 0);
+
+  effects = fx.core->Handle(1002, ProposalReceived{proposal(1, 1002)});
+  EXPECT_EQ(count(is_report), 1);
+  ASSERT_EQ(count(is_timeout), 1) << "the round is given up at once";
+  const auto it = std::find_if(effects.begin(), effects.end(), is_timeout);
+  EXPECT_EQ(std::get<Timeout>(std::get<Broadcast>(*it).message).data.round, Round(1));
+  // Persisted before it leaves, as every signed timeout.
+  ASSERT_TRUE(std::holds_alternative<PersistSafetyData>(*std::prev(it)));
+
+  effects = fx.core->Handle(1003, ProposalReceived{proposal(1, 1003)});
+  EXPECT_EQ(count(is_report), 1);
+  EXPECT_EQ(count(is_timeout), 0) << "already timed out in round 1";
 }
 
 // A validator that does not vote says why (an effect its owner logs and counts).

@@ -38,15 +38,18 @@ bool PortFree(std::uint16_t port) {
 // a node that restarts, or moves to a spare node's port, binds late, when the kernel may
 // have given that port to some connection's source side (the membership test once met
 // "Address already in use" so).
-std::uint16_t FreeBase(std::size_t n) {
+// Ports in `taken` count as busy (a cluster's own, not bound until its nodes start).
+std::uint16_t FreeBase(std::size_t n, const std::vector<std::uint16_t>& taken = {}) {
   std::mt19937 rng(
       static_cast<unsigned>(::getpid()) * 7919u +
       static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
   for (int attempt = 0; attempt < 200; ++attempt) {
     const auto base = static_cast<std::uint16_t>(20000 + (rng() % 600) * 20);
     bool ok = true;
-    for (std::size_t p = 0; p < 2 * n && ok; ++p)
-      ok = PortFree(static_cast<std::uint16_t>(base + p));
+    for (std::size_t p = 0; p < 2 * n && ok; ++p) {
+      const auto port = static_cast<std::uint16_t>(base + p);
+      ok = PortFree(port) && std::find(taken.begin(), taken.end(), port) == taken.end();
+    }
     if (ok) return base;
   }
   std::abort();
@@ -78,6 +81,15 @@ int Run(std::vector<std::string> args) {
 }
 
 }  // namespace
+
+std::uint16_t Cluster::FreePortsBelowEphemeral(std::size_t count) const {
+  std::vector<std::uint16_t> taken;
+  for (std::uint16_t p : ports_) {
+    taken.push_back(p);
+    taken.push_back(static_cast<std::uint16_t>(p + 1));
+  }
+  return FreeBase((count + 1) / 2, taken);
+}
 
 std::uint16_t Cluster::FreePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -74,6 +74,10 @@ class Cluster {
   // A loopback port free now (the kernel's choice), for a server that cannot take port 0
   // (nginx, a witness).
   static std::uint16_t FreePort();
+  // The first of `count` consecutive ports free now, below Linux's ephemeral range and
+  // apart from this cluster's own: for servers that bind late, after a restart (a port of
+  // the ephemeral range may by then be some connection's source side).
+  std::uint16_t FreePortsBelowEphemeral(std::size_t count) const;
   // Polls `pred` every 50 ms until it holds or `timeout` passes.
   static bool WaitFor(const std::function<bool()>& pred,
                       std::chrono::milliseconds timeout = std::chrono::seconds(60));

@@ -265,6 +265,12 @@ TEST(ConfigTest, EveryMistakeIsNamed) {
   auto byzantine = ParseConfig(head + "[testing]\nbyzantine = \"double_vote\"\n", "/x");
   ASSERT_TRUE(byzantine.ok()) << byzantine.error().ToString();
   EXPECT_EQ(byzantine->testing_byzantine, ByzantineMode::kDoubleVote);
+  EXPECT_EQ(c->testing_clock_offset_ms, 0) << "the machine's clock unless told otherwise";
+  auto behind = ParseConfig(head + "[testing]\nclock_offset_ms = -40000\n", "/x");
+  ASSERT_TRUE(behind.ok()) << behind.error().ToString();
+  EXPECT_EQ(behind->testing_clock_offset_ms, -40'000);
+  EXPECT_NE(message(head + "[testing]\nclock_offset_ms = 86400001\n").find("must be in"),
+            std::string::npos);
 }
 
 TEST(GenesisFileTest, RoundTripsAndRefusesTypos) {
