@@ -31,6 +31,21 @@ struct Fixture {
     c.may_sign = may_sign;
     core = std::make_unique<Core>(c, *signer, SafetyData{}, genesis, genesis_qc);
   }
+  // A proposal of round `round`, by its leader, of an empty block at height 1 on genesis.
+  Proposal FirstBlock(std::uint64_t round, std::uint64_t timestamp_ms) const {
+    Proposal p;
+    p.block.header.chain_id = kChain;
+    p.block.header.epoch = Epoch(0);
+    p.block.header.round = Round(round);
+    p.block.header.height = Height(1);
+    p.block.header.parent_id = genesis.header.Id();
+    p.block.header.proposer = LeaderOf(Round(round), set.size());
+    p.block.header.payload_root = MerkleRoot({});
+    p.block.header.timestamp_ms = timestamp_ms;
+    p.block.justify = genesis_qc;
+    return p;
+  }
+
   ValidatorSet set;
   Block genesis;
   QuorumCertificate genesis_qc;
@@ -197,16 +212,7 @@ TEST(Core, LeaderAsksForAPayloadAndFollowersSetATimer) {
 TEST(Core, ALeaderAsksForAPayloadOnlyOnceItHoldsTheParent) {
   Fixture fx(4, 2);  // Validator 2 leads round 2.
   (void)fx.core->Start(1000);
-  Proposal p;
-  p.block.header.chain_id = kChain;
-  p.block.header.epoch = Epoch(0);
-  p.block.header.round = Round(1);
-  p.block.header.height = Height(1);
-  p.block.header.parent_id = fx.genesis.header.Id();
-  p.block.header.proposer = ValidatorIndex(1);
-  p.block.header.payload_root = MerkleRoot({});
-  p.block.header.timestamp_ms = 1001;
-  p.block.justify = fx.genesis_qc;
+  const Proposal p = fx.FirstBlock(1, 1001);
   const Hash32 id = p.block.header.Id();
   // Its QC arrives first, with a timeout of round 1.
   Timeout t;
@@ -285,20 +291,7 @@ TEST(Core, TimerExpiryPersistsThenBroadcastsATimeout) {
 TEST(Core, TwoProposalsOfTheRoundAreReportedAndTheRoundIsGivenUpAtOnce) {
   Fixture fx(4, 2);
   (void)fx.core->Start(1000);
-  auto proposal = [&](std::uint64_t round, std::uint64_t timestamp_ms) {
-    Proposal p;
-    p.block.header.chain_id = kChain;
-    p.block.header.epoch = Epoch(0);
-    p.block.header.round = Round(round);
-    p.block.header.height = Height(1);
-    p.block.header.parent_id = fx.genesis.header.Id();
-    p.block.header.proposer = LeaderOf(Round(round), 4);
-    p.block.header.payload_root = MerkleRoot({});
-    p.block.header.timestamp_ms = timestamp_ms;
-    p.block.justify = fx.genesis_qc;
-    return p;
-  };
-  std::vector<Effect> effects = fx.core->Handle(1001, ProposalReceived{proposal(1, 1001)});
+  std::vector<Effect> effects = fx.core->Handle(1001, ProposalReceived{fx.FirstBlock(1, 1001)});
   const auto count = [&](auto pred) { return std::count_if(effects.begin(), effects.end(), pred); };
   const auto is_timeout = [](const Effect& e) {
     const auto* b = std::get_if<Broadcast>(&e);
@@ -309,7 +302,7 @@ TEST(Core, TwoProposalsOfTheRoundAreReportedAndTheRoundIsGivenUpAtOnce) {
   };
   EXPECT_EQ(count(is_timeout), 0);
 
-  effects = fx.core->Handle(1002, ProposalReceived{proposal(1, 1002)});
+  effects = fx.core->Handle(1002, ProposalReceived{fx.FirstBlock(1, 1002)});
   EXPECT_EQ(count(is_report), 1);
   ASSERT_EQ(count(is_timeout), 1) << "the round is given up at once";
   const auto it = std::find_if(effects.begin(), effects.end(), is_timeout);
@@ -317,7 +310,7 @@ TEST(Core, TwoProposalsOfTheRoundAreReportedAndTheRoundIsGivenUpAtOnce) {
   // Persisted before it leaves, as every signed timeout.
   ASSERT_TRUE(std::holds_alternative<PersistSafetyData>(*std::prev(it)));
 
-  effects = fx.core->Handle(1003, ProposalReceived{proposal(1, 1003)});
+  effects = fx.core->Handle(1003, ProposalReceived{fx.FirstBlock(1, 1003)});
   EXPECT_EQ(count(is_report), 1);
   EXPECT_EQ(count(is_timeout), 0) << "already timed out in round 1";
 }
@@ -326,17 +319,8 @@ TEST(Core, TwoProposalsOfTheRoundAreReportedAndTheRoundIsGivenUpAtOnce) {
 TEST(Core, AProposalStampedTooFarAheadGetsNoVoteAndTheReasonIsSaid) {
   Fixture fx(4, 2);
   (void)fx.core->Start(1000);
-  Proposal p;
-  p.block.header.chain_id = kChain;
-  p.block.header.epoch = Epoch(0);
-  p.block.header.round = Round(1);
-  p.block.header.height = Height(1);
-  p.block.header.parent_id = fx.genesis.header.Id();
-  p.block.header.proposer = ValidatorIndex(1);
-  p.block.header.payload_root = MerkleRoot({});
-  p.block.justify = fx.genesis_qc;
   const std::uint64_t now = 1'000'000;
-  p.block.header.timestamp_ms = now + 3'600'000;  // An hour ahead of this node's clock.
+  const Proposal p = fx.FirstBlock(1, now + 3'600'000);  // An hour ahead of this node's clock.
   const auto effects = fx.core->Handle(now, ProposalReceived{p});
   const VoteRefused* refused = nullptr;
   for (const auto& e : effects) {
